@@ -1,0 +1,183 @@
+import { LOG_FORMATS, LOG_LEVELS } from '../log/logger.ts'
+import type { LogFormat, LogLevel } from '../log/logger.ts'
+import { FlagError, coerceFlag } from './flag-spec.ts'
+import type { FlagSpec, FlagValue } from './flag-spec.ts'
+
+export interface AgentConfig {
+  readonly listenAddress: string
+  readonly telemetryPath: string
+  readonly procfs: string
+  readonly sysfs: string
+  readonly rootfs: string
+  readonly samplerIntervalMs: number
+  readonly collectorTimeoutMs: number
+  readonly logLevel: LogLevel
+  readonly logFormat: LogFormat
+  readonly dataDir: string
+  readonly maxRequests: number
+  /** Names of the collectors that run, in list order. */
+  readonly enabled: readonly string[]
+  /** Every flag's effective value by name, including collector- and detector-specific ones. */
+  readonly flags: ReadonlyMap<string, FlagValue>
+}
+
+/** What the parser needs to know about a collector or detector. */
+export interface Switchable {
+  readonly name: string
+  readonly defaultEnabled: boolean
+  readonly help: string
+  readonly flags?: readonly FlagSpec[]
+}
+
+export const GLOBAL_FLAGS: readonly FlagSpec[] = [
+  { name: 'web.listen-address', kind: 'string', default: ':9405', help: 'Address on which to expose metrics and the status page.' },
+  { name: 'web.telemetry-path', kind: 'string', default: '/metrics', help: 'Path under which to expose metrics.' },
+  { name: 'web.max-requests', kind: 'int', default: 40, help: 'Concurrent scrape requests served at once; beyond this the agent answers 503 at once (0 = no limit).' },
+  { name: 'path.procfs', kind: 'string', default: '/proc', help: 'procfs mountpoint.' },
+  { name: 'path.sysfs', kind: 'string', default: '/sys', help: 'sysfs mountpoint.' },
+  { name: 'path.rootfs', kind: 'string', default: '/', help: 'rootfs mountpoint.' },
+  { name: 'sampler.interval', kind: 'duration', default: '15s', help: 'How often collectors run; /metrics serves the latest sample.' },
+  { name: 'collector.timeout', kind: 'duration', default: '10s', help: 'Deadline for one collector run; past it the collector reports success 0.' },
+  { name: 'collector.disable-defaults', kind: 'bool', default: false, help: 'Disable every collector that is not enabled explicitly.' },
+  { name: 'log.level', kind: 'enum', values: LOG_LEVELS, default: 'info', help: 'Only log messages with the given severity or above.' },
+  { name: 'log.format', kind: 'enum', values: LOG_FORMATS, default: 'logfmt', help: 'Output format of log messages.' },
+  { name: 'data-dir', kind: 'string', default: '/var/lib/odin-agent', help: 'Directory for persistent state (anomaly models).' },
+]
+
+export interface ParsedArgs {
+  readonly config: AgentConfig
+  readonly help: boolean
+}
+
+/**
+ * Parses node_exporter-style flags. Throws FlagError with one line naming the flag and
+ * what it accepts; the CLI turns that into exit code 2.
+ */
+export function parseAgentArgs(argv: readonly string[], switchables: readonly Switchable[]): ParsedArgs {
+  const specs = new Map<string, FlagSpec>()
+  for (const spec of GLOBAL_FLAGS) {
+    specs.set(spec.name, spec)
+  }
+  for (const s of switchables) {
+    for (const spec of s.flags ?? []) {
+      specs.set(spec.name, spec)
+    }
+  }
+  const byName = new Map(switchables.map((s) => [s.name, s]))
+  const explicit = new Map<string, boolean>()
+  const values = new Map<string, FlagValue>()
+  let help = false
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    if (arg === '--help' || arg === '-h') {
+      help = true
+      continue
+    }
+    if (!arg.startsWith('--')) {
+      throw new FlagError(`unexpected argument "${arg}"; flags start with -- (see --help)`)
+    }
+    const eq = arg.indexOf('=')
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1)
+
+    const switchName = switchTarget(name, byName)
+    if (switchName) {
+      const negated = name.startsWith('no-')
+      let on = !negated
+      if (inline !== undefined) {
+        if (inline !== 'true' && inline !== 'false') {
+          throw new FlagError(`--${name}: invalid value "${inline}" (accepted: true, false)`)
+        }
+        on = negated ? inline === 'false' : inline === 'true'
+      }
+      explicit.set(switchName, on)
+      continue
+    }
+
+    const negatedBool = name.startsWith('no-') ? specs.get(name.slice(3)) : undefined
+    if (negatedBool?.kind === 'bool' && inline === undefined) {
+      values.set(negatedBool.name, false)
+      continue
+    }
+    const spec = specs.get(name)
+    if (!spec) {
+      throw new FlagError(`unknown flag --${name} (see --help for the accepted flags)`)
+    }
+    let raw = inline
+    if (raw === undefined) {
+      if (spec.kind === 'bool') {
+        raw = 'true'
+      } else {
+        const next = argv[i + 1]
+        if (next === undefined) {
+          throw new FlagError(`--${name}: missing value`)
+        }
+        raw = next
+        i++
+      }
+    }
+    const value = coerceFlag(spec, raw)
+    const prev = values.get(name)
+    values.set(name, spec.kind === 'list' && Array.isArray(prev) ? [...prev, ...(value as string[])] : value)
+  }
+
+  for (const spec of specs.values()) {
+    if (!values.has(spec.name) && spec.default !== undefined) {
+      values.set(spec.name, spec.kind === 'duration' || spec.kind === 'list' ? coerceFlag(spec, String(spec.default)) : spec.default)
+    }
+  }
+
+  const disableDefaults = values.get('collector.disable-defaults') === true
+  const enabled = switchables
+    .filter((s) => explicit.get(s.name) ?? (disableDefaults && !s.name.startsWith('detector.') ? false : s.defaultEnabled))
+    .map((s) => s.name)
+
+  const config: AgentConfig = {
+    listenAddress: values.get('web.listen-address') as string,
+    telemetryPath: values.get('web.telemetry-path') as string,
+    maxRequests: values.get('web.max-requests') as number,
+    procfs: values.get('path.procfs') as string,
+    sysfs: values.get('path.sysfs') as string,
+    rootfs: values.get('path.rootfs') as string,
+    samplerIntervalMs: values.get('sampler.interval') as number,
+    collectorTimeoutMs: values.get('collector.timeout') as number,
+    logLevel: values.get('log.level') as LogLevel,
+    logFormat: values.get('log.format') as LogFormat,
+    dataDir: values.get('data-dir') as string,
+    enabled,
+    flags: values,
+  }
+  if (config.samplerIntervalMs < 100) {
+    throw new FlagError(`--sampler.interval: invalid value (accepted: a duration of at least 100ms)`)
+  }
+  return { config, help }
+}
+
+/** `collector.cpu` / `no-collector.cpu` / `detector.threats` name a switchable. */
+function switchTarget(flag: string, byName: ReadonlyMap<string, Switchable>): string | undefined {
+  const bare = flag.startsWith('no-') ? flag.slice(3) : flag
+  const m = /^(collector|detector)\.(.+)$/.exec(bare)
+  if (!m) {
+    return undefined
+  }
+  const key = m[1] === 'detector' ? `detector.${m[2]}` : (m[2] as string)
+  return byName.has(key) ? key : undefined
+}
+
+/** Typed accessors for collector- and detector-specific flags. */
+export function flagString(config: AgentConfig, name: string): string {
+  const v = config.flags.get(name)
+  return typeof v === 'string' ? v : ''
+}
+export function flagNumber(config: AgentConfig, name: string): number {
+  const v = config.flags.get(name)
+  return typeof v === 'number' ? v : Number.NaN
+}
+export function flagBool(config: AgentConfig, name: string): boolean {
+  return config.flags.get(name) === true
+}
+export function flagList(config: AgentConfig, name: string): readonly string[] {
+  const v = config.flags.get(name)
+  return Array.isArray(v) ? v : []
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bun
+// Entry point of the odin-agent binary: the edge where Bun, signals and process exit live.
+import { createAgent } from './agent.ts'
+import { renderHelp } from './cli/help.ts'
+import { allCollectors } from './collectors/index.ts'
+import { parseAgentArgs } from './config/config.ts'
+import { FlagError } from './config/flag-spec.ts'
+import { createLogger } from './log/logger.ts'
+import { parseListenAddress } from './platform/listen-address.ts'
+import { serve } from './platform/serve.ts'
+import { buildVersion } from './version.ts'
+
+const io = {
+  stdout: (s: string) => void process.stdout.write(s),
+  stderr: (s: string) => void process.stderr.write(s),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+}
+
+async function runAgent(argv: readonly string[]): Promise<number> {
+  const { config, help } = parseAgentArgs(argv, allCollectors)
+  if (help) {
+    io.stdout(renderHelp(allCollectors))
+    return 0
+  }
+  const address = parseListenAddress(config.listenAddress)
+  const log = createLogger({ level: config.logLevel, format: config.logFormat })
+  const runtime = `bun ${Bun.version}`
+  const agent = createAgent({ config, collectors: allCollectors, log, version: { ...buildVersion, runtime } })
+  const server = serve(agent.app, address)
+  log.info('starting odin-agent', { version: buildVersion.version, revision: buildVersion.revision, address: `${address.hostname}:${server.port}` })
+  log.info('enabled collectors', { collectors: [...config.enabled].sort().join(',') })
+  if (process.getuid?.() === 0) {
+    log.warn('running as root; the agent needs only read access to /proc and /sys (see README)')
+  }
+  agent.start()
+
+  return await new Promise<number>((resolve) => {
+    let stopping = false
+    const shutdown = (signal: string) => {
+      if (stopping) {
+        return
+      }
+      stopping = true
+      log.info('shutting down', { signal })
+      const hardStop = setTimeout(() => resolve(0), 1900)
+      void Promise.all([server.stop(1500), agent.stop()]).finally(() => {
+        clearTimeout(hardStop)
+        resolve(0)
+      })
+    }
+    process.on('SIGTERM', () => shutdown('SIGTERM'))
+    process.on('SIGINT', () => shutdown('SIGINT'))
+  })
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'version':
+    case '--version':
+      io.stdout(`odin-agent ${buildVersion.version} (revision ${buildVersion.revision}, bun ${Bun.version})\n`)
+      return 0
+    case 'detect': {
+      const { runDetectCommand } = await import('./cli/detect/index.ts')
+      return runDetectCommand(rest, io)
+    }
+    case 'manifests': {
+      const { runManifestsCommand } = await import('./cli/manifests/index.ts')
+      const { embeddedAssetSource } = await import('./platform/embedded-assets.ts')
+      return runManifestsCommand(rest, io, embeddedAssetSource())
+    }
+    default:
+      return runAgent(argv)
+  }
+}
+
+try {
+  process.exit(await main(process.argv.slice(2)))
+} catch (err) {
+  if (err instanceof FlagError) {
+    process.stderr.write(`odin-agent: ${err.message}\n`)
+    process.exit(2)
+  }
+  process.stderr.write(`odin-agent: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  process.exit(1)
+}

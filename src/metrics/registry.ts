@@ -1,0 +1,83 @@
+import { Registry } from 'prom-client'
+import type { MetricFamily } from './types.ts'
+
+interface PromValue {
+  labels: Record<string, string>
+  value: number
+}
+
+/**
+ * A prom-client metric whose values are copied from the latest snapshot on each scrape.
+ * prom-client's Gauge/Counter cannot express `untyped` (node_exporter uses it) and hash
+ * every label set on set(); a thin object implementing prom-client's metric interface
+ * keeps the registry, exposition format and content type while doing no work beyond
+ * handing over the snapshot's samples.
+ */
+class SnapshotFamily {
+  readonly name: string
+  help: string
+  type: string
+  aggregator = 'sum' as const
+  private family: MetricFamily
+
+  constructor(family: MetricFamily) {
+    this.name = family.name
+    this.help = family.help
+    this.type = family.type
+    this.family = family
+  }
+
+  set(family: MetricFamily): void {
+    this.family = family
+    this.help = family.help
+    this.type = family.type
+  }
+
+  get(): { name: string; help: string; type: string; values: PromValue[]; aggregator: 'sum' } {
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values: this.family.samples as PromValue[],
+    }
+  }
+
+  reset(): void {}
+}
+
+/** Keeps a prom-client Registry in step with the latest snapshot's families. */
+export class SnapshotRegistry {
+  readonly registry = new Registry()
+  private readonly byName = new Map<string, SnapshotFamily>()
+
+  update(families: readonly MetricFamily[]): void {
+    const seen = new Set<string>()
+    for (const family of families) {
+      seen.add(family.name)
+      const existing = this.byName.get(family.name)
+      if (existing) {
+        existing.set(family)
+      } else {
+        const metric = new SnapshotFamily(family)
+        this.byName.set(family.name, metric)
+        this.registry.registerMetric(metric as never)
+      }
+    }
+    // Families that vanished from the source vanish from /metrics.
+    for (const name of [...this.byName.keys()]) {
+      if (!seen.has(name)) {
+        this.byName.delete(name)
+        this.registry.removeSingleMetric(name)
+      }
+    }
+  }
+
+  get contentType(): string {
+    return this.registry.contentType
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics()
+  }
+}

@@ -1,0 +1,44 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { Families } from './families.ts'
+import type { MetricFamily } from './types.ts'
+
+const CLOCK_TICKS = 100
+const PAGE_SIZE = 4096
+
+/**
+ * The agent's own process_* metrics, with prom-client's names, read from /proc/self
+ * (always the real /proc: these describe the agent, not the monitored host). Replaces
+ * prom-client's default metrics, whose heap-space and event-loop probes are costly
+ * under Bun.
+ */
+export function selfMetrics(bootTimeSeconds: number): MetricFamily[] {
+  const f = new Families()
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const utime = Number(fields[11]) / CLOCK_TICKS
+    const stime = Number(fields[12]) / CLOCK_TICKS
+    f.counter('process_cpu_user_seconds_total', 'Total user CPU time spent in seconds.', utime)
+    f.counter('process_cpu_system_seconds_total', 'Total system CPU time spent in seconds.', stime)
+    f.counter('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', utime + stime)
+    const startTicks = Number(fields[19])
+    if (bootTimeSeconds > 0) {
+      f.gauge('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', bootTimeSeconds + startTicks / CLOCK_TICKS)
+    }
+    f.gauge('process_virtual_memory_bytes', 'Virtual memory size in bytes.', Number(fields[20]))
+    f.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', Number(fields[21]) * PAGE_SIZE)
+  } catch {
+    // Not on Linux or /proc hidden: the agent still serves host metrics.
+  }
+  try {
+    f.gauge('process_open_fds', 'Number of open file descriptors.', readdirSync('/proc/self/fd').length)
+    const limits = readFileSync('/proc/self/limits', 'utf8')
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(limits)
+    if (m) {
+      f.gauge('process_max_fds', 'Maximum number of open file descriptors.', m[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(m[1]))
+    }
+  } catch {
+    // as above
+  }
+  return f.list()
+}

@@ -1,0 +1,167 @@
+import { runCollector } from '../collectors/run-collector.ts'
+import type { CollectorOutcome } from '../collectors/run-collector.ts'
+import type { CollectContext, Collector } from '../collectors/types.ts'
+import type { AgentConfig } from '../config/config.ts'
+import type { Logger } from '../log/logger.ts'
+import { Families } from '../metrics/families.ts'
+import type { MetricFamily } from '../metrics/types.ts'
+import type { Exec } from '../platform/exec.ts'
+import type { HostFS } from '../platform/host-fs.ts'
+import { mergeFamilies } from './snapshot.ts'
+import type { Snapshot } from './snapshot.ts'
+
+export interface SamplerDeps {
+  readonly collectors: readonly Collector[]
+  readonly config: AgentConfig
+  readonly fs: HostFS
+  readonly exec: Exec
+  readonly log: Logger
+  readonly now?: () => number
+  /** Families added to every snapshot after the collectors' (self metrics, build info). */
+  readonly extraFamilies?: () => MetricFamily[]
+}
+
+export interface CollectorHealth {
+  readonly lastSuccessAt: number | null
+  readonly lastError: string | null
+  readonly lastDurationSeconds: number
+  readonly success: boolean
+}
+
+export type SnapshotListener = (snapshot: Snapshot) => void
+
+/**
+ * Runs every enabled collector once per tick, concurrently and isolated, and publishes
+ * an immutable snapshot. Ticks never overlap: a tick lasts at most the longest
+ * collector deadline.
+ */
+export class Sampler {
+  private current: Snapshot | undefined
+  private seq = 0
+  private readonly inflight = new Set<string>()
+  private readonly health = new Map<string, CollectorHealth>()
+  private readonly listeners: SnapshotListener[] = []
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private running: Promise<Snapshot> | undefined
+  private stopped = false
+  private readonly now: () => number
+
+  constructor(private readonly deps: SamplerDeps) {
+    this.now = deps.now ?? Date.now
+  }
+
+  latest(): Snapshot | undefined {
+    return this.current
+  }
+
+  collectorHealth(): ReadonlyMap<string, CollectorHealth> {
+    return this.health
+  }
+
+  onSnapshot(listener: SnapshotListener): void {
+    this.listeners.push(listener)
+  }
+
+  /** Runs one tick now (or joins the one in progress). */
+  tick(): Promise<Snapshot> {
+    if (!this.running) {
+      this.running = this.runTick().finally(() => {
+        this.running = undefined
+      })
+    }
+    return this.running
+  }
+
+  start(): void {
+    const loop = async () => {
+      if (this.stopped) {
+        return
+      }
+      const started = this.now()
+      await this.tick()
+      if (this.stopped) {
+        return
+      }
+      const wait = Math.max(0, this.deps.config.samplerIntervalMs - (this.now() - started))
+      this.timer = setTimeout(loop, wait)
+    }
+    void loop()
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.timer) {
+      clearTimeout(this.timer)
+    }
+  }
+
+  private async runTick(): Promise<Snapshot> {
+    const { collectors, config, fs, exec, log } = this.deps
+    const at = this.now()
+    const started = performance.now()
+    const memo = new Map<string, Promise<unknown>>()
+    const shared = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+      let p = memo.get(key) as Promise<T> | undefined
+      if (!p) {
+        p = load()
+        memo.set(key, p)
+      }
+      return p
+    }
+    const contextFor = (collector: Collector) => (signal: AbortSignal): CollectContext => ({
+      fs,
+      exec,
+      signal,
+      config,
+      log: log.child({ collector: collector.name }),
+      now: this.now,
+      shared,
+    })
+    const outcomes = await Promise.all(
+      collectors.map((c) => runCollector(c, contextFor(c), config.collectorTimeoutMs, this.inflight)),
+    )
+    const byName = new Map<string, CollectorOutcome>()
+    for (const o of outcomes) {
+      byName.set(o.collector, o)
+      const prev = this.health.get(o.collector)
+      this.health.set(o.collector, {
+        lastSuccessAt: o.success ? o.finishedAt : (prev?.lastSuccessAt ?? null),
+        lastError: o.success ? null : (o.error ?? 'unknown error'),
+        lastDurationSeconds: o.durationSeconds,
+        success: o.success,
+      })
+    }
+    const families = mergeFamilies([
+      ...outcomes.map((o) => o.families),
+      scrapeFamilies(outcomes),
+      this.deps.extraFamilies?.() ?? [],
+    ])
+    const snapshot: Snapshot = Object.freeze({
+      seq: ++this.seq,
+      at,
+      durationSeconds: (performance.now() - started) / 1000,
+      outcomes: byName,
+      families: Object.freeze(families),
+    })
+    this.current = snapshot
+    for (const listener of this.listeners) {
+      try {
+        listener(snapshot)
+      } catch (err) {
+        log.error('snapshot listener failed', { err: String(err) })
+      }
+    }
+    return snapshot
+  }
+}
+
+function scrapeFamilies(outcomes: readonly CollectorOutcome[]): MetricFamily[] {
+  const f = new Families()
+  for (const o of outcomes) {
+    f.gauge('odin_scrape_collector_duration_seconds', 'odin-agent: Duration of a collector scrape.', o.durationSeconds, { collector: o.collector })
+  }
+  for (const o of outcomes) {
+    f.gauge('odin_scrape_collector_success', 'odin-agent: Whether a collector succeeded.', o.success ? 1 : 0, { collector: o.collector })
+  }
+  return f.list()
+}

@@ -1,0 +1,76 @@
+import { Hono } from 'hono'
+import type { CollectorHealth } from '../sampler/sampler.ts'
+import type { Snapshot } from '../sampler/snapshot.ts'
+import { renderStatusPage } from './status-page.ts'
+
+export interface AppDeps {
+  readonly telemetryPath: string
+  readonly maxRequests: number
+  readonly latest: () => Snapshot | undefined
+  readonly health: () => ReadonlyMap<string, CollectorHealth>
+  /** Exposition text of the latest snapshot and its content type. */
+  readonly metrics: () => Promise<{ body: string; contentType: string }>
+  readonly version: { version: string; revision: string }
+  readonly enabled: readonly string[]
+  readonly startedAt: number
+  readonly now?: () => number
+}
+
+/** Builds the HTTP app; binding a port is the platform's job (see platform/serve.ts). */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono()
+  const now = deps.now ?? Date.now
+  let inFlight = 0
+
+  app.get(deps.telemetryPath, async (c) => {
+    if (deps.maxRequests > 0 && inFlight >= deps.maxRequests) {
+      return c.text(`too many concurrent scrapes (limit ${deps.maxRequests})\n`, 503)
+    }
+    inFlight++
+    try {
+      const { body, contentType } = await deps.metrics()
+      return c.body(body, 200, { 'Content-Type': contentType })
+    } finally {
+      inFlight--
+    }
+  })
+
+  app.get('/healthz', (c) => c.text('ok\n'))
+
+  app.get('/ready', (c) => {
+    const snap = deps.latest()
+    if (!snap) {
+      return c.text('not ready: the first sample has not completed yet\n', 503)
+    }
+    return c.text('ready\n')
+  })
+
+  app.get('/health', (c) => {
+    const snap = deps.latest()
+    const collectors: Record<string, unknown> = {}
+    for (const [name, h] of deps.health()) {
+      collectors[name] = {
+        success: h.success,
+        last_success: h.lastSuccessAt === null ? null : new Date(h.lastSuccessAt).toISOString(),
+        last_error: h.lastError,
+        duration_seconds: Number(h.lastDurationSeconds.toFixed(6)),
+      }
+    }
+    return c.json({
+      status: snap ? 'ready' : 'starting',
+      version: deps.version.version,
+      revision: deps.version.revision,
+      uptime_seconds: Math.round((now() - deps.startedAt) / 1000),
+      last_sample: snap ? new Date(snap.at).toISOString() : null,
+      last_sample_duration_seconds: snap ? Number(snap.durationSeconds.toFixed(6)) : null,
+      collectors,
+    })
+  })
+
+  app.get('/', (c) =>
+    c.html(renderStatusPage({ ...deps, snapshot: deps.latest(), health: deps.health(), now: now() })),
+  )
+
+  app.notFound((c) => c.text('not found\n', 404))
+  return app
+}

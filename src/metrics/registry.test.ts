@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { Families } from './families.ts'
+import { SnapshotRegistry } from './registry.ts'
+
+describe('SnapshotRegistry', () => {
+  it('exposes families with their TYPE, escaped labels, and untyped kept', async () => {
+    const f = new Families()
+    f.counter('node_cpu_seconds_total', 'Seconds the CPUs spent in each mode.', 12.5, { cpu: '0', mode: 'idle' })
+    f.add('node_netstat_Tcp_InSegs', 'untyped', 'Statistic TcpInSegs.', {}, 3)
+    f.gauge('node_weird', 'Has "quotes" and \\ slashes.', 1, { path: 'a"b\\c\nd' })
+    const reg = new SnapshotRegistry()
+    reg.update(f.list())
+    const text = await reg.metrics()
+    expect(text).toContain('# TYPE node_cpu_seconds_total counter\nnode_cpu_seconds_total{cpu="0",mode="idle"} 12.5')
+    expect(text).toContain('# TYPE node_netstat_Tcp_InSegs untyped\nnode_netstat_Tcp_InSegs 3')
+    expect(text).toContain('node_weird{path="a\\"b\\\\c\\nd"} 1')
+    expect(reg.contentType).toMatch(/^text\/plain; version=0\.0\.4/)
+  })
+
+  it('removes families that are no longer in the snapshot', async () => {
+    const reg = new SnapshotRegistry()
+    const a = new Families()
+    a.gauge('node_a', 'a', 1)
+    a.gauge('node_b', 'b', 2)
+    reg.update(a.list())
+    const b = new Families()
+    b.gauge('node_a', 'a', 5)
+    reg.update(b.list())
+    const text = await reg.metrics()
+    expect(text).toContain('node_a 5')
+    expect(text).not.toContain('node_b')
+  })
+
+  it('formats special values as Prometheus expects', async () => {
+    const f = new Families()
+    f.gauge('node_inf', 'i', Number.POSITIVE_INFINITY)
+    f.gauge('node_big', 'b', 2 ** 64)
+    const reg = new SnapshotRegistry()
+    reg.update(f.list())
+    const text = await reg.metrics()
+    expect(text).toContain('node_inf +Inf')
+    expect(Number(/^node_big (\S+)$/m.exec(text)?.[1])).toBe(2 ** 64)
+  })
+})

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import { createAgent } from '../agent.ts'
+import { parseAgentArgs } from '../config/config.ts'
+import type { Collector } from '../collectors/types.ts'
+import { silentLogger } from '../log/logger.ts'
+import { Families } from '../metrics/families.ts'
+
+const good: Collector = {
+  name: 'good',
+  defaultEnabled: true,
+  help: 'always works',
+  collect: async () => {
+    const f = new Families()
+    f.gauge('node_good', 'A good gauge.', 42, { device: 'x' })
+    return f.list()
+  },
+}
+const broken: Collector = { name: 'broken', defaultEnabled: true, help: 'always fails', collect: async () => { throw new Error('disk on fire') } }
+
+function agentWith(collectors: Collector[], args: string[] = []) {
+  const { config } = parseAgentArgs(['--collector.timeout=500ms', ...args], collectors)
+  return createAgent({ config, collectors, log: silentLogger, version: { version: '1.2.3', revision: 'abc', runtime: 'test' } })
+}
+
+describe('HTTP app', () => {
+  it('/ready is 503 with a reason until the first sample, then 200', async () => {
+    const agent = agentWith([good])
+    const before = await agent.app.request('/ready')
+    expect(before.status).toBe(503)
+    expect(await before.text()).toMatch(/first sample/)
+    await agent.sampler.tick()
+    expect((await agent.app.request('/ready')).status).toBe(200)
+  })
+
+  it('/healthz answers while the event loop lives', async () => {
+    expect((await agentWith([good]).app.request('/healthz')).status).toBe(200)
+  })
+
+  it('/metrics serves the snapshot with the registry content type; a broken collector costs only its own series', async () => {
+    const agent = agentWith([good, broken])
+    await agent.sampler.tick()
+    const res = await agent.app.request('/metrics')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe(agent.registry.contentType)
+    const body = await res.text()
+    expect(body).toContain('node_good{device="x"} 42')
+    expect(body).toContain('odin_scrape_collector_success{collector="good"} 1')
+    expect(body).toContain('odin_scrape_collector_success{collector="broken"} 0')
+    expect(body).toContain('odin_agent_build_info{version="1.2.3",revision="abc",runtime="test"} 1')
+    expect(body).toMatch(/^process_resident_memory_bytes \d+/m)
+    expect(body).toMatch(/^process_open_fds \d+/m)
+  })
+
+  it('/metrics honours --web.telemetry-path', async () => {
+    const agent = agentWith([good], ['--web.telemetry-path=/m'])
+    await agent.sampler.tick()
+    expect((await agent.app.request('/m')).status).toBe(200)
+    expect((await agent.app.request('/metrics')).status).toBe(404)
+  })
+
+  it('/health reports per collector last success, last error and duration', async () => {
+    const agent = agentWith([good, broken])
+    await agent.sampler.tick()
+    const health = (await (await agent.app.request('/health')).json()) as {
+      status: string
+      collectors: Record<string, { success: boolean; last_success: string | null; last_error: string | null; duration_seconds: number }>
+    }
+    expect(health.status).toBe('ready')
+    expect(health.collectors.good).toMatchObject({ success: true, last_error: null })
+    expect(health.collectors.good?.last_success).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(health.collectors.broken).toMatchObject({ success: false, last_success: null, last_error: 'disk on fire' })
+  })
+
+  it('answers 503 at once beyond --web.max-requests concurrent scrapes', async () => {
+    const agent = agentWith([good], ['--web.max-requests=2'])
+    await agent.sampler.tick()
+    const results = await Promise.all(Array.from({ length: 6 }, () => agent.app.request('/metrics')))
+    const codes = results.map((r) => r.status)
+    expect(codes.filter((c) => c === 200).length).toBeGreaterThanOrEqual(2)
+    expect(codes.every((c) => c === 200 || c === 503)).toBe(true)
+  })
+
+  it('the status page lists collectors and escapes error text', async () => {
+    const evil: Collector = { name: 'evil', defaultEnabled: true, help: '', collect: async () => { throw new Error('<script>alert(1)</script>') } }
+    const agent = agentWith([good, evil])
+    await agent.sampler.tick()
+    const html = await (await agent.app.request('/')).text()
+    expect(html).toContain('<td>good</td><td>ok</td>')
+    expect(html).toContain('&lt;script&gt;')
+    expect(html).not.toContain('<script>alert')
+  })
+})

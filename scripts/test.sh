@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The test command from the README: installs what the tests need, then runs them all.
+# Debian packages give the real peers the tests run against: prometheus + promtool,
+# amtool (prometheus-alertmanager) and node_exporter (prometheus-node-exporter).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+command -v prometheus-node-exporter >/dev/null 2>&1 || missing+=(prometheus-node-exporter)
+if ((${#missing[@]})); then
+  sudo=''
+  if [ "$(id -u)" != 0 ]; then sudo='sudo'; fi
+  echo "installing test dependencies: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund
+npx vitest run "$@"

@@ -1,0 +1,144 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { binaryPath, ensureBinary, freePort, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
+import type { RunningAgent } from '../helpers/binary.ts'
+
+const fixture = join(repoRoot, 'test', 'fixtures', 'host-a')
+const fixtureArgs = [`--path.procfs=${fixture}/proc`, `--path.sysfs=${fixture}/sys`, `--path.rootfs=${fixture}/root`]
+
+beforeAll(async () => {
+  await ensureBinary()
+}, 180_000)
+
+describe('odin-agent binary', () => {
+  it('`version` prints the injected version and git revision', () => {
+    const r = spawnSync(binaryPath, ['version'], { encoding: 'utf8' })
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/^odin-agent \d+\.\d+\.\d+ \(revision [0-9a-f]{7,}|unknown/)
+  })
+
+  it('--help lists every collector with its default', () => {
+    const r = spawnSync(binaryPath, ['--help'], { encoding: 'utf8' })
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/--collector\.loadavg\n\s+.*\(default: enabled\)/)
+    expect(r.stdout).toContain('--web.listen-address')
+  })
+
+  it.each([
+    [['--no-such-flag'], /^odin-agent: unknown flag --no-such-flag/],
+    [['--log.level=verbose'], /^odin-agent: --log.level: invalid value "verbose" \(accepted: debug, info, warn, error\)\n$/],
+    [['--web.listen-address=nope'], /^odin-agent: --web.listen-address: invalid value "nope"/],
+  ])('%j exits 2 with one line naming the flag', (args, message) => {
+    const r = spawnSync(binaryPath, args, { encoding: 'utf8' })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(message)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+})
+
+describe('odin-agent on a fixture host', () => {
+  let agent: RunningAgent
+
+  beforeAll(async () => {
+    agent = await startAgent([...fixtureArgs, '--sampler.interval=1s', '--log.level=debug', `--data-dir=${mkdtempSync(join(tmpdir(), 'odin-e2e-'))}`])
+    await waitFor(async () => (await fetch(`${agent.url}/ready`)).ok, 10_000, '/ready')
+  })
+  afterAll(async () => {
+    await agent?.stop()
+  })
+
+  it('serves node_exporter-named samples read through the --path roots', async () => {
+    const res = await fetch(`${agent.url}/metrics`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const body = await res.text()
+    expect(body).toMatch(/^node_load1 \d/m)
+    expect(body).toMatch(/^node_cpu_seconds_total\{cpu="0",mode="idle"\} \d/m)
+    expect(body).toMatch(/^node_memory_MemTotal_bytes \d/m)
+    expect(body).toMatch(/^odin_scrape_collector_success\{collector="loadavg"\} 1$/m)
+    expect(body).toMatch(/^odin_agent_build_info\{version="[^"]+",revision="[^"]+",runtime="bun [^"]+"\} 1$/m)
+    expect(body).toMatch(/^process_resident_memory_bytes \d+$/m)
+  })
+
+  it('/health is JSON with per-collector state', async () => {
+    const health = (await (await fetch(`${agent.url}/health`)).json()) as { status: string; collectors: Record<string, unknown> }
+    expect(health.status).toBe('ready')
+    expect(Object.keys(health.collectors)).toContain('loadavg')
+  })
+})
+
+describe('a real Prometheus scraping the binary', () => {
+  let agent: RunningAgent
+  let prom: ReturnType<typeof spawn> | undefined
+  let promUrl = ''
+  const dir = mkdtempSync(join(tmpdir(), 'odin-prom-'))
+  const hasPrometheus = spawnSync('prometheus', ['--version']).status === 0
+
+  beforeAll(async () => {
+    if (!hasPrometheus) {
+      return
+    }
+    agent = await startAgent([...fixtureArgs, '--sampler.interval=1s', `--data-dir=${dir}`])
+    const promPort = await freePort()
+    promUrl = `http://127.0.0.1:${promPort}`
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: odin\n    static_configs:\n      - targets: ['127.0.0.1:${agent.port}']\n`,
+    )
+    prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: 'ignore' })
+  }, 60_000)
+
+  afterAll(async () => {
+    prom?.kill('SIGKILL')
+    await agent?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const query = async (q: string) => {
+    const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`)
+    const json = (await res.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } }
+    return json.data.result
+  }
+
+  it.runIf(hasPrometheus)('reports up == 1 and rate(node_cpu_seconds_total[5s]) returns series', async () => {
+    const up = await waitFor(async () => {
+      const r = await query('up{job="odin"}')
+      return r[0]?.value[1] === '1' ? r : undefined
+    }, 30_000, 'up == 1')
+    expect(up).toHaveLength(1)
+    const rate = await waitFor(async () => {
+      const r = await query('rate(node_cpu_seconds_total[5s])')
+      return r.length > 0 ? r : undefined
+    }, 30_000, 'rate() series')
+    expect(rate.length).toBeGreaterThan(0)
+    expect(rate[0]?.metric).toHaveProperty('mode')
+  }, 90_000)
+
+  it.runIf(!hasPrometheus)('needs Debian prometheus (apt-get install -y prometheus); .ci/run installs it', () => {
+    throw new Error('prometheus is not installed: this end-to-end check cannot run')
+  })
+})
+
+describe('shutdown', () => {
+  it('SIGTERM answers the in-flight scrape and exits 0 within 2 s', async () => {
+    const agent = await startAgent([...fixtureArgs, '--sampler.interval=1s', `--data-dir=${mkdtempSync(join(tmpdir(), 'odin-stop-'))}`])
+    await waitFor(async () => (await fetch(`${agent.url}/ready`)).ok, 10_000, '/ready')
+    const inflight = fetch(`${agent.url}/metrics`)
+    const stopped = agent.stop('SIGTERM')
+    const res = await inflight
+    expect(res.status).toBe(200)
+    const { code, ms } = await stopped
+    expect(code).toBe(0)
+    expect(ms).toBeLessThan(2000)
+  })
+
+  it('SIGINT stops it too', async () => {
+    const agent = await startAgent([...fixtureArgs, `--data-dir=${mkdtempSync(join(tmpdir(), 'odin-int-'))}`])
+    const { code, ms } = await agent.stop('SIGINT')
+    expect(code).toBe(0)
+    expect(ms).toBeLessThan(2000)
+  })
+})

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { allCollectors } from '../src/collectors/index.ts'
+import { NoDataError } from '../src/collectors/types.ts'
+import type { MetricFamily } from '../src/metrics/types.ts'
+import { runIsolated, contextFor } from './helpers/collect.ts'
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
+// node_exporter counters whose names predate the _total rule; kept for drop-in compatibility.
+const LEGACY_COUNTERS = new Set<string>([])
+
+const fixtureHosts = ['host-a', 'host-b']
+  .map((h) => join(import.meta.dirname, 'fixtures', h))
+  .filter((p) => existsSync(p))
+
+function checkFamilies(families: readonly MetricFamily[]): string[] {
+  const problems: string[] = []
+  const seen = new Set<string>()
+  for (const f of families) {
+    if (!METRIC_NAME.test(f.name)) {
+      problems.push(`bad metric name ${f.name}`)
+    }
+    if (f.type === 'counter' && !f.name.endsWith('_total') && !LEGACY_COUNTERS.has(f.name)) {
+      problems.push(`counter ${f.name} does not end in _total`)
+    }
+    if (!/^(node_|odin_|DCGM_|namedprocess_|process_|container_)/.test(f.name)) {
+      problems.push(`${f.name} is neither a peer's name nor odin_*`)
+    }
+    if (!f.help) {
+      problems.push(`${f.name} has no help`)
+    }
+    for (const s of f.samples) {
+      for (const [k, v] of Object.entries(s.labels)) {
+        if (!LABEL_NAME.test(k) || k.startsWith('__')) {
+          problems.push(`${f.name}: bad label name ${k}`)
+        }
+        if (typeof v !== 'string') {
+          problems.push(`${f.name}: label ${k} is not a string`)
+        }
+      }
+      if (hasPidLabel(s.labels)) {
+        problems.push(`${f.name}: carries a pid label`)
+      }
+      if (typeof s.value !== 'number') {
+        problems.push(`${f.name}: non-numeric value`)
+      }
+      const key = `${f.name}${JSON.stringify(Object.entries(s.labels).sort())}`
+      if (seen.has(key)) {
+        problems.push(`duplicate series ${key}`)
+      }
+      seen.add(key)
+    }
+  }
+  return problems
+}
+
+const hasPidLabel = (labels: Record<string, string>) => 'pid' in labels
+
+describe.each(allCollectors.map((c) => [c.name, c] as const))('collector %s', (_name, collector) => {
+  it('has a name usable as flag and label value, and help for --help', () => {
+    expect(collector.name).toMatch(/^[a-z0-9_.]+$/)
+    expect(collector.help.length).toBeGreaterThan(0)
+  })
+
+  it('on a host without its source, returns no samples or throws NoDataError, nothing else', async () => {
+    try {
+      const families = await collector.collect(contextFor(collector))
+      expect(checkFamilies(families)).toEqual([])
+    } catch (err) {
+      expect(err).toBeInstanceOf(NoDataError)
+    }
+  })
+
+  it.each(fixtureHosts)('on fixture %s, exposes valid, unique series within its deadline', async (host) => {
+    const outcome = await runIsolated(collector, { procfs: join(host, 'proc'), sysfs: join(host, 'sys'), rootfs: join(host, 'root') })
+    if (!outcome.success) {
+      expect(outcome.noData, `${collector.name} failed: ${outcome.error}`).toBe(true)
+      return
+    }
+    expect(checkFamilies(outcome.families)).toEqual([])
+  })
+})

@@ -4,6 +4,7 @@ import { createAgent } from './agent.ts'
 import { renderHelp } from './cli/help.ts'
 import { allCollectors } from './collectors/index.ts'
 import { parseAgentArgs } from './config/config.ts'
+import { allDetectors } from './detectors/index.ts'
 import { FlagError } from './config/flag-spec.ts'
 import { createLogger } from './log/logger.ts'
 import { parseListenAddress } from './platform/listen-address.ts'
@@ -17,18 +18,22 @@ const io = {
 }
 
 async function runAgent(argv: readonly string[]): Promise<number> {
-  const { config, help } = parseAgentArgs(argv, allCollectors)
+  const switchables = [...allCollectors, ...allDetectors]
+  const { config, help } = parseAgentArgs(argv, switchables)
   if (help) {
-    io.stdout(renderHelp(allCollectors))
+    io.stdout(renderHelp(switchables))
     return 0
   }
   const address = parseListenAddress(config.listenAddress)
   const log = createLogger({ level: config.logLevel, format: config.logFormat })
   const runtime = `bun ${Bun.version}`
-  const agent = createAgent({ config, collectors: allCollectors, log, version: { ...buildVersion, runtime } })
+  const observers = allDetectors
+    .filter((d) => config.enabled.includes(d.name))
+    .map((d) => d.create({ config, log: log.child({ detector: d.name }) }))
+  const agent = createAgent({ config, collectors: allCollectors, observers, log, version: { ...buildVersion, runtime } })
   const server = serve(agent.app, address)
   log.info('starting odin-agent', { version: buildVersion.version, revision: buildVersion.revision, address: `${address.hostname}:${server.port}` })
-  log.info('enabled collectors', { collectors: [...config.enabled].sort().join(',') })
+  log.info('enabled collectors and detectors', { enabled: [...config.enabled].sort().join(',') })
   if (process.getuid?.() === 0) {
     log.warn('running as root; the agent needs only read access to /proc and /sys (see README)')
   }

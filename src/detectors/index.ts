@@ -1,0 +1,29 @@
+import type { SnapshotObserver } from '../agent.ts'
+import type { AgentConfig } from '../config/config.ts'
+import type { FlagSpec } from '../config/flag-spec.ts'
+import type { Logger } from '../log/logger.ts'
+import { createDiskFillForecaster } from './disk-fill.ts'
+
+export interface DetectorDeps {
+  readonly config: AgentConfig
+  readonly log: Logger
+}
+
+/** A detector that watches snapshots; switched with --detector.NAME / --no-detector.NAME. */
+export interface DetectorEntry {
+  readonly name: `detector.${string}`
+  readonly defaultEnabled: boolean
+  readonly help: string
+  readonly flags?: readonly FlagSpec[]
+  create(deps: DetectorDeps): SnapshotObserver
+}
+
+/** Every snapshot-observing detector, in the order they run after each sample. */
+export const allDetectors: readonly DetectorEntry[] = [
+  {
+    name: 'detector.disk_fill',
+    defaultEnabled: true,
+    help: 'Forecasts when each filesystem fills (odin_disk_fill_eta_seconds).',
+    create: () => createDiskFillForecaster(),
+  },
+]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command from the README: installs what the tests need, then runs them all.
 # Debian packages give the real peers the tests run against: prometheus + promtool,
-# amtool (prometheus-alertmanager) and node_exporter (prometheus-node-exporter).
+# amtool (prometheus-alertmanager), node_exporter (prometheus-node-exporter) and
+# chromium for the status-page test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,7 @@ command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 command -v prometheus-node-exporter >/dev/null 2>&1 || missing+=(prometheus-node-exporter)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ((${#missing[@]})); then
   sudo=''
   if [ "$(id -u)" != 0 ]; then sudo='sudo'; fi

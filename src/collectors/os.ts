@@ -1,0 +1,59 @@
+import { Families } from '../metrics/families.ts'
+import { isNotFound } from '../platform/host-fs.ts'
+import { osMajorMinor, parseOsRelease } from '../procfs/os-release.ts'
+import type { CollectContext, Collector } from './types.ts'
+import { NoDataError } from './types.ts'
+
+/** node_os_info labels and the os-release keys they come from. */
+const INFO_LABELS = {
+  build_id: 'BUILD_ID',
+  id: 'ID',
+  id_like: 'ID_LIKE',
+  image_id: 'IMAGE_ID',
+  image_version: 'IMAGE_VERSION',
+  name: 'NAME',
+  pretty_name: 'PRETTY_NAME',
+  variant: 'VARIANT',
+  variant_id: 'VARIANT_ID',
+  version: 'VERSION',
+  version_codename: 'VERSION_CODENAME',
+  version_id: 'VERSION_ID',
+} as const
+
+const FILES = ['etc/os-release', 'usr/lib/os-release']
+
+async function readOsRelease(ctx: CollectContext): Promise<string> {
+  for (const file of FILES) {
+    try {
+      return await ctx.fs.readFile(ctx.fs.root(file))
+    } catch (err) {
+      if (!isNotFound(err)) {
+        throw new Error(`couldn't read ${ctx.fs.root(file)}: ${(err as Error).message}`, { cause: err })
+      }
+    }
+  }
+  throw new NoDataError(`no os-release file under ${ctx.fs.rootfs} (${FILES.join(', ')})`)
+}
+
+/** node_exporter's os collector: <rootfs>/etc/os-release, else <rootfs>/usr/lib/os-release. */
+export const osCollector: Collector = {
+  name: 'os',
+  defaultEnabled: true,
+  help: 'Expose OS release info.',
+  async collect(ctx) {
+    const env = parseOsRelease(await readOsRelease(ctx))
+    const get = (key: string) => env.get(key) ?? ''
+    const f = new Families()
+    const info = Object.fromEntries(Object.entries(INFO_LABELS).map(([label, key]) => [label, get(key)]))
+    f.gauge('node_os_info', `A metric with a constant '1' value labeled by ${Object.keys(INFO_LABELS).join(', ')}.`, 1, info)
+    const version = osMajorMinor(get('VERSION_ID'))
+    if (version > 0) {
+      f.gauge('node_os_version', 'Metric containing the major.minor part of the OS version.', version, { id: get('ID'), id_like: get('ID_LIKE'), name: get('NAME') })
+    }
+    const end = /^(\d{4})-(\d{2})-(\d{2})$/.exec(get('SUPPORT_END'))
+    if (end) {
+      f.gauge('node_os_support_end_timestamp_seconds', 'Metric containing the end-of-life date timestamp of the OS.', Date.UTC(Number(end[1]), Number(end[2]) - 1, Number(end[3])) / 1000)
+    }
+    return f.list()
+  },
+}

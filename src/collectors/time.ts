@@ -1,0 +1,54 @@
+import { Families } from '../metrics/families.ts'
+import { readOptional } from './read.ts'
+import type { CollectContext, Collector } from './types.ts'
+
+/**
+ * The local zone's abbreviation and UTC offset at `ms`, as Go's time.Now().Zone() gives
+ * node_exporter. The name comes from ICU (en-US): identical to Go's for UTC and for zones
+ * with a CLDR abbreviation (EST, PDT, ...); elsewhere ICU says "GMT+1" where Go reads "CET"
+ * from the zoneinfo file.
+ */
+export function localZone(ms: number): { name: string; offsetSeconds: number } {
+  const offsetSeconds = new Date(ms).getTimezoneOffset() * -60 + 0
+  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')
+  const name = part?.value ?? 'UTC'
+  return { name: name === 'GMT' && offsetSeconds === 0 ? 'UTC' : name, offsetSeconds }
+}
+
+/** Clocksources as node_exporter lists them: device = position in glob order. */
+async function addClocksources(ctx: CollectContext, f: Families): Promise<void> {
+  let names: string[]
+  try {
+    names = (await ctx.fs.readdir(ctx.fs.sys('devices/system/clocksource'))).filter((n) => /^clocksource\d+$/.test(n)).sort()
+  } catch {
+    return
+  }
+  const files = await Promise.all(
+    names.map((n) => Promise.all(['available_clocksource', 'current_clocksource'].map((file) => readOptional(ctx, ctx.fs.sys('devices/system/clocksource', n, file))))),
+  )
+  files.forEach(([available, current], i) => {
+    const device = String(i)
+    for (const clocksource of available?.trim().split(/\s+/).filter(Boolean) ?? []) {
+      f.gauge('node_time_clocksource_available_info', "Available clocksources read from '/sys/devices/system/clocksource'.", 1, { device, clocksource })
+    }
+    if (current !== undefined && current.trim() !== '') {
+      f.gauge('node_time_clocksource_current_info', "Current clocksource read from '/sys/devices/system/clocksource'.", 1, { device, clocksource: current.trim() })
+    }
+  })
+}
+
+/** node_exporter's time collector: wall clock, zone offset and clocksources. */
+export const timeCollector: Collector = {
+  name: 'time',
+  defaultEnabled: true,
+  help: 'Exposes the current system time.',
+  async collect(ctx) {
+    const ms = ctx.now()
+    const zone = localZone(ms)
+    const f = new Families()
+    f.gauge('node_time_seconds', 'System time in seconds since epoch (1970).', ms / 1000)
+    f.gauge('node_time_zone_offset_seconds', 'System time zone offset in seconds.', zone.offsetSeconds, { time_zone: zone.name })
+    await addClocksources(ctx, f)
+    return f.list()
+  },
+}

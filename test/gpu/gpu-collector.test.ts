@@ -1,0 +1,205 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createGpuCollector } from '../../src/collectors/gpu.ts'
+import type { GpuCollector } from '../../src/collectors/gpu.ts'
+import { GpuInventory } from '../../src/gpu/inventory.ts'
+import type { MetricFamily } from '../../src/metrics/types.ts'
+import { execFileNoShell } from '../../src/platform/exec.ts'
+import type { Exec } from '../../src/platform/exec.ts'
+import { contextFor, runIsolated, samplesOf, valueOf } from '../helpers/collect.ts'
+import type { CollectOptions } from '../helpers/collect.ts'
+import { fixture, installFakeNvidiaSmi } from './fake-smi.ts'
+import type { FakeControl } from './fake-smi.ts'
+import { recordingLogger } from './record-logger.ts'
+
+const open: GpuCollector[] = []
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()))
+})
+
+function setup(control: FakeControl, opts: { waitMs?: number; args?: string[]; exec?: Exec } = {}) {
+  const fake = installFakeNvidiaSmi(control)
+  const inventory = new GpuInventory()
+  const collector = createGpuCollector({ inventory, waitMs: opts.waitMs ?? 3000 })
+  open.push(collector)
+  const log = recordingLogger()
+  let t = 1_700_000_000_000
+  const options: CollectOptions = {
+    args: [`--collector.gpu.nvidia-smi-path=${fake.path}`, ...(opts.args ?? [])],
+    log,
+    now: () => t,
+    exec: opts.exec,
+  }
+  return {
+    fake,
+    collector,
+    inventory,
+    log,
+    advance: (ms: number) => (t += ms),
+    collect: (): Promise<MetricFamily[]> => collector.collect(contextFor(collector, options)),
+    isolated: () => runIsolated(collector, options),
+  }
+}
+
+describe('gpu collector against the fake nvidia-smi', () => {
+  it('exposes dcgm-exporter names and labels from a replayed capture', async () => {
+    const s = setup({ capture: fixture('h100-sxm-2gpu.xml') })
+    const fams = await s.collect()
+    const gpu1 = { gpu: '1', UUID: 'GPU-11111111-2222-3333-4444-000000000001', device: 'nvidia2', modelName: 'NVIDIA H100 80GB HBM3' }
+    expect(valueOf(fams, 'DCGM_FI_DEV_GPU_TEMP', gpu1)).toBe(31)
+    expect(samplesOf(fams, 'DCGM_FI_DEV_GPU_TEMP')[0]?.labels).toEqual({ gpu: '0', UUID: 'GPU-11111111-2222-3333-4444-000000000000', device: 'nvidia0', modelName: 'NVIDIA H100 80GB HBM3' })
+    expect(fams.find((f) => f.name === 'DCGM_FI_DEV_ECC_DBE_AGG_TOTAL')?.type).toBe('counter')
+    expect(valueOf(fams, 'odin_gpu_throttle_reason', { gpu: '0', reason: 'sw_power_cap' })).toBe(1)
+    expect(valueOf(fams, 'odin_gpu_info', { gpu: '0' })).toBe(1)
+    expect(samplesOf(fams, 'odin_gpu_info')[0]?.labels).toMatchObject({ driver_version: '550.90.07', cuda_version: '12.4', vbios_version: '96.00.99.00.01' })
+    expect(valueOf(fams, 'odin_gpu_process_memory_bytes', { gpu: '0', process: 'python3' })).toBe((36864 + 35840) * 1024 * 1024)
+    expect(valueOf(fams, 'odin_gpu_up')).toBe(1)
+    expect(valueOf(fams, 'odin_gpu_collect_failures_total')).toBe(0)
+    expect(valueOf(fams, 'odin_gpu_last_success_timestamp_seconds')).toBe(1_700_000_000)
+    expect(valueOf(fams, 'odin_gpu_devices')).toBe(2)
+    // No PID label, no command line anywhere.
+    const labelText = JSON.stringify(fams.flatMap((f) => f.samples.map((x) => x.labels)))
+    expect(labelText).not.toMatch(/pid|wandb|--/)
+    expect(s.inventory.lookup('0000:2a:00')?.UUID).toBe('GPU-11111111-2222-3333-4444-000000000001')
+  })
+
+  it('labels MIG instances with GPU_I_ID and GPU_I_PROFILE', async () => {
+    const s = setup({ capture: fixture('a100-sxm4-mig.xml') })
+    const fams = await s.collect()
+    expect(valueOf(fams, 'DCGM_FI_DEV_FB_USED', { GPU_I_ID: '5', GPU_I_PROFILE: '2g.10gb' })).toBe(7580)
+    // The parent GPU keeps its own series without instance labels.
+    expect(samplesOf(fams, 'DCGM_FI_DEV_FB_USED').filter((x) => x.labels.GPU_I_ID === undefined).map((x) => x.value)).toEqual([24014])
+    expect(samplesOf(fams, 'DCGM_FI_DEV_GPU_UTIL')).toEqual([])
+  })
+
+  it('[N/A] and friends are absent series, never zeros', async () => {
+    const s = setup({ capture: fixture('na-fields.xml') })
+    const fams = await s.collect()
+    for (const name of ['DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_POWER_USAGE', 'DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FAN_SPEED', 'DCGM_FI_DEV_ECC_SBE_VOL_TOTAL', 'DCGM_FI_DEV_SM_CLOCK']) {
+      expect(samplesOf(fams, name), name).toEqual([])
+    }
+    expect(valueOf(fams, 'odin_gpu_up')).toBe(1)
+  })
+
+  it('missing binary: no data, quietly (debug only), nothing else affected', async () => {
+    const s = setup({ capture: fixture('h100-sxm-2gpu.xml') })
+    const collector = createGpuCollector({ inventory: new GpuInventory() })
+    open.push(collector)
+    const log = recordingLogger()
+    const outcome = await runIsolated(collector, { args: [`--collector.gpu.nvidia-smi-path=${s.fake.dir}/absent/nvidia-smi`], log })
+    expect(outcome).toMatchObject({ success: false, noData: true, families: [] })
+    expect(log.lines.filter((l) => l.level !== 'debug')).toEqual([])
+  })
+
+  it.each(['no-devices', 'no-driver'] as const)('%s: no data, quietly', async (mode) => {
+    const s = setup({ mode })
+    const outcome = await s.isolated()
+    expect(outcome).toMatchObject({ success: false, noData: true })
+    expect(s.log.lines.filter((l) => l.level !== 'debug')).toEqual([])
+  })
+
+  it('exit 2 with stderr: odin_gpu_up 0, failure counted, stderr in one warning', async () => {
+    const s = setup({ mode: 'exit2' })
+    let fams = await s.collect()
+    expect(valueOf(fams, 'odin_gpu_up')).toBe(0)
+    expect(valueOf(fams, 'odin_gpu_collect_failures_total')).toBe(1)
+    expect(samplesOf(fams, 'odin_gpu_last_success_timestamp_seconds')).toEqual([])
+    expect(fams.some((f) => f.name.startsWith('DCGM_'))).toBe(false)
+    fams = await s.collect()
+    expect(valueOf(fams, 'odin_gpu_collect_failures_total')).toBe(2)
+    const warns = s.log.lines.filter((l) => l.level === 'warn')
+    expect(warns).toHaveLength(1)
+    expect(String(warns[0]?.fields.err)).toMatch(/exited with code 2: Unable to determine the device handle/)
+  })
+
+  it('truncated XML: odin_gpu_up 0 and the last good values are not served', async () => {
+    const s = setup({ capture: fixture('rtx-4090-workstation.xml') })
+    expect(valueOf(await s.collect(), 'DCGM_FI_DEV_FAN_SPEED')).toBe(35)
+    s.fake.set({ mode: 'truncated', capture: fixture('rtx-4090-workstation.xml') })
+    const fams = await s.collect()
+    expect(valueOf(fams, 'odin_gpu_up')).toBe(0)
+    expect(valueOf(fams, 'odin_gpu_collect_failures_total')).toBe(1)
+    expect(valueOf(fams, 'odin_gpu_last_success_timestamp_seconds')).toBe(1_700_000_000)
+    expect(samplesOf(fams, 'DCGM_FI_DEV_FAN_SPEED')).toEqual([])
+    expect(String(s.log.lines.find((l) => l.level === 'warn')?.fields.err)).toMatch(/couldn't parse nvidia-smi -q -x output/)
+  })
+
+  it('a GPU disappearing between runs takes its series with it', async () => {
+    const s = setup({ capture: fixture('h100-sxm-2gpu.xml') })
+    let fams = await s.collect()
+    expect(samplesOf(fams, 'DCGM_FI_DEV_GPU_TEMP').map((x) => x.labels.gpu)).toEqual(['0', '1'])
+    s.fake.set({ capture: fixture('h100-sxm-2gpu.xml'), dropGpus: 1 })
+    fams = await s.collect()
+    expect(samplesOf(fams, 'DCGM_FI_DEV_GPU_TEMP').map((x) => x.labels.gpu)).toEqual(['0'])
+    expect(valueOf(fams, 'odin_gpu_devices')).toBe(1)
+    expect(valueOf(fams, 'odin_gpu_up')).toBe(1)
+    // The inventory still names the lost GPU, for its Xid 79.
+    expect(s.inventory.lookup('0000:2a:00')?.gpu).toBe('1')
+  })
+
+  it('all GPUs vanishing after a success is a failure, not "no GPU"', async () => {
+    const s = setup({ capture: fixture('rtx-4090-workstation.xml') })
+    await s.collect()
+    s.fake.set({ mode: 'no-devices' })
+    const outcome = await s.isolated()
+    expect(outcome.success).toBe(true)
+    expect(valueOf(outcome.families, 'odin_gpu_up')).toBe(0)
+  })
+
+  it('never serves a result older than two sampler intervals as fresh', async () => {
+    const s = setup({ capture: fixture('rtx-4090-workstation.xml') }, { waitMs: 50, args: ['--sampler.interval=10s'] })
+    // First run: wait for it.
+    await s.collect()
+    await s.collector.sampler?.kick()
+    expect(valueOf(await s.collect(), 'DCGM_FI_DEV_FAN_SPEED')).toBe(35)
+    await s.collector.sampler?.kick()
+    s.fake.set({ mode: 'slow', delayMs: 5000, capture: fixture('rtx-4090-workstation.xml') })
+    s.advance(15_000)
+    let fams = await s.collect()
+    expect(valueOf(fams, 'DCGM_FI_DEV_FAN_SPEED')).toBe(35)
+    expect(valueOf(fams, 'odin_gpu_up')).toBe(1)
+    s.advance(10_000)
+    fams = await s.collect()
+    expect(samplesOf(fams, 'DCGM_FI_DEV_FAN_SPEED')).toEqual([])
+    expect(valueOf(fams, 'odin_gpu_up')).toBe(0)
+  })
+
+  it('runs at most one nvidia-smi at a time', async () => {
+    let live = 0
+    let peak = 0
+    let runs = 0
+    const exec: Exec = async (file, args, options) => {
+      runs++
+      peak = Math.max(peak, ++live)
+      try {
+        return await execFileNoShell(file, args, options)
+      } finally {
+        live--
+      }
+    }
+    const s = setup({ mode: 'slow', delayMs: 400, capture: fixture('rtx-4090-workstation.xml') }, { waitMs: 5, exec })
+    for (let i = 0; i < 20; i++) {
+      await s.collect()
+    }
+    expect(runs).toBe(1)
+    await s.collector.sampler?.kick()
+    await s.collect()
+    expect(runs).toBe(2)
+    expect(peak).toBe(1)
+  })
+
+  it('caps per-process series and counts what it cut', async () => {
+    const s = setup({ capture: fixture('rtx-4090-workstation.xml') }, { args: ['--collector.gpu.process-series-limit=2'] })
+    let fams = await s.collect()
+    expect(samplesOf(fams, 'odin_gpu_process_memory_bytes').map((x) => x.labels.process)).toEqual(['blender', 'Xorg'])
+    expect(valueOf(fams, 'odin_series_dropped_total', { collector: 'gpu' })).toBe(2)
+    fams = await s.collect()
+    expect(valueOf(fams, 'odin_series_dropped_total', { collector: 'gpu' })).toBe(4)
+  })
+
+  it('refuses a relative nvidia-smi path', async () => {
+    const collector = createGpuCollector({ inventory: new GpuInventory() })
+    const outcome = await runIsolated(collector, { args: ['--collector.gpu.nvidia-smi-path=nvidia-smi'] })
+    expect(outcome).toMatchObject({ success: false, noData: false })
+    expect(outcome.error).toMatch(/absolute path/)
+  })
+})

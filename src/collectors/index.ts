@@ -10,6 +10,8 @@ import { osCollector } from './os.ts'
 import { statCollector } from './stat.ts'
 import { timeCollector } from './time.ts'
 import { unameCollector } from './uname.ts'
+import { gpuCollector } from './gpu.ts'
+import { gpuXidCollector } from './gpu-xid.ts'
 
 /**
  * Every collector the agent knows, in exposition order. Flags, --help and the README
@@ -19,6 +21,8 @@ export const allCollectors: readonly Collector[] = [
   cpuCollector,
   diskstatsCollector,
   filesystemCollector,
+  gpuCollector,
+  gpuXidCollector,
   loadavgCollector,
   meminfoCollector,
   meminfoNumaCollector,

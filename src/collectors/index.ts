@@ -5,6 +5,7 @@ import { diskstatsCollector } from './diskstats.ts'
 import { filesystemCollector } from './filesystem.ts'
 import { meminfoCollector } from './meminfo.ts'
 import { meminfoNumaCollector } from './meminfo-numa.ts'
+import { namedprocessCollector } from './namedprocess.ts'
 import { netdevCollector } from './netdev.ts'
 import { osCollector } from './os.ts'
 import { statCollector } from './stat.ts'
@@ -26,6 +27,7 @@ export const allCollectors: readonly Collector[] = [
   loadavgCollector,
   meminfoCollector,
   meminfoNumaCollector,
+  namedprocessCollector,
   netdevCollector,
   osCollector,
   statCollector,

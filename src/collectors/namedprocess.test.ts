@@ -1,0 +1,90 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createHostFS } from '../platform/host-fs.ts'
+import { collectFrom, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { namedprocessCollector } from './namedprocess.ts'
+
+const FIXTURE = join(import.meta.dirname, '../../test/fixtures/proc-pids')
+const tmp = mkdtempSync(join(tmpdir(), 'odin-namedprocess-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+describe('namedprocess collector', () => {
+  it('groups by comm with process-exporter names, kernel threads left out', async () => {
+    const f = await collectFrom(namedprocessCollector, { procfs: FIXTURE, rootfs: tmp })
+    const groups = samplesOf(f, 'namedprocess_namegroup_num_procs').map((s) => s.labels.groupname).sort()
+    expect(groups).toEqual(['a) (b c', 'kworker/0:1', 'python3', 'systemd', 'worker', 'x'])
+    const py = { groupname: 'python3' }
+    expect(valueOf(f, 'namedprocess_namegroup_num_procs', py)).toBe(2)
+    expect(valueOf(f, 'namedprocess_namegroup_cpu_seconds_total', { ...py, mode: 'user' })).toBeCloseTo(124)
+    expect(valueOf(f, 'namedprocess_namegroup_cpu_seconds_total', { ...py, mode: 'system' })).toBeCloseTo(6.89)
+    expect(valueOf(f, 'namedprocess_namegroup_memory_bytes', { ...py, memtype: 'resident' })).toBe((2048000 + 512000) * 1024)
+    expect(valueOf(f, 'namedprocess_namegroup_memory_bytes', { ...py, memtype: 'swapped' })).toBe(1024 * 1024)
+    expect(valueOf(f, 'namedprocess_namegroup_open_filedesc', py)).toBe(8)
+    expect(valueOf(f, 'namedprocess_namegroup_read_bytes_total', py)).toBe(1048576 + 4096)
+    expect(valueOf(f, 'namedprocess_namegroup_num_threads', py)).toBe(25)
+    expect(valueOf(f, 'namedprocess_namegroup_states', { ...py, state: 'Running' })).toBe(1)
+    expect(valueOf(f, 'namedprocess_namegroup_states', { ...py, state: 'Sleeping' })).toBe(1)
+    expect(valueOf(f, 'namedprocess_namegroup_states', { groupname: 'worker', state: 'Zombie' })).toBe(1)
+    expect(valueOf(f, 'namedprocess_namegroup_oldest_start_time_seconds', py)).toBe(1_700_005_000)
+    expect(valueOf(f, 'namedprocess_namegroup_context_switches_total', { ...py, ctxswitchtype: 'voluntary' })).toBe(4050)
+    expect(valueOf(f, 'namedprocess_namegroup_major_page_faults_total', py)).toBe(7)
+    expect(valueOf(f, 'odin_process_read_errors_total', { reason: 'vanished' })).toBe(0)
+    expect(valueOf(f, 'odin_series_dropped_total', { collector: 'namedprocess' })).toBe(0)
+    for (const family of f) {
+      for (const s of family.samples) {
+        expect(Object.keys(s.labels)).not.toContain('pid')
+      }
+    }
+  })
+
+  it('keeps group counters monotonic when members exit', async () => {
+    const proc = mkdtempSync(join(tmp, 'proc-'))
+    cpSync(FIXTURE, proc, { recursive: true, verbatimSymlinks: true })
+    const fs = createHostFS({ procfs: proc, sysfs: '/nonexistent', rootfs: tmp })
+    const f1 = await collectFrom(namedprocessCollector, { fs })
+    rmSync(join(proc, '101'), { recursive: true })
+    writeFileSync(join(proc, '100/stat'), '100 (python3) R 1 1 1 0 -1 4194304 90000 0 7 0 12445 778 0 0 20 0 24 0 500000 12345678 250 1\n')
+    const f2 = await collectFrom(namedprocessCollector, { fs })
+    const user = { groupname: 'python3', mode: 'user' }
+    expect(valueOf(f2, 'namedprocess_namegroup_num_procs', { groupname: 'python3' })).toBe(1)
+    expect(valueOf(f2, 'namedprocess_namegroup_cpu_seconds_total', user)).toBeCloseTo((valueOf(f1, 'namedprocess_namegroup_cpu_seconds_total', user) ?? 0) + 1)
+    rmSync(join(proc, '200'), { recursive: true })
+    const f3 = await collectFrom(namedprocessCollector, { fs })
+    expect(valueOf(f3, 'namedprocess_namegroup_num_procs', { groupname: 'a) (b c' })).toBe(0)
+    expect(valueOf(f3, 'namedprocess_namegroup_cpu_seconds_total', { groupname: 'a) (b c', mode: 'user' })).toBeCloseTo(0.01)
+  })
+
+  it('reads a process-exporter config: templates, redacted matches, children', async () => {
+    const config = join(tmp, 'pe.yml')
+    writeFileSync(config, `process_names:
+  - name: "job-{{.Matches.Script}}"
+    cmdline: ['(?P<Script>\\w+)\\.py']
+  - name: "{{.Matches.Token}}"
+    cmdline: ['--api-token=(?P<Token>\\S+)']
+  - name: "{{.ExeBase}}"
+    exe: [/sbin/init]
+`)
+    const f = await collectFrom(namedprocessCollector, { procfs: FIXTURE, rootfs: tmp, args: [`--collector.namedprocess.config=${config}`] })
+    const groups = Object.fromEntries(samplesOf(f, 'namedprocess_namegroup_num_procs').map((s) => [s.labels.groupname, s.value]))
+    // 101 is matched by its own (redacted) token, never the secret; the zombie 300 joins
+    // its parent 100; 200, 400 and 401 join init; kernel threads match nothing.
+    expect(groups).toEqual({ 'job-train': 2, '***': 1, init: 4 })
+    const none = await collectFrom(namedprocessCollector, { procfs: FIXTURE, rootfs: tmp, args: [`--collector.namedprocess.config=${config}`, '--no-collector.namedprocess.children'] })
+    expect(samplesOf(none, 'namedprocess_namegroup_num_procs').map((s) => s.labels.groupname).sort()).toEqual(['***', 'init', 'job-train'])
+  })
+
+  it('fails with the file named when the config is invalid', async () => {
+    const config = join(tmp, 'bad.yml')
+    writeFileSync(config, 'process_names: [{name: "{{.PID}}", comm: [x]}]')
+    await expect(collectFrom(namedprocessCollector, { procfs: FIXTURE, args: [`--collector.namedprocess.config=${config}`] })).rejects.toThrowError(/bad\.yml.*PID/)
+  })
+
+  it('caps groups and counts the dropped series', async () => {
+    const f = await collectFrom(namedprocessCollector, { procfs: FIXTURE, rootfs: tmp, args: ['--collector.namedprocess.max-groups=2'] })
+    expect(samplesOf(f, 'namedprocess_namegroup_num_procs')).toHaveLength(2)
+    expect(valueOf(f, 'namedprocess_namegroup_num_procs', { groupname: 'python3' })).toBe(2)
+    expect(valueOf(f, 'odin_series_dropped_total', { collector: 'namedprocess' })).toBe(4 * 20)
+  })
+})

@@ -1,0 +1,171 @@
+import { flagBool, flagNumber, flagString } from '../config/config.ts'
+import type { HostFS } from '../platform/host-fs.ts'
+import { Families } from '../metrics/families.ts'
+import { NamegroupAccumulator, STATES } from '../process/namegroup.ts'
+import type { GroupSample } from '../process/namegroup.ts'
+import { matchName, parseNamegroupConfig } from '../process/namegroup-config.ts'
+import type { NamegroupConfig } from '../process/namegroup-config.ts'
+import { processTable } from '../process/shared.ts'
+import type { ProcessIdentity, ProcessRecord, ProcessTable, ReadErrorReason } from '../process/types.ts'
+import { userNamesFor } from '../process/users.ts'
+import type { UserNames } from '../process/users.ts'
+import { redactCommandLine } from '../security/redact.ts'
+import type { Collector, CollectContext } from './types.ts'
+
+const P = 'namedprocess_namegroup_'
+const SERIES_PER_GROUP = 20
+const REASONS: readonly ReadErrorReason[] = ['vanished', 'permission', 'parse', 'other']
+
+interface State {
+  source: string | undefined
+  config: NamegroupConfig | undefined
+  accumulator: NamegroupAccumulator
+  readonly exposed: Set<string>
+  dropped: number
+  cache: WeakMap<ProcessIdentity, { comm: string; euid: number | undefined; group: string | undefined }>
+}
+
+const states = new WeakMap<HostFS, State>()
+
+function stateFor(fs: HostFS): State {
+  let s = states.get(fs)
+  if (!s) {
+    s = { source: undefined, config: undefined, accumulator: new NamegroupAccumulator(), exposed: new Set(), dropped: 0, cache: new WeakMap() }
+    states.set(fs, s)
+  }
+  return s
+}
+
+/** Re-reads the config file each run; a change of content starts the groups afresh. */
+async function loadConfig(ctx: CollectContext, state: State): Promise<void> {
+  const path = flagString(ctx.config, 'collector.namedprocess.config')
+  let text: string | undefined
+  if (path !== '') {
+    try {
+      text = await ctx.fs.readFile(path)
+    } catch (err) {
+      throw new Error(`couldn't read --collector.namedprocess.config ${path}: ${(err as Error).message}`, { cause: err })
+    }
+  }
+  const source = text === undefined ? undefined : `${path}\0${text}`
+  if (source !== state.source) {
+    state.config = text === undefined ? undefined : parseNamegroupConfig(text, path)
+    state.source = source
+    state.accumulator = new NamegroupAccumulator()
+    state.exposed.clear()
+    state.cache = new WeakMap()
+  }
+}
+
+function configuredGroups(table: ProcessTable, state: State, config: NamegroupConfig, users: UserNames, children: boolean) {
+  const own = new Map<number, string | undefined>()
+  for (const p of table.processes.values()) {
+    const cached = state.cache.get(p.identity)
+    if (cached && cached.comm === p.comm && cached.euid === p.euid) {
+      own.set(p.pid, cached.group)
+      continue
+    }
+    const group = matchName(config, {
+      comm: p.comm,
+      argv: p.identity.argv,
+      cmdline: redactCommandLine(p.identity.argv, Number.POSITIVE_INFINITY),
+      username: users.name(p.euid),
+    })
+    state.cache.set(p.identity, { comm: p.comm, euid: p.euid, group })
+    own.set(p.pid, group)
+  }
+  const resolved = new Map<number, string | undefined>()
+  const groupOf = (p: ProcessRecord): string | undefined => {
+    if (resolved.has(p.pid)) {
+      return resolved.get(p.pid)
+    }
+    // Untracked children join their nearest tracked ancestor (process-exporter's -children).
+    let group = own.get(p.pid)
+    let cur: ProcessRecord | undefined = p
+    for (let depth = 0; group === undefined && children && depth < 64; depth++) {
+      cur = cur.ppid > 0 ? table.processes.get(cur.ppid) : undefined
+      if (!cur) {
+        break
+      }
+      group = own.get(cur.pid)
+    }
+    resolved.set(p.pid, group)
+    return group
+  }
+  return groupOf
+}
+
+function capped(groups: GroupSample[], state: State, max: number): GroupSample[] {
+  if (groups.length <= max) {
+    for (const g of groups) {
+      state.exposed.add(g.name)
+    }
+    return groups
+  }
+  // Keep what was already exposed (no flapping series), then the busiest groups.
+  const sorted = [...groups].sort((a, b) =>
+    Number(state.exposed.has(b.name)) - Number(state.exposed.has(a.name)) || b.procs - a.procs || (a.name < b.name ? -1 : 1))
+  const kept = sorted.slice(0, max)
+  state.dropped += (groups.length - kept.length) * SERIES_PER_GROUP
+  state.exposed.clear()
+  for (const g of kept) {
+    state.exposed.add(g.name)
+  }
+  return kept
+}
+
+function render(f: Families, groups: readonly GroupSample[]): void {
+  for (const g of groups) {
+    const l = { groupname: g.name }
+    f.gauge(`${P}num_procs`, 'number of processes in this group', g.procs, l)
+    f.counter(`${P}cpu_seconds_total`, 'Cpu user usage in seconds', g.counters.cpuUserSeconds, { ...l, mode: 'user' })
+    f.counter(`${P}cpu_seconds_total`, 'Cpu user usage in seconds', g.counters.cpuSystemSeconds, { ...l, mode: 'system' })
+    f.counter(`${P}read_bytes_total`, 'number of bytes read by this group', g.counters.readBytes, l)
+    f.counter(`${P}write_bytes_total`, 'number of bytes written by this group', g.counters.writeBytes, l)
+    f.counter(`${P}major_page_faults_total`, 'Major page faults', g.counters.majorFaults, l)
+    f.counter(`${P}minor_page_faults_total`, 'Minor page faults', g.counters.minorFaults, l)
+    f.counter(`${P}context_switches_total`, 'Context switches', g.counters.voluntaryCtxtSwitches, { ...l, ctxswitchtype: 'voluntary' })
+    f.counter(`${P}context_switches_total`, 'Context switches', g.counters.nonvoluntaryCtxtSwitches, { ...l, ctxswitchtype: 'nonvoluntary' })
+    f.gauge(`${P}memory_bytes`, 'number of bytes of memory in use', g.residentBytes, { ...l, memtype: 'resident' })
+    f.gauge(`${P}memory_bytes`, 'number of bytes of memory in use', g.virtualBytes, { ...l, memtype: 'virtual' })
+    f.gauge(`${P}memory_bytes`, 'number of bytes of memory in use', g.swappedBytes, { ...l, memtype: 'swapped' })
+    f.gauge(`${P}open_filedesc`, 'number of open file descriptors for this group', g.openFds, l)
+    f.gauge(`${P}num_threads`, 'Number of threads', g.threads, l)
+    for (const s of STATES) {
+      f.gauge(`${P}states`, 'Number of processes in states Running, Sleeping, Waiting, Zombie, or Other', g.states[s], { ...l, state: s })
+    }
+    if (g.oldestStartSeconds !== undefined) {
+      f.gauge(`${P}oldest_start_time_seconds`, 'start time in seconds since 1970/01/01 of oldest process in group', g.oldestStartSeconds, l)
+    }
+  }
+}
+
+export const namedprocessCollector: Collector = {
+  name: 'namedprocess',
+  defaultEnabled: true,
+  help: 'Per-group process metrics with process-exporter names (groups by comm unless a config is given).',
+  flags: [
+    { name: 'collector.namedprocess.config', kind: 'string', default: '', help: 'process-exporter YAML (process_names with comm/exe/cmdline matchers); empty groups every process by comm.' },
+    { name: 'collector.namedprocess.children', kind: 'bool', default: true, help: 'With a config: count processes no matcher names in the group of their nearest named ancestor.' },
+    { name: 'collector.namedprocess.max-groups', kind: 'int', default: 500, help: 'Most groups exported; series of further groups are dropped and counted in odin_series_dropped_total.' },
+  ],
+  async collect(ctx) {
+    const state = stateFor(ctx.fs)
+    await loadConfig(ctx, state)
+    const table = await processTable(ctx)
+    const users = userNamesFor(ctx.fs)
+    await users.refresh(ctx.now())
+    const groupOf = state.config
+      ? configuredGroups(table, state, state.config, users, flagBool(ctx.config, 'collector.namedprocess.children'))
+      : (p: ProcessRecord) => (p.kernelThread ? undefined : p.comm)
+    const groups = state.accumulator.update(table, groupOf)
+    const max = flagNumber(ctx.config, 'collector.namedprocess.max-groups')
+    const f = new Families()
+    render(f, capped(groups, state, Number.isFinite(max) && max >= 0 ? max : 500))
+    for (const reason of REASONS) {
+      f.counter('odin_process_read_errors_total', 'odin-agent: Per-process /proc reads that failed (process exited mid-read, permission denied, malformed).', table.readErrors[reason], { reason })
+    }
+    f.counter('odin_series_dropped_total', 'odin-agent: Series cut by a per-collector cap.', state.dropped, { collector: 'namedprocess' })
+    return f.list()
+  },
+}

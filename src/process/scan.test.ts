@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync, cpSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ProcessScanner } from './scan.ts'
+import { ProcFileError, createProcFiles } from './proc-files.ts'
+import type { ProcFiles } from './proc-files.ts'
+
+const FIXTURE = join(import.meta.dirname, '../../test/fixtures/proc-pids')
+
+describe('ProcessScanner on a fixture /proc', () => {
+  it('reads every process, kernel threads and zombies included', async () => {
+    const scanner = new ProcessScanner({ procfs: FIXTURE })
+    const table = await scanner.scan(1_700_000_100_000)
+    scanner.close()
+    expect([...table.processes.keys()].sort((a, b) => a - b)).toEqual([1, 2, 10, 100, 101, 200, 300, 400, 401])
+    expect(table.bootTimeSeconds).toBe(1_700_000_000)
+    const py = table.processes.get(100)
+    expect(py).toMatchObject({
+      comm: 'python3', state: 'R', ppid: 1, numThreads: 24, cpuUserSeconds: 123.45, cpuSystemSeconds: 6.78,
+      majorFaults: 7, minorFaults: 90000, uid: 1000, residentBytes: 2048000 * 1024, swappedBytes: 1024 * 1024,
+      voluntaryCtxtSwitches: 4000, readBytes: 1048576, writeBytes: 2097152, openFds: 5, startTimeSeconds: 1_700_005_000,
+    })
+    expect(py?.identity).toMatchObject({ argv: ['python3', 'train.py', '--config', 'configs/llama.yaml'], exe: '/usr/bin/python3.11', exeDeleted: false, container: false })
+    expect(table.processes.get(200)?.comm).toBe('a) (b c')
+    expect(table.processes.get(2)).toMatchObject({ kernelThread: true, identity: { argv: [] } })
+    expect(table.processes.get(10)?.kernelThread).toBe(true)
+    expect(table.processes.get(300)).toMatchObject({ state: 'Z', kernelThread: false })
+    expect(table.processes.get(400)).toMatchObject({ kernelThread: false, identity: { argv: ['[kworker/0:1]'], exe: '/tmp/.cache/kw', container: true } })
+    expect(table.processes.get(401)?.identity).toMatchObject({ exe: '/tmp/x', exeDeleted: true })
+    expect(table.readErrors).toEqual({ vanished: 0, permission: 0, parse: 0, other: 0 })
+  })
+
+  it('computes CPU cores between ticks and forgets exited processes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odin-proc-'))
+    try {
+      cpSync(FIXTURE, dir, { recursive: true, verbatimSymlinks: true })
+      const scanner = new ProcessScanner({ procfs: dir, files: createProcFiles(0) })
+      await scanner.scan(1000)
+      // 100 used 2 more CPU seconds over 4 s; 401 exited.
+      writeFileSync(join(dir, '100/stat'), '100 (python3) R 1 1 1 0 -1 4194304 90000 0 7 0 12445 778 0 0 20 0 24 0 500000 12345678 250 1\n')
+      rmSync(join(dir, '401'), { recursive: true })
+      const t2 = await scanner.scan(5000)
+      expect(t2.processes.get(100)?.cpuCores).toBeCloseTo(0.5)
+      expect(t2.processes.has(401)).toBe(false)
+      expect(t2.processes.get(1)?.cpuCores).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true })
+    }
+  })
+})
+
+/** A ProcFiles over the fixture that fails chosen paths with a code. */
+function failing(failures: Record<string, string>): ProcFiles {
+  const real = createProcFiles(0)
+  const check = (path: string) => {
+    for (const [suffix, code] of Object.entries(failures)) {
+      if (path.endsWith(suffix)) {
+        throw new ProcFileError(`${code}: ${path}`, code)
+      }
+    }
+  }
+  return {
+    ...real,
+    read: (p) => (check(p), real.read(p)),
+    readdir: (p) => (check(p), real.readdir(p)),
+    readlink: (p) => (check(p), real.readlink(p)),
+  }
+}
+
+describe('ProcessScanner read errors', () => {
+  it('counts EACCES on optional files and keeps the process', async () => {
+    const scanner = new ProcessScanner({ procfs: FIXTURE, files: failing({ '/100/io': 'EACCES', '/100/fd': 'EACCES', '/1/exe': 'EPERM' }) })
+    const table = await scanner.scan(0)
+    expect(table.processes.get(100)).toMatchObject({ readBytes: undefined, openFds: undefined, comm: 'python3' })
+    expect(table.processes.get(1)?.identity.exe).toBeUndefined()
+    expect(table.readErrors.permission).toBe(3)
+  })
+
+  it('drops a process that vanishes mid-read and counts it', async () => {
+    const scanner = new ProcessScanner({ procfs: FIXTURE, files: failing({ '/101/status': 'ENOENT', '/200/io': 'ESRCH', '/300/stat': 'ENOENT' }) })
+    const table = await scanner.scan(0)
+    expect(table.processes.has(101)).toBe(false)
+    expect(table.processes.has(200)).toBe(false)
+    expect(table.processes.has(300)).toBe(false)
+    expect(table.processes.has(100)).toBe(true)
+    expect(table.readErrors.vanished).toBe(3)
+  })
+
+  it('counts a malformed stat as a parse error, never fatal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odin-proc-'))
+    try {
+      cpSync(FIXTURE, dir, { recursive: true, verbatimSymlinks: true })
+      writeFileSync(join(dir, '200/stat'), '200 (trunc')
+      const table = await new ProcessScanner({ procfs: dir, files: createProcFiles(0) }).scan(0)
+      expect(table.processes.has(200)).toBe(false)
+      expect(table.readErrors.parse).toBe(1)
+    } finally {
+      rmSync(dir, { recursive: true })
+    }
+  })
+})
+
+describe('ProcessScanner on the live /proc', () => {
+  it('sees itself, and re-reads a held stat descriptor as the process runs', async () => {
+    const scanner = new ProcessScanner({ procfs: '/proc' })
+    const t1 = await scanner.scan(Date.now())
+    const me = t1.processes.get(process.pid)
+    expect(me?.identity.argv.length).toBeGreaterThan(0)
+    const until = Date.now() + 150
+    while (Date.now() < until) {
+      // burn CPU so utime moves
+    }
+    const t2 = await scanner.scan(Date.now())
+    scanner.close()
+    const after = t2.processes.get(process.pid)
+    expect((after?.cpuUserSeconds ?? 0) + (after?.cpuSystemSeconds ?? 0)).toBeGreaterThan((me?.cpuUserSeconds ?? 0) + (me?.cpuSystemSeconds ?? 0))
+  })
+})

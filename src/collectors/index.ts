@@ -11,6 +11,23 @@ import { osCollector } from './os.ts'
 import { statCollector } from './stat.ts'
 import { timeCollector } from './time.ts'
 import { unameCollector } from './uname.ts'
+import { conntrackCollector } from './conntrack.ts'
+import { cpufreqCollector } from './cpufreq.ts'
+import { entropyCollector } from './entropy.ts'
+import { filefdCollector } from './filefd.ts'
+import { hwmonCollector } from './hwmon.ts'
+import { netclassCollector } from './netclass.ts'
+import { netstatCollector } from './netstat.ts'
+import { nvmeCollector } from './nvme.ts'
+import { powersupplyclassCollector } from './powersupplyclass.ts'
+import { pressureCollector } from './pressure.ts'
+import { raplCollector } from './rapl.ts'
+import { schedstatCollector } from './schedstat.ts'
+import { sockstatCollector } from './sockstat.ts'
+import { softnetCollector } from './softnet.ts'
+import { thermalZoneCollector } from './thermal-zone.ts'
+import { vmstatCollector } from './vmstat.ts'
+import { textfileCollector } from './textfile.ts'
 import { gpuCollector } from './gpu.ts'
 import { gpuXidCollector } from './gpu-xid.ts'
 
@@ -19,18 +36,35 @@ import { gpuXidCollector } from './gpu-xid.ts'
  * table are generated from this one list.
  */
 export const allCollectors: readonly Collector[] = [
+  conntrackCollector,
   cpuCollector,
+  cpufreqCollector,
   diskstatsCollector,
+  entropyCollector,
+  filefdCollector,
   filesystemCollector,
   gpuCollector,
   gpuXidCollector,
+  hwmonCollector,
   loadavgCollector,
   meminfoCollector,
   meminfoNumaCollector,
   namedprocessCollector,
+  netclassCollector,
   netdevCollector,
+  netstatCollector,
+  nvmeCollector,
   osCollector,
+  powersupplyclassCollector,
+  pressureCollector,
+  raplCollector,
+  schedstatCollector,
+  sockstatCollector,
+  softnetCollector,
   statCollector,
+  textfileCollector,
+  thermalZoneCollector,
   timeCollector,
   unameCollector,
+  vmstatCollector,
 ]

@@ -143,6 +143,14 @@ describe('parseNvidiaSmiXml on hostile input', () => {
     expect(r.gpus[0]?.name).toBe('')
   })
 
+  it('nested entities in an internal DTD are not expanded (no billion laughs)', () => {
+    const lol =
+      '<?xml version="1.0"?><!DOCTYPE nvidia_smi_log [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">' +
+      '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>' +
+      '<nvidia_smi_log><gpu><product_name>&d;&d;&d;</product_name></gpu></nvidia_smi_log>'
+    expect(parseNvidiaSmiXml(lol).gpus[0]?.name.length).toBeLessThan(100)
+  })
+
   it('no <gpu> element is zero GPUs, not an error', () => {
     expect(parseNvidiaSmiXml('<?xml version="1.0" ?>\n<nvidia_smi_log><driver_version>550.90.07</driver_version><attached_gpus>0</attached_gpus></nvidia_smi_log>').gpus).toEqual([])
   })

@@ -38,7 +38,7 @@ const micro = (v: number) => v / 1000000.0
  * crit): the rules are tried in order, the first match wins. `hasBare` is true when the
  * sensor also has a file without property (pwm1 next to pwm1_enable).
  */
-export function elementMetric(type: string, element: string, hasBare: boolean): ElementMetric | undefined {
+export function elementMetric(type: string, element: string, hasBare: boolean): ElementMetric {
   let name = `node_hwmon_${type}`
   if (element === 'input') {
     name += hasBare ? '_input' : ''
@@ -223,9 +223,6 @@ function emitSensor(f: Families, chip: string, sensor: string, props: Map<string
       continue
     }
     const metric = elementMetric(type, element, bare !== undefined)
-    if (!metric) {
-      continue
-    }
     if (type === 'freq' && element === 'input') {
       // Emitted only for labelled sensors; the cleaned label replaces the sensor name.
       if (label !== undefined) {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { collectFrom, samplesOf, valueOf } from '../../test/helpers/collect.ts'
 import { HOST_B, withProc } from '../../test/helpers/host-b.ts'
+import { createHostFS } from '../platform/host-fs.ts'
+import type { HostFS } from '../platform/host-fs.ts'
 import { pressureCollector } from './pressure.ts'
 import { NoDataError } from './types.ts'
 
@@ -27,6 +29,17 @@ describe('pressure collector', () => {
     }
     const families = await withProc(files, (o) => collectFrom(pressureCollector, o))
     expect(valueOf(families, 'node_pressure_irq_stalled_seconds_total')).toBe(8)
+  })
+
+  it('reports no data when PSI is compiled in but disabled (EOPNOTSUPP on read)', async () => {
+    const real = createHostFS({ procfs: HOST_B.procfs as string, sysfs: '/nonexistent', rootfs: '/nonexistent' })
+    const fs: HostFS = {
+      ...real,
+      readFile: async (path) => {
+        throw Object.assign(new Error(`EOPNOTSUPP: operation not supported, read '${path}'`), { code: 'EOPNOTSUPP' })
+      },
+    }
+    await expect(collectFrom(pressureCollector, { ...HOST_B, fs })).rejects.toBeInstanceOf(NoDataError)
   })
 
   it('reports no data without PSI or with a file lacking its full line', async () => {

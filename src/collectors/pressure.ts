@@ -1,4 +1,5 @@
 import { Families } from '../metrics/families.ts'
+import { errorCode } from '../platform/host-fs.ts'
 import { parsePressure } from '../procfs/pressure.ts'
 import type { Pressure } from '../procfs/pressure.ts'
 import { readOrNoData } from './read.ts'
@@ -41,6 +42,10 @@ export const pressureCollector: Collector = {
       } catch (err) {
         if (resource === 'irq' && err instanceof NoDataError) {
           continue
+        }
+        const code = errorCode((err as Error).cause)
+        if (code === 'EOPNOTSUPP' || code === 'ENOTSUP') {
+          throw new NoDataError('pressure information is disabled (boot with psi=1 to enable it)', { cause: err })
         }
         throw err
       }

@@ -17,7 +17,7 @@ export const raplCollector: Collector = {
   name: 'rapl',
   defaultEnabled: true,
   help: 'Exposes RAPL energy counters from /sys/class/powercap/.',
-  flags: [{ name: 'collector.rapl.enable-zone-label', kind: 'bool', default: false, help: 'Enables service unit metric unit_start_time' }],
+  flags: [{ name: 'collector.rapl.enable-zone-label', kind: 'bool', default: false, help: 'Expose one node_rapl_joules_total family with a rapl_zone label instead of one family per zone.' }],
   async collect(ctx) {
     const zoneLabel = flagBool(ctx.config, 'collector.rapl.enable-zone-label')
     const classDir = ctx.fs.sys('class', 'powercap')

@@ -23,6 +23,7 @@ describe('cpu collector on host-a', () => {
       model_name: 'AMD Ryzen 5 5600U with Radeon Graphics', microcode: '0xa50000c', stepping: '0', cachesize: '512 KB',
     })
     expect(samplesOf(fams, 'node_cpu_flag_info').length).toBeGreaterThan(100)
+    expect(samplesOf(fams, 'node_cpu_frequency_hertz')[1]).toEqual({ labels: { package: '0', core: '1', cpu: '1' }, value: 1_397_000_000 })
     expect(samplesOf(fams, 'node_cpu_bug_info').map((s) => s.labels.bug)).toEqual(['sysret_ss_attrs', 'spectre_v1', 'spectre_v2', 'spec_store_bypass', 'srso'])
 
     const filtered = await collectFrom(createCpuCollector(), { ...hostA, args: ['--collector.cpu.info.flags-include=^(aes|avx.?|constant_tsc)$', '--collector.cpu.info.bugs-include=^spectre_'] })

@@ -19,6 +19,7 @@ const HELP = {
   seconds: 'Seconds the CPUs spent in each mode.',
   guest: 'Seconds the CPUs spent in guests (VMs) for each mode.',
   info: 'CPU information from /proc/cpuinfo.',
+  frequency: 'CPU frequency in hertz from /proc/cpuinfo.',
   flag: 'The `flags` field of CPU information from /proc/cpuinfo taken from the first core.',
   bug: 'The `bugs` field of CPU information from /proc/cpuinfo taken from the first core.',
   isolated: 'Whether each core is isolated, information from /sys/devices/system/cpu/isolated.',
@@ -93,6 +94,12 @@ async function addInfo(ctx: CollectContext, f: Families): Promise<void> {
       package: c.physicalId, core: c.coreId, cpu: c.processor, vendor: c.vendor, family: c.family,
       model: c.model, model_name: c.modelName, microcode: c.microcode, stepping: c.stepping, cachesize: c.cacheSize,
     })
+  }
+  for (const c of cpus) {
+    const mhz = Number.parseFloat(c.mhz)
+    if (c.mhz.trim() !== '' && Number.isFinite(mhz)) {
+      f.gauge('node_cpu_frequency_hertz', HELP.frequency, mhz * 1e6, { package: c.physicalId, core: c.coreId, cpu: c.processor })
+    }
   }
   const first = cpus[0]
   if (!first) {

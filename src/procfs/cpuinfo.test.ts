@@ -40,7 +40,7 @@ describe('parseCpuInfo', () => {
     expect(cpus[0]).toEqual({
       processor: '0', vendor: 'GenuineIntel', family: '6', model: '85', modelName: 'Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz',
       stepping: '7', microcode: '0x5003604', cacheSize: '28160 KB', physicalId: '0', coreId: '0',
-      flags: ['fpu', 'vme', 'de', 'pse', 'tsc', 'msr', 'aes', 'avx', 'avx2', 'constant_tsc'], bugs: ['spectre_v1', 'spectre_v2', 'mds'],
+      flags: ['fpu', 'vme', 'de', 'pse', 'tsc', 'msr', 'aes', 'avx', 'avx2', 'constant_tsc'], bugs: ['spectre_v1', 'spectre_v2', 'mds'], mhz: '2100.000',
     })
     expect(cpus[1]).toMatchObject({ processor: '1', physicalId: '1', flags: ['fpu', 'aes'], bugs: [] })
   })

@@ -14,6 +14,8 @@ export interface CpuInfo {
   readonly coreId: string
   readonly flags: readonly string[]
   readonly bugs: readonly string[]
+  /** `cpu MHz` as written (empty when the architecture does not report it). */
+  readonly mhz: string
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
@@ -33,10 +35,11 @@ const KEYS: Readonly<Record<string, keyof CpuInfo>> = {
   'flags': 'flags',
   'Features': 'flags',
   'bugs': 'bugs',
+  'cpu MHz': 'mhz',
 }
 
 function emptyCpu(processor: string): Mutable<CpuInfo> {
-  return { processor, vendor: '', family: '', model: '', modelName: '', stepping: '', microcode: '', cacheSize: '', physicalId: '', coreId: '', flags: [], bugs: [] }
+  return { processor, vendor: '', family: '', model: '', modelName: '', stepping: '', microcode: '', cacheSize: '', physicalId: '', coreId: '', flags: [], bugs: [], mhz: '' }
 }
 
 /**

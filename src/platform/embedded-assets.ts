@@ -23,8 +23,10 @@ function readEmbedded(name: string): string {
 }
 
 /**
- * The rules, dashboards and kustomize base compiled into the binary (scripts/build.mjs
- * passes them with `--asset`). `Bun.embeddedFiles` names them by path relative to the
+ * The rules, dashboards and kustomize base compiled into the binary. They must be passed
+ * to `bun build --compile` with `--asset <folder>`: passed as extra entrypoints instead,
+ * .yml and .json files are bundled as modules and Bun.embeddedFiles stays empty
+ * (measured with bun 1.4.5). `Bun.embeddedFiles` names them by path relative to the
  * project root (`rules/node.yml`); names are normalised so a `./` prefix or a bunfs root
  * in front does not matter. Everything is read once, up front. Run from source, the
  * checkout's own folders stand in.
@@ -45,7 +47,7 @@ export function embeddedAssetSource(): AssetSource {
       return diskAssetSource(checkout)
     }
     throw new NoEmbeddedAssetsError(
-      'no rules, dashboards or manifests are embedded in this binary; build it with npm run build',
+      'no rules, dashboards or manifests are embedded in this binary (scripts/build.mjs must pass --asset rules --asset dashboards --asset k8s)',
     )
   }
   return mapAssetSource(files, 'the binary')

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { diskAssetSource } from '../../src/assets/asset-source.ts'
 import { DEFAULT_OPTIONS, buildManifests } from '../../src/cli/manifests/render.ts'
+import { allCollectors } from '../../src/collectors/index.ts'
 import { findTool, loadDashboards, loadRules, metricNames, queriesOf, repoRoot, ruleFiles, variablesOf } from './stack-files.ts'
 import type { Query } from './stack-files.ts'
 
@@ -22,6 +23,7 @@ let agentBin: string | undefined
 let buildSkipReason: string | undefined
 let promUrl = ''
 let instance = ''
+let fakeGpu = false
 
 async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
@@ -110,7 +112,24 @@ beforeAll(async () => {
   }
   const agentPort = await freePort()
   instance = `127.0.0.1:${agentPort}`
-  start(agentBin, [`--web.listen-address=${instance}`, `--data-dir=${join(tmp, 'data')}`, '--sampler.interval=1s', '--log.format=json'], 'agent.log')
+  const args = [`--web.listen-address=${instance}`, `--data-dir=${join(tmp, 'data')}`, '--sampler.interval=1s', '--log.format=json']
+  // GPU series from the project's fake nvidia-smi replaying an H100 capture, and XIDs
+  // from a kernel-log fixture, so the GPU panels meet real label sets too.
+  const fake = join(repoRoot, 'test', 'bin', 'fake-nvidia-smi')
+  const capture = join(repoRoot, 'test', 'fixtures', 'nvidia-smi', 'h100-sxm-2gpu.xml')
+  const kmsg = join(repoRoot, 'test', 'fixtures', 'kmsg', 'xid.kmsg')
+  const names = new Set(allCollectors.map((c) => c.name))
+  if (names.has('gpu') && names.has('gpu_xid') && [fake, capture, kmsg].every((f) => existsSync(f))) {
+    const control = join(tmp, 'fake-smi.json')
+    const wrapper = join(tmp, 'nvidia-smi')
+    writeFileSync(control, JSON.stringify({ mode: 'replay', capture }))
+    writeFileSync(wrapper, `#!/bin/sh\nexec '${process.execPath}' '${fake}' --control '${control}' "$@"\n`, { mode: 0o755 })
+    args.push(`--collector.gpu.nvidia-smi-path=${wrapper}`, `--collector.gpu_xid.kmsg-path=${kmsg}`)
+    fakeGpu = true
+  } else {
+    console.warn('no fake nvidia-smi or fixtures: the GPU panels are only parsed, not filled')
+  }
+  start(agentBin, args, 'agent.log')
   await waitFor('the agent to be ready', 30_000, async () => {
     const r = await fetch(`http://${instance}/ready`, { signal: AbortSignal.timeout(2000) })
     return r.status === 200 ? true : undefined
@@ -270,6 +289,13 @@ describe('agent and Prometheus with rules/', () => {
       expect(overview, `Node health ${ref}`).toContain(`Node health/${ref}`)
     }
     expect(overview).toContain('Collector health/A')
+    if (fakeGpu) {
+      const gpu = new Set(withData.filter((q) => q.dashboard === 'gpu.json').map((q) => q.panel))
+      const gpuPanels = ['GPU inventory', 'GPU collector', 'Last successful read', 'GPU temperature', 'Memory (HBM) temperature', 'Power draw', 'Throttle reasons', 'GPU utilisation', 'Framebuffer memory used', 'Framebuffer memory', 'Clocks', 'GPU memory by process', 'Memory health']
+      expect(gpuPanels.filter((p) => !gpu.has(p))).toEqual([])
+      expect(overview).toContain('GPU health/A')
+      expect(overview).toContain('Node health/F')
+    }
   })
 })
 

@@ -2,7 +2,7 @@
 // Compiles the agent into one binary: dist/odin-agent. Version and git revision are
 // injected with --define; nothing is read from package.json at run time.
 import { execFileSync } from 'node:child_process'
-import { readFileSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, mkdirSync, readdirSync } from 'node:fs'
 import { join, dirname, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
@@ -20,27 +20,12 @@ if (!process.env.ODIN_REVISION) {
 const outfile = process.argv[2] ?? join(root, 'dist', 'odin-agent')
 mkdirSync(dirname(outfile), { recursive: true })
 
-// Rules, dashboards and manifests travel inside the binary as embedded files.
-function files(dir) {
-  const out = []
-  const walk = (d) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name)
-      if (statSync(p).isDirectory()) {
-        walk(p)
-      } else {
-        out.push(relative(root, p))
-      }
-    }
-  }
-  try {
-    walk(join(root, dir))
-  } catch {
-    // folder not there yet
-  }
-  return out
-}
-const assets = ['rules', 'dashboards', 'k8s'].flatMap(files)
+// Rules, dashboards and manifests travel inside the binary as embedded files
+// (Bun.embeddedFiles, named like rules/node.yml). Passing them as extra entrypoints
+// would bundle them as modules instead and leave Bun.embeddedFiles empty (measured).
+const assetDirs = ['rules', 'dashboards', 'k8s'].filter((d) => existsSync(join(root, d)))
+const countFiles = (d) => readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? countFiles(join(d, e.name)) : 1), 0)
+const assetCount = assetDirs.reduce((n, d) => n + countFiles(join(root, d)), 0)
 
 const require = createRequire(import.meta.url)
 const bun = join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe')
@@ -52,11 +37,10 @@ const args = [
   '--target=bun',
   `--define=ODIN_VERSION=${JSON.stringify(version)}`,
   `--define=ODIN_REVISION=${JSON.stringify(revision)}`,
-  '--asset-naming=[dir]/[name].[ext]',
+  ...assetDirs.flatMap((d) => ['--asset', d]),
   'src/main.ts',
-  ...assets,
   '--outfile',
   outfile,
 ]
 execFileSync(bun, args, { cwd: root, stdio: 'inherit' })
-console.log(`built ${relative(process.cwd(), outfile)} (version ${version}, revision ${revision}, ${assets.length} embedded assets)`)
+console.log(`built ${relative(process.cwd(), outfile)} (version ${version}, revision ${revision}, ${assetCount} embedded assets)`)

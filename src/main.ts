@@ -26,6 +26,12 @@ async function runAgent(argv: readonly string[]): Promise<number> {
   }
   const address = parseListenAddress(config.listenAddress)
   const log = createLogger({ level: config.logLevel, format: config.logFormat })
+  // Signal handlers go in before the port is bound, so a signal that arrives while the
+  // agent starts is a clean shutdown, not the runtime's default kill.
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+    process.once('SIGINT', () => resolve('SIGINT'))
+  })
   const runtime = `bun ${Bun.version}`
   const observers = allDetectors
     .filter((d) => config.enabled.includes(d.name))
@@ -39,23 +45,11 @@ async function runAgent(argv: readonly string[]): Promise<number> {
   }
   agent.start()
 
-  return await new Promise<number>((resolve) => {
-    let stopping = false
-    const shutdown = (signal: string) => {
-      if (stopping) {
-        return
-      }
-      stopping = true
-      log.info('shutting down', { signal })
-      const hardStop = setTimeout(() => resolve(0), 1900)
-      void Promise.all([server.stop(1500), agent.stop()]).finally(() => {
-        clearTimeout(hardStop)
-        resolve(0)
-      })
-    }
-    process.on('SIGTERM', () => shutdown('SIGTERM'))
-    process.on('SIGINT', () => shutdown('SIGINT'))
-  })
+  const signal = await signalled
+  log.info('shutting down', { signal })
+  // In-flight scrapes are answered first; whatever is left after 1.9 s is dropped.
+  await Promise.race([Promise.all([server.stop(1500), agent.stop()]), new Promise((r) => setTimeout(r, 1900))])
+  return 0
 }
 
 async function main(argv: readonly string[]): Promise<number> {

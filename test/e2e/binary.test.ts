@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -126,10 +128,18 @@ describe('shutdown', () => {
   it('SIGTERM answers the in-flight scrape and exits 0 within 2 s', async () => {
     const agent = await startAgent([...fixtureArgs, '--sampler.interval=1s', `--data-dir=${mkdtempSync(join(tmpdir(), 'odin-stop-'))}`])
     await waitFor(async () => (await fetch(`${agent.url}/ready`)).ok, 10_000, '/ready')
-    const inflight = fetch(`${agent.url}/metrics`)
+    // A raw connection with the request already written: the scrape is in flight when
+    // the signal lands.
+    const socket = connect(agent.port, '127.0.0.1')
+    await once(socket, 'connect')
+    let response = ''
+    socket.on('data', (d: Buffer) => (response += d.toString()))
+    const closed = once(socket, 'close')
+    socket.write('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
     const stopped = agent.stop('SIGTERM')
-    const res = await inflight
-    expect(res.status).toBe(200)
+    await closed
+    expect(response).toMatch(/^HTTP\/1\.1 200/)
+    expect(response).toContain('node_load1')
     const { code, ms } = await stopped
     expect(code).toBe(0)
     expect(ms).toBeLessThan(2000)

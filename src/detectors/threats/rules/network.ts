@@ -1,0 +1,121 @@
+import { holds, pattern, word } from '../engine.ts'
+import type { Clause } from '../engine.ts'
+import { EXFIL_HOSTS, TRUSTED_INSTALL_HOSTS, isInternalHost, isIpLiteral, urlsIn } from '../lists.ts'
+import type { Rule } from '../types.ts'
+
+const SHELL_OR_INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:\/usr\/bin\/|\/bin\/|\/usr\/local\/bin\/)?(?:(?:ba|da|z|k|a)?sh|python[\d.]*|perl|ruby|node|php)\b`
+/** A download handed straight to a shell or interpreter. */
+const FETCH_EXEC: Clause = {
+  any: [
+    new RegExp(String.raw`\b(?:curl|wget|fetch|lwp-download|aria2c)\b[^|;&]*\|\s*(?:(?:tee|cat)\b[^|;&]*\|\s*)?${SHELL_OR_INTERPRETER}`),
+    /(?:ba|z|da)?sh\s+-c\s+["']?\$\(\s*(?:curl|wget)\b/,
+    /(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b/,
+    /\b(?:source|\.)\s+<\(\s*(?:curl|wget)\b/,
+    /\beval\s+["']?\$\(\s*(?:curl|wget)\b/,
+    /\bpython[\d.]*\s+-c\s+["'][^"']*(?:urllib|requests|urlopen)[^"']*\bexec\(/,
+  ],
+}
+
+const FETCH = /\b(?:curl|wget|tftp|fetch|aria2c)\b/
+const TEMP_OR_HIDDEN_DEST = /(?:\s-O\s*|\s-o\s*|--output(?:-document)?[=\s]|>\s*|\s-P\s*)["']?(?:(?:\/tmp|\/var\/tmp|\/dev\/shm|\/run\/shm)\/|\S*\/\.[^/\s.][^/\s]*(?:\s|$))|\bcd\s+(?:\/tmp|\/var\/tmp|\/dev\/shm)\b/
+const SHM_OR_HIDDEN_DEST = /(?:\s-O\s*|\s-o\s*|--output(?:-document)?[=\s]|>\s*|\s-P\s*)["']?(?:\/dev\/shm\/|\/run\/shm\/|\S*\/\.[^/\s.][^/\s]*(?:\s|$))/
+const MAKE_EXEC = /\bchmod\s+(?:-\w+\s+)*(?:[ugoa]*\+\w*x\w*|0?[0-7]?[1357][0-7]{2})\s|(?:^|[;&|]\s*|&&\s*)(?:\.\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/)\S+|\b(?:ba|da)?sh\s+(?:\/tmp|\/var\/tmp|\/dev\/shm)\//
+const INSECURE = /--no-check-certificate|\s-k\b|--insecure\b/
+
+const BARE_IP = /(?:^|[\s@/])(\d{1,3}(?:\.\d{1,3}){3})(?=$|[\s:/])/g
+
+/** A source that nobody vetted: cleartext or raw-IP from outside, a paste/file-drop host. */
+function untrustedSource(line: string): string | undefined {
+  for (const m of line.matchAll(BARE_IP)) {
+    if (!isInternalHost(m[1] as string) && !/https:\/\/[^\s/]*$/.test(line.slice(0, m.index + 1))) {
+      return m[1]
+    }
+  }
+  for (const u of urlsIn(line)) {
+    if (EXFIL_HOSTS.test(u.host) || (!isInternalHost(u.host) && (u.scheme !== 'https' || isIpLiteral(u.host)))) {
+      return u.host
+    }
+  }
+  return INSECURE.test(line) ? 'certificate checks off' : undefined
+}
+
+export const networkRules: readonly Rule[] = [
+  {
+    id: 'download_piped_to_shell', category: 'suspicious_network', severity: 'high', scope: 'static',
+    description: 'A download piped straight into a shell or interpreter (not a known installer)',
+    test: (_, c) => {
+      if (!holds(FETCH_EXEC, c.line)) {
+        return false
+      }
+      const urls = urlsIn(c.line)
+      const vetted = (u: { scheme: string; host: string; hostPath: string }) =>
+        isInternalHost(u.host) || (u.scheme === 'https' && TRUSTED_INSTALL_HOSTS.test(u.hostPath))
+      if (urls.length > 0 && urls.every(vetted)) {
+        return false
+      }
+      return urls.find((u) => !vetted(u))?.host ?? 'unresolved URL'
+    },
+  },
+  {
+    id: 'download_exec_temp', category: 'suspicious_network', severity: 'high', scope: 'static',
+    description: 'A payload downloaded into a temp or hidden path and made executable',
+    test: (_, c) => {
+      const line = c.line
+      if (!FETCH.test(line) || !MAKE_EXEC.test(line)) {
+        return false
+      }
+      const source = untrustedSource(line)
+      if (TEMP_OR_HIDDEN_DEST.test(line)) {
+        return source ?? (SHM_OR_HIDDEN_DEST.test(line) ? 'hidden or /dev/shm destination' : false)
+      }
+      // Anywhere else, only a raw public IP or cleartext source counts.
+      return source !== undefined && source !== 'certificate checks off' ? source : false
+    },
+  },
+  {
+    id: 'raw_ip_download', category: 'suspicious_network', severity: 'medium', scope: 'static',
+    description: 'A file fetched over cleartext HTTP/FTP from a public IP address',
+    test: (_, c) => {
+      if (!FETCH.test(c.line) || !/\s-[a-zA-Z]*[oO]\b|--output|>\s*\S|\s-P\s/.test(c.line)) {
+        return false
+      }
+      const u = urlsIn(c.line).find((x) => x.scheme !== 'https' && isIpLiteral(x.host) && !isInternalHost(x.host))
+      return u ? u.host : false
+    },
+  },
+  pattern({
+    id: 'network_scanner', category: 'suspicious_network', severity: 'high',
+    description: 'Network or port scanner',
+    when: {
+      any: [
+        word(['nmap', 'masscan', 'zmap', 'zgrab', 'zgrab2', 'rustscan', 'naabu', 'unicornscan', 'hping3', 'nping', 'pnscan', 'fscan', 'sx', 'arp-scan', 'netdiscover']),
+        /\b(?:nc|ncat|netcat)\s+[^;|&]*-\w*z\w*[^;|&]*\s\d+-\d+\b/,
+        /\bfor\s+\w+\s+in\s+[^;]*(?:\{\d+\.\.\d+\}|seq\s+\d+\s+\d+)[^;]*;\s*do\b[^;]*(?:\/dev\/tcp\/|\bnc\s+-\w*z)/,
+      ],
+    },
+  }),
+  pattern({
+    id: 'tunnel_tool', category: 'suspicious_network', severity: 'high',
+    description: 'Tunnelling or reverse-proxy tool that exposes the node to the outside',
+    when: word(['ngrok', 'chisel', 'frpc', 'frps', 'gost', 'iodine', 'iodined', 'dnscat', 'dnscat2', 'dns2tcp', 'dns2tcpc', 'ligolo', 'ligolo-ng', 'ligolo-agent', 'bore', 'revsocks', 'rpivot', 'ptunnel', 'ptunnel-ng', 'icmpsh', 'pwncat', 'pwncat-cs', 'sliver', 'sliver-client', 'merlinagent']),
+  }),
+  pattern({
+    id: 'ssh_reverse_tunnel', category: 'suspicious_network', severity: 'medium',
+    description: 'SSH remote port forward, SOCKS proxy, or SSH out to a public IP on a web port (reverse tunnel)',
+    when: /\b(?:ssh|autossh|dbclient|plink)\b[^;|&]*\s-(?:[a-zA-Z]*[RD])\s*(?:\S+:)?\d+|\b(?:ssh|autossh)\b[^;|&]*-o\s*['"]?RemoteForward|\bssh\b(?=[^;|&]*\s-p\s*(?:80|443|53|4444|8080)\b)(?=[^;|&]*[\s@](?!10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|127\.)\d{1,3}(?:\.\d{1,3}){3}\b)/,
+  }),
+  {
+    id: 'netcat_public_ip', category: 'suspicious_network', severity: 'medium', scope: 'static',
+    description: 'netcat, telnet or socat connecting to a public IP address',
+    test: (_, c) => {
+      const m = /(?:^|[\s;|&(/])(?:nc|ncat|netcat|telnet|nc\.traditional|nc\.openbsd)\s+(?:-[a-zA-Z]*\s+(?:\d+\s+)?)*(\d{1,3}(?:\.\d{1,3}){3})\s+\d+|\bsocat\b[^;|&]*\btcp\d?(?:-connect)?:(\d{1,3}(?:\.\d{1,3}){3}):\d+/i.exec(c.line)
+      const host = m?.[1] ?? m?.[2]
+      return host !== undefined && !isInternalHost(host) && !/\s-\w*z/.test(c.line) ? host : false
+    },
+  },
+  pattern({
+    id: 'anonymizing_proxy', category: 'suspicious_network', severity: 'medium',
+    description: 'Traffic routed through Tor or proxychains',
+    when: { any: [word(['tor', 'torsocks', 'proxychains', 'proxychains4', 'torify']), /\.onion\b/] },
+  }),
+]

@@ -6,6 +6,7 @@ import { filesystemCollector } from './filesystem.ts'
 import { meminfoCollector } from './meminfo.ts'
 import { meminfoNumaCollector } from './meminfo-numa.ts'
 import { namedprocessCollector } from './namedprocess.ts'
+import { threatsCollector } from './threats.ts'
 import { netdevCollector } from './netdev.ts'
 import { osCollector } from './os.ts'
 import { statCollector } from './stat.ts'
@@ -64,6 +65,7 @@ export const allCollectors: readonly Collector[] = [
   statCollector,
   textfileCollector,
   thermalZoneCollector,
+  threatsCollector,
   timeCollector,
   unameCollector,
   vmstatCollector,

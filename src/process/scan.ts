@@ -66,7 +66,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
  * run, so its record is reused without reading stat, status, io or fd again.
  */
 export class ProcessScanner {
-  private readonly files: ProcFiles
+  readonly files: ProcFiles
   private readonly entries = new Map<number, Entry>()
   private readonly errors: Record<ReadErrorReason, number> = { vanished: 0, permission: 0, parse: 0, other: 0 }
   private readonly refreshEvery: number

@@ -15,7 +15,7 @@ export function isRuncMemfd(exe: string | undefined): boolean {
  * hidden or deleted file in a temp dir, a hidden directory outside home directories, or
  * an in-memory file. Binaries under home directories and /opt are users' own.
  */
-export function untrustedExecutable(p: ProcessFacts): boolean {
+export function untrustedExecutable(p: Pick<ProcessFacts, 'exe' | 'exeDeleted'>): boolean {
   const exe = p.exe
   if (exe === undefined) {
     return false

@@ -1,0 +1,162 @@
+import { flagString } from '../config/config.ts'
+import { applyAllowlist, EMPTY_ALLOWLIST, parseAllowlist } from '../detectors/threats/allowlist.ts'
+import type { Allowlist } from '../detectors/threats/allowlist.ts'
+import { applyExemptions, dynamicFindings, staticFindings } from '../detectors/threats/evaluate.ts'
+import { factsFor, mayFireDynamic, wantsSocketWalk } from '../detectors/threats/facts.ts'
+import { POOL_PORTS_STRONG } from '../detectors/threats/lists.ts'
+import { ThreatTracker } from '../detectors/threats/tracker.ts'
+import type { Observation } from '../detectors/threats/tracker.ts'
+import type { Finding, ProcessFacts } from '../detectors/threats/types.ts'
+import type { HostFS } from '../platform/host-fs.ts'
+import { processTable, scannerFor } from '../process/shared.ts'
+import { SocketInspector } from '../process/sockets.ts'
+import type { ProcessIdentity } from '../process/types.ts'
+import { userNamesFor } from '../process/users.ts'
+import { redactCommandLine } from '../security/redact.ts'
+import type { Collector, CollectContext } from './types.ts'
+
+/** Every this many ticks, all TCP tables are swept for mining-pool ports (not only suspects'). */
+const SWEEP_EVERY_TICKS = 8
+
+interface State {
+  readonly tracker: ThreatTracker
+  readonly inspector: SocketInspector
+  /** Static findings per exec image: they hold until comm (and so the identity) changes. */
+  readonly staticCache: WeakMap<ProcessIdentity, { readonly comm: string; readonly findings: Finding[] }>
+  allowlistSource: string | undefined
+  allowlist: Allowlist
+  tick: number
+}
+
+const states = new WeakMap<HostFS, State>()
+
+function stateFor(fs: HostFS): State {
+  let s = states.get(fs)
+  if (!s) {
+    s = {
+      tracker: new ThreatTracker(),
+      inspector: new SocketInspector(fs.procfs, scannerFor(fs).files),
+      staticCache: new WeakMap(),
+      allowlistSource: undefined,
+      allowlist: EMPTY_ALLOWLIST,
+      tick: 0,
+    }
+    states.set(fs, s)
+  }
+  return s
+}
+
+async function loadAllowlist(ctx: CollectContext, state: State): Promise<void> {
+  const path = flagString(ctx.config, 'detector.threats.allowlist')
+  if (path === '') {
+    state.allowlist = EMPTY_ALLOWLIST
+    state.allowlistSource = undefined
+    return
+  }
+  let text: string
+  try {
+    text = await ctx.fs.readFile(path)
+  } catch (err) {
+    throw new Error(`couldn't read --detector.threats.allowlist ${path}: ${(err as Error).message}`, { cause: err })
+  }
+  const source = `${path}\0${text}`
+  if (source !== state.allowlistSource) {
+    state.allowlist = parseAllowlist(text, path)
+    state.allowlistSource = source
+  }
+}
+
+/** One JSON (or logfmt) line per new finding, for Loki; the command line is redacted. */
+function logFinding(ctx: CollectContext, facts: ProcessFacts, f: Finding): void {
+  ctx.log.warn('security finding', {
+    rule: f.rule,
+    category: f.category,
+    severity: f.severity,
+    description: f.description,
+    detail: f.detail,
+    pid: facts.pid,
+    ppid: facts.ppid,
+    user: facts.user,
+    uid: facts.uid,
+    comm: facts.comm,
+    exe: facts.exe,
+    parent: facts.ancestors[0]?.comm,
+    container: facts.container,
+    cmdline: redactCommandLine(facts.argv),
+  })
+}
+
+export const threatsCollector: Collector = {
+  // The name is the switch: --detector.threats / --no-detector.threats (see config.ts).
+  name: 'detector.threats',
+  defaultEnabled: true,
+  help: 'Process threat detection: miners, reverse shells, privilege escalation, suspicious network tools, exfiltration, system modification, persistence, defense evasion (odin_security_*).',
+  flags: [
+    { name: 'detector.threats.allowlist', kind: 'string', default: '', help: 'YAML allowlist of processes (exe glob, comm, cmdline regex, user, parent; optionally limited to rules) whose findings are dropped.' },
+  ],
+  async collect(ctx) {
+    const state = stateFor(ctx.fs)
+    await loadAllowlist(ctx, state)
+    const table = await processTable(ctx)
+    const users = userNamesFor(ctx.fs)
+    await users.refresh(ctx.now())
+    state.tick++
+
+    const alive = new Set<string>()
+    const statics = new Map<number, Finding[]>()
+    const stdio: number[] = []
+    const walk: number[] = []
+    for (const p of table.processes.values()) {
+      if (p.kernelThread) {
+        continue
+      }
+      alive.add(`${p.pid}:${p.starttimeTicks}`)
+      let cached = state.staticCache.get(p.identity)
+      if (!cached || cached.comm !== p.comm) {
+        cached = { comm: p.comm, findings: staticFindings(factsFor(table, p, undefined, undefined, [])) }
+        state.staticCache.set(p.identity, cached)
+      }
+      statics.set(p.pid, cached.findings)
+      const wants = wantsSocketWalk(p, table.at, cached.findings.length > 0)
+      if (wants.stdio) {
+        stdio.push(p.pid)
+      }
+      if (wants.walk) {
+        walk.push(p.pid)
+      }
+    }
+    const sockets = state.inspector.inspect(table, {
+      stdio,
+      walk,
+      sweep: state.tick % SWEEP_EVERY_TICKS === 1 ? (port) => POOL_PORTS_STRONG.has(port) : undefined,
+    })
+
+    const observations: Observation[] = []
+    const factsByProcess = new Map<string, ProcessFacts>()
+    for (const p of table.processes.values()) {
+      if (p.kernelThread) {
+        continue
+      }
+      const found = statics.get(p.pid) ?? []
+      const socket = sockets.get(p.pid)
+      const dynamic = socket !== undefined || mayFireDynamic(table, p)
+      if (found.length === 0 && !dynamic) {
+        continue
+      }
+      const facts = factsFor(table, p, users.name(p.euid ?? p.uid), socket)
+      const findings = applyAllowlist(state.allowlist, facts, applyExemptions(facts, dynamic ? [...found, ...dynamicFindings(facts)] : found))
+      if (findings.length > 0) {
+        const key = `${p.pid}:${p.starttimeTicks}`
+        observations.push({ process: key, findings })
+        factsByProcess.set(key, facts)
+      }
+    }
+    for (const n of state.tracker.update(alive, observations)) {
+      const facts = factsByProcess.get(n.process)
+      if (facts) {
+        logFinding(ctx, facts, n.finding)
+      }
+    }
+    return state.tracker.families()
+  },
+}

@@ -1,0 +1,212 @@
+import { join } from 'node:path'
+import { parseNetTcp } from '../procfs/net-tcp.ts'
+import type { TcpSocket } from '../procfs/net-tcp.ts'
+import type { ProcFiles } from './proc-files.ts'
+import type { ProcessTable } from './types.ts'
+
+export type FdKind = 'tcp' | 'socket' | 'pipe' | 'tty' | 'null' | 'file' | 'other'
+
+export interface FdTarget {
+  readonly kind: FdKind
+  readonly socket?: TcpSocket
+}
+
+export interface ProcessSockets {
+  readonly stdio?: { readonly stdin?: FdTarget; readonly stdout?: FdTarget; readonly stderr?: FdTarget }
+  /** TCP sockets the process holds (only for processes whose descriptors were walked). */
+  readonly tcp?: readonly TcpSocket[]
+}
+
+export interface InspectRequest {
+  /** Processes whose fds 0-2 are classified (shells and interpreters). */
+  readonly stdio: Iterable<number>
+  /** Processes whose every descriptor is walked for TCP sockets. */
+  readonly walk: Iterable<number>
+  /** When set, every network namespace's TCP table is read and sockets whose remote port matches are traced to their processes. */
+  readonly sweep?: (remotePort: number) => boolean
+}
+
+const SOCKET = /^socket:\[(\d+)\]$/
+const NOT_TCP_CACHE_LIMIT = 50_000
+/** Bound on descriptors walked to trace swept sockets to their owners, per tick. */
+const SWEEP_PROCESS_LIMIT = 400
+
+function classify(link: string): { kind: FdKind; inode?: string } {
+  const m = SOCKET.exec(link)
+  if (m) {
+    return { kind: 'socket', inode: m[1] }
+  }
+  if (link.startsWith('pipe:')) {
+    return { kind: 'pipe' }
+  }
+  if (link === '/dev/null') {
+    return { kind: 'null' }
+  }
+  if (/^\/dev\/(?:pts\/\d+|tty\w*|console)$/.test(link)) {
+    return { kind: 'tty' }
+  }
+  return link.startsWith('/') ? { kind: 'file' } : { kind: 'other' }
+}
+
+/**
+ * Maps processes' descriptors to TCP connections (/proc/PID/fd and the TCP tables of the
+ * process's network namespace). Only the processes asked about are walked, and a TCP
+ * table is read only when an unresolved socket inode needs it; inodes found not to be TCP
+ * (journald's stream sockets, D-Bus) are remembered and never looked up again.
+ */
+export class SocketInspector {
+  private readonly notTcp = new Set<string>()
+
+  constructor(
+    private readonly procfs: string,
+    private readonly files: ProcFiles,
+  ) {}
+
+  inspect(table: ProcessTable, request: InspectRequest): Map<number, ProcessSockets> {
+    const tables = new Map<string, Map<string, TcpSocket>>()
+    const tcpTable = (pid: number): Map<string, TcpSocket> => {
+      const netns = table.processes.get(pid)?.identity.netns ?? 'unknown'
+      let t = tables.get(netns)
+      if (!t) {
+        t = this.readTables(pid)
+        tables.set(netns, t)
+      }
+      return t
+    }
+    const resolve = (pid: number, inode: string): TcpSocket | undefined => {
+      if (this.notTcp.has(inode)) {
+        return undefined
+      }
+      const s = tcpTable(pid).get(inode)
+      if (!s) {
+        if (this.notTcp.size > NOT_TCP_CACHE_LIMIT) {
+          this.notTcp.clear()
+        }
+        this.notTcp.add(inode)
+      }
+      return s
+    }
+    const out = new Map<number, ProcessSockets>()
+    for (const pid of request.stdio) {
+      const fd = (n: number): FdTarget | undefined => {
+        const link = this.link(pid, String(n))
+        if (link === undefined) {
+          return undefined
+        }
+        const c = classify(link)
+        if (c.inode === undefined) {
+          return { kind: c.kind }
+        }
+        const socket = resolve(pid, c.inode)
+        return socket ? { kind: 'tcp', socket } : { kind: 'socket' }
+      }
+      out.set(pid, { stdio: { stdin: fd(0), stdout: fd(1), stderr: fd(2) } })
+    }
+    for (const pid of request.walk) {
+      const tcp = this.walk(pid, resolve)
+      out.set(pid, { ...out.get(pid), tcp })
+    }
+    if (request.sweep) {
+      this.sweep(table, request.sweep, tcpTable, resolve, out)
+    }
+    return out
+  }
+
+  private link(pid: number, fd: string): string | undefined {
+    try {
+      return this.files.readlink(join(this.procfs, String(pid), 'fd', fd))
+    } catch {
+      return undefined
+    }
+  }
+
+  private walk(pid: number, resolve: (pid: number, inode: string) => TcpSocket | undefined): TcpSocket[] {
+    let fds: string[]
+    try {
+      fds = this.files.readdir(join(this.procfs, String(pid), 'fd'))
+    } catch {
+      return []
+    }
+    const tcp: TcpSocket[] = []
+    for (const fd of fds) {
+      const link = this.link(pid, fd)
+      const inode = link === undefined ? undefined : SOCKET.exec(link)?.[1]
+      const socket = inode === undefined ? undefined : resolve(pid, inode)
+      if (socket) {
+        tcp.push(socket)
+      }
+    }
+    return tcp
+  }
+
+  /** Reads one namespace's tcp and tcp6 tables through a process in it (or /proc/net). */
+  private readTables(pid: number): Map<string, TcpSocket> {
+    const byInode = new Map<string, TcpSocket>()
+    for (const name of ['tcp', 'tcp6']) {
+      let text: string | undefined
+      for (const path of [join(this.procfs, String(pid), 'net', name), join(this.procfs, 'net', name)]) {
+        try {
+          text = this.files.read(path)
+          break
+        } catch {
+          // no per-process view (fixture trees, exited process): try the reader's namespace
+        }
+      }
+      for (const s of text === undefined ? [] : safeParse(text)) {
+        byInode.set(s.inode, s)
+      }
+    }
+    return byInode
+  }
+
+  private sweep(
+    table: ProcessTable,
+    interesting: (port: number) => boolean,
+    tcpTable: (pid: number) => Map<string, TcpSocket>,
+    resolve: (pid: number, inode: string) => TcpSocket | undefined,
+    out: Map<number, ProcessSockets>,
+  ): void {
+    const byNetns = new Map<string, number[]>()
+    for (const p of table.processes.values()) {
+      if (p.kernelThread) {
+        continue
+      }
+      const ns = p.identity.netns ?? 'unknown'
+      const list = byNetns.get(ns) ?? []
+      list.push(p.pid)
+      byNetns.set(ns, list)
+    }
+    let budget = SWEEP_PROCESS_LIMIT
+    for (const pids of byNetns.values()) {
+      const wanted = [...tcpTable(pids[0] as number).values()].filter(
+        (s) => (s.state === 'ESTABLISHED' || s.state === 'SYN_SENT') && interesting(s.remotePort),
+      )
+      if (wanted.length === 0) {
+        continue
+      }
+      const uids = new Set(wanted.map((s) => s.uid))
+      for (const pid of pids) {
+        if (budget <= 0) {
+          return
+        }
+        const p = table.processes.get(pid)
+        if (!p || out.get(pid)?.tcp || (p.uid !== undefined && !uids.has(p.uid))) {
+          continue
+        }
+        budget--
+        const tcp = this.walk(pid, resolve)
+        if (tcp.some((s) => wanted.includes(s))) {
+          out.set(pid, { ...out.get(pid), tcp })
+        }
+      }
+    }
+  }
+}
+
+function safeParse(text: string): TcpSocket[] {
+  try {
+    return parseNetTcp(text)
+  } catch {
+    return []
+  }
+}

@@ -96,7 +96,9 @@ it('a wedged nvidia-smi never slows /metrics and leaks no process or descriptor'
   expect(deadlineRuns.filter((r) => r.signal !== 'SIGKILL' && r.signal !== 'SIGTERM')).toEqual([])
   expect(started.length - sigkilled).toBeGreaterThanOrEqual(0)
   expect(started.length - sigkilled).toBeLessThanOrEqual(1)
-  expect(zombies.every((z) => z === 0)).toBe(true)
+  // A child SIGKILLed a moment ago is a zombie until libuv reaps it on SIGCHLD; a sample can
+  // land in that gap. Accumulation would show as more than one, and as any left at the end.
+  expect(Math.max(...zombies)).toBeLessThanOrEqual(1)
   expect(childrenOf()).toEqual([])
   expect(started.filter(isAlive)).toEqual([])
   // While one wedged child is in flight its pipes are open; nothing accumulates beyond that.

@@ -144,8 +144,8 @@ test('rules/kustomization.yaml puts every rule file into the ConfigMap', () => {
   expect([...(k.configMapGenerator[0]?.files ?? [])].sort()).toEqual(ruleFiles())
 })
 
-test('docs/stack.md lists every alert with its severity', () => {
-  const doc = readFileSync(join(repoRoot, 'docs', 'stack.md'), 'utf8')
+test('README lists every alert with its severity', () => {
+  const doc = readFileSync(join(repoRoot, 'README.md'), 'utf8')
   const rows = new Set([...doc.matchAll(/^\| \w+ \| \[(\w+)\]\(docs\/runbook\.md#([a-z0-9-]+)\) \| (\w+) \| (\w+) \|/gm)].map((m) => `${m[1]} ${m[3]} ${m[4]} ${m[2]}`))
   const expected = alerts.map((a) => `${a.alert} ${a.labels?.severity} ${a.for} ${a.annotations?.runbook_url?.split('#')[1]}`)
   expect([...rows].sort()).toEqual([...expected].sort())

@@ -1,0 +1,7 @@
+# The agent image used by `odin-agent manifests` (--image). Build the binary first:
+#   npm ci && npm run build && docker build -t ghcr.io/odin-agent/odin-agent:$(dist/odin-agent version | cut -d' ' -f2) .
+# The Bun-compiled binary links glibc dynamically, so the base is Debian slim rather than scratch.
+FROM debian:12-slim
+COPY dist/odin-agent /usr/local/bin/odin-agent
+EXPOSE 9405
+ENTRYPOINT ["/usr/local/bin/odin-agent"]

@@ -1,16 +1,30 @@
-import { createRng } from './rng.ts'
+import { f32Down, f32Up } from './float32.ts'
 
 /**
- * Isolation Forest (Liu, Ting and Zhou 2008) with per-tree subsampling and a flat, bounded
- * layout: every tree is a complete binary tree of depth `maxDepth` stored in typed arrays
- * (heap order, children of node i at 2i+1 and 2i+2), and leaves keep only their row count.
- * Memory is `trees * (2^(maxDepth+1) - 1) * 11` bytes whatever the training set size, and
- * scoring one point costs at most `trees * maxDepth` comparisons.
+ * Isolation Forest (Liu, Ting and Zhou 2008) with per-tree subsampling, a bounded flat layout
+ * and a box-aware path length.
+ *
+ * Layout: every tree is a complete binary tree of depth `maxDepth = ceil(log2(sampleSize))` in
+ * heap order (children of node i at 2i+1 and 2i+2). A node is one record of `2 + 2 * dim`
+ * float32 in a single array: [code, value, lo_0, hi_0, lo_1, hi_1, ...] where code is the split
+ * feature (>= 0), -1 for a leaf or -2 for no node; value is the split threshold or the leaf's
+ * row count; lo/hi bound the training rows that reached the node, rounded outwards. Features
+ * are stored relative to `offset` (the centre of the training range) so float32 keeps their
+ * resolution. Memory is `trees * (2^(maxDepth+1) - 1) * (8 + 8 * dim)` bytes whatever the
+ * training set size; scoring visits at most `trees * (maxDepth + 1)` records.
+ *
+ * Box-aware path: in a plain isolation tree a point beyond the training range follows the
+ * extreme training rows and gets their path length however far out it lies, so a spike twice
+ * the previous maximum scores like the previous maximum. Here, at each node on the path, the
+ * point is taken as isolated with the probability that a random cut of that node, drawn over
+ * its box stretched to include the point, would separate it (the mean over features of the
+ * distance outside / stretched span), and the expected path length is accumulated. A point
+ * inside every box gets the plain path length.
  */
 export interface ForestOptions {
   /** Number of trees. */
   readonly trees: number
-  /** Rows drawn (without replacement) to grow each tree: psi in the paper. */
+  /** Rows drawn without replacement to grow each tree (psi in the paper). */
   readonly sampleSize: number
   /** Seed for the row sampling and the splits. */
   readonly seed: number
@@ -21,11 +35,10 @@ export interface Forest {
   readonly trees: number
   readonly sampleSize: number
   readonly maxDepth: number
-  /** Split feature per node; -1 marks a leaf, -2 a node that does not exist. */
-  readonly feature: Int8Array
-  readonly threshold: Float64Array
-  /** Training rows that reached each leaf. */
-  readonly leafSize: Uint16Array
+  /** Subtracted from each feature before it meets the trees. */
+  readonly offset: Float64Array
+  /** Node records, `trees * nodesPerTree(maxDepth) * (2 + 2 * dim)` float32. */
+  readonly nodes: Float32Array
 }
 
 const EULER = 0.5772156649
@@ -41,9 +54,14 @@ export function nodesPerTree(maxDepth: number): number {
   return 2 ** (maxDepth + 1) - 1
 }
 
+/** Bytes held by a forest's arrays. */
+export function forestBytes(f: Forest): number {
+  return f.nodes.byteLength + f.offset.byteLength
+}
+
 /**
- * Grows a forest on `rows` (row-major, `count` rows of `dim` features). Deterministic for a
- * given seed. Features must be finite.
+ * Grows a forest on `rows` (row-major, `count` rows of `dim` finite features). Deterministic
+ * for a given seed.
  */
 export function trainForest(
   rows: Float64Array,
@@ -52,108 +70,230 @@ export function trainForest(
   options: ForestOptions,
 ): Forest {
   if (count < 2) throw new RangeError(`isolation forest needs at least 2 rows, got ${count}`)
-  if (dim < 1 || dim > 127) throw new RangeError(`isolation forest dim must be 1..127, got ${dim}`)
-  const psi = Math.min(options.sampleSize, count)
+  if (dim < 1 || dim > 64) throw new RangeError(`isolation forest dim must be 1..64, got ${dim}`)
+  if (!(options.trees >= 1 && options.sampleSize >= 2)) {
+    throw new RangeError('isolation forest needs trees >= 1 and sampleSize >= 2')
+  }
+  const psi = Math.min(options.sampleSize, count, 65535)
   const maxDepth = Math.max(1, Math.ceil(Math.log2(psi)))
   const perTree = nodesPerTree(maxDepth)
-  const feature = new Int8Array(perTree * options.trees).fill(-2)
-  const threshold = new Float64Array(perTree * options.trees)
-  const leafSize = new Uint16Array(perTree * options.trees)
-  const rng = createRng(options.seed)
-  const all = new Uint32Array(count)
-  const idx = new Uint32Array(psi)
-  const candidates = new Int8Array(dim)
+  const stride = 2 + 2 * dim
+  const nodes = new Float32Array(perTree * options.trees * stride)
+  for (let at = 0; at < nodes.length; at += stride) nodes[at] = -2
 
-  const grow = (base: number, node: number, lo: number, hi: number, depth: number): void => {
-    const at = base + node
-    const n = hi - lo
-    if (depth >= maxDepth || n <= 1) {
-      feature[at] = -1
-      leafSize[at] = n
-      return
-    }
-    // Pick uniformly among the features that still vary in this node.
-    let nCand = 0
-    for (let f = 0; f < dim; f++) {
-      let min = Infinity
-      let max = -Infinity
-      for (let k = lo; k < hi; k++) {
-        const v = rows[idx[k]! * dim + f]!
-        if (v < min) min = v
-        if (v > max) max = v
-      }
-      if (max > min) candidates[nCand++] = f
-    }
-    if (nCand === 0) {
-      feature[at] = -1
-      leafSize[at] = n
-      return
-    }
-    const f = candidates[rng.int(nCand)]!
+  const offset = new Float64Array(dim)
+  for (let f = 0; f < dim; f++) {
     let min = Infinity
     let max = -Infinity
-    for (let k = lo; k < hi; k++) {
-      const v = rows[idx[k]! * dim + f]!
+    for (let r = 0; r < count; r++) {
+      const v = rows[r * dim + f]!
       if (v < min) min = v
       if (v > max) max = v
     }
-    let split = min + rng.next() * (max - min)
-    if (split <= min) split = (min + max) / 2
-    // Partition idx[lo..hi) into < split and >= split.
-    let i = lo
-    let j = hi - 1
-    while (i <= j) {
-      if (rows[idx[i]! * dim + f]! < split) {
-        i++
-      } else {
-        const tmp = idx[i]!
-        idx[i] = idx[j]!
-        idx[j] = tmp
-        j--
-      }
-    }
-    feature[at] = f
-    threshold[at] = split
-    grow(base, 2 * node + 1, lo, i, depth + 1)
-    grow(base, 2 * node + 2, i, hi, depth + 1)
+    offset[f] = min / 2 + max / 2
   }
+
+  // mulberry32 (see rng.ts), inlined: training draws a few hundred thousand numbers.
+  let state = options.seed >>> 0
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let z = state
+    z = Math.imul(z ^ (z >>> 15), z | 1)
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61)
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296
+  }
+
+  // A permutation of the rows, partly reshuffled for every tree; it stays a permutation, so the
+  // first psi entries after a partial Fisher-Yates pass are a uniform sample.
+  const order = new Uint32Array(count)
+  for (let k = 0; k < count; k++) order[k] = k
+  // The tree's sample, column-major and offset, so partitioning reads a few KB.
+  const cols = new Float64Array(psi * dim)
+  const idx = new Uint16Array(psi)
+  const featureOrder = new Int32Array(dim)
+  const stack = new Int32Array((maxDepth + 2) * 4)
 
   for (let t = 0; t < options.trees; t++) {
-    for (let k = 0; k < count; k++) all[k] = k
-    // Partial Fisher-Yates: the first psi entries are a uniform sample without replacement.
     for (let k = 0; k < psi; k++) {
-      const r = k + rng.int(count - k)
-      const tmp = all[k]!
-      all[k] = all[r]!
-      all[r] = tmp
-      idx[k] = all[k]!
+      const r = k + Math.floor(next() * (count - k))
+      const row = order[r]!
+      order[r] = order[k]!
+      order[k] = row
+      for (let f = 0; f < dim; f++) cols[f * psi + k] = rows[row * dim + f]! - offset[f]!
+      idx[k] = k
     }
-    grow(t * perTree, 0, 0, psi, 0)
+    const base = t * perTree
+    let sp = 0
+    stack[sp++] = 0
+    stack[sp++] = 0
+    stack[sp++] = psi
+    stack[sp++] = 0
+    while (sp > 0) {
+      const depth = stack[--sp]!
+      const hi = stack[--sp]!
+      const lo = stack[--sp]!
+      const node = stack[--sp]!
+      const at = (base + node) * stride
+      // The split feature is uniform among those that still vary: the first varying one in a
+      // random order.
+      let f = -1
+      let min = 0
+      let max = 0
+      if (depth < maxDepth && hi - lo > 1) {
+        for (let k = 0; k < dim; k++) featureOrder[k] = k
+        for (let k = 0; k < dim && f < 0; k++) {
+          const r = k + Math.floor(next() * (dim - k))
+          const cand = featureOrder[r]!
+          featureOrder[r] = featureOrder[k]!
+          featureOrder[k] = cand
+          const c = cand * psi
+          min = Infinity
+          max = -Infinity
+          for (let q = lo; q < hi; q++) {
+            const v = cols[c + idx[q]!]!
+            if (v < min) min = v
+            if (v > max) max = v
+          }
+          if (max > min) f = cand
+        }
+      }
+      if (f >= 0) {
+        // float32 threshold, used for the partition too, so scoring routes rows as training did.
+        const split = Math.fround(min + next() * (max - min))
+        const c = f * psi
+        let i = lo
+        let j = hi - 1
+        while (i <= j) {
+          if (cols[c + idx[i]!]! < split) {
+            i++
+          } else {
+            const tmp = idx[i]!
+            idx[i] = idx[j]!
+            idx[j] = tmp
+            j--
+          }
+        }
+        if (i > lo && i < hi) {
+          nodes[at] = f
+          nodes[at + 1] = split
+          stack[sp++] = 2 * node + 2
+          stack[sp++] = i
+          stack[sp++] = hi
+          stack[sp++] = depth + 1
+          stack[sp++] = 2 * node + 1
+          stack[sp++] = lo
+          stack[sp++] = i
+          stack[sp++] = depth + 1
+          continue
+        }
+        // float32 rounding put every row on one side: a leaf.
+      }
+      nodes[at] = -1
+      nodes[at + 1] = hi - lo
+      for (let g = 0; g < dim; g++) {
+        const c = g * psi
+        let gmin = Infinity
+        let gmax = -Infinity
+        for (let q = lo; q < hi; q++) {
+          const v = cols[c + idx[q]!]!
+          if (v < gmin) gmin = v
+          if (v > gmax) gmax = v
+        }
+        nodes[at + 2 + 2 * g] = f32Down(gmin)
+        nodes[at + 3 + 2 * g] = f32Up(gmax)
+      }
+    }
+    // An internal node's box is the union of its children's: children first (reverse order).
+    for (let node = perTree - 1; node >= 0; node--) {
+      const at = (base + node) * stride
+      if (nodes[at]! < 0) continue
+      const l = (base + 2 * node + 1) * stride
+      const r = (base + 2 * node + 2) * stride
+      for (let k = 2; k < stride; k += 2) {
+        nodes[at + k] = Math.min(nodes[l + k]!, nodes[r + k]!)
+        nodes[at + k + 1] = Math.max(nodes[l + k + 1]!, nodes[r + k + 1]!)
+      }
+    }
   }
-  return { dim, trees: options.trees, sampleSize: psi, maxDepth, feature, threshold, leafSize }
+  return { dim, trees: options.trees, sampleSize: psi, maxDepth, offset, nodes }
 }
 
-/** Mean path length of `x` over the trees, leaf sizes adjusted by c(n). */
-export function meanPathLength(forest: Forest, x: ArrayLike<number>): number {
+const cTables = new Map<number, Float64Array>()
+
+/** c(n) for n = 0..psi, cached per psi. */
+function leafAdjust(psi: number): Float64Array {
+  let table = cTables.get(psi)
+  if (!table) {
+    table = new Float64Array(psi + 1)
+    for (let n = 0; n <= psi; n++) table[n] = averagePathLength(n)
+    cTables.set(psi, table)
+  }
+  return table
+}
+
+/**
+ * Mean path length of x over the trees. `boxAware` false gives the paper's E[h(x)]; true the
+ * box-aware expectation described in the module comment. `scratch` (length dim) avoids an
+ * allocation per call.
+ */
+export function pathLength(
+  forest: Forest,
+  x: ArrayLike<number>,
+  boxAware = true,
+  scratch: Float64Array = new Float64Array(forest.dim),
+): number {
+  const { nodes, dim, offset } = forest
+  const stride = 2 + 2 * dim
   const perTree = nodesPerTree(forest.maxDepth)
-  const { feature, threshold, leafSize } = forest
+  const c = leafAdjust(forest.sampleSize)
+  const v = scratch
+  for (let f = 0; f < dim; f++) v[f] = x[f]! - offset[f]!
   let total = 0
   for (let t = 0; t < forest.trees; t++) {
     const base = t * perTree
     let node = 0
     let depth = 0
+    let alive = 1
+    let expected = 0
     for (;;) {
-      const f = feature[base + node]!
-      if (f < 0) break
-      node = x[f]! < threshold[base + node]! ? 2 * node + 1 : 2 * node + 2
+      const at = (base + node) * stride
+      if (boxAware) {
+        let p = 0
+        for (let f = 0, o = at + 2; f < dim; f++, o += 2) {
+          const lo = nodes[o]!
+          const hi = nodes[o + 1]!
+          const u = v[f]!
+          if (u < lo) p += (lo - u) / (hi - u)
+          else if (u > hi) p += (u - hi) / (u - lo)
+        }
+        if (p > 0) {
+          p /= dim
+          expected += alive * p * depth
+          alive *= 1 - p
+        }
+      }
+      const code = nodes[at]!
+      if (code < 0) {
+        total += expected + alive * (depth + c[nodes[at + 1]!]!)
+        break
+      }
+      node = v[code]! < nodes[at + 1]! ? 2 * node + 1 : 2 * node + 2
       depth++
     }
-    total += depth + averagePathLength(leafSize[base + node]!)
   }
   return total / forest.trees
 }
 
-/** The paper's score s = 2^(-E[h(x)] / c(psi)): about 0.5 for ordinary points, near 1 for outliers. */
-export function forestScore(forest: Forest, x: ArrayLike<number>): number {
-  return 2 ** (-meanPathLength(forest, x) / averagePathLength(forest.sampleSize))
+/** The paper's score 2^(-E[h(x)] / c(psi)): about 0.5 for ordinary points, towards 1 for outliers. */
+export function isolationScore(forest: Forest, meanPath: number): number {
+  return 2 ** (-meanPath / averagePathLength(forest.sampleSize))
+}
+
+/** Box-aware isolation score of x in (0, 1]. */
+export function forestScore(
+  forest: Forest,
+  x: ArrayLike<number>,
+  scratch?: Float64Array,
+): number {
+  return isolationScore(forest, pathLength(forest, x, true, scratch))
 }

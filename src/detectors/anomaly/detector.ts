@@ -1,0 +1,166 @@
+import { calibrate, fitCalibration, type Calibration } from './calibration.ts'
+import { createFallbackState, fallbackObserve, type FallbackState } from './fallback.ts'
+import { createFeatureState, extractFeatures, type FeatureState } from './features.ts'
+import { forestScore, trainForest, type Forest } from './forest.ts'
+import { resolveOptions, type DetectorOptions } from './options.ts'
+import { mixSeed } from './rng.ts'
+
+export type DetectorMode = 'fallback' | 'forest'
+
+export interface Observation {
+  /** Calibrated anomaly score in [0, 1]. */
+  readonly score: number
+  /** score >= threshold. */
+  readonly anomalous: boolean
+  readonly mode: DetectorMode
+}
+
+/** Everything a series detector holds; plain data, so it serialises (state.ts). */
+export interface DetectorState {
+  readonly dim: number
+  readonly features: FeatureState
+  readonly fallback: FallbackState
+  /** Rolling training window, row-major, `window` rows of `dim`. */
+  readonly rows: Float64Array
+  /** Rows written so far (the next row goes to rowCount % window). */
+  rowCount: number
+  rowsSinceTrain: number
+  trainRound: number
+  forest: Forest | null
+  calibration: Calibration
+  /** Time (ms) of the last point at the last successful training; 0 when never. */
+  lastTrainAt: number
+  lastT: number
+  cooldownLeft: number
+  alertScore: number
+  trainPending: boolean
+  lastTrainError: string
+}
+
+export interface SeriesDetector {
+  readonly options: DetectorOptions
+  readonly state: DetectorState
+  observe(t: number, value: number): Observation
+  /** True when a retrain is due and autoTrain is off. */
+  trainingDue(): boolean
+  /** Trains on the current window now; returns false (and keeps the fallback) on failure. */
+  train(): boolean
+}
+
+export function createDetectorState(o: DetectorOptions): DetectorState {
+  const dim = o.features.length
+  return {
+    dim,
+    features: createFeatureState(o),
+    fallback: createFallbackState(),
+    rows: new Float64Array(o.window * dim),
+    rowCount: 0,
+    rowsSinceTrain: 0,
+    trainRound: 0,
+    forest: null,
+    calibration: { base: 0.5 },
+    lastTrainAt: 0,
+    lastT: -Infinity,
+    cooldownLeft: 0,
+    alertScore: 0,
+    trainPending: false,
+    lastTrainError: '',
+  }
+}
+
+/** Trains a forest on the state's window and fits its calibration. Pure apart from `s`. */
+export function trainState(s: DetectorState, o: DetectorOptions): boolean {
+  const count = Math.min(s.rowCount, o.window)
+  s.trainPending = false
+  s.rowsSinceTrain = 0
+  s.trainRound++
+  try {
+    const rows = s.rows.subarray(0, count * s.dim)
+    const forest = trainForest(rows, count, s.dim, {
+      trees: o.trees,
+      sampleSize: o.sampleSize,
+      seed: mixSeed(o.seed, s.trainRound),
+    })
+    const step = Math.max(1, Math.floor(count / o.calibrationRows))
+    const scores: number[] = []
+    for (let r = 0; o.calibrationRows > 0 && r < count; r += step) {
+      scores.push(forestScore(forest, rows.subarray(r * s.dim, (r + 1) * s.dim)))
+    }
+    s.forest = forest
+    s.calibration = fitCalibration(scores)
+    s.lastTrainAt = s.lastT
+    s.lastTrainError = ''
+    return true
+  } catch (err) {
+    s.lastTrainError = err instanceof Error ? err.message : String(err)
+    return false
+  }
+}
+
+/**
+ * A streaming, causal detector for one series: the result for (t, value) depends only on the
+ * points observed before it and on itself. Training happens after the point that made it due
+ * is scored, so the new forest first scores the next point.
+ */
+export function createDetector(
+  partial: Partial<DetectorOptions> = {},
+  restored?: DetectorState,
+): SeriesDetector {
+  const o = resolveOptions(partial)
+  const s = restored ?? createDetectorState(o)
+  if (s.dim !== o.features.length || s.rows.length !== o.window * s.dim) {
+    throw new RangeError('anomaly detector: restored state does not match the options')
+  }
+  const x = new Float64Array(s.dim)
+  let last: Observation = { score: 0, anomalous: false, mode: s.forest ? 'forest' : 'fallback' }
+
+  const observe = (t: number, value: number): Observation => {
+    if (!Number.isFinite(value) || !Number.isFinite(t)) return last
+    extractFeatures(s.features, o, t, value, x)
+    const fb = fallbackObserve(s.fallback, o.fallback, value)
+    let score: number
+    let mode: DetectorMode
+    if (s.forest) {
+      score = calibrate(forestScore(s.forest, x), s.calibration)
+      mode = 'forest'
+    } else {
+      score = fb
+      mode = 'fallback'
+    }
+    // Alert cooldown: one alert per event, unless the event escalates.
+    if (s.cooldownLeft > 0) {
+      s.cooldownLeft--
+      if (score >= o.threshold && score <= s.alertScore + o.escalation * (1 - s.alertScore)) {
+        score = Math.max(0, o.threshold - 0.001)
+      } else if (score >= o.threshold) {
+        s.alertScore = score
+        s.cooldownLeft = o.cooldown
+      }
+    } else if (score >= o.threshold) {
+      s.alertScore = score
+      s.cooldownLeft = o.cooldown
+    }
+    s.rows.set(x, (s.rowCount % o.window) * s.dim)
+    s.rowCount++
+    s.rowsSinceTrain++
+    s.lastT = t
+    // Before the first forest: due at minTrain rows; after a failed attempt, retry on schedule.
+    const due = s.forest || s.trainRound > 0
+      ? s.rowsSinceTrain >= o.retrainEvery
+      : s.rowCount >= o.minTrain
+    if (due) {
+      if (o.autoTrain) trainState(s, o)
+      else s.trainPending = true
+    }
+    last = { score, anomalous: score >= o.threshold, mode }
+    return last
+  }
+
+  return {
+    options: o,
+    state: s,
+    observe,
+    trainingDue: () => s.trainPending,
+    train: () => trainState(s, o),
+  }
+}

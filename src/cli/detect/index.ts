@@ -1,0 +1,173 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { basename, dirname, join, relative } from 'node:path'
+import { createDetector } from '../../detectors/anomaly/detector.ts'
+import { DETECT_HELP, DetectUsageError, parseDetectArgs } from './args.ts'
+import { createProgress, type Progress } from './progress.ts'
+import { formatScoredCsv, parseSeriesCsv, SeriesDataError, type SeriesRows } from './series-csv.ts'
+
+export interface DetectIO {
+  stdout: (s: string) => void
+  stderr: (s: string) => void
+  stderrIsTTY: boolean
+}
+
+/** Scores one series with a fresh detector: the default configuration, nothing per file. */
+export function scoreSeries(rows: SeriesRows, onProgress?: (points: number) => void): Float64Array {
+  const detector = createDetector()
+  const scores = new Float64Array(rows.values.length)
+  const step = 4096
+  for (let i = 0; i < scores.length; i++) {
+    scores[i] = detector.observe(rows.times[i]!, rows.values[i]!).score
+    if (onProgress && (i + 1) % step === 0) onProgress(step)
+  }
+  if (onProgress) onProgress(scores.length % step)
+  return scores
+}
+
+/** Every *.csv under dir (recursively), relative paths, sorted. */
+async function listCsv(dir: string): Promise<string[]> {
+  const out: string[] = []
+  const walk = async (d: string): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true })
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    for (const e of entries) {
+      const p = join(d, e.name)
+      if (e.isDirectory()) await walk(p)
+      else if (e.isFile() && e.name.toLowerCase().endsWith('.csv')) out.push(relative(dir, p))
+    }
+  }
+  await walk(dir)
+  return out
+}
+
+function countLines(text: string): number {
+  let n = 0
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++
+  return n
+}
+
+class InputError extends Error {
+  override readonly name = 'InputError'
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error'
+    throw new InputError(`${file}: cannot read (${code})`, { cause: err })
+  }
+}
+
+function parseOrThrow(text: string, file: string): SeriesRows {
+  try {
+    return parseSeriesCsv(text)
+  } catch (err) {
+    if (err instanceof SeriesDataError) {
+      throw new InputError(`${file}:${err.line}: ${err.reason}`, { cause: err })
+    }
+    throw err
+  }
+}
+
+async function writeOut(file: string, body: string): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true })
+    await writeFile(file, body)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error'
+    throw new InputError(`${file}: cannot write (${code})`, { cause: err })
+  }
+}
+
+async function runOne(input: string, output: string | undefined, io: DetectIO): Promise<void> {
+  const text = await readText(input)
+  const rows = parseOrThrow(text, input)
+  const progress: Progress = createProgress(io.stderr, io.stderrIsTTY, rows.values.length)
+  const scores = scoreSeries(rows, (n) => progress.advance(n, input))
+  progress.done()
+  const body = formatScoredCsv(rows, scores)
+  if (output === undefined) io.stdout(body)
+  else await writeOut(output, body)
+}
+
+async function runTree(inDir: string, outDir: string, prefix: string, io: DetectIO): Promise<number> {
+  let files: string[]
+  try {
+    files = await listCsv(inDir)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error'
+    io.stderr(`odin-agent detect: ${inDir}: cannot list (${code})\n`)
+    return 1
+  }
+  if (files.length === 0) {
+    io.stderr(`odin-agent detect: ${inDir}: no .csv files\n`)
+    return 1
+  }
+  // Total points for the bar: line counts are cheap next to scoring.
+  const texts = new Map<string, string>()
+  let total = 0
+  let failed = 0
+  for (const rel of files) {
+    try {
+      const text = await readText(join(inDir, rel))
+      texts.set(rel, text)
+      total += countLines(text)
+    } catch (err) {
+      failed++
+      io.stderr(`odin-agent detect: ${(err as Error).message}\n`)
+    }
+  }
+  const progress = createProgress(io.stderr, io.stderrIsTTY, total)
+  for (const rel of files) {
+    const text = texts.get(rel)
+    if (text === undefined) continue
+    texts.delete(rel)
+    const input = join(inDir, rel)
+    try {
+      const rows = parseOrThrow(text, input)
+      const scores = scoreSeries(rows, (n) => progress.advance(n, rel))
+      await writeOut(join(outDir, dirname(rel), prefix + basename(rel)), formatScoredCsv(rows, scores))
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err
+      failed++
+      io.stderr(`${io.stderrIsTTY ? '\n' : ''}odin-agent detect: ${err.message}\n`)
+    }
+  }
+  progress.done()
+  return failed > 0 ? 1 : 0
+}
+
+/**
+ * `odin-agent detect`: 0 when every file was scored, 1 on a data error (file and line named on
+ * stderr), 2 on a usage error (one line naming the flag).
+ */
+export async function runDetectCommand(argv: readonly string[], io: DetectIO): Promise<number> {
+  let args
+  try {
+    args = parseDetectArgs(argv)
+  } catch (err) {
+    if (err instanceof DetectUsageError) {
+      io.stderr(`odin-agent detect: ${err.message}\n`)
+      return 2
+    }
+    throw err
+  }
+  if (args.help) {
+    io.stdout(DETECT_HELP)
+    return 0
+  }
+  if (args.inputDir !== undefined && args.outputDir !== undefined) {
+    return runTree(args.inputDir, args.outputDir, args.prefix, io)
+  }
+  try {
+    await runOne(args.input!, args.output, io)
+    return 0
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.stderr(`odin-agent detect: ${err.message}\n`)
+      return 1
+    }
+    throw err
+  }
+}

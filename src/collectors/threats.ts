@@ -2,7 +2,8 @@ import { flagString } from '../config/config.ts'
 import { applyAllowlist, EMPTY_ALLOWLIST, parseAllowlist } from '../detectors/threats/allowlist.ts'
 import type { Allowlist } from '../detectors/threats/allowlist.ts'
 import { applyExemptions, dynamicFindings, staticFindings } from '../detectors/threats/evaluate.ts'
-import { factsFor, mayFireDynamic, wantsSocketWalk } from '../detectors/threats/facts.ts'
+import { factsFor, isSustained, profileOf } from '../detectors/threats/facts.ts'
+import type { Profile } from '../detectors/threats/facts.ts'
 import { POOL_PORTS_STRONG } from '../detectors/threats/lists.ts'
 import { ThreatTracker } from '../detectors/threats/tracker.ts'
 import type { Observation } from '../detectors/threats/tracker.ts'
@@ -10,7 +11,7 @@ import type { Finding, ProcessFacts } from '../detectors/threats/types.ts'
 import type { HostFS } from '../platform/host-fs.ts'
 import { processTable, scannerFor } from '../process/shared.ts'
 import { SocketInspector } from '../process/sockets.ts'
-import type { ProcessIdentity } from '../process/types.ts'
+import type { ProcessIdentity, ProcessRecord } from '../process/types.ts'
 import { userNamesFor } from '../process/users.ts'
 import { redactCommandLine } from '../security/redact.ts'
 import type { Collector, CollectContext } from './types.ts'
@@ -22,7 +23,7 @@ interface State {
   readonly tracker: ThreatTracker
   readonly inspector: SocketInspector
   /** Static findings per exec image: they hold until comm (and so the identity) changes. */
-  readonly staticCache: WeakMap<ProcessIdentity, { readonly comm: string; readonly findings: Finding[] }>
+  readonly staticCache: WeakMap<ProcessIdentity, { readonly comm: string; readonly findings: Finding[]; readonly profile: Profile }>
   allowlistSource: string | undefined
   allowlist: Allowlist
   tick: number
@@ -102,27 +103,36 @@ export const threatsCollector: Collector = {
     await users.refresh(ctx.now())
     state.tick++
 
-    const alive = new Set<string>()
-    const statics = new Map<number, Finding[]>()
+    // Pass 1: static findings (cached per exec image) and which processes need more work.
     const stdio: number[] = []
     const walk: number[] = []
+    const toEvaluate: { readonly p: ProcessRecord; readonly found: readonly Finding[]; readonly dynamic: boolean }[] = []
+    const cachedFor = (p: ProcessRecord) => {
+      let cached = state.staticCache.get(p.identity)
+      if (!cached || cached.comm !== p.comm) {
+        const findings = p.kernelThread ? [] : staticFindings(factsFor(table, p, undefined, undefined, []))
+        cached = { comm: p.comm, findings, profile: profileOf(p, findings.length) }
+        state.staticCache.set(p.identity, cached)
+      }
+      return cached
+    }
     for (const p of table.processes.values()) {
       if (p.kernelThread) {
         continue
       }
-      alive.add(`${p.pid}:${p.starttimeTicks}`)
-      let cached = state.staticCache.get(p.identity)
-      if (!cached || cached.comm !== p.comm) {
-        cached = { comm: p.comm, findings: staticFindings(factsFor(table, p, undefined, undefined, [])) }
-        state.staticCache.set(p.identity, cached)
-      }
-      statics.set(p.pid, cached.findings)
-      const wants = wantsSocketWalk(p, table.at, cached.findings.length > 0)
-      if (wants.stdio) {
+      const cached = cachedFor(p)
+      const { shellLike, suspect } = cached.profile
+      const sustained = isSustained(p, table.at)
+      if (shellLike) {
         stdio.push(p.pid)
       }
-      if (wants.walk) {
+      if (suspect || sustained) {
         walk.push(p.pid)
+      }
+      const parent = table.processes.get(p.ppid)
+      const dynamic = shellLike || suspect || sustained || (p.uid !== undefined && p.uid !== p.euid) || (parent !== undefined && cachedFor(parent).profile.service)
+      if (dynamic || cached.findings.length > 0) {
+        toEvaluate.push({ p, found: cached.findings, dynamic })
       }
     }
     const sockets = state.inspector.inspect(table, {
@@ -131,25 +141,21 @@ export const threatsCollector: Collector = {
       sweep: state.tick % SWEEP_EVERY_TICKS === 1 ? (port) => POOL_PORTS_STRONG.has(port) : undefined,
     })
 
+    // Pass 2: the rules over the few processes that can match.
     const observations: Observation[] = []
     const factsByProcess = new Map<string, ProcessFacts>()
-    for (const p of table.processes.values()) {
-      if (p.kernelThread) {
-        continue
-      }
-      const found = statics.get(p.pid) ?? []
-      const socket = sockets.get(p.pid)
-      const dynamic = socket !== undefined || mayFireDynamic(table, p)
-      if (found.length === 0 && !dynamic) {
-        continue
-      }
-      const facts = factsFor(table, p, users.name(p.euid ?? p.uid), socket)
+    for (const { p, found, dynamic } of toEvaluate) {
+      const facts = factsFor(table, p, users.name(p.euid ?? p.uid), sockets.get(p.pid))
       const findings = applyAllowlist(state.allowlist, facts, applyExemptions(facts, dynamic ? [...found, ...dynamicFindings(facts)] : found))
       if (findings.length > 0) {
         const key = `${p.pid}:${p.starttimeTicks}`
         observations.push({ process: key, findings })
         factsByProcess.set(key, facts)
       }
+    }
+    const alive = (process: string) => {
+      const [pid, start] = process.split(':')
+      return table.processes.get(Number(pid))?.starttimeTicks === Number(start)
     }
     for (const n of state.tracker.update(alive, observations)) {
       const facts = factsByProcess.get(n.process)

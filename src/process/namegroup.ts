@@ -42,8 +42,10 @@ export interface GroupSample {
 }
 
 interface Tracked {
+  readonly starttime: number
   readonly group: string
-  readonly values: Readonly<GroupCounters>
+  /** The record last counted: an unchanged record (an idle process) adds nothing. */
+  readonly record: ProcessRecord
 }
 
 interface GroupState {
@@ -56,14 +58,6 @@ const zeroCounters = (): GroupCounters => ({
   voluntaryCtxtSwitches: 0, nonvoluntaryCtxtSwitches: 0,
 })
 
-function valuesOf(p: ProcessRecord): GroupCounters {
-  const v = zeroCounters()
-  for (const c of COUNTERS) {
-    v[c] = p[c] ?? 0
-  }
-  return v
-}
-
 /** Groups that had no member for this long are forgotten (their counters restart if they return). */
 export const IDLE_GROUP_TTL_MS = 10 * 60_000
 
@@ -73,12 +67,12 @@ export const IDLE_GROUP_TTL_MS = 10 * 60_000
  * counters keep what exited members used and never decrease.
  */
 export class NamegroupAccumulator {
-  private readonly tracked = new Map<string, Tracked>()
+  private tracked = new Map<number, Tracked>()
   private readonly groups = new Map<string, GroupState>()
 
   update(table: ProcessTable, groupOf: (p: ProcessRecord) => string | undefined): GroupSample[] {
     const now = table.at
-    const live = new Map<string, Tracked>()
+    const live = new Map<number, Tracked>()
     const samples = new Map<string, {
       counters: GroupCounters; procs: number; residentBytes: number; virtualBytes: number; swappedBytes: number
       openFds: number; threads: number; states: Record<StateName, number>; oldestStartSeconds?: number
@@ -88,20 +82,21 @@ export class NamegroupAccumulator {
       if (group === undefined) {
         continue
       }
-      const key = `${p.pid}:${p.starttimeTicks}`
-      const values = valuesOf(p)
-      const prev = this.tracked.get(key)
       let state = this.groups.get(group)
       if (!state) {
         state = { counters: zeroCounters(), lastSeen: now }
         this.groups.set(group, state)
       }
       state.lastSeen = now
-      for (const c of COUNTERS) {
-        const base = prev && prev.group === group ? prev.values[c] : 0
-        state.counters[c] += Math.max(0, values[c] - base)
+      const prev = this.tracked.get(p.pid)
+      const same = prev !== undefined && prev.starttime === p.starttimeTicks && prev.group === group
+      if (!same || prev.record !== p) {
+        for (const c of COUNTERS) {
+          const base = same ? (prev.record[c] ?? 0) : 0
+          state.counters[c] += Math.max(0, (p[c] ?? 0) - base)
+        }
       }
-      live.set(key, { group, values })
+      live.set(p.pid, same && prev.record === p ? prev : { starttime: p.starttimeTicks, group, record: p })
       let s = samples.get(group)
       if (!s) {
         s = {
@@ -121,10 +116,7 @@ export class NamegroupAccumulator {
         s.oldestStartSeconds = p.startTimeSeconds
       }
     }
-    this.tracked.clear()
-    for (const [k, v] of live) {
-      this.tracked.set(k, v)
-    }
+    this.tracked = live
     const out: GroupSample[] = []
     for (const [name, state] of this.groups) {
       const s = samples.get(name)

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs'
+import { closeSync, openSync, readSync, readdirSync, readlinkSync, statSync, statfsSync } from 'node:fs'
 
 /**
  * Synchronous, allocation-light access to /proc/PID files. The process walk reads
@@ -17,8 +17,18 @@ export interface ProcFiles {
   hold(path: string): number | undefined
   /** Reads a held file from offset 0 (procfs regenerates it on every read). */
   reread(fd: number): string
+  /**
+   * Re-reads a small held file and compares it with `previous` without decoding:
+   * undefined when unchanged, else a copy of the new bytes (empty when the process exited).
+   */
+  rereadIfChanged(fd: number, previous: Uint8Array | undefined): Uint8Array | undefined
   release(fd: number): void
   readdir(path: string): string[]
+  /**
+   * Entries in a /proc/PID/fd directory. On procfs since Linux 6.2 the directory's size is
+   * the count, one stat instead of listing thousands of descriptors; elsewhere it lists.
+   */
+  countFds(path: string): number
   readlink(path: string): string
   /** Descriptors currently held. */
   held(): number
@@ -35,9 +45,21 @@ export class ProcFileError extends Error {
   }
 }
 
-export function createProcFiles(heldBudget = 4096): ProcFiles {
+const PROC_SUPER_MAGIC = 0x9fa0
+
+function isProcfs(root: string | undefined): boolean {
+  try {
+    return root !== undefined && statfsSync(root).type === PROC_SUPER_MAGIC
+  } catch {
+    return false
+  }
+}
+
+/** `procfs` is the root the paths will be under; it decides whether fd directories can be counted by size. */
+export function createProcFiles(heldBudget = 4096, procfs?: string): ProcFiles {
   let buf = Buffer.allocUnsafe(64 * 1024)
   let held = 0
+  const sizedFdDirs = isProcfs(procfs)
   // A short read ends the file: procfs generates these files whole on a read from
   // offset 0, and regular fixture files behave the same. A full buffer grows and goes on.
   const readAll = (fd: number): string => {
@@ -80,6 +102,13 @@ export function createProcFiles(heldBudget = 4096): ProcFiles {
     reread(fd) {
       return readAll(fd)
     },
+    rereadIfChanged(fd, previous) {
+      const n = readSync(fd, buf, 0, 4096, 0)
+      if (previous !== undefined && previous.length === n && buf.compare(previous, 0, n, 0, n) === 0) {
+        return undefined
+      }
+      return Uint8Array.prototype.slice.call(buf, 0, n)
+    },
     release(fd) {
       held--
       try {
@@ -89,6 +118,10 @@ export function createProcFiles(heldBudget = 4096): ProcFiles {
       }
     },
     readdir: (path) => readdirSync(path),
+    countFds: (path) => {
+      const size = sizedFdDirs ? statSync(path).size : 0
+      return size > 0 ? size : readdirSync(path).length
+    },
     readlink: (path) => readlinkSync(path),
     held: () => held,
   }

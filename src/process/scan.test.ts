@@ -64,6 +64,7 @@ function failing(failures: Record<string, string>): ProcFiles {
     ...real,
     read: (p) => (check(p), real.read(p)),
     readdir: (p) => (check(p), real.readdir(p)),
+    countFds: (p) => (check(p), real.countFds(p)),
     readlink: (p) => (check(p), real.readlink(p)),
   }
 }

@@ -33,7 +33,7 @@ interface Entry {
   statFd?: number
   schedFd?: number
   statRaw: string
-  schedRaw?: string
+  schedRaw?: Uint8Array
   record: ProcessRecord
   at: number
 }
@@ -75,8 +75,8 @@ export class ProcessScanner {
   private bootTime: number | undefined
 
   constructor(private readonly options: ScannerOptions) {
-    this.files = options.files ?? createProcFiles()
-    this.refreshEvery = Math.max(1, options.refreshEvery ?? 32)
+    this.files = options.files ?? createProcFiles(4096, options.procfs)
+    this.refreshEvery = Math.max(1, options.refreshEvery ?? 64)
     this.yieldEvery = options.yieldEvery ?? 256
   }
 
@@ -158,10 +158,10 @@ export class ProcessScanner {
     try {
       const statRaw = statFd === undefined ? this.files.read(statPath) : this.files.reread(statFd)
       const stat = parsePidStat(statRaw)
-      let schedRaw: string | undefined
+      let schedRaw: Uint8Array | undefined
       if (stat.numThreads === 1) {
         schedFd = this.optionalHold(this.path(pid, 'schedstat'))
-        schedRaw = schedFd === undefined ? undefined : this.files.reread(schedFd)
+        schedRaw = schedFd === undefined ? undefined : this.files.rereadIfChanged(schedFd, undefined)
       }
       const record = this.build(pid, stat, now, boot, undefined, undefined)
       this.entries.set(pid, { pid, starttime: stat.starttime, statFd, schedFd, statRaw, schedRaw, record, at: now })
@@ -190,24 +190,25 @@ export class ProcessScanner {
 
   private update(entry: Entry, now: number, boot: number): ProcessRecord {
     const forced = (this.tick + entry.pid) % this.refreshEvery === 0
+    const gate = this.refreshEvery > 1
     let schedChanged = true
     if (entry.schedFd !== undefined) {
-      const sched = this.files.reread(entry.schedFd)
-      if (sched === '') {
+      const sched = this.files.rereadIfChanged(entry.schedFd, entry.schedRaw)
+      if (sched?.length === 0) {
         throw new VanishedError(`process ${entry.pid} exited`)
       }
-      schedChanged = sched !== entry.schedRaw
-      entry.schedRaw = sched
-      if (!schedChanged && !forced && entry.record.numThreads === 1) {
-        return this.unchanged(entry, now)
+      schedChanged = sched !== undefined
+      entry.schedRaw = sched ?? entry.schedRaw
+      if (gate && !schedChanged && entry.record.numThreads === 1) {
+        return forced ? this.refreshMemory(entry, now) : this.unchanged(entry, now)
       }
     }
     const statRaw = entry.statFd === undefined ? this.files.read(this.path(entry.pid, 'stat')) : this.files.reread(entry.statFd)
     if (statRaw === '') {
       throw new VanishedError(`process ${entry.pid} exited`)
     }
-    if (statRaw === entry.statRaw && !schedChanged && !forced) {
-      return this.unchanged(entry, now)
+    if (gate && statRaw === entry.statRaw && !schedChanged) {
+      return forced ? this.refreshMemory(entry, now) : this.unchanged(entry, now)
     }
     const stat = parsePidStat(statRaw)
     if (stat.starttime !== entry.starttime) {
@@ -215,10 +216,30 @@ export class ProcessScanner {
       this.forget(entry)
       return this.discover(entry.pid, now, boot)
     }
+    // It ran: counters are re-read; what it is (argv, exe) only after an exec (a new comm)
+    // or on its periodic refresh, which also catches argv rewritten in place.
     const prev = entry.record
     const identity = forced || stat.comm !== prev.comm ? undefined : prev.identity
     entry.record = this.build(entry.pid, stat, now, boot, { record: prev, at: entry.at }, identity)
     entry.statRaw = statRaw
+    entry.at = now
+    return entry.record
+  }
+
+  /**
+   * A process that did not run can still lose resident pages to reclaim and swap: its
+   * memory is re-read on the periodic refresh, nothing else (an idle process cannot do I/O,
+   * open files or rewrite its argv).
+   */
+  private refreshMemory(entry: Entry, now: number): ProcessRecord {
+    const status = parsePidStatus(this.files.read(this.path(entry.pid, 'status')))
+    entry.record = {
+      ...entry.record,
+      residentBytes: status.vmRssBytes ?? 0,
+      virtualBytes: status.vmSizeBytes ?? 0,
+      swappedBytes: status.vmSwapBytes ?? 0,
+      cpuCores: 0,
+    }
     entry.at = now
     return entry.record
   }
@@ -244,7 +265,7 @@ export class ProcessScanner {
     const zombie = stat.state === 'Z' || stat.state === 'X'
     const status = parsePidStatus(this.files.read(this.path(pid, 'status')))
     const io = kernel || zombie ? undefined : this.optional(() => parsePidIo(this.files.read(this.path(pid, 'io'))))
-    const openFds = kernel ? 0 : zombie ? undefined : this.optional(() => this.files.readdir(this.path(pid, 'fd')).length)
+    const openFds = kernel ? 0 : zombie ? undefined : this.optional(() => this.files.countFds(this.path(pid, 'fd')))
     const cpuUserSeconds = stat.utime / CLOCK_TICKS
     const cpuSystemSeconds = stat.stime / CLOCK_TICKS
     const elapsed = previous ? (now - previous.at) / 1000 : 0

@@ -19,11 +19,14 @@ function ownLimits(): string | undefined {
   }
 }
 
-/** The scanner of one agent (one HostFS): it keeps state across ticks. */
-export function scannerFor(fs: HostFS): ProcessScanner {
+/**
+ * The scanner of one agent (one HostFS): it keeps state across ticks. `refreshEvery` only
+ * applies when the scanner is created (benchmarks force full re-reads with 1).
+ */
+export function scannerFor(fs: HostFS, options: { refreshEvery?: number } = {}): ProcessScanner {
   let scanner = scanners.get(fs)
   if (!scanner) {
-    scanner = new ProcessScanner({ procfs: fs.procfs, files: createProcFiles(heldDescriptorBudget(ownLimits())) })
+    scanner = new ProcessScanner({ procfs: fs.procfs, files: createProcFiles(heldDescriptorBudget(ownLimits()), fs.procfs), refreshEvery: options.refreshEvery })
     scanners.set(fs, scanner)
   }
   return scanner

@@ -28,6 +28,8 @@ export interface InspectRequest {
 
 const SOCKET = /^socket:\[(\d+)\]$/
 const NOT_TCP_CACHE_LIMIT = 50_000
+/** A cached TCP socket is looked up in the tables again after this many ticks (state changes). */
+const TCP_CACHE_TICKS = 8
 /** Bound on descriptors walked to trace swept sockets to their owners, per tick. */
 const SWEEP_PROCESS_LIMIT = 400
 
@@ -56,6 +58,9 @@ function classify(link: string): { kind: FdKind; inode?: string } {
  */
 export class SocketInspector {
   private readonly notTcp = new Set<string>()
+  /** TCP inodes seen recently: a connected socket keeps its endpoints, so tables are not re-read for it every tick. */
+  private tcpCache = new Map<string, { readonly socket: TcpSocket; readonly tick: number }>()
+  private tick = 0
 
   constructor(
     private readonly procfs: string,
@@ -63,6 +68,7 @@ export class SocketInspector {
   ) {}
 
   inspect(table: ProcessTable, request: InspectRequest): Map<number, ProcessSockets> {
+    const tick = ++this.tick
     const tables = new Map<string, Map<string, TcpSocket>>()
     const tcpTable = (pid: number): Map<string, TcpSocket> => {
       const netns = table.processes.get(pid)?.identity.netns ?? 'unknown'
@@ -77,7 +83,14 @@ export class SocketInspector {
       if (this.notTcp.has(inode)) {
         return undefined
       }
+      const cached = this.tcpCache.get(inode)
+      if (cached && tick - cached.tick < TCP_CACHE_TICKS) {
+        return cached.socket
+      }
       const s = tcpTable(pid).get(inode)
+      if (s) {
+        this.tcpCache.set(inode, { socket: s, tick })
+      }
       if (!s) {
         if (this.notTcp.size > NOT_TCP_CACHE_LIMIT) {
           this.notTcp.clear()
@@ -108,6 +121,9 @@ export class SocketInspector {
     }
     if (request.sweep) {
       this.sweep(table, request.sweep, tcpTable, resolve, out)
+    }
+    if (this.tcpCache.size > NOT_TCP_CACHE_LIMIT) {
+      this.tcpCache = new Map([...this.tcpCache].filter(([, v]) => tick - v.tick < TCP_CACHE_TICKS))
     }
     return out
   }

@@ -68,41 +68,33 @@ export function factsFor(
 const SUSTAINED_CORES = 0.8
 const SUSTAINED_AGE_SECONDS = 120
 
-function sustained(p: ProcessRecord, at: number): boolean {
+export function isSustained(p: ProcessRecord, at: number): boolean {
   const age = at / 1000 - p.startTimeSeconds
   return age >= SUSTAINED_AGE_SECONDS && (p.cpuUserSeconds + p.cpuSystemSeconds) / age >= SUSTAINED_CORES
 }
 
-function program(p: ProcessRecord): string {
+/** What a process image is, for choosing the work each tick; cached until the process execs. */
+export interface Profile {
+  /** A shell or interpreter: its fds 0-2 are checked for TCP (reverse shells). */
+  readonly shellLike: boolean
+  /** Already suspect (a static finding, an untrusted binary, a miner name): every descriptor is checked for pool connections. */
+  readonly suspect: boolean
+  /** A web, application or database server: shells below it are evaluated every tick. */
+  readonly service: boolean
+}
+
+export function profileOf(p: ProcessRecord, staticFindings: number): Profile {
   const argv0 = (p.identity.argv[0] ?? '').split(' ')[0] ?? ''
-  return argv0.slice(argv0.lastIndexOf('/') + 1).replace(/^-/, '').toLowerCase()
-}
-
-function shellLike(p: ProcessRecord): boolean {
-  const prog = program(p)
+  const prog = argv0.slice(argv0.lastIndexOf('/') + 1).replace(/^-/, '').toLowerCase()
   const comm = p.comm.toLowerCase()
-  return SHELLS.has(prog) || SHELLS.has(comm) || INTERPRETERS.test(prog) || INTERPRETERS.test(comm)
-}
-
-/**
- * Which descriptors to inspect: fds 0-2 of shells and interpreters (reverse shells), and
- * every descriptor of processes already suspect (a static finding, an untrusted binary,
- * sustained CPU) for mining-pool connections. Everything else is left alone.
- */
-export function wantsSocketWalk(p: ProcessRecord, at: number, hasStaticFinding: boolean): { stdio: boolean; walk: boolean } {
   const exe = p.identity.exe
-  const untrusted = exe !== undefined && untrustedExecutable({ exe, exeDeleted: p.identity.exeDeleted })
-  return { stdio: shellLike(p), walk: hasStaticFinding || untrusted || sustained(p, at) || MINER_NAMES.has(p.comm.toLowerCase()) }
+  return {
+    shellLike: SHELLS.has(prog) || SHELLS.has(comm) || INTERPRETERS.test(prog) || INTERPRETERS.test(comm),
+    suspect:
+      staticFindings > 0 ||
+      MINER_NAMES.has(comm) ||
+      (exe !== undefined && untrustedExecutable({ exe, exeDeleted: p.identity.exeDeleted })),
+    service: SERVICES.has(comm) || /^(?:php-fpm|httpd)/.test(comm),
+  }
 }
 
-/**
- * Whether any dynamic rule could fire: they need a shell or interpreter, a uid/euid split,
- * sustained CPU, or a service parent. Others skip the per-tick evaluation.
- */
-export function mayFireDynamic(table: ProcessTable, p: ProcessRecord): boolean {
-  if (shellLike(p) || (p.uid !== undefined && p.euid !== undefined && p.uid !== p.euid) || sustained(p, table.at)) {
-    return true
-  }
-  const parent = table.processes.get(p.ppid)
-  return parent !== undefined && (SERVICES.has(parent.comm.toLowerCase()) || /^(?:php-fpm|httpd)/.test(parent.comm))
-}

@@ -24,8 +24,8 @@ export class ThreatTracker {
   private active = new Map<string, number>()
   private readonly seen = new Map<string, Set<string>>()
 
-  /** `alive` is every process in this tick's table, with or without findings. */
-  update(alive: ReadonlySet<string>, observations: readonly Observation[]): NewFinding[] {
+  /** `alive` says whether a process is still in this tick's table, with or without findings. */
+  update(alive: (process: string) => boolean, observations: readonly Observation[]): NewFinding[] {
     const fresh: NewFinding[] = []
     const active = new Map<string, number>()
     for (const o of observations) {
@@ -44,7 +44,7 @@ export class ThreatTracker {
       }
     }
     for (const p of this.seen.keys()) {
-      if (!alive.has(p)) {
+      if (!alive(p)) {
         this.seen.delete(p)
       }
     }

@@ -13,7 +13,7 @@ describe('ProcessScanner on a fixture /proc', () => {
     const scanner = new ProcessScanner({ procfs: FIXTURE })
     const table = await scanner.scan(1_700_000_100_000)
     scanner.close()
-    expect([...table.processes.keys()].sort((a, b) => a - b)).toEqual([1, 2, 10, 100, 101, 200, 300, 400, 401])
+    expect([...table.processes.keys()].sort((a, b) => a - b)).toEqual([1, 2, 10, 100, 101, 200, 300, 400, 401, 500])
     expect(table.bootTimeSeconds).toBe(1_700_000_000)
     const py = table.processes.get(100)
     expect(py).toMatchObject({

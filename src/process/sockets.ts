@@ -32,6 +32,11 @@ const NOT_TCP_CACHE_LIMIT = 50_000
 const TCP_CACHE_TICKS = 8
 /** Bound on descriptors walked to trace swept sockets to their owners, per tick. */
 const SWEEP_PROCESS_LIMIT = 400
+/**
+ * Network namespaces whose tables one sweep reads. Each read walks the kernel's whole TCP
+ * hash (about 2 ms here), so a node with a hundred pods is covered over several sweeps.
+ */
+const SWEEP_NAMESPACES = 4
 
 function classify(link: string): { kind: FdKind; inode?: string } {
   const m = SOCKET.exec(link)
@@ -61,6 +66,7 @@ export class SocketInspector {
   /** TCP inodes seen recently: a connected socket keeps its endpoints, so tables are not re-read for it every tick. */
   private tcpCache = new Map<string, { readonly socket: TcpSocket; readonly tick: number }>()
   private tick = 0
+  private sweepCursor = 0
 
   constructor(
     private readonly procfs: string,
@@ -193,7 +199,11 @@ export class SocketInspector {
       byNetns.set(ns, list)
     }
     let budget = SWEEP_PROCESS_LIMIT
-    for (const pids of byNetns.values()) {
+    const all = [...byNetns.values()]
+    const start = this.sweepCursor % Math.max(1, all.length)
+    const chosen = [...all.slice(start), ...all.slice(0, start)].slice(0, SWEEP_NAMESPACES)
+    this.sweepCursor = start + chosen.length
+    for (const pids of chosen) {
       const wanted = [...tcpTable(pids[0] as number).values()].filter(
         (s) => (s.state === 'ESTABLISHED' || s.state === 'SYN_SENT') && interesting(s.remotePort),
       )

@@ -32,8 +32,14 @@ export interface PatternSpec {
   readonly exemptUnder?: RegExp
 }
 
-/** Package managers and their helpers: maintainer scripts set modes, units and cron files. */
-export const PACKAGE_MANAGERS = /^(?:dpkg|apt|apt-get|aptitude|unattended-upgr|rpm|yum|dnf|zypper|apk|pacman|snapd|packagekitd|dkms|yast2|microdnf|tdnf)$/
+/**
+ * Package managers and configuration management: their scripts set modes, write units,
+ * cron files, sudoers drop-ins and keys as a matter of course.
+ */
+export const PACKAGE_MANAGERS = /^(?:dpkg|apt|apt-get|aptitude|unattended-upgr|rpm|yum|dnf|zypper|apk|pacman|snapd|packagekitd|dkms|yast2|microdnf|tdnf|cloud-init|puppet|chef-client|salt-minion|salt-call|cfn-init|google_guest_ag|waagent)$/
+
+/** Kubernetes and container network agents that own iptables chains. */
+export const NETWORK_AGENTS = /^(?:kube-proxy|calico-node|calico|cilium-agent|flanneld|kube-router|weaver|weave-npc|antrea-agent|dockerd|containerd|kubelet|k3s|k3s-server|k3s-agent|rke2|firewalld|ufw|kube-vip|ovs-vswitchd)$/
 
 /** A command-line rule from a table row: static, evaluated once per exec. */
 export function pattern(spec: PatternSpec): Rule {
@@ -67,10 +73,4 @@ export const AT_COMMAND = String.raw`(?:^|[;&|(\x60]\s*|\$\(\s*|\s-c\s+['"]?|\b(
 export function command(names: readonly string[]): RegExp {
   const alternatives = names.map((n) => n.replace(/[.+]/g, (ch) => `\\${ch}`)).join('|')
   return new RegExp(`${AT_COMMAND}(?:${alternatives})(?=$|[\\s;|&)\\x60'"])`, 'i')
-}
-
-/** A program name anywhere as a word (`sudo nmap`, `| nc host 80`). */
-export function word(names: readonly string[]): RegExp {
-  const alternatives = names.map((n) => n.replace(/[.+]/g, (ch) => `\\${ch}`)).join('|')
-  return new RegExp(`(?:^|[\\s;|&(\\x60/'"])(?:${alternatives})(?=$|[\\s;|&)\\x60'"])`, 'i')
 }

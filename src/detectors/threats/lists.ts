@@ -12,7 +12,7 @@ export const MINER_NAMES = new Set([
   'minerd', 'cpuminer', 'cpuminer-multi', 'cpuminer-opt', 'ccminer', 'ethminer', 'cgminer', 'bfgminer', 'sgminer',
   'nbminer', 't-rex', 'gminer', 'lolminer', 'phoenixminer', 'teamredminer', 'nanominer', 'bminer', 'wildrig',
   'wildrig-multi', 'srbminer', 'srbminer-multi', 'minergate', 'minergate-cli', 'claymore', 'nheqminer', 'ethdcrminer64',
-  'kdevtmpfsi', 'kinsing', 'xmr', 'moneroocean', 'cryptonight', 'nicehashminer', 'excavator', 'miner', 'rigel', 'onezerominer',
+  'kdevtmpfsi', 'kinsing', 'xmr', 'moneroocean', 'cryptonight', 'nicehashminer', 'rigel', 'onezerominer',
   'xmrigdaemon', 'xmrigminer', 'kthreaddi', 'kworkerds', 'dbused',
 ])
 

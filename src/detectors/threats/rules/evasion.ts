@@ -98,7 +98,7 @@ export const evasionRules: readonly Rule[] = [
   pattern({
     id: 'timestomp', category: 'defense_evasion', severity: 'medium',
     description: 'File times forged on system files or hidden payloads',
-    when: /\btouch\s+(?:-\w+\s+)*(?:-r\s*\S+|--reference[=\s]\S+|-[dt]\s*(?:'[^']*'|"[^"]*"|\S+)|--date[=\s]\S+)\s+\S*(?:\/(?:usr\/)?s?bin\/|\/etc\/|\/lib\/|\/(?:tmp|var\/tmp|dev\/shm)\/\.)/,
+    when: /\btouch\s+(?:-\w+\s+)*(?:-r\s*\S+|--reference[=\s]\S+|-[dt]\s*(?:'[^']*'|"[^"]*"|\S+)|--date[=\s]\S+)\s+\S*(?:\/(?:usr\/)?s?bin\/|\/(?:usr\/)?lib(?:64)?\/|\/(?:tmp|var\/tmp|dev\/shm)\/\.)/,
   }),
   pattern({
     id: 'process_hiding_mount', category: 'defense_evasion', severity: 'critical',

@@ -1,4 +1,4 @@
-import { PACKAGE_MANAGERS, pattern } from '../engine.ts'
+import { NETWORK_AGENTS, PACKAGE_MANAGERS, pattern } from '../engine.ts'
 import type { Rule } from '../types.ts'
 
 /** Writing to a path: redirection, tee, cp/mv/install/ln, sed -i, curl -o, wget -O. */
@@ -9,12 +9,14 @@ function writes(path: string): RegExp {
 const STOP = String.raw`(?:stop|disable|mask|kill)\s+(?:--now\s+)?`
 const SECURITY_SERVICES = String.raw`(?:auditd|falco[\w-]*|osqueryd?|wazuh-agent|ossec\w*|crowdstrike|falcon-sensor|sysdig\w*|tetragon|aide|clamav-daemon|clamd|sentinelone|sentinel\w*|cbagentd|cbdaemon|qualys-cloud-agent|rapid7\w*|ir_agent|elastic-agent|auditbeat|apparmor|selinux|fail2ban|tripwire)`
 const FIREWALLS = String.raw`(?:firewalld|ufw|iptables|ip6tables|nftables|netfilter-persistent)`
+/** A payload named on the command line, wherever it lives. */
+const PAYLOAD_NOT_TEMP = /\b(?:curl|wget|nc|ncat|netcat|socat|telnet)\b|python[\d.]*\s+-c|perl\s+-e|base64\s+-d|\/dev\/(?:tcp|udp)\/|\b(?:ba)?sh\s+-i\b|\bxmrig\b|stratum\+/
 /** What a backdoor persists: a download, a network shell, a payload in a temp dir. */
 const PAYLOAD = /\b(?:curl|wget|nc|ncat|netcat|socat|telnet)\b|python[\d.]*\s+-c|perl\s+-e|base64\s+-d|\/dev\/(?:tcp|udp)\/|(?:\/tmp|\/var\/tmp|\/dev\/shm)\/|\bsh\s+-i\b|\bbash\s+-i\b|\bnohup\b|LD_PRELOAD|\bxmrig\b|stratum\+/
 
 export const hostRules: readonly Rule[] = [
   pattern({
-    id: 'firewall_disabled', category: 'system_modification', severity: 'high',
+    id: 'firewall_disabled', exemptUnder: NETWORK_AGENTS, category: 'system_modification', severity: 'high',
     description: 'Host firewall flushed or stopped',
     when: {
       any: [
@@ -80,7 +82,7 @@ export const hostRules: readonly Rule[] = [
     description: 'Cron job planted (cron directories written, crontab fed from stdin or a temp file)',
     when: {
       any: [
-        writes(String.raw`\/(?:etc\/cron(?:tab|\.d|\.hourly|\.daily|\.weekly|\.monthly)|var\/spool\/cron)`),
+        { all: [writes(String.raw`\/(?:etc\/cron(?:tab|\.d|\.hourly|\.daily|\.weekly|\.monthly)|var\/spool\/cron)`), { any: [/\b(?:echo|printf)\b/, PAYLOAD_NOT_TEMP, /(?:\/tmp|\/var\/tmp)\/\.|\/dev\/shm\//] }] },
         /\b(?:echo|printf|cat)\b[^|]*\|\s*(?:sudo\s+)?crontab\s+(?:-u\s+\S+\s+)?-(?:\s|$)/,
         /\(\s*crontab\s+-l[^)]*;\s*(?:echo|printf)\b[^)]*\)\s*\|\s*crontab\b/,
         /\bcrontab\s+(?:-u\s+\S+\s+)?(?:\/tmp|\/var\/tmp|\/dev\/shm)\/\S+|\bcrontab\s+(?:-u\s+\S+\s+)?\S*\/\.[^/\s]+(?:\s|$)/,
@@ -104,7 +106,7 @@ export const hostRules: readonly Rule[] = [
     when: { all: [writes(String.raw`\S*(?:\.bashrc|\.bash_profile|\.bash_login|\.profile|\.zshrc|\.zprofile|\.zshenv|\/etc\/profile(?:\.d\/\S*)?|\/etc\/bash\.bashrc|\/etc\/environment)\b`), { any: [PAYLOAD, /alias\s+(?:sudo|ssh|su|ls|cd)=|PROMPT_COMMAND=/] }] },
   }),
   pattern({
-    id: 'ssh_key_implant', category: 'persistence_mechanisms', severity: 'high',
+    id: 'ssh_key_implant', exemptUnder: PACKAGE_MANAGERS, category: 'persistence_mechanisms', severity: 'high',
     description: 'SSH public key added to authorized_keys from the command line, a download or a temp file',
     when: {
       all: [

@@ -1,4 +1,4 @@
-import { holds, pattern, word } from '../engine.ts'
+import { command, holds, pattern } from '../engine.ts'
 import type { Clause } from '../engine.ts'
 import { EXFIL_HOSTS, TRUSTED_INSTALL_HOSTS, isInternalHost, isIpLiteral, urlsIn } from '../lists.ts'
 import type { Rule } from '../types.ts'
@@ -21,6 +21,26 @@ const TEMP_OR_HIDDEN_DEST = /(?:\s-O\s*|\s-o\s*|--output(?:-document)?[=\s]|>\s*
 const SHM_OR_HIDDEN_DEST = /(?:\s-O\s*|\s-o\s*|--output(?:-document)?[=\s]|>\s*|\s-P\s*)["']?(?:\/dev\/shm\/|\/run\/shm\/|\S*\/\.[^/\s.][^/\s]*(?:\s|$))/
 const MAKE_EXEC = /\bchmod\s+(?:-\w+\s+)*(?:[ugoa]*\+\w*x\w*|0?[0-7]?[1357][0-7]{2})\s|(?:^|[;&|]\s*|&&\s*)(?:\.\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/)\S+|\b(?:ba|da)?sh\s+(?:\/tmp|\/var\/tmp|\/dev\/shm)\//
 const INSECURE = /--no-check-certificate|\s-k\b|--insecure\b/
+
+const SSH_FORWARD = /\b(?:ssh|autossh|dbclient|plink)\b[^;|&]*\s-(?:[a-zA-Z]*[RD])\s*(?:\S+:)?\d+|\b(?:ssh|autossh)\b[^;|&]*-o\s*['"]?RemoteForward/
+const SSH_WEB_PORT = /\bssh\b[^;|&]*\s-p\s*(?:80|443|53|4444|8080)\b/
+/** ssh options that take a value, so the destination is the first other word. */
+const SSH_VALUE_OPTIONS = new Set(['-b', '-c', '-D', '-E', '-e', '-F', '-I', '-i', '-J', '-L', '-l', '-m', '-O', '-o', '-p', '-Q', '-R', '-S', '-W', '-w', '-M'])
+
+function sshDestination(line: string): string | undefined {
+  const words = line.slice(line.search(/\b(?:ssh|autossh|dbclient|plink)\b/)).split(/\s+/).slice(1)
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string
+    if (w.startsWith('-')) {
+      if (SSH_VALUE_OPTIONS.has(w)) {
+        i++
+      }
+      continue
+    }
+    return w.replace(/^[^@]*@/, '').replace(/:.*$/, '').toLowerCase()
+  }
+  return undefined
+}
 
 const BARE_IP = /(?:^|[\s@/])(\d{1,3}(?:\.\d{1,3}){3})(?=$|[\s:/])/g
 
@@ -72,23 +92,12 @@ export const networkRules: readonly Rule[] = [
       return source !== undefined && source !== 'certificate checks off' ? source : false
     },
   },
-  {
-    id: 'raw_ip_download', category: 'suspicious_network', severity: 'medium', scope: 'static',
-    description: 'A file fetched over cleartext HTTP/FTP from a public IP address',
-    test: (_, c) => {
-      if (!FETCH.test(c.line) || !/\s-[a-zA-Z]*[oO]\b|--output|>\s*\S|\s-P\s/.test(c.line)) {
-        return false
-      }
-      const u = urlsIn(c.line).find((x) => x.scheme !== 'https' && isIpLiteral(x.host) && !isInternalHost(x.host))
-      return u ? u.host : false
-    },
-  },
   pattern({
     id: 'network_scanner', category: 'suspicious_network', severity: 'high',
     description: 'Network or port scanner',
     when: {
       any: [
-        word(['nmap', 'masscan', 'zmap', 'zgrab', 'zgrab2', 'rustscan', 'naabu', 'unicornscan', 'hping3', 'nping', 'pnscan', 'fscan', 'sx', 'arp-scan', 'netdiscover']),
+        command(['nmap', 'masscan', 'zmap', 'zgrab', 'zgrab2', 'rustscan', 'naabu', 'unicornscan', 'hping3', 'nping', 'pnscan', 'fscan', 'arp-scan', 'netdiscover']),
         /\b(?:nc|ncat|netcat)\s+[^;|&]*-\w*z\w*[^;|&]*\s\d+-\d+\b/,
         /\bfor\s+\w+\s+in\s+[^;]*(?:\{\d+\.\.\d+\}|seq\s+\d+\s+\d+)[^;]*;\s*do\b[^;]*(?:\/dev\/tcp\/|\bnc\s+-\w*z)/,
       ],
@@ -97,13 +106,22 @@ export const networkRules: readonly Rule[] = [
   pattern({
     id: 'tunnel_tool', category: 'suspicious_network', severity: 'high',
     description: 'Tunnelling or reverse-proxy tool that exposes the node to the outside',
-    when: word(['ngrok', 'chisel', 'frpc', 'frps', 'gost', 'iodine', 'iodined', 'dnscat', 'dnscat2', 'dns2tcp', 'dns2tcpc', 'ligolo', 'ligolo-ng', 'ligolo-agent', 'bore', 'revsocks', 'rpivot', 'ptunnel', 'ptunnel-ng', 'icmpsh', 'pwncat', 'pwncat-cs', 'sliver', 'sliver-client', 'merlinagent']),
+    when: command(['ngrok', 'chisel', 'frpc', 'frps', 'gost', 'iodine', 'iodined', 'dnscat', 'dnscat2', 'dns2tcp', 'dns2tcpc', 'ligolo', 'ligolo-ng', 'ligolo-agent', 'revsocks', 'rpivot', 'ptunnel', 'ptunnel-ng', 'icmpsh', 'pwncat', 'pwncat-cs', 'sliver-client', 'merlinagent']),
   }),
-  pattern({
-    id: 'ssh_reverse_tunnel', category: 'suspicious_network', severity: 'medium',
-    description: 'SSH remote port forward, SOCKS proxy, or SSH out to a public IP on a web port (reverse tunnel)',
-    when: /\b(?:ssh|autossh|dbclient|plink)\b[^;|&]*\s-(?:[a-zA-Z]*[RD])\s*(?:\S+:)?\d+|\b(?:ssh|autossh)\b[^;|&]*-o\s*['"]?RemoteForward|\bssh\b(?=[^;|&]*\s-p\s*(?:80|443|53|4444|8080)\b)(?=[^;|&]*[\s@](?!10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|127\.)\d{1,3}(?:\.\d{1,3}){3}\b)/,
-  }),
+  {
+    id: 'ssh_reverse_tunnel', category: 'suspicious_network', severity: 'medium', scope: 'static',
+    description: 'SSH remote port forward, SOCKS proxy, or SSH on a web port, to a host outside the cluster (reverse tunnel)',
+    test: (_, c) => {
+      const forward = SSH_FORWARD.test(c.line)
+      if (!forward && !SSH_WEB_PORT.test(c.line)) {
+        return false
+      }
+      // A forward to anything outside the cluster; SSH on a web port only to a raw IP
+      // (ssh.github.com:443 is how GitHub is reached through strict firewalls).
+      const host = sshDestination(c.line)
+      return host !== undefined && !isInternalHost(host) && (forward || isIpLiteral(host)) ? host : false
+    },
+  },
   {
     id: 'netcat_public_ip', category: 'suspicious_network', severity: 'medium', scope: 'static',
     description: 'netcat, telnet or socat connecting to a public IP address',
@@ -116,6 +134,6 @@ export const networkRules: readonly Rule[] = [
   pattern({
     id: 'anonymizing_proxy', category: 'suspicious_network', severity: 'medium',
     description: 'Traffic routed through Tor or proxychains',
-    when: { any: [word(['tor', 'torsocks', 'proxychains', 'proxychains4', 'torify']), /\.onion\b/] },
+    when: { any: [command(['tor', 'torsocks', 'proxychains', 'proxychains4', 'torify']), /\.onion\b/] },
   }),
 ]

@@ -30,7 +30,8 @@ start=$(date +%s.%N)
 "${cmd[@]}" detect --input-dir "$nab/data" --output-dir "$out" --prefix odin_
 end=$(date +%s.%N)
 mapfile -t files < <(cd "$nab/data" && find . -name '*.csv' | sed 's|^\./||' | LC_ALL=C sort)
-X
+# Data rows: lines with a comma, less one header per file.
+points=$(( $(cd "$nab/data" && cat "${files[@]}" | grep -c ',' || true) - ${#files[@]} ))
 awk -v n="$points" -v a="$start" -v b="$end" -v f="${#files[@]}" \
   'BEGIN { printf "nab-run: detect scored %d files, %d rows in %.1f s\n", f, n, b - a }' >&2
 python3 "$shared/bench/nab_score.py" --windows "$nab/labels/combined_windows.json" \

@@ -37,6 +37,8 @@ export interface Forest {
   readonly maxDepth: number
   /** Subtracted from each feature before it meets the trees. */
   readonly offset: Float64Array
+  /** Per-feature weight in the box hazard (sums to 1). */
+  readonly weight: Float64Array
   /** Node records, `trees * nodesPerTree(maxDepth) * (2 + 2 * dim)` float32. */
   readonly nodes: Float32Array
 }
@@ -56,7 +58,7 @@ export function nodesPerTree(maxDepth: number): number {
 
 /** Bytes held by a forest's arrays. */
 export function forestBytes(f: Forest): number {
-  return f.nodes.byteLength + f.offset.byteLength
+  return f.nodes.byteLength + f.offset.byteLength + f.weight.byteLength
 }
 
 /**
@@ -82,6 +84,10 @@ export function trainForest(
   for (let at = 0; at < nodes.length; at += stride) nodes[at] = -2
 
   const offset = new Float64Array(dim)
+  // Features that never varied carry no scale: the hazard ignores them (weight 0) unless none
+  // varied at all, when any change is news.
+  const weight = new Float64Array(dim)
+  let varying = 0
   for (let f = 0; f < dim; f++) {
     let min = Infinity
     let max = -Infinity
@@ -91,7 +97,12 @@ export function trainForest(
       if (v > max) max = v
     }
     offset[f] = min / 2 + max / 2
+    if (max > min) {
+      weight[f] = 1
+      varying++
+    }
   }
+  for (let f = 0; f < dim; f++) weight[f] = varying === 0 ? 1 / dim : weight[f]! / varying
 
   // mulberry32 (see rng.ts), inlined: training draws a few hundred thousand numbers.
   let state = options.seed >>> 0
@@ -215,7 +226,7 @@ export function trainForest(
       }
     }
   }
-  return { dim, trees: options.trees, sampleSize: psi, maxDepth, offset, nodes }
+  return { dim, trees: options.trees, sampleSize: psi, maxDepth, offset, weight, nodes }
 }
 
 const cTables = new Map<number, Float64Array>()
@@ -242,7 +253,7 @@ export function pathLength(
   boxAware = true,
   scratch: Float64Array = new Float64Array(forest.dim),
 ): number {
-  const { nodes, dim, offset } = forest
+  const { nodes, dim, offset, weight } = forest
   const stride = 2 + 2 * dim
   const perTree = nodesPerTree(forest.maxDepth)
   const c = leafAdjust(forest.sampleSize)
@@ -263,11 +274,10 @@ export function pathLength(
           const lo = nodes[o]!
           const hi = nodes[o + 1]!
           const u = v[f]!
-          if (u < lo) p += (lo - u) / (hi - u)
-          else if (u > hi) p += (u - hi) / (u - lo)
+          if (u < lo) p += (weight[f]! * (lo - u)) / (hi - u)
+          else if (u > hi) p += (weight[f]! * (u - hi)) / (u - lo)
         }
         if (p > 0) {
-          p /= dim
           expected += alive * p * depth
           alive *= 1 - p
         }

@@ -12,7 +12,7 @@ import type { Exec } from './platform/exec.ts'
 import { createHostFS } from './platform/host-fs.ts'
 import { Sampler } from './sampler/sampler.ts'
 import type { Snapshot } from './sampler/snapshot.ts'
-import { createApp } from './server/app.ts'
+import { RequestTracker, createApp } from './server/app.ts'
 
 /** Something that watches snapshots and adds its own families (anomaly, threats). */
 export interface SnapshotObserver {
@@ -36,6 +36,7 @@ export interface Agent {
   readonly app: Hono
   readonly sampler: Sampler
   readonly registry: SnapshotRegistry
+  readonly requests: RequestTracker
   start(): void
   stop(): Promise<void>
 }
@@ -82,7 +83,9 @@ export function createAgent(deps: AgentDeps): Agent {
     }
     registry.update(extra.length ? [...snapshot.families, ...extra.flat()] : snapshot.families)
   })
+  const requests = new RequestTracker()
   const app = createApp({
+    tracker: requests,
     telemetryPath: config.telemetryPath,
     maxRequests: config.maxRequests,
     latest: () => sampler.latest(),
@@ -97,6 +100,7 @@ export function createAgent(deps: AgentDeps): Agent {
     app,
     sampler,
     registry,
+    requests,
     start: () => sampler.start(),
     stop: async () => {
       sampler.stop()

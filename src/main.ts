@@ -47,9 +47,22 @@ async function runAgent(argv: readonly string[]): Promise<number> {
 
   const signal = await signalled
   log.info('shutting down', { signal })
-  // In-flight scrapes are answered first; whatever is left after 1.9 s is dropped.
-  await Promise.race([Promise.all([server.stop(1500), agent.stop()]), new Promise((r) => setTimeout(r, 1900))])
+  await drain(agent.requests, 200, 1500)
+  await Promise.race([Promise.all([server.stop(100), agent.stop()]), new Promise((r) => setTimeout(r, 200))])
   return 0
+}
+
+/**
+ * Keeps serving for a short grace period, so a scrape whose bytes are already in an
+ * accepted socket is answered rather than reset, then waits for in-flight requests.
+ */
+async function drain(requests: { inFlight: number }, graceMs: number, maxMs: number): Promise<void> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+  await sleep(graceMs)
+  const deadline = Date.now() + maxMs
+  while (requests.inFlight > 0 && Date.now() < deadline) {
+    await sleep(10)
+  }
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -3,6 +3,20 @@ import type { CollectorHealth } from '../sampler/sampler.ts'
 import type { Snapshot } from '../sampler/snapshot.ts'
 import { renderStatusPage } from './status-page.ts'
 
+/** Counts requests being answered, so shutdown can wait for them. */
+export class RequestTracker {
+  private active = 0
+  enter(): void {
+    this.active++
+  }
+  leave(): void {
+    this.active--
+  }
+  get inFlight(): number {
+    return this.active
+  }
+}
+
 export interface AppDeps {
   readonly telemetryPath: string
   readonly maxRequests: number
@@ -14,6 +28,7 @@ export interface AppDeps {
   readonly enabled: readonly string[]
   readonly startedAt: number
   readonly now?: () => number
+  readonly tracker?: RequestTracker
 }
 
 /** Builds the HTTP app; binding a port is the platform's job (see platform/serve.ts). */
@@ -21,6 +36,17 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
   const now = deps.now ?? Date.now
   let inFlight = 0
+  const tracker = deps.tracker
+  if (tracker) {
+    app.use(async (_c, next) => {
+      tracker.enter()
+      try {
+        await next()
+      } finally {
+        tracker.leave()
+      }
+    })
+  }
 
   app.get(deps.telemetryPath, async (c) => {
     if (deps.maxRequests > 0 && inFlight >= deps.maxRequests) {

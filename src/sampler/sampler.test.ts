@@ -5,7 +5,8 @@ import { silentLogger } from '../log/logger.ts'
 import { Families } from '../metrics/families.ts'
 import { createHostFS } from '../platform/host-fs.ts'
 import { execFileNoShell } from '../platform/exec.ts'
-import { Sampler } from './sampler.ts'
+import { NO_DATA_RECHECK_TICKS, NO_DATA_STREAK, Sampler } from './sampler.ts'
+import { NoDataError } from '../collectors/types.ts'
 
 function sampler(collectors: Collector[]) {
   const { config } = parseAgentArgs(['--collector.timeout=200ms'], collectors)
@@ -66,5 +67,53 @@ describe('Sampler', () => {
     expect(performance.now() - t0).toBeLessThan(1000)
     expect(s.collectorHealth().get('hung')).toMatchObject({ success: false, lastSuccessAt: null })
     expect(s.collectorHealth().get('hung')?.lastError).toMatch(/previous run still in progress/)
+  })
+
+  it('stops running a collector whose source stays absent, rechecks it, and resumes when it appears', async () => {
+    let runs = 0
+    let present = false
+    const gpu: Collector = {
+      name: 'gpu',
+      defaultEnabled: true,
+      help: '',
+      collect: async () => {
+        runs++
+        if (!present) {
+          throw new NoDataError('nvidia-smi not found at /usr/bin/nvidia-smi')
+        }
+        const f = new Families()
+        f.gauge('DCGM_FI_DEV_GPU_TEMP', 't', 40)
+        return f.list()
+      },
+    }
+    const s = sampler([gpu])
+    const successOf = (snap: Awaited<ReturnType<Sampler['tick']>>) => snap.families.find((f) => f.name === 'odin_scrape_collector_success')?.samples[0]?.value
+    for (let i = 0; i < NO_DATA_STREAK + NO_DATA_RECHECK_TICKS; i++) {
+      expect(successOf(await s.tick())).toBe(0)
+    }
+    expect(runs).toBe(NO_DATA_STREAK)
+    expect(s.collectorHealth().get('gpu')?.lastError).toMatch(/nvidia-smi not found/)
+    expect(s.latest()?.outcomes.get('gpu')).toMatchObject({ success: false, noData: true })
+    // The recheck runs it again; still absent, so it is skipped for another round.
+    await s.tick()
+    expect(runs).toBe(NO_DATA_STREAK + 1)
+    present = true
+    for (let i = 0; i < NO_DATA_RECHECK_TICKS; i++) {
+      await s.tick()
+    }
+    const snap = await s.tick()
+    expect(runs).toBe(NO_DATA_STREAK + 2)
+    expect(successOf(snap)).toBe(1)
+    expect(snap.families.some((f) => f.name === 'DCGM_FI_DEV_GPU_TEMP')).toBe(true)
+  })
+
+  it('a failure that is not NoDataError never stops a collector from running', async () => {
+    let runs = 0
+    const bad: Collector = { name: 'bad', defaultEnabled: true, help: '', collect: async () => { runs++; throw new Error('EACCES') } }
+    const s = sampler([bad])
+    for (let i = 0; i < NO_DATA_STREAK + 5; i++) {
+      await s.tick()
+    }
+    expect(runs).toBe(NO_DATA_STREAK + 5)
   })
 })

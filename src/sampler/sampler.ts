@@ -31,6 +31,22 @@ export interface CollectorHealth {
 export type SnapshotListener = (snapshot: Snapshot) => void
 
 /**
+ * A collector whose source is absent (NoDataError) this many ticks in a row is not run
+ * again until RECHECK_TICKS ticks later; in between it keeps reporting success 0 with the
+ * same error. On a host without a GPU this saves a spawn of a missing nvidia-smi and a
+ * scan of empty class directories every tick; a source that appears later (a driver
+ * loaded after boot) is found within RECHECK_TICKS ticks.
+ */
+export const NO_DATA_STREAK = 3
+export const NO_DATA_RECHECK_TICKS = 20
+
+interface NoDataState {
+  streak: number
+  skipped: number
+  error: string
+}
+
+/**
  * Runs every enabled collector once per tick, concurrently and isolated, and publishes
  * an immutable snapshot. Ticks never overlap: a tick lasts at most the longest
  * collector deadline.
@@ -40,6 +56,8 @@ export class Sampler {
   private seq = 0
   private readonly inflight = new Set<string>()
   private readonly health = new Map<string, CollectorHealth>()
+  private readonly noData = new Map<string, NoDataState>()
+  private readonly loggers = new Map<string, Logger>()
   private readonly listeners: SnapshotListener[] = []
   private timer: ReturnType<typeof setTimeout> | undefined
   private running: Promise<Snapshot> | undefined
@@ -113,16 +131,27 @@ export class Sampler {
       exec,
       signal,
       config,
-      log: log.child({ collector: collector.name }),
+      log: this.loggerFor(collector.name),
       now: this.now,
       shared,
     })
+    const skipped = new Set<string>()
     const outcomes = await Promise.all(
-      collectors.map((c) => runCollector(c, contextFor(c), config.collectorTimeoutMs, this.inflight)),
+      collectors.map((c) => {
+        const instead = this.skip(c)
+        if (instead) {
+          skipped.add(c.name)
+          return instead
+        }
+        return runCollector(c, contextFor(c), config.collectorTimeoutMs, this.inflight)
+      }),
     )
     const byName = new Map<string, CollectorOutcome>()
     for (const o of outcomes) {
       byName.set(o.collector, o)
+      if (!skipped.has(o.collector)) {
+        this.countNoData(o)
+      }
       const prev = this.health.get(o.collector)
       this.health.set(o.collector, {
         lastSuccessAt: o.success ? o.finishedAt : (prev?.lastSuccessAt ?? null),
@@ -152,6 +181,46 @@ export class Sampler {
       }
     }
     return snapshot
+  }
+
+  private loggerFor(collector: string): Logger {
+    let log = this.loggers.get(collector)
+    if (!log) {
+      log = this.deps.log.child({ collector })
+      this.loggers.set(collector, log)
+    }
+    return log
+  }
+
+  /** The outcome to report instead of running a collector whose source stays absent. */
+  private skip(collector: Collector): CollectorOutcome | undefined {
+    const state = this.noData.get(collector.name)
+    if (!state || state.streak < NO_DATA_STREAK || state.skipped >= NO_DATA_RECHECK_TICKS) {
+      return undefined
+    }
+    state.skipped++
+    return {
+      collector: collector.name,
+      success: false,
+      noData: true,
+      durationSeconds: 0,
+      families: [],
+      error: state.error,
+      finishedAt: this.now(),
+    }
+  }
+
+  private countNoData(o: CollectorOutcome): void {
+    const state = this.noData.get(o.collector)
+    if (!o.noData) {
+      this.noData.delete(o.collector)
+    } else if (!state) {
+      this.noData.set(o.collector, { streak: 1, skipped: 0, error: o.error ?? 'no data' })
+    } else {
+      state.streak++
+      state.skipped = 0
+      state.error = o.error ?? state.error
+    }
   }
 }
 

@@ -68,15 +68,20 @@ export function createDetectorState(o: DetectorOptions): DetectorState {
   }
 }
 
+/** Seams for tests: a trainer that fails shows the fallback taking over. */
+export interface DetectorDeps {
+  readonly trainForest?: typeof trainForest
+}
+
 /** Trains a forest on the state's window and fits its calibration. Pure apart from `s`. */
-export function trainState(s: DetectorState, o: DetectorOptions): boolean {
+export function trainState(s: DetectorState, o: DetectorOptions, deps: DetectorDeps = {}): boolean {
   const count = Math.min(s.rowCount, o.window)
   s.trainPending = false
   s.rowsSinceTrain = 0
   s.trainRound++
   try {
     const rows = s.rows.subarray(0, count * s.dim)
-    const forest = trainForest(rows, count, s.dim, {
+    const forest = (deps.trainForest ?? trainForest)(rows, count, s.dim, {
       trees: o.trees,
       sampleSize: o.sampleSize,
       seed: mixSeed(o.seed, s.trainRound),
@@ -105,6 +110,7 @@ export function trainState(s: DetectorState, o: DetectorOptions): boolean {
 export function createDetector(
   partial: Partial<DetectorOptions> = {},
   restored?: DetectorState,
+  deps: DetectorDeps = {},
 ): SeriesDetector {
   const o = resolveOptions(partial)
   const s = restored ?? createDetectorState(o)
@@ -149,7 +155,7 @@ export function createDetector(
       ? s.rowsSinceTrain >= o.retrainEvery
       : s.rowCount >= o.minTrain
     if (due) {
-      if (o.autoTrain) trainState(s, o)
+      if (o.autoTrain) trainState(s, o, deps)
       else s.trainPending = true
     }
     last = { score, anomalous: score >= o.threshold, mode }
@@ -161,6 +167,6 @@ export function createDetector(
     state: s,
     observe,
     trainingDue: () => s.trainPending,
-    train: () => trainState(s, o),
+    train: () => trainState(s, o, deps),
   }
 }

@@ -10,6 +10,7 @@ export {
 } from './detector.ts'
 export { createAnomalyManager, type AnomalyManager, type AnomalyManagerOptions, type SeriesStatus } from './manager.ts'
 export { decodeState, encodeState } from './state-codec.ts'
+export { saveDetector, loadDetector, type LoadedDetector } from './detector-file.ts'
 export { loadModel, saveModel, encodeModel, decodeModel, MODEL_VERSION, ModelWriteError, type LoadResult } from './model-file.ts'
 export { trainForest, forestScore, pathLength, forestBytes, type Forest, type ForestOptions } from './forest.ts'
 export type { FeatureName } from './features.ts'

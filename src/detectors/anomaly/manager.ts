@@ -54,7 +54,8 @@ export function createAnomalyManager(opts: AnomalyManagerOptions): AnomalyManage
     due.delete(series)
     const d = detectors.get(series)
     if (!d || !d.trainingDue()) return
-    opts.onTrained?.(series, d.train())
+    const ok = d.train()
+    opts.onTrained?.(series, ok)
   }
 
   const task = (): void => {

@@ -49,7 +49,7 @@ export const DEFAULT_OPTIONS: DetectorOptions = {
   threshold: ANOMALY_THRESHOLD,
   cooldown: 200,
   escalation: 0.5,
-  fallback: { alpha: 0.01, clip: 4, zLow: 3, zHigh: 12 },
+  fallback: { alpha: 0.01, clip: 4, zLow: 2, zHigh: 22 / 3 },
   autoTrain: true,
 }
 

@@ -1,0 +1,126 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createHostAnomalyDetector } from '../../src/detectors/host-anomaly.ts'
+import type { Logger, LogFields } from '../../src/log/logger.ts'
+import type { MetricFamily } from '../../src/metrics/types.ts'
+import type { Snapshot } from '../../src/sampler/snapshot.ts'
+import { gaussian } from './synthetic.ts'
+
+const STEP = 15_000
+const T0 = Date.UTC(2024, 3, 1)
+
+function snapshot(i: number, temps: number[], load1: number, availRatio: number): Snapshot {
+  const gpuLabels = (g: number) => ({ gpu: String(g), UUID: `GPU-${g}`, device: `nvidia${g}`, modelName: 'H100' })
+  const families: MetricFamily[] = [
+    { name: 'node_load1', help: '', type: 'gauge', samples: [{ labels: {}, value: load1 }] },
+    { name: 'node_memory_MemTotal_bytes', help: '', type: 'gauge', samples: [{ labels: {}, value: 64e9 }] },
+    { name: 'node_memory_MemAvailable_bytes', help: '', type: 'gauge', samples: [{ labels: {}, value: 64e9 * availRatio }] },
+    { name: 'DCGM_FI_DEV_GPU_TEMP', help: '', type: 'gauge', samples: temps.map((v, g) => ({ labels: gpuLabels(g), value: v })) },
+    {
+      name: 'DCGM_FI_DEV_POWER_USAGE',
+      help: '',
+      type: 'gauge',
+      samples: temps.map((v, g) => ({ labels: gpuLabels(g), value: 5 * v })),
+    },
+  ]
+  return { seq: i, at: T0 + i * STEP, durationSeconds: 0.01, outcomes: new Map(), families }
+}
+
+function recordingLog() {
+  const lines: string[] = []
+  const log: Logger = {
+    debug: () => {},
+    info: (m: string, f?: LogFields) => void lines.push(`info ${m} ${JSON.stringify(f ?? {})}`),
+    warn: (m: string, f?: LogFields) => void lines.push(`warn ${m} ${JSON.stringify(f ?? {})}`),
+    error: (m: string, f?: LogFields) => void lines.push(`error ${m} ${JSON.stringify(f ?? {})}`),
+    child: () => log,
+  }
+  return { log, lines }
+}
+
+function sample(fams: MetricFamily[], name: string, labels: Record<string, string>): number | undefined {
+  return fams
+    .find((f) => f.name === name)
+    ?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value
+}
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'odin-host-anomaly-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Feeds n snapshots of quiet load, memory and two GPUs, running scheduled tasks after each. */
+function feed(det: ReturnType<typeof createHostAnomalyDetector>, tasks: (() => void)[], from: number, n: number, spikeAt = -1) {
+  const g = gaussian(from + 1)
+  for (let i = from; i < from + n; i++) {
+    const temps = [60 + 0.3 * g(), 65 + 0.3 * g()]
+    if (i === spikeAt) temps[1] = 95
+    det.observe(snapshot(i, temps, 1.5 + 0.05 * g(), 0.6 + 0.002 * g()))
+    while (tasks.length > 0) tasks.shift()!()
+  }
+}
+
+describe('host anomaly detector', () => {
+  it('exports scores per series, flags the GPU that spikes and only it', () => {
+    const tasks: (() => void)[] = []
+    const { log } = recordingLog()
+    const det = createHostAnomalyDetector({ dataDir: dir, log, schedule: (t) => void tasks.push(t) })
+    feed(det, tasks, 0, 1000)
+    let fams = det.families()
+    expect(sample(fams, 'odin_anomaly_model_trained', { detector: 'host' })).toBe(1)
+    expect(sample(fams, 'odin_anomaly_model_trained', { detector: 'gpu' })).toBe(1)
+    expect(sample(fams, 'odin_anomaly_model_last_train_timestamp_seconds', { detector: 'gpu' })).toBeGreaterThan(T0 / 1000)
+    const series = fams.find((f) => f.name === 'odin_anomaly_score')!.samples.map((s) => `${s.labels.detector}/${s.labels.series}`)
+    expect(series.sort()).toEqual(['gpu/gpu0_power', 'gpu/gpu0_temp', 'gpu/gpu1_power', 'gpu/gpu1_temp', 'host/load1', 'host/memory_available_ratio'])
+    for (const s of fams.find((f) => f.name === 'odin_anomaly')!.samples) expect(s.value).toBe(0)
+    feed(det, tasks, 1000, 1, 1000)
+    fams = det.families()
+    expect(sample(fams, 'odin_anomaly', { detector: 'gpu', series: 'gpu1_temp' })).toBe(1)
+    expect(sample(fams, 'odin_anomaly', { detector: 'gpu', series: 'gpu0_temp' })).toBe(0)
+    expect(sample(fams, 'odin_anomaly', { detector: 'host', series: 'load1' })).toBe(0)
+    expect(sample(fams, 'odin_anomaly_score', { detector: 'gpu', series: 'gpu1_temp' })).toBeGreaterThanOrEqual(0.75)
+  })
+
+  it('trains only in scheduled tasks, never inside observe', () => {
+    const tasks: (() => void)[] = []
+    const det = createHostAnomalyDetector({ dataDir: '', log: recordingLog().log, schedule: (t) => void tasks.push(t) })
+    for (let i = 0; i < 400; i++) det.observe(snapshot(i, [60, 65], 1, 0.5 + (i % 7) / 100))
+    expect(sample(det.families(), 'odin_anomaly_model_trained', { detector: 'host' })).toBe(0)
+    expect(tasks.length).toBeGreaterThan(0)
+    while (tasks.length > 0) tasks.shift()!()
+    expect(sample(det.families(), 'odin_anomaly_model_trained', { detector: 'host' })).toBe(1)
+  })
+
+  it('persists models under dataDir and restores them after a restart', async () => {
+    const tasks: (() => void)[] = []
+    const det = createHostAnomalyDetector({ dataDir: dir, log: recordingLog().log, schedule: (t) => void tasks.push(t) })
+    feed(det, tasks, 0, 600)
+    await det.close?.()
+    expect(readdirSync(dir).sort()).toEqual(['anomaly-gpu.model', 'anomaly-host.model'])
+    const { log, lines } = recordingLog()
+    const again = createHostAnomalyDetector({ dataDir: dir, log, schedule: (t) => void tasks.push(t) })
+    expect(lines.filter((l) => l.startsWith('info anomaly models restored'))).toHaveLength(2)
+    again.observe(snapshot(600, [60, 65], 1.5, 0.6))
+    expect(sample(again.families(), 'odin_anomaly_model_trained', { detector: 'gpu' })).toBe(1)
+  })
+
+  it('retrains from scratch when a model file is corrupt', () => {
+    writeFileSync(join(dir, 'anomaly-host.model'), 'odin-anomaly-model 1 sha256=00 bytes=3\nabc')
+    writeFileSync(join(dir, 'anomaly-gpu.model'), Buffer.from([0, 1, 2, 3]))
+    const tasks: (() => void)[] = []
+    const { log, lines } = recordingLog()
+    const det = createHostAnomalyDetector({ dataDir: dir, log, schedule: (t) => void tasks.push(t) })
+    expect(lines.filter((l) => l.startsWith('warn anomaly model unusable, retraining'))).toHaveLength(2)
+    feed(det, tasks, 0, 200)
+    expect(sample(det.families(), 'odin_anomaly_model_trained', { detector: 'host' })).toBe(1)
+  })
+
+  it('exports nothing for a detector whose series are absent', () => {
+    const det = createHostAnomalyDetector({ dataDir: '', log: recordingLog().log, schedule: () => {} })
+    det.observe({ seq: 1, at: T0, durationSeconds: 0, outcomes: new Map(), families: [] })
+    expect(det.families()).toEqual([])
+  })
+})

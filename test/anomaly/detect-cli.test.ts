@@ -175,6 +175,16 @@ describe('odin-agent detect: a tree', () => {
     expect(readdirSync(join(dir, 'out'))).toEqual(['good.csv'])
   })
 
+  it('draws one progress bar over the whole tree on a terminal', async () => {
+    const inDir = join(dir, 'in')
+    mkdirSync(inDir)
+    for (const name of ['a.csv', 'b.csv']) writeFileSync(join(inDir, name), seriesCsv(15_000))
+    const r = await detect(['--input-dir', inDir, '--output-dir', join(dir, 'out')], true)
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/detect \[#+-*\] +\d+% \d+\/30000 points/)
+    expect(r.stderr.endsWith('\n')).toBe(true)
+  })
+
   it('exits 1 for a directory without CSV files', async () => {
     mkdirSync(join(dir, 'empty'))
     const r = await detect(['--input-dir', join(dir, 'empty'), '--output-dir', join(dir, 'out')])

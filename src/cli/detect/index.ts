@@ -104,28 +104,24 @@ async function runTree(inDir: string, outDir: string, prefix: string, io: Detect
     io.stderr(`odin-agent detect: ${inDir}: no .csv files\n`)
     return 1
   }
-  // Total points for the bar: line counts are cheap next to scoring.
-  const texts = new Map<string, string>()
+  // Total points for the bar (terminal only): a line count, cheap next to scoring; the text is
+  // read again when its turn comes, so the tree is never held in memory at once.
   let total = 0
-  let failed = 0
-  for (const rel of files) {
-    try {
-      const text = await readText(join(inDir, rel))
-      texts.set(rel, text)
-      total += countLines(text)
-    } catch (err) {
-      failed++
-      io.stderr(`odin-agent detect: ${(err as Error).message}\n`)
+  if (io.stderrIsTTY) {
+    for (const rel of files) {
+      try {
+        total += Math.max(0, countLines(await readText(join(inDir, rel))) - 1) // less the header
+      } catch {
+        // Reported when the file's turn comes.
+      }
     }
   }
+  let failed = 0
   const progress = createProgress(io.stderr, io.stderrIsTTY, total)
   for (const rel of files) {
-    const text = texts.get(rel)
-    if (text === undefined) continue
-    texts.delete(rel)
     const input = join(inDir, rel)
     try {
-      const rows = parseOrThrow(text, input)
+      const rows = parseOrThrow(await readText(input), input)
       const scores = scoreSeries(rows, (n) => progress.advance(n, rel))
       await writeOut(join(outDir, dirname(rel), prefix + basename(rel)), formatScoredCsv(rows, scores))
     } catch (err) {

@@ -31,6 +31,8 @@ export interface HostAnomalyOptions {
   readonly saveEveryMs?: number
   /** GPUs tracked at most (two series each). */
   readonly maxGpus?: number
+  /** How long odin_anomaly stays 1 after an alert (default 10 minutes). */
+  readonly holdMs?: number
 }
 
 type DetectorName = 'host' | 'gpu'
@@ -85,6 +87,10 @@ export function createHostAnomalyDetector(opts: HostAnomalyOptions): SnapshotObs
   const schedule = opts.schedule ?? ((task: () => void) => void setImmediate(task))
   const saveEveryMs = opts.saveEveryMs ?? 600_000
   const maxGpus = opts.maxGpus ?? 16
+  // The engine raises one alert per event (a single sample). Prometheus may scrape less
+  // often than the agent samples, so the exported flag holds for a while after each alert.
+  const holdMs = opts.holdMs ?? 600_000
+  const raisedAt = new Map<string, number>()
   const log = opts.log
   let lastAt = 0
   const pathOf = (name: DetectorName) => (opts.dataDir ? join(opts.dataDir, `anomaly-${name}.model`) : '')
@@ -155,6 +161,9 @@ export function createHostAnomalyDetector(opts: HostAnomalyOptions): SnapshotObs
           if (e.manager.observe(p.series, snapshot.at, p.value)) e.current.push(p.series)
         }
         if (picks.length > 0) e.dirty = true
+        for (const st of e.manager.status()) {
+          if (st.anomalous) raisedAt.set(`${name}\u0000${st.series}`, snapshot.at)
+        }
       }
     },
     families() {
@@ -170,7 +179,9 @@ export function createHostAnomalyDetector(opts: HostAnomalyOptions): SnapshotObs
           if (!s) continue
           const labels = { detector: name, series }
           f.gauge('odin_anomaly_score', 'Anomaly score in [0, 1] of the series, from its isolation-forest model.', s.score, labels)
-          f.gauge('odin_anomaly', `1 when odin_anomaly_score >= ${threshold} (alert, one per event).`, s.anomalous ? 1 : 0, labels)
+          const raised = raisedAt.get(`${name}\u0000${series}`)
+          const held = raised !== undefined && lastAt - raised < holdMs
+          f.gauge('odin_anomaly', `1 for ${holdMs / 60_000} min after the score reached ${threshold} (one alert per event).`, held ? 1 : 0, labels)
           trained &&= s.trained
           lastTrain = Math.max(lastTrain, s.lastTrainAt)
         }

@@ -3,6 +3,7 @@ import type { AgentConfig } from '../config/config.ts'
 import type { FlagSpec } from '../config/flag-spec.ts'
 import type { Logger } from '../log/logger.ts'
 import { createDiskFillForecaster } from './disk-fill.ts'
+import { createHostAnomalyDetector } from './host-anomaly.ts'
 
 export interface DetectorDeps {
   readonly config: AgentConfig
@@ -25,5 +26,11 @@ export const allDetectors: readonly DetectorEntry[] = [
     defaultEnabled: true,
     help: 'Forecasts when each filesystem fills (odin_disk_fill_eta_seconds).',
     create: () => createDiskFillForecaster(),
+  },
+  {
+    name: 'detector.anomaly',
+    defaultEnabled: true,
+    help: 'Isolation-forest anomaly scores for host (load, available memory) and GPU (temperature, power) series, models kept under --data-dir (odin_anomaly_score, odin_anomaly).',
+    create: ({ config, log }) => createHostAnomalyDetector({ dataDir: config.dataDir, log }),
   },
 ]

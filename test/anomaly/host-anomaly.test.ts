@@ -82,6 +82,11 @@ describe('host anomaly detector', () => {
     expect(sample(fams, 'odin_anomaly', { detector: 'gpu', series: 'gpu0_temp' })).toBe(0)
     expect(sample(fams, 'odin_anomaly', { detector: 'host', series: 'load1' })).toBe(0)
     expect(sample(fams, 'odin_anomaly_score', { detector: 'gpu', series: 'gpu1_temp' })).toBeGreaterThanOrEqual(0.75)
+    // The flag holds for 10 minutes of sample time so a slower scrape cannot miss it, then clears.
+    feed(det, tasks, 1001, 30)
+    expect(sample(det.families(), 'odin_anomaly', { detector: 'gpu', series: 'gpu1_temp' })).toBe(1)
+    feed(det, tasks, 1031, 20)
+    expect(sample(det.families(), 'odin_anomaly', { detector: 'gpu', series: 'gpu1_temp' })).toBe(0)
   })
 
   it('trains only in scheduled tasks, never inside observe', () => {

@@ -21,6 +21,10 @@ describe('redactArgv', () => {
     [['redis-cli', '-a', 'hunter2', 'ping'], ['redis-cli', '-a', R, 'ping']],
     [['ssh', '-p', '2222', 'admin@host'], ['ssh', '-p', '2222', 'admin@host']],
     [['nc', '-l', '-p', '4444'], ['nc', '-l', '-p', '4444']],
+    // secrets inside inline JSON or dict config
+    [['agent', '--env', '{"HOME": "/root", "HF_TOKEN": "hf_abc123", "DB_PASSWORD":"p\\"w", "LANG": "C"}'], ['agent', '--env', `{"HOME": "/root", "HF_TOKEN": "${R}", "DB_PASSWORD":"${R}", "LANG": "C"}`]],
+    [['python', '-c', "cfg = {'api_key': 'sk_live_1', 'token': 42, 'port': 80}"], ['python', '-c', `cfg = {'api_key': '${R}', 'token': ${R}, 'port': 80}`]],
+    [['app', '{"token_file": "/var/run/t"}'], ['app', '{"token_file": "/var/run/t"}']],
     // KEY=value
     [['env', 'DB_PASSWORD=hunter2', 'AWS_SECRET_ACCESS_KEY=abc/def', 'MODE=prod'], ['env', `DB_PASSWORD=${R}`, `AWS_SECRET_ACCESS_KEY=${R}`, 'MODE=prod']],
     [['sh', '-c', 'export GITHUB_TOKEN=xyz; API_KEY="a b" ./run.sh --password=hunter2'], ['sh', '-c', `export GITHUB_TOKEN=${R}; API_KEY=${R} ./run.sh --password=${R}`]],

@@ -31,6 +31,9 @@ const TEXT_RULES: readonly (readonly [RegExp, (...m: string[]) => string])[] = [
     PATH_LIKE.test(flag) || (sep.trim() === '' && value.startsWith('-')) ? all : `${flag}${sep}${REDACTED}`],
   // SECRET_KEY=value, DB_PASSWORD="x"
   [new RegExp(String.raw`\b(\w*${SECRET}\w*)=("[^"]*"|'[^']*'|[^\s;&|'"]+)`, 'gi'), (all, key) => (PATH_LIKE.test(key) ? all : `${key}=${REDACTED}`)],
+  // {"API_TOKEN": "x"} / {'db_password': 'x'}: JSON or Python-dict config passed inline
+  [new RegExp(String.raw`(["'])(\w*${SECRET}\w*)\1(\s*:\s*)("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s,}'"]+)`, 'gi'), (all, q, key, sep, value) =>
+    PATH_LIKE.test(key) ? all : `${q}${key}${q}${sep}${value.startsWith('"') ? `"${REDACTED}"` : value.startsWith("'") ? `'${REDACTED}'` : REDACTED}`],
   // curl -u user:password / --user user:password
   [/((?:^|\s)(?:-u|--user)[\s=]+)([^\s:'"]+):([^\s'"]+)/g, (_, flag, user) => `${flag}${user}:${REDACTED}`],
   // well-known token shapes

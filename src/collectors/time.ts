@@ -10,9 +10,20 @@ import type { CollectContext, Collector } from './types.ts'
  */
 export function localZone(ms: number): { name: string; offsetSeconds: number } {
   const offsetSeconds = new Date(ms).getTimezoneOffset() * -60 + 0
-  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')
+  const part = zoneFormat().formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')
   const name = part?.value ?? 'UTC'
   return { name: name === 'GMT' && offsetSeconds === 0 ? 'UTC' : name, offsetSeconds }
+}
+
+// Building an Intl.DateTimeFormat loads ICU zone data: the costliest step of this
+// collector when done every tick (docs/performance.md). Rebuilt only when TZ changes.
+let zoneFormatter: { tz: string | undefined; format: Intl.DateTimeFormat } | undefined
+function zoneFormat(): Intl.DateTimeFormat {
+  const tz = process.env.TZ
+  if (!zoneFormatter || zoneFormatter.tz !== tz) {
+    zoneFormatter = { tz, format: new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }) }
+  }
+  return zoneFormatter.format
 }
 
 /** Clocksources as node_exporter lists them: device = position in glob order. */

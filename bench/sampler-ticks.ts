@@ -1,5 +1,5 @@
 // Per-tick cost of the sampler with every default collector on this host, in-process.
-// Run: npx bun bench/sampler-ticks.ts [--ticks 30] [--gap-ms 1000] [--only a,b]
+// Run: npx bun bench/sampler-ticks.ts [--ticks 30] [--gap-ms 1000] [--only a,b] [--jit-policy n]
 // Prints CPU per tick (process.cpuUsage: all threads, GC included), wall time and the
 // slowest collectors by their own duration. The side-by-side bench is bench/host.ts.
 import { createAgent } from '../src/agent.ts'
@@ -15,6 +15,11 @@ const arg = (name: string, dflt: string) => {
 const TICKS = Number(arg('ticks', '30'))
 const GAP_MS = Number(arg('gap-ms', '1000'))
 const only = arg('only', '')
+const jitPolicy = Number(arg('jit-policy', '0'))
+if (jitPolicy > 0) {
+  // What `bun build --compile-jit-policy` makes the binary start with.
+  Bun.unsafe.setJITPolicy(jitPolicy)
+}
 // --collector.disable-defaults leaves detectors on; --only lists every switchable to keep.
 const switchables = [...allCollectors, ...allDetectors]
 const argv = only

@@ -11,9 +11,25 @@ import { parseListenAddress } from './platform/listen-address.ts'
 import { serve } from './platform/serve.ts'
 import { buildVersion } from './version.ts'
 
+// process.exit drops whatever a pipe has not taken yet (`manifests | kubectl` lost all but
+// 64 KiB), so every write is tracked and exit waits for them to be flushed.
+const pendingWrites = new Set<Promise<void>>()
+function tracked(stream: NodeJS.WriteStream): (s: string) => void {
+  return (s) => {
+    const done = new Promise<void>((resolve) => stream.write(s, () => resolve()))
+    pendingWrites.add(done)
+    void done.then(() => pendingWrites.delete(done))
+  }
+}
+
+async function exitAfterFlush(code: number): Promise<never> {
+  await Promise.race([Promise.all(pendingWrites), new Promise((r) => setTimeout(r, 30_000))])
+  process.exit(code)
+}
+
 const io = {
-  stdout: (s: string) => void process.stdout.write(s),
-  stderr: (s: string) => void process.stderr.write(s),
+  stdout: tracked(process.stdout),
+  stderr: tracked(process.stderr),
   stderrIsTTY: Boolean(process.stderr.isTTY),
 }
 
@@ -87,12 +103,12 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 try {
-  process.exit(await main(process.argv.slice(2)))
+  await exitAfterFlush(await main(process.argv.slice(2)))
 } catch (err) {
   if (err instanceof FlagError) {
-    process.stderr.write(`odin-agent: ${err.message}\n`)
-    process.exit(2)
+    io.stderr(`odin-agent: ${err.message}\n`)
+    await exitAfterFlush(2)
   }
-  process.stderr.write(`odin-agent: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
-  process.exit(1)
+  io.stderr(`odin-agent: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  await exitAfterFlush(1)
 }

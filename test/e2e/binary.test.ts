@@ -39,6 +39,22 @@ describe('odin-agent binary', () => {
     expect(r.stderr).toMatch(message)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
   })
+
+  it('`manifests` into a slow pipe prints every byte before exiting', async () => {
+    const whole = spawnSync(binaryPath, ['manifests'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout
+    expect(whole.length).toBeGreaterThan(128 * 1024)
+    // A reader that takes nothing for a while (kubectl starting up) leaves the pipe full
+    // when the command is done; the process must wait for it rather than drop the rest.
+    const child = spawn(binaryPath, ['manifests'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    child.stdout.pause()
+    await new Promise((r) => setTimeout(r, 500))
+    const chunks: Buffer[] = []
+    child.stdout.on('data', (c: Buffer) => chunks.push(c))
+    child.stdout.resume()
+    const [code] = (await once(child, 'close')) as [number]
+    expect(code).toBe(0)
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(whole)
+  })
 })
 
 describe('odin-agent on a fixture host', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { forestBytes, forestScore, nodesPerTree, pathLength, trainForest } from '../../src/detectors/anomaly/forest.ts'
+import {
+  forestBytes,
+  forestIsSound,
+  forestScore,
+  maxForestBytes,
+  pathLength,
+  trainForest,
+} from '../../src/detectors/anomaly/forest.ts'
 import { gaussian } from './synthetic.ts'
 
 function rowsOf(points: number[][]): Float64Array {
@@ -21,14 +28,34 @@ describe('trainForest', () => {
     const b = trainForest(rows, pts.length, 2, opts)
     const c = trainForest(rows, pts.length, 2, { ...opts, seed: 8 })
     expect(b.nodes).toEqual(a.nodes)
+    expect(b.links).toEqual(a.links)
     expect(c.nodes).not.toEqual(a.nodes)
   })
 
   it('holds memory bounded by trees and sample size, not by the rows', () => {
     const small = trainForest(rows.subarray(0, 600 * 2), 600, 2, opts)
     const big = trainForest(rows, pts.length, 2, opts)
-    expect(forestBytes(big)).toBe(forestBytes(small))
-    expect(big.nodes.length).toBe(nodesPerTree(8) * 50 * 6)
+    // Trees are stored as grown, so sizes differ, but never past the bound set by trees and psi.
+    const bound = maxForestBytes(2, 50, 256)
+    expect(forestBytes(small)).toBeLessThanOrEqual(bound)
+    expect(forestBytes(big)).toBeLessThanOrEqual(bound)
+    // Only grown nodes are stored: well under a complete tree of depth 8 per tree.
+    const completeTrees = 50 * 511 * (5 + 2) * 4
+    expect(forestBytes(big)).toBeLessThan(0.8 * completeTrees)
+  })
+
+  it('grows sound trees and recognises unsound ones', () => {
+    const f = trainForest(rows, pts.length, 2, opts)
+    expect(forestIsSound(f)).toBe(true)
+    // A right child pointing back at its parent would loop; a feature past dim would misread.
+    const internal = f.links.findIndex((v, i) => i % 2 === 0 && v >= 0) / 2
+    const loop = { ...f, links: f.links.slice() }
+    loop.links[2 * internal + 1] = internal
+    expect(forestIsSound(loop)).toBe(false)
+    const wide = { ...f, links: f.links.slice() }
+    wide.links[2 * internal] = 2
+    expect(forestIsSound(wide)).toBe(false)
+    expect(forestIsSound({ ...f, nodes: f.nodes.subarray(1) })).toBe(false)
   })
 
   it('isolates an outlier faster than ordinary points', () => {

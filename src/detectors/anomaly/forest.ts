@@ -1,17 +1,20 @@
 import { f32Down, f32Up } from './float32.ts'
 
 /**
- * Isolation Forest (Liu, Ting and Zhou 2008) with per-tree subsampling, a bounded flat layout
+ * Isolation Forest (Liu, Ting and Zhou 2008) with per-tree subsampling, a compact flat layout
  * and a box-aware path length.
  *
- * Layout: every tree is a complete binary tree of depth `maxDepth = ceil(log2(sampleSize))` in
- * heap order (children of node i at 2i+1 and 2i+2). A node is one record of `2 + 2 * dim`
- * float32 in a single array: [code, value, lo_0, hi_0, lo_1, hi_1, ...] where code is the split
- * feature (>= 0), -1 for a leaf or -2 for no node; value is the split threshold or the leaf's
- * row count; lo/hi bound the training rows that reached the node, rounded outwards. Features
- * are stored relative to `offset` (the centre of the training range) so float32 keeps their
- * resolution. Memory is `trees * (2^(maxDepth+1) - 1) * (8 + 8 * dim)` bytes whatever the
- * training set size; scoring visits at most `trees * (maxDepth + 1)` records.
+ * Layout: the trees' nodes, tree after tree, each tree in preorder (a node's left child is the
+ * next node), in two arrays: `links` (int32, two per node: the split feature or -1 for a
+ * leaf, then the right child's index or the leaf's row count) and `nodes` (float32 records of
+ * `1 + 2 * dim`: the split threshold (0 in a leaf), then lo_0, hi_0, lo_1, hi_1, ..., bounding
+ * the training rows that reached the node, rounded outwards). `roots[t]` is tree t's first
+ * node. Integers kept apart from floats let the path walk index without conversions. Only grown nodes are stored (about 300 per tree of 512 rows, against 1,023 for a
+ * complete tree of that depth), and a path walks forwards through one tree, so scoring touches
+ * few cache lines. Features are stored relative to `offset` (the centre of the training range)
+ * so float32 keeps their resolution. A tree of psi rows has at most 2 psi - 1 nodes, so memory
+ * is bounded by `trees * (2 psi - 1) * (12 + 8 * dim)` bytes whatever the training set size;
+ * scoring visits at most `trees * (maxDepth + 1)` records.
  *
  * Box-aware path: in a plain isolation tree a point beyond the training range follows the
  * extreme training rows and gets their path length however far out it lies, so a spike twice
@@ -39,7 +42,11 @@ export interface Forest {
   readonly offset: Float64Array
   /** Per-feature weight in the box hazard (sums to 1). */
   readonly weight: Float64Array
-  /** Node records, `trees * nodesPerTree(maxDepth) * (2 + 2 * dim)` float32. */
+  /** First node of each tree. */
+  readonly roots: Int32Array
+  /** Per node: split feature or -1 (leaf), then right child index or leaf row count. */
+  readonly links: Int32Array
+  /** Per node `recordSize(dim)` float32: split threshold, then the box's lo/hi per feature. */
   readonly nodes: Float32Array
 }
 
@@ -52,13 +59,15 @@ export function averagePathLength(n: number): number {
   return 2 * (Math.log(n - 1) + EULER) - (2 * (n - 1)) / n
 }
 
-export function nodesPerTree(maxDepth: number): number {
-  return 2 ** (maxDepth + 1) - 1
-}
-
 /** Bytes held by a forest's arrays. */
 export function forestBytes(f: Forest): number {
-  return f.nodes.byteLength + f.offset.byteLength + f.weight.byteLength
+  return f.nodes.byteLength + f.links.byteLength + f.roots.byteLength + f.offset.byteLength + f.weight.byteLength
+}
+
+/** The most bytes forestBytes can report for these options: the memory bound. */
+export function maxForestBytes(dim: number, trees: number, sampleSize: number): number {
+  const maxDepth = Math.max(1, Math.ceil(Math.log2(sampleSize)))
+  return trees * (maxNodesPerTree(sampleSize, maxDepth) * (recordSize(dim) + 2) * 4 + 4) + 16 * dim
 }
 
 /**
@@ -78,10 +87,12 @@ export function trainForest(
   }
   const psi = Math.min(options.sampleSize, count, 65535)
   const maxDepth = Math.max(1, Math.ceil(Math.log2(psi)))
-  const perTree = nodesPerTree(maxDepth)
-  const stride = 2 + 2 * dim
-  const nodes = new Float32Array(perTree * options.trees * stride)
-  for (let at = 0; at < nodes.length; at += stride) nodes[at] = -2
+  const stride = recordSize(dim)
+  // Room for the largest possible trees; trimmed to the grown nodes at the end.
+  const capacity = maxNodesPerTree(psi, maxDepth) * options.trees
+  const nodes = new Float32Array(capacity * stride)
+  const links = new Int32Array(capacity * 2)
+  const roots = new Int32Array(options.trees)
 
   const offset = new Float64Array(dim)
   // Features that never varied carry no scale: the hazard ignores them (weight 0) unless none
@@ -122,7 +133,10 @@ export function trainForest(
   const cols = new Float64Array(psi * dim)
   const idx = new Uint16Array(psi)
   const featureOrder = new Int32Array(dim)
+  // Pending nodes: lo, hi, depth, and the node whose `right` field the new node fills (-1: it
+  // is a left child, placed right after its parent).
   const stack = new Int32Array((maxDepth + 2) * 4)
+  let used = 0
 
   for (let t = 0; t < options.trees; t++) {
     for (let k = 0; k < psi; k++) {
@@ -133,9 +147,10 @@ export function trainForest(
       for (let f = 0; f < dim; f++) cols[f * psi + k] = rows[row * dim + f]! - offset[f]!
       idx[k] = k
     }
-    const base = t * perTree
+    const first = used
+    roots[t] = first
     let sp = 0
-    stack[sp++] = 0
+    stack[sp++] = -1
     stack[sp++] = 0
     stack[sp++] = psi
     stack[sp++] = 0
@@ -143,8 +158,10 @@ export function trainForest(
       const depth = stack[--sp]!
       const hi = stack[--sp]!
       const lo = stack[--sp]!
-      const node = stack[--sp]!
-      const at = (base + node) * stride
+      const parent = stack[--sp]!
+      const node = used++
+      const at = node * stride
+      if (parent >= 0) links[2 * parent + 1] = node
       // The split feature is uniform among those that still vary: the first varying one in a
       // random order.
       let f = -1
@@ -185,13 +202,14 @@ export function trainForest(
           }
         }
         if (i > lo && i < hi) {
-          nodes[at] = f
-          nodes[at + 1] = split
-          stack[sp++] = 2 * node + 2
+          links[2 * node] = f
+          nodes[at] = split
+          // Right pushed first, so the left child is popped next and lands at node + 1.
+          stack[sp++] = node
           stack[sp++] = i
           stack[sp++] = hi
           stack[sp++] = depth + 1
-          stack[sp++] = 2 * node + 1
+          stack[sp++] = -1
           stack[sp++] = lo
           stack[sp++] = i
           stack[sp++] = depth + 1
@@ -199,8 +217,9 @@ export function trainForest(
         }
         // float32 rounding put every row on one side: a leaf.
       }
-      nodes[at] = -1
-      nodes[at + 1] = hi - lo
+      links[2 * node] = -1
+      links[2 * node + 1] = hi - lo
+      nodes[at] = 0
       for (let g = 0; g < dim; g++) {
         const c = g * psi
         let gmin = Infinity
@@ -210,23 +229,73 @@ export function trainForest(
           if (v < gmin) gmin = v
           if (v > gmax) gmax = v
         }
-        nodes[at + 2 + 2 * g] = f32Down(gmin)
-        nodes[at + 3 + 2 * g] = f32Up(gmax)
+        nodes[at + 1 + 2 * g] = f32Down(gmin)
+        nodes[at + 2 + 2 * g] = f32Up(gmax)
       }
     }
-    // An internal node's box is the union of its children's: children first (reverse order).
-    for (let node = perTree - 1; node >= 0; node--) {
-      const at = (base + node) * stride
-      if (nodes[at]! < 0) continue
-      const l = (base + 2 * node + 1) * stride
-      const r = (base + 2 * node + 2) * stride
-      for (let k = 2; k < stride; k += 2) {
+    // An internal node's box is the union of its children's, which follow it: go backwards.
+    for (let node = used - 1; node >= first; node--) {
+      if (links[2 * node]! < 0) continue
+      const at = node * stride
+      const l = at + stride
+      const r = links[2 * node + 1]! * stride
+      for (let k = 1; k < stride; k += 2) {
         nodes[at + k] = Math.min(nodes[l + k]!, nodes[r + k]!)
         nodes[at + k + 1] = Math.max(nodes[l + k + 1]!, nodes[r + k + 1]!)
       }
     }
   }
-  return { dim, trees: options.trees, sampleSize: psi, maxDepth, offset, weight, nodes }
+  return {
+    dim,
+    trees: options.trees,
+    sampleSize: psi,
+    maxDepth,
+    offset,
+    weight,
+    roots,
+    links: links.slice(0, used * 2),
+    nodes: nodes.slice(0, used * stride),
+  }
+}
+
+/** Float32 values per node record. */
+export function recordSize(dim: number): number {
+  return 1 + 2 * dim
+}
+
+/** The most nodes one tree of `psi` rows and depth `maxDepth` can have. */
+export function maxNodesPerTree(psi: number, maxDepth: number): number {
+  return Math.min(2 * psi - 1, 2 ** (maxDepth + 1) - 1)
+}
+
+/**
+ * True when the arrays describe trees a path can walk safely: every tree's nodes lie in
+ * [roots[t], roots[t + 1]), children follow their parent inside the tree, split features are
+ * features, leaf counts within the sample size. A stored forest failing this is refused.
+ */
+export function forestIsSound(f: Forest): boolean {
+  const stride = recordSize(f.dim)
+  const count = f.nodes.length / stride
+  if (!Number.isInteger(count) || f.links.length !== 2 * count || f.roots.length !== f.trees) return false
+  if (count > f.trees * maxNodesPerTree(f.sampleSize, f.maxDepth)) return false
+  for (let t = 0; t < f.trees; t++) {
+    const first = f.roots[t]!
+    const end = t + 1 < f.trees ? f.roots[t + 1]! : count
+    if (t === 0 ? first !== 0 : first <= f.roots[t - 1]!) return false
+    if (!(first < end && end <= count)) return false
+    for (let node = first; node < end; node++) {
+      const code = f.links[2 * node]!
+      const second = f.links[2 * node + 1]!
+      if (code === -1) {
+        if (!(second >= 1 && second <= f.sampleSize)) return false
+      } else if (code >= 0 && code < f.dim) {
+        if (!(second > node + 1 && second < end)) return false
+      } else {
+        return false
+      }
+    }
+  }
+  return true
 }
 
 const cTables = new Map<number, Float64Array>()
@@ -253,45 +322,47 @@ export function pathLength(
   boxAware = true,
   scratch: Float64Array = new Float64Array(forest.dim),
 ): number {
-  const { nodes, dim, offset, weight } = forest
-  const stride = 2 + 2 * dim
-  const perTree = nodesPerTree(forest.maxDepth)
+  const { nodes, links, roots, dim, offset, weight } = forest
+  const stride = recordSize(dim)
   const c = leafAdjust(forest.sampleSize)
   const v = scratch
   for (let f = 0; f < dim; f++) v[f] = x[f]! - offset[f]!
+  const trees = forest.trees
   let total = 0
-  for (let t = 0; t < forest.trees; t++) {
-    const base = t * perTree
-    let node = 0
+  for (let t = 0; t < trees; t++) {
+    let node = roots[t]!
     let depth = 0
     let alive = 1
     let expected = 0
     for (;;) {
-      const at = (base + node) * stride
+      const at = node * stride
       if (boxAware) {
         let p = 0
-        for (let f = 0, o = at + 2; f < dim; f++, o += 2) {
-          const lo = nodes[o]!
-          const hi = nodes[o + 1]!
+        for (let f = 0, o = at + 1; f < dim; f++, o += 2) {
           const u = v[f]!
-          if (u < lo) p += (weight[f]! * (lo - u)) / (hi - u)
-          else if (u > hi) p += (weight[f]! * (u - hi)) / (u - lo)
+          const lo = nodes[o]!
+          if (u < lo) {
+            p += (weight[f]! * (lo - u)) / (nodes[o + 1]! - u)
+          } else {
+            const hi = nodes[o + 1]!
+            if (u > hi) p += (weight[f]! * (u - hi)) / (u - lo)
+          }
         }
         if (p > 0) {
           expected += alive * p * depth
           alive *= 1 - p
         }
       }
-      const code = nodes[at]!
+      const code = links[2 * node]!
       if (code < 0) {
-        total += expected + alive * (depth + c[nodes[at + 1]!]!)
+        total += expected + alive * (depth + c[links[2 * node + 1]!]!)
         break
       }
-      node = v[code]! < nodes[at + 1]! ? 2 * node + 1 : 2 * node + 2
+      node = v[code]! < nodes[at]! ? node + 1 : links[2 * node + 1]!
       depth++
     }
   }
-  return total / forest.trees
+  return total / trees
 }
 
 /** The paper's score 2^(-E[h(x)] / c(psi)): about 0.5 for ordinary points, towards 1 for outliers. */

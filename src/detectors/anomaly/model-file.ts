@@ -6,14 +6,18 @@ import { deflateSync, inflateSync } from 'node:zlib'
 /**
  * The on-disk model file: one header line, then the deflated JSON payload.
  *
- *   odin-anomaly-model 1 sha256=<hex of the payload bytes> bytes=<payload length>\n<payload>
+ *   odin-anomaly-model 2 sha256=<hex of the payload bytes> bytes=<payload length>\n<payload>
  *
  * Written atomically (temp file, fsync, rename, directory fsync), so a crash leaves the old file
  * or the new one. Reading never throws: a missing, truncated, corrupt or foreign file, or one
  * of another version, comes back as a reason, and the caller retrains.
  */
 export const MODEL_MAGIC = 'odin-anomaly-model'
-export const MODEL_VERSION = 1
+/**
+ * 2: compact forest (preorder trees, `roots`/`links`/`nodes`); files of version 1 (complete
+ * heap-ordered trees) are refused and the series retrains.
+ */
+export const MODEL_VERSION = 2
 /** A payload inflating past this is refused (a hostile file cannot exhaust memory). */
 const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024
 

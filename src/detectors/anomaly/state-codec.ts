@@ -1,5 +1,5 @@
 import type { DetectorState } from './detector.ts'
-import type { Forest } from './forest.ts'
+import { forestIsSound, maxNodesPerTree, recordSize, type Forest } from './forest.ts'
 import type { DetectorOptions } from './options.ts'
 
 /**
@@ -47,13 +47,21 @@ function f64(v: unknown, length: number): Float64Array | null {
   return out
 }
 
-function f32(v: unknown, length: number): Float32Array | null {
-  if (typeof v !== 'string') return null
+/** A float32 or int32 array of exactly `length` elements. */
+function typed<T extends Float32Array | Int32Array>(v: unknown, length: number, make: (n: number) => T): T | null {
+  if (typeof v !== 'string' || !(length >= 0)) return null
   const buf = Buffer.from(v, 'base64')
   if (buf.byteLength !== length * 4) return null
-  const out = new Float32Array(length)
+  const out = make(length)
   new Uint8Array(out.buffer).set(buf)
   return out
+}
+
+/** Elements in a base64 string of 4-byte elements (-1 when it is not one). */
+function count4(v: unknown): number {
+  if (typeof v !== 'string') return -1
+  const bytes = Buffer.byteLength(v, 'base64')
+  return bytes % 4 === 0 ? bytes / 4 : -1
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
@@ -82,6 +90,8 @@ export function encodeState(s: DetectorState, o: DetectorOptions): EncodedState 
       maxDepth: f.maxDepth,
       offset: b64(f.offset),
       weight: b64(f.weight),
+      roots: b64(f.roots),
+      links: b64(f.links),
       nodes: b64(f.nodes),
     },
     calibration: { base: s.calibration.base },
@@ -105,9 +115,17 @@ function decodeForest(v: unknown, dim: number, o: DetectorOptions): Forest | nul
   }
   const offset = f64(f.offset, dim)
   const weight = f64(f.weight, dim)
-  const nodes = f32(f.nodes, (2 ** (maxDepth + 1) - 1) * o.trees * (2 + 2 * dim))
-  if (!offset || !weight || !nodes) return undefined
-  return { dim, trees: o.trees, sampleSize, maxDepth, offset, weight, nodes }
+  const count = count4(f.links) / 2
+  if (!Number.isInteger(count) || count < 1 || count > o.trees * maxNodesPerTree(sampleSize, maxDepth)) {
+    return undefined
+  }
+  const roots = typed(f.roots, o.trees, (n) => new Int32Array(n))
+  const links = typed(f.links, 2 * count, (n) => new Int32Array(n))
+  const nodes = typed(f.nodes, count * recordSize(dim), (n) => new Float32Array(n))
+  if (!offset || !weight || !roots || !links || !nodes) return undefined
+  const forest = { dim, trees: o.trees, sampleSize, maxDepth, offset, weight, roots, links, nodes }
+  // A file that passed its checksum can still be hand-made: never walk trees that could loop.
+  return forestIsSound(forest) ? forest : undefined
 }
 
 /** The state stored by encodeState, or null when it does not fit these options. */

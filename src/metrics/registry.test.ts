@@ -31,6 +31,19 @@ describe('SnapshotRegistry', () => {
     expect(text).not.toContain('node_b')
   })
 
+  it('renders the label values of each snapshot, every scrape alike', async () => {
+    const reg = new SnapshotRegistry()
+    const a = new Families()
+    a.gauge('node_x', 'x', 1, { device: 'sda' })
+    reg.update(a.list())
+    const first = await reg.metrics()
+    expect(await reg.metrics()).toBe(first)
+    const b = new Families()
+    b.gauge('node_x', 'x', 2, { device: 'sdb' })
+    reg.update(b.list())
+    expect(await reg.metrics()).toBe('# HELP node_x x\n# TYPE node_x gauge\nnode_x{device="sdb"} 2\n')
+  })
+
   it('formats special values as Prometheus expects', async () => {
     const f = new Families()
     f.gauge('node_inf', 'i', Number.POSITIVE_INFINITY)

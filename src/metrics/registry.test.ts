@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Families } from './families.ts'
 import { SnapshotRegistry } from './registry.ts'
 
@@ -42,6 +42,30 @@ describe('SnapshotRegistry', () => {
     b.gauge('node_x', 'x', 2, { device: 'sdb' })
     reg.update(b.list())
     expect(await reg.metrics()).toBe('# HELP node_x x\n# TYPE node_x gauge\nnode_x{device="sdb"} 2\n')
+  })
+
+  it('renders once per snapshot however many scrapes come', async () => {
+    const reg = new SnapshotRegistry()
+    const a = new Families()
+    a.gauge('node_x', 'x', 1)
+    reg.update(a.list())
+    const render = vi.spyOn(reg.registry, 'metrics')
+    const bodies = await Promise.all([reg.metrics(), reg.metrics(), reg.metrics()])
+    expect(new Set(bodies)).toEqual(new Set(['# HELP node_x x\n# TYPE node_x gauge\nnode_x 1\n']))
+    expect(render).toHaveBeenCalledTimes(1)
+    reg.update(a.list())
+    await reg.metrics()
+    expect(render).toHaveBeenCalledTimes(2)
+  })
+
+  it('does not keep a failed render', async () => {
+    const reg = new SnapshotRegistry()
+    const a = new Families()
+    a.gauge('node_x', 'x', 1)
+    reg.update(a.list())
+    vi.spyOn(reg.registry, 'metrics').mockRejectedValueOnce(new Error('boom'))
+    await expect(reg.metrics()).rejects.toThrow('boom')
+    expect(await reg.metrics()).toContain('node_x 1')
   })
 
   it('formats special values as Prometheus expects', async () => {

@@ -62,12 +62,19 @@ class SnapshotFamily {
   reset(): void {}
 }
 
-/** Keeps a prom-client Registry in step with the latest snapshot's families. */
+/**
+ * Keeps a prom-client Registry in step with the latest snapshot's families, and renders it
+ * once per snapshot: the exposition is a pure function of the snapshot (the agent's own
+ * process_* metrics are sampled with it), so every scrape until the next update gets the same
+ * text without re-rendering it. Two Prometheus replicas, or a burst of scrapes, cost one render.
+ */
 export class SnapshotRegistry {
   readonly registry = new Registry()
   private readonly byName = new Map<string, SnapshotFamily>()
+  private rendered: Promise<string> | null = null
 
   update(families: readonly MetricFamily[]): void {
+    this.rendered = null
     const seen = new Set<string>()
     for (const family of families) {
       seen.add(family.name)
@@ -94,6 +101,14 @@ export class SnapshotRegistry {
   }
 
   metrics(): Promise<string> {
-    return this.registry.metrics()
+    if (!this.rendered) {
+      const rendering = this.registry.metrics()
+      this.rendered = rendering
+      // A failed render is not kept: the next scrape tries again.
+      rendering.catch(() => {
+        if (this.rendered === rendering) this.rendered = null
+      })
+    }
+    return this.rendered
   }
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runDetectCommand } from '../../src/cli/detect/index.ts'
+import { runDetectCommand, scoreFileJob, type DetectPool, type FileJob } from '../../src/cli/detect/index.ts'
 import { DAY, dailySeries, timeOf } from './synthetic.ts'
 
 let dir: string
@@ -11,15 +11,38 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-async function detect(argv: string[], tty = false) {
+async function detect(argv: string[], tty = false, createPool?: (size: number) => DetectPool) {
   let stdout = ''
   let stderr = ''
   const code = await runDetectCommand(argv, {
     stdout: (s) => void (stdout += s),
     stderr: (s) => void (stderr += s),
     stderrIsTTY: tty,
+    createPool,
   })
   return { code, stdout, stderr }
+}
+
+/**
+ * A pool in this thread whose jobs finish in reverse order of submission (the real one is worker
+ * threads, tested on the binary): shows the tree comes out the same whatever order files finish.
+ */
+function reversingPool(log: { sizes: number[]; jobs: string[]; closed: number }) {
+  return (size: number): DetectPool => {
+    log.sizes.push(size)
+    let pending = 0
+    return {
+      run: async (job: FileJob) => {
+        log.jobs.push(job.input)
+        const delay = 40 - 10 * pending++
+        await new Promise((r) => setTimeout(r, Math.max(0, delay)))
+        return scoreFileJob(job)
+      },
+      close: async () => {
+        log.closed++
+      },
+    }
+  }
 }
 
 const nabTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
@@ -47,6 +70,9 @@ describe('odin-agent detect: usage', () => {
     [['--input-dir', 'd', '--output-dir', 'o', '--prefix', 'a/b'], /--prefix must not contain/],
     [['--input', 'a', '--input', 'b'], /--input given twice/],
     [['stray'], /unexpected argument "stray"/],
+    [['--input-dir', 'd', '--output-dir', 'o', '--jobs', '0'], /--jobs: invalid value "0" \(accepted: an integer 1\.\.256\)/],
+    [['--input-dir', 'd', '--output-dir', 'o', '--jobs=two'], /--jobs: invalid value "two"/],
+    [['--input', 'a.csv', '--jobs', '2'], /--jobs needs --input-dir/],
   ]
   for (const [argv, msg] of cases) {
     it(`exits 2 with one line for ${JSON.stringify(argv)}`, async () => {
@@ -183,6 +209,39 @@ describe('odin-agent detect: a tree', () => {
     expect(r.code).toBe(0)
     expect(r.stderr).toMatch(/detect \[#+-*\] +\d+% \d+\/30000 points/)
     expect(r.stderr.endsWith('\n')).toBe(true)
+  })
+
+  it('--jobs N scores files side by side with the same scores and the errors in file order', async () => {
+    const inDir = join(dir, 'in')
+    mkdirSync(inDir)
+    writeFileSync(join(inDir, 'a-bad.csv'), 'timestamp,value\n2024-01-01 00:00:00,x\n')
+    writeFileSync(join(inDir, 'b.csv'), seriesCsv(DAY))
+    writeFileSync(join(inDir, 'c-big.csv'), seriesCsv(2 * DAY))
+    writeFileSync(join(inDir, 'd-bad.csv'), 'timestamp,value\nnot a time,1\n')
+    const serial = await detect(['--input-dir', inDir, '--output-dir', join(dir, 'serial'), '--jobs', '1'])
+    const log = { sizes: [] as number[], jobs: [] as string[], closed: 0 }
+    const parallel = await detect(['--input-dir', inDir, '--output-dir', join(dir, 'par'), '--jobs', '3'], false, reversingPool(log))
+    expect(serial.code).toBe(1)
+    expect(parallel.code).toBe(1)
+    expect(parallel.stderr).toBe(serial.stderr)
+    expect(parallel.stderr.indexOf('a-bad.csv')).toBeLessThan(parallel.stderr.indexOf('d-bad.csv'))
+    for (const name of ['b.csv', 'c-big.csv']) {
+      expect(readFileSync(join(dir, 'par', name), 'utf8')).toBe(readFileSync(join(dir, 'serial', name), 'utf8'))
+    }
+    expect(log.sizes).toEqual([3])
+    expect(log.closed).toBe(1)
+    expect(log.jobs[0]).toMatch(/c-big\.csv$/) // largest first
+  })
+
+  it('--jobs 1 never starts a pool', async () => {
+    const inDir = join(dir, 'in')
+    mkdirSync(inDir)
+    writeFileSync(join(inDir, 'a.csv'), seriesCsv(50))
+    writeFileSync(join(inDir, 'b.csv'), seriesCsv(50))
+    const log = { sizes: [] as number[], jobs: [] as string[], closed: 0 }
+    const r = await detect(['--input-dir', inDir, '--output-dir', join(dir, 'out'), '--jobs', '1'], false, reversingPool(log))
+    expect(r.code).toBe(0)
+    expect(log.sizes).toEqual([])
   })
 
   it('exits 1 for a directory without CSV files', async () => {

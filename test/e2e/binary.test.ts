@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { connect } from 'node:net'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -38,6 +38,32 @@ describe('odin-agent binary', () => {
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(message)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('`detect --jobs 2` scores a tree on worker threads with the same bytes as --jobs 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odin-detect-e2e-'))
+    try {
+      mkdirSync(join(dir, 'in', 'sub'), { recursive: true })
+      const series = (n: number, shift: number) =>
+        ['timestamp,value', ...Array.from({ length: n }, (_, i) => `${1_700_000_000 + 300 * i},${(Math.sin(i / 20) * 10 + (i === n - 50 ? shift : 0)).toFixed(3)}`)].join('\n') + '\n'
+      writeFileSync(join(dir, 'in', 'a.csv'), series(1500, 80))
+      writeFileSync(join(dir, 'in', 'sub', 'b.csv'), series(900, -60))
+      writeFileSync(join(dir, 'in', 'c.csv'), 'timestamp,value\n1700000000,oops\n')
+      const run = (jobs: string, out: string) => spawnSync(binaryPath, ['detect', '--input-dir', join(dir, 'in'), '--output-dir', join(dir, out), '--jobs', jobs], { encoding: 'utf8', timeout: 60_000 })
+      const one = run('1', 'one')
+      const two = run('2', 'two')
+      expect(one.status).toBe(1)
+      expect(two.status).toBe(1)
+      expect(two.stderr).toBe(one.stderr)
+      expect(two.stderr).toMatch(/c\.csv:2: value "oops"/)
+      for (const rel of ['a.csv', join('sub', 'b.csv')]) {
+        const body = readFileSync(join(dir, 'two', rel), 'utf8')
+        expect(body).toBe(readFileSync(join(dir, 'one', rel), 'utf8'))
+        expect(body.split('\n')[0]).toBe('timestamp,value,anomaly_score')
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('`manifests` into a slow pipe prints every byte before exiting', async () => {

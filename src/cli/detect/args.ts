@@ -6,6 +6,8 @@ export interface DetectArgs {
   readonly inputDir?: string
   readonly outputDir?: string
   readonly prefix: string
+  /** Files scored at once in directory mode; undefined: one per CPU (at most 8). */
+  readonly jobs?: number
 }
 
 export class DetectUsageError extends Error {
@@ -13,7 +15,7 @@ export class DetectUsageError extends Error {
 }
 
 export const DETECT_HELP = `usage: odin-agent detect --input FILE.csv [--output FILE.csv]
-       odin-agent detect --input-dir DIR --output-dir DIR [--prefix P]
+       odin-agent detect --input-dir DIR --output-dir DIR [--prefix P] [--jobs N]
 
 Scores a timestamp,value series (NAB's format) with the anomaly engine, one configuration for
 every file, causally (each score sees only the rows before it and its own), and writes
@@ -24,13 +26,16 @@ timestamp,value,anomaly_score with the score in [0, 1].
   --input-dir DIR    score every *.csv under DIR
   --output-dir DIR   mirror DIR's layout here, one output per input
   --prefix P         prefix each output file name with P (directory mode)
+  --jobs N           files scored in parallel in directory mode (default: one per CPU, at
+                     most 8; 1 scores them one after another). Each file gets its own
+                     detector, so the scores do not depend on N.
 
 Timestamps: YYYY-MM-DD[ T]HH:MM[:SS[.fff]] with optional Z or +HH:MM (UTC when absent), or
 epoch seconds (milliseconds when above 1e11). A header line is optional; blank lines, CRLF and
 a UTF-8 BOM are accepted. Exit status: 0 ok, 1 a data error (file and line named), 2 usage.
 `
 
-const VALUED = new Set(['input', 'output', 'input-dir', 'output-dir', 'prefix'])
+const VALUED = new Set(['input', 'output', 'input-dir', 'output-dir', 'prefix', 'jobs'])
 
 /** Parses argv; throws DetectUsageError with a one-line message naming the flag. */
 export function parseDetectArgs(argv: readonly string[]): DetectArgs {
@@ -64,6 +69,7 @@ export function parseDetectArgs(argv: readonly string[]): DetectArgs {
     inputDir: values.get('input-dir'),
     outputDir: values.get('output-dir'),
     prefix: values.get('prefix') ?? '',
+    jobs: values.has('jobs') ? Number(values.get('jobs')) : undefined,
   }
   if (help) return args
   if (args.input !== undefined && args.inputDir !== undefined) {
@@ -80,6 +86,12 @@ export function parseDetectArgs(argv: readonly string[]): DetectArgs {
   }
   if (args.inputDir !== undefined && args.outputDir === undefined) {
     throw new DetectUsageError('--input-dir needs --output-dir')
+  }
+  if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs >= 1 && args.jobs <= 256)) {
+    throw new DetectUsageError(`--jobs: invalid value ${JSON.stringify(values.get('jobs'))} (accepted: an integer 1..256)`)
+  }
+  if (args.jobs !== undefined && args.inputDir === undefined) {
+    throw new DetectUsageError('--jobs needs --input-dir')
   }
   if (args.prefix.includes('/') || args.prefix.includes('\\')) {
     throw new DetectUsageError('--prefix must not contain a path separator')

@@ -1,14 +1,32 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { basename, dirname, join, relative } from 'node:path'
 import { createDetector } from '../../detectors/anomaly/detector.ts'
 import { DETECT_HELP, DetectUsageError, parseDetectArgs } from './args.ts'
 import { createProgress, type Progress } from './progress.ts'
 import { formatScoredCsv, parseSeriesCsv, SeriesDataError, type SeriesRows } from './series-csv.ts'
 
+/** One file of a tree: read `input`, write the scores to `output`. */
+export interface FileJob {
+  readonly input: string
+  readonly output: string
+}
+
+/** Points scored, or the one-line reason the file was not (it names the file and line). */
+export type FileJobResult = { readonly points: number } | { readonly error: string }
+
+/** Scores files off this thread (worker threads, wired in at the edge). */
+export interface DetectPool {
+  run(job: FileJob): Promise<FileJobResult>
+  close(): Promise<void>
+}
+
 export interface DetectIO {
   stdout: (s: string) => void
   stderr: (s: string) => void
   stderrIsTTY: boolean
+  /** Without it, directory mode scores one file after another on this thread. */
+  createPool?: (size: number) => DetectPool
 }
 
 /** Scores one series with a fresh detector: the default configuration, nothing per file. */
@@ -80,6 +98,24 @@ async function writeOut(file: string, body: string): Promise<void> {
   }
 }
 
+/** Reads, scores and writes one file: the unit of work of a pool worker, and of --jobs 1. */
+export async function scoreFileJob(job: FileJob, onProgress?: (points: number) => void): Promise<FileJobResult> {
+  try {
+    const rows = parseOrThrow(await readText(job.input), job.input)
+    const scores = scoreSeries(rows, onProgress)
+    await writeOut(job.output, formatScoredCsv(rows, scores))
+    return { points: rows.values.length }
+  } catch (err) {
+    if (err instanceof InputError) return { error: err.message }
+    throw err
+  }
+}
+
+/** Files at once in directory mode when --jobs is not given. */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(8, availableParallelism()))
+}
+
 async function runOne(input: string, output: string | undefined, io: DetectIO): Promise<void> {
   const text = await readText(input)
   const rows = parseOrThrow(text, input)
@@ -91,7 +127,7 @@ async function runOne(input: string, output: string | undefined, io: DetectIO): 
   else await writeOut(output, body)
 }
 
-async function runTree(inDir: string, outDir: string, prefix: string, io: DetectIO): Promise<number> {
+async function runTree(inDir: string, outDir: string, prefix: string, jobs: number, io: DetectIO): Promise<number> {
   let files: string[]
   try {
     files = await listCsv(inDir)
@@ -118,16 +154,38 @@ async function runTree(inDir: string, outDir: string, prefix: string, io: Detect
   }
   let failed = 0
   const progress = createProgress(io.stderr, io.stderrIsTTY, total)
-  for (const rel of files) {
-    const input = join(inDir, rel)
-    try {
-      const rows = parseOrThrow(await readText(input), input)
-      const scores = scoreSeries(rows, (n) => progress.advance(n, rel))
-      await writeOut(join(outDir, dirname(rel), prefix + basename(rel)), formatScoredCsv(rows, scores))
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err
+  const jobOf = (rel: string): FileJob => ({ input: join(inDir, rel), output: join(outDir, dirname(rel), prefix + basename(rel)) })
+  const report = (r: FileJobResult): void => {
+    if ('error' in r) {
       failed++
-      io.stderr(`${io.stderrIsTTY ? '\n' : ''}odin-agent detect: ${err.message}\n`)
+      io.stderr(`${io.stderrIsTTY ? '\n' : ''}odin-agent detect: ${r.error}\n`)
+    }
+  }
+  const lanes = Math.min(jobs, files.length)
+  if (lanes > 1 && io.createPool) {
+    // Each file gets its own detector, so scoring files side by side gives the same scores.
+    // Largest first keeps the lanes even; errors are still reported in the files' order.
+    const sizes = await Promise.all(files.map((rel) => stat(join(inDir, rel)).then((st) => st.size, () => 0)))
+    const queue = files.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b)
+    const results: (FileJobResult | undefined)[] = new Array(files.length)
+    let reported = 0
+    const pool = io.createPool(lanes)
+    try {
+      const lane = async (): Promise<void> => {
+        for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+          const r = await pool.run(jobOf(files[i]!))
+          if (!('error' in r)) progress.advance(r.points, files[i]!)
+          results[i] = r
+          for (; reported < files.length && results[reported]; reported++) report(results[reported]!)
+        }
+      }
+      await Promise.all(Array.from({ length: lanes }, lane))
+    } finally {
+      await pool.close()
+    }
+  } else {
+    for (const rel of files) {
+      report(await scoreFileJob(jobOf(rel), (n) => progress.advance(n, rel)))
     }
   }
   progress.done()
@@ -154,7 +212,7 @@ export async function runDetectCommand(argv: readonly string[], io: DetectIO): P
     return 0
   }
   if (args.inputDir !== undefined && args.outputDir !== undefined) {
-    return runTree(args.inputDir, args.outputDir, args.prefix, io)
+    return runTree(args.inputDir, args.outputDir, args.prefix, args.jobs ?? defaultJobs(), io)
   }
   try {
     await runOne(args.input!, args.output, io)

@@ -70,6 +70,9 @@ export function maxForestBytes(dim: number, trees: number, sampleSize: number): 
   return trees * (maxNodesPerTree(sampleSize, maxDepth) * (recordSize(dim) + 2) * 4 + 4) + 16 * dim
 }
 
+/** Node buffers reused by every training on this thread (see trainForest). */
+const scratch = { nodes: new Float32Array(0), links: new Int32Array(0) }
+
 /**
  * Grows a forest on `rows` (row-major, `count` rows of `dim` finite features). Deterministic
  * for a given seed.
@@ -88,10 +91,12 @@ export function trainForest(
   const psi = Math.min(options.sampleSize, count, 65535)
   const maxDepth = Math.max(1, Math.ceil(Math.log2(psi)))
   const stride = recordSize(dim)
-  // Room for the largest possible trees; trimmed to the grown nodes at the end.
+  // Room for the largest possible trees, reused across trainings (every slot up to the last
+  // grown node is written before it is read); the grown nodes are copied out at the end.
   const capacity = maxNodesPerTree(psi, maxDepth) * options.trees
-  const nodes = new Float32Array(capacity * stride)
-  const links = new Int32Array(capacity * 2)
+  if (scratch.nodes.length < capacity * stride) scratch.nodes = new Float32Array(capacity * stride)
+  if (scratch.links.length < capacity * 2) scratch.links = new Int32Array(capacity * 2)
+  const { nodes, links } = scratch
   const roots = new Int32Array(options.trees)
 
   const offset = new Float64Array(dim)

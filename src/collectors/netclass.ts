@@ -1,13 +1,11 @@
 import { flagBool } from '../config/config.ts'
 import { Families } from '../metrics/families.ts'
 import type { MetricType } from '../metrics/types.ts'
-import { isNotFound } from '../platform/host-fs.ts'
 import { parseIntAutoBase, sysValue } from '../procfs/sysfs-value.ts'
 import { compileFlagRegex } from './flag-regex.ts'
 import { readOptional } from './read.ts'
-import { classDevices } from './sysfs-link.ts'
+import { sysClassDevices } from './sysfs-link.ts'
 import type { Collector } from './types.ts'
-import { NoDataError } from './types.ts'
 
 /** Numeric /sys/class/net/<iface> attributes: metric suffix, file, type. speed is special. */
 const ATTRIBUTES: readonly (readonly [metric: string, file: string, type: MetricType])[] = [
@@ -60,10 +58,7 @@ export const netclassCollector: Collector = {
   async collect(ctx) {
     const ignored = compileFlagRegex(ctx.config, 'collector.netclass.ignored-devices')
     const ignoreInvalidSpeed = flagBool(ctx.config, 'collector.netclass.ignore-invalid-speed')
-    const classDir = ctx.fs.sys('class', 'net')
-    const devices = await classDevices(ctx, classDir).catch((err: unknown) => {
-      throw isNotFound(err) ? new NoDataError(`${classDir} not found`, { cause: err }) : err
-    })
+    const devices = await sysClassDevices(ctx, 'net')
     const f = new Families()
     for (const { name, dir } of devices) {
       if (ignored.test(name)) {

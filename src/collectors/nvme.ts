@@ -1,10 +1,8 @@
 import { Families } from '../metrics/families.ts'
-import { isNotFound } from '../platform/host-fs.ts'
 import { parseDecimal, sysValue } from '../procfs/sysfs-value.ts'
 import { readOptional } from './read.ts'
-import { classDevices, resolveDir } from './sysfs-link.ts'
+import { sysClassDevices, resolveDir } from './sysfs-link.ts'
 import type { Collector, CollectContext } from './types.ts'
-import { NoDataError } from './types.ts'
 
 /** nvme0n1 (direct) or nvme0c0n1 (multipath controller path): the namespace id. */
 const NAMESPACE = /^nvme\d+(?:c\d+)?n(\d+)$/
@@ -28,13 +26,7 @@ export const nvmeCollector: Collector = {
   defaultEnabled: true,
   help: 'Exposes NVMe controller info and namespace sizes from /sys/class/nvme/.',
   async collect(ctx) {
-    const classDir = ctx.fs.sys('class', 'nvme')
-    let devices: { name: string; dir: string }[]
-    try {
-      devices = await classDevices(ctx, classDir)
-    } catch (err) {
-      throw isNotFound(err) ? new NoDataError(`${classDir} not found`, { cause: err }) : err
-    }
+    const devices = await sysClassDevices(ctx, 'nvme')
     const f = new Families()
     for (const { name: device, dir } of devices) {
       const [serial, model, state, firmware, cntlid] = await Promise.all(

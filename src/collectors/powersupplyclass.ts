@@ -1,11 +1,9 @@
 import { Families } from '../metrics/families.ts'
-import { isNotFound } from '../platform/host-fs.ts'
 import { parseDecimal, sysValue } from '../procfs/sysfs-value.ts'
 import { compileFlagRegex } from './flag-regex.ts'
 import { readOptional } from './read.ts'
-import { classDevices } from './sysfs-link.ts'
+import { sysClassDevices } from './sysfs-link.ts'
 import type { Collector } from './types.ts'
-import { NoDataError } from './types.ts'
 
 /** Numeric attributes: metric suffix, sysfs file, divisor to base units (µA, µV, µWh, µW, 0.1 °C). */
 const NUMERIC: readonly (readonly [metric: string, file: string, divisor: number])[] = [
@@ -71,13 +69,7 @@ export const powersupplyclassCollector: Collector = {
   flags: [{ name: 'collector.powersupply.ignored-supplies', kind: 'string', default: '^$', help: 'Regexp of power supplies to ignore for powersupplyclass collector.' }],
   async collect(ctx) {
     const ignored = compileFlagRegex(ctx.config, 'collector.powersupply.ignored-supplies')
-    const classDir = ctx.fs.sys('class', 'power_supply')
-    let supplies: { name: string; dir: string }[]
-    try {
-      supplies = await classDevices(ctx, classDir)
-    } catch (err) {
-      throw isNotFound(err) ? new NoDataError(`${classDir} not found`, { cause: err }) : err
-    }
+    const supplies = await sysClassDevices(ctx, 'power_supply')
     const f = new Families()
     for (const { name, dir } of supplies) {
       if (ignored.test(name)) {

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path'
 import { errorCode, isNotFound } from '../platform/host-fs.ts'
+import { NoDataError } from './types.ts'
 import type { CollectContext } from './types.ts'
 
 /**
@@ -61,4 +62,14 @@ export async function classDevices(ctx: CollectContext, classDir: string): Promi
     }
   }
   return devices
+}
+
+/** The devices of /sys/class/NAME; a host without that class is NoData, not an error. */
+export async function sysClassDevices(ctx: CollectContext, className: string): Promise<{ name: string; dir: string }[]> {
+  const classDir = ctx.fs.sys('class', className)
+  try {
+    return await classDevices(ctx, classDir)
+  } catch (err) {
+    throw isNotFound(err) ? new NoDataError(`${classDir} not found`, { cause: err }) : err
+  }
 }

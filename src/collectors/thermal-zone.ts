@@ -1,10 +1,8 @@
 import { Families } from '../metrics/families.ts'
-import { isNotFound } from '../platform/host-fs.ts'
 import { parseDecimal, sysValue } from '../procfs/sysfs-value.ts'
 import { readOptional } from './read.ts'
-import { classDevices } from './sysfs-link.ts'
+import { sysClassDevices } from './sysfs-link.ts'
 import type { Collector, CollectContext } from './types.ts'
-import { NoDataError } from './types.ts'
 
 async function readAll(ctx: CollectContext, dir: string, files: readonly string[]): Promise<(string | undefined)[]> {
   return Promise.all(files.map(async (file) => {
@@ -23,13 +21,7 @@ export const thermalZoneCollector: Collector = {
   defaultEnabled: true,
   help: 'Exposes thermal zone temperatures and cooling device states from /sys/class/thermal/.',
   async collect(ctx) {
-    const classDir = ctx.fs.sys('class', 'thermal')
-    let devices: { name: string; dir: string }[]
-    try {
-      devices = await classDevices(ctx, classDir)
-    } catch (err) {
-      throw isNotFound(err) ? new NoDataError(`${classDir} not found`, { cause: err }) : err
-    }
+    const devices = await sysClassDevices(ctx, 'thermal')
     const f = new Families()
     for (const { name, dir } of devices.filter((d) => d.name.startsWith('thermal_zone'))) {
       const [type, policy, temp] = await readAll(ctx, dir, ['type', 'policy', 'temp'])

@@ -64,7 +64,7 @@ export function createAgent(deps: AgentDeps): Agent {
   const sampler = new Sampler({
     collectors: enabled,
     config,
-    fs: createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs }),
+    fs: createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs, netnsPid: config.netnsPid }),
     exec: deps.exec ?? execFileNoShell,
     log,
     now: deps.now,

@@ -29,7 +29,7 @@ export const conntrackCollector: Collector = {
     const f = new Families()
     f.gauge('node_nf_conntrack_entries', 'Number of currently allocated flow entries for connection tracking.', await readInt('nf_conntrack_count'))
     f.gauge('node_nf_conntrack_entries_limit', 'Maximum size of connection tracking table.', await readInt('nf_conntrack_max'))
-    const totals = parseConntrackStat(await readOrNoData(ctx, ctx.fs.proc('net', 'stat', 'nf_conntrack')))
+    const totals = parseConntrackStat(await readOrNoData(ctx, ctx.fs.net('stat', 'nf_conntrack')))
     for (const [column, help] of STAT_COLUMNS) {
       const value = totals.get(column)
       if (value !== undefined) {

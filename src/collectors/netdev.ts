@@ -31,10 +31,14 @@ export function createNetdevCollector(own: OwnNamespace = { proc: '/proc', sys: 
     async collect(ctx) {
       const filter = deviceFilterFrom(ctx.config, 'collector.netdev.device')
       const netlink = flagBool(ctx.config, 'collector.netdev.netlink')
-      const path = netlink ? `${own.proc}/self/net/dev` : ctx.fs.proc('net/dev')
+      // With --path.netns-pid the namespace is that process's, and its devices are the ones
+      // under --path.sysfs (a host's /sys mounted into a pod shows the host's).
+      const pinned = ctx.fs.netnsPid !== ''
+      const path = pinned || !netlink ? ctx.fs.net('dev') : `${own.proc}/self/net/dev`
+      const sysNet = pinned ? ctx.fs.sys('class', 'net') : `${own.sys}/class/net`
       const devices = parseNetDev(await readOrNoData(ctx, path)).filter((d) => !filter.ignored(d.device))
       const nohandler = netlink
-        ? await Promise.all(devices.map((d) => (d.device.includes('/') ? undefined : readOptional(ctx, `${own.sys}/class/net/${d.device}/statistics/rx_nohandler`))))
+        ? await Promise.all(devices.map((d) => (d.device.includes('/') ? undefined : readOptional(ctx, `${sysNet}/${d.device}/statistics/rx_nohandler`))))
         : []
       const f = new Families()
       devices.forEach((d, i) => {

@@ -20,13 +20,13 @@ export const netstatCollector: Collector = {
   flags: [{ name: 'collector.netstat.fields', kind: 'string', default: NETSTAT_FIELDS_DEFAULT, help: 'Regexp of fields to return for netstat collector.' }],
   async collect(ctx) {
     const pattern = compileFlagRegex(ctx.config, 'collector.netstat.fields')
-    const netstatPath = ctx.fs.proc('net', 'netstat')
-    const snmpPath = ctx.fs.proc('net', 'snmp')
+    const netstatPath = ctx.fs.net('netstat')
+    const snmpPath = ctx.fs.net('snmp')
     const tables: NetStats[] = [
       parseNetStats(await readOrNoData(ctx, netstatPath), netstatPath),
       parseNetStats(await readOrNoData(ctx, snmpPath), snmpPath),
     ]
-    const snmp6 = await readOptional(ctx, ctx.fs.proc('net', 'snmp6'))
+    const snmp6 = await readOptional(ctx, ctx.fs.net('snmp6'))
     if (snmp6 !== undefined) {
       tables.push(parseSnmp6(snmp6))
     }

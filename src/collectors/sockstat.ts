@@ -14,7 +14,7 @@ export const sockstatCollector: Collector = {
   defaultEnabled: true,
   help: 'Exposes socket statistics from /proc/net/sockstat and /proc/net/sockstat6.',
   async collect(ctx) {
-    const files = ['sockstat', 'sockstat6'].map((name) => ctx.fs.proc('net', name))
+    const files = ['sockstat', 'sockstat6'].map((name) => ctx.fs.net(name))
     const texts = await Promise.all(files.map((path) => readOptional(ctx, path)))
     if (texts.every((t) => t === undefined)) {
       throw new NoDataError(`${files.join(' and ')} not found`)

@@ -21,7 +21,7 @@ export const softnetCollector: Collector = {
   help: 'Exposes per-CPU softnet statistics from /proc/net/softnet_stat.',
   async collect(ctx) {
     const f = new Families()
-    for (const row of parseSoftnet(await readOrNoData(ctx, ctx.fs.proc('net', 'softnet_stat')))) {
+    for (const row of parseSoftnet(await readOrNoData(ctx, ctx.fs.net('softnet_stat')))) {
       for (const [field, name, type, help] of METRICS) {
         f.add(name, type, help, { cpu: row.cpu }, row[field])
       }

@@ -9,6 +9,7 @@ export interface AgentConfig {
   readonly procfs: string
   readonly sysfs: string
   readonly rootfs: string
+  readonly netnsPid: string
   readonly samplerIntervalMs: number
   readonly collectorTimeoutMs: number
   readonly logLevel: LogLevel
@@ -36,6 +37,7 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { name: 'path.procfs', kind: 'string', default: '/proc', help: 'procfs mountpoint.' },
   { name: 'path.sysfs', kind: 'string', default: '/sys', help: 'sysfs mountpoint.' },
   { name: 'path.rootfs', kind: 'string', default: '/', help: 'rootfs mountpoint.' },
+  { name: 'path.netns-pid', kind: 'string', default: '', help: "Read network statistics (netdev, netstat, sockstat, softnet, conntrack) from <procfs>/PID/net, the network namespace of process PID, instead of the agent's own. In a hostPID pod, 1 gives the host's." },
   { name: 'sampler.interval', kind: 'duration', default: '15s', help: 'How often collectors run; /metrics serves the latest sample.' },
   { name: 'collector.timeout', kind: 'duration', default: '10s', help: 'Deadline for one collector run; past it the collector reports success 0.' },
   { name: 'collector.disable-defaults', kind: 'bool', default: false, help: 'Disable every collector that is not enabled explicitly.' },
@@ -140,6 +142,7 @@ export function parseAgentArgs(argv: readonly string[], switchables: readonly Sw
     procfs: values.get('path.procfs') as string,
     sysfs: values.get('path.sysfs') as string,
     rootfs: values.get('path.rootfs') as string,
+    netnsPid: values.get('path.netns-pid') as string,
     samplerIntervalMs: values.get('sampler.interval') as number,
     collectorTimeoutMs: values.get('collector.timeout') as number,
     logLevel: values.get('log.level') as LogLevel,
@@ -147,6 +150,9 @@ export function parseAgentArgs(argv: readonly string[], switchables: readonly Sw
     dataDir: values.get('data-dir') as string,
     enabled,
     flags: values,
+  }
+  if (!/^(\d+)?$/.test(config.netnsPid)) {
+    throw new FlagError(`--path.netns-pid: invalid value ${JSON.stringify(config.netnsPid)} (accepted: a process ID, or empty for the agent's own namespace)`)
   }
   if (config.samplerIntervalMs < 100) {
     throw new FlagError(`--sampler.interval: invalid value (accepted: a duration of at least 100ms)`)

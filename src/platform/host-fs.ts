@@ -20,7 +20,11 @@ export interface HostFS {
   readonly procfs: string
   readonly sysfs: string
   readonly rootfs: string
+  /** --path.netns-pid: whose network namespace net() reads ('' the agent's own). */
+  readonly netnsPid: string
   proc(...parts: string[]): string
+  /** <procfs>/net/... , or <procfs>/PID/net/... with --path.netns-pid. */
+  net(...parts: string[]): string
   sys(...parts: string[]): string
   root(...parts: string[]): string
   readFile(path: string): Promise<string>
@@ -33,6 +37,7 @@ export interface Roots {
   readonly procfs: string
   readonly sysfs: string
   readonly rootfs: string
+  readonly netnsPid?: string
 }
 
 /**
@@ -48,9 +53,13 @@ export interface Roots {
 export function createHostFS(roots: Roots): HostFS {
   const memoryBacked = [roots.procfs, roots.sysfs].map((r) => (r.endsWith(sep) ? r : r + sep))
   const sync = (path: string) => memoryBacked.some((r) => path.startsWith(r))
+  const netnsPid = roots.netnsPid ?? ''
   return {
     ...roots,
+    netnsPid,
     proc: (...parts) => join(roots.procfs, ...parts),
+    // /proc/net is a link to self/net: the reader's namespace. /proc/PID/net is PID's.
+    net: (...parts) => (netnsPid ? join(roots.procfs, netnsPid, 'net', ...parts) : join(roots.procfs, 'net', ...parts)),
     sys: (...parts) => join(roots.sysfs, ...parts),
     root: (...parts) => join(roots.rootfs, ...parts),
     // async so that a failed synchronous read still arrives as a rejected promise

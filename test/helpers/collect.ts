@@ -35,7 +35,7 @@ export function contextFor(collector: Collector, options: CollectOptions = {}, s
   )
   const memo = new Map<string, Promise<unknown>>()
   return {
-    fs: options.fs ?? createHostFS(roots),
+    fs: options.fs ?? createHostFS({ ...roots, netnsPid: config.netnsPid }),
     exec: options.exec ?? execFileNoShell,
     signal,
     config,

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { renderExposition } from './exposition.ts'
 import { Families } from './families.ts'
 import { SnapshotRegistry } from './registry.ts'
 
@@ -31,6 +32,17 @@ describe('SnapshotRegistry', () => {
     expect(text).not.toContain('node_b')
   })
 
+  it('keeps the last family of a name given twice, in the place of the first', async () => {
+    const reg = new SnapshotRegistry()
+    const a = new Families()
+    a.gauge('node_a', 'a', 1)
+    a.gauge('node_b', 'b', 2)
+    const again = new Families()
+    again.gauge('node_a', 'a', 7)
+    reg.update([...a.list(), ...again.list()])
+    expect(await reg.metrics()).toBe('# HELP node_a a\n# TYPE node_a gauge\nnode_a 7\n\n# HELP node_b b\n# TYPE node_b gauge\nnode_b 2\n')
+  })
+
   it('renders the label values of each snapshot, every scrape alike', async () => {
     const reg = new SnapshotRegistry()
     const a = new Families()
@@ -45,11 +57,11 @@ describe('SnapshotRegistry', () => {
   })
 
   it('renders once per snapshot however many scrapes come', async () => {
-    const reg = new SnapshotRegistry()
+    const render = vi.fn(renderExposition)
+    const reg = new SnapshotRegistry(render)
     const a = new Families()
     a.gauge('node_x', 'x', 1)
     reg.update(a.list())
-    const render = vi.spyOn(reg.registry, 'metrics')
     const bodies = await Promise.all([reg.metrics(), reg.metrics(), reg.metrics()])
     expect(new Set(bodies)).toEqual(new Set(['# HELP node_x x\n# TYPE node_x gauge\nnode_x 1\n']))
     expect(render).toHaveBeenCalledTimes(1)
@@ -59,11 +71,13 @@ describe('SnapshotRegistry', () => {
   })
 
   it('does not keep a failed render', async () => {
-    const reg = new SnapshotRegistry()
+    const render = vi.fn(renderExposition).mockImplementationOnce(() => {
+      throw new Error('boom')
+    })
+    const reg = new SnapshotRegistry(render)
     const a = new Families()
     a.gauge('node_x', 'x', 1)
     reg.update(a.list())
-    vi.spyOn(reg.registry, 'metrics').mockRejectedValueOnce(new Error('boom'))
     await expect(reg.metrics()).rejects.toThrow('boom')
     expect(await reg.metrics()).toContain('node_x 1')
   })

@@ -45,6 +45,10 @@ const args = [
   // than they save. Measured: tick CPU 30 -> 20 ms, RSS 110 -> 91 MiB; x1000 made the
   // render slower (docs/performance.md).
   '--compile-jit-policy=100',
+  // The agent takes its settings from flags only: no .env or bunfig.toml picked up from
+  // whatever directory it happens to start in.
+  '--no-compile-autoload-dotenv',
+  '--no-compile-autoload-bunfig',
   `--define=ODIN_VERSION=${JSON.stringify(version)}`,
   `--define=ODIN_REVISION=${JSON.stringify(revision)}`,
   ...assetDirs.flatMap((d) => ['--asset', d]),

@@ -8,6 +8,7 @@ import { allDetectors } from './detectors/index.ts'
 import { FlagError } from './config/flag-spec.ts'
 import { createLogger } from './log/logger.ts'
 import { parseListenAddress } from './platform/listen-address.ts'
+import { applyRuntimeEnv } from './platform/runtime-env.ts'
 import { serve } from './platform/serve.ts'
 import { buildVersion } from './version.ts'
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
@@ -44,6 +45,9 @@ async function runAgent(argv: readonly string[]): Promise<number> {
   }
   const address = parseListenAddress(config.listenAddress)
   const log = createLogger({ level: config.logLevel, format: config.logFormat })
+  // Returns only when it did not re-execute the binary (see runtime-env.ts).
+  const runtimeEnv = applyRuntimeEnv(process as Parameters<typeof applyRuntimeEnv>[0])
+  log.debug('runtime settings', { outcome: runtimeEnv })
   // Signal handlers go in before the port is bound, so a signal that arrives while the
   // agent starts is a clean shutdown, not the runtime's default kill.
   const signalled = new Promise<string>((resolve) => {

@@ -107,6 +107,13 @@ describe('odin-agent on a fixture host', () => {
     expect(body).toMatch(/^process_resident_memory_bytes \d+$/m)
   })
 
+  it('runs with its runtime settings, re-executed in place: same PID, started once', () => {
+    const environ = readFileSync(`/proc/${agent.child.pid}/environ`, 'utf8').split('\0')
+    expect(environ).toContain('BUN_GC_TIMER_DISABLE=1')
+    expect(agent.logs()).toContain('msg="runtime settings" outcome="runtime settings present"')
+    expect(agent.logs().match(/msg="starting odin-agent"/g)).toHaveLength(1)
+  })
+
   it('/health is JSON with per-collector state', async () => {
     const health = (await (await fetch(`${agent.url}/health`)).json()) as { status: string; collectors: Record<string, unknown> }
     expect(health.status).toBe('ready')

@@ -1,0 +1,53 @@
+import { describe, expect, it, vi } from 'vitest'
+import { RUNTIME_ENV, applyRuntimeEnv, missingRuntimeEnv } from './runtime-env.ts'
+
+describe('missingRuntimeEnv', () => {
+  it.each([
+    { env: {}, missing: { ...RUNTIME_ENV } },
+    { env: { BUN_GC_TIMER_DISABLE: '1' }, missing: {} },
+    { env: { BUN_GC_TIMER_DISABLE: '' }, missing: {} },
+    { env: { OTHER: 'x' }, missing: { ...RUNTIME_ENV } },
+  ])('$env -> $missing', ({ env, missing }) => {
+    expect(missingRuntimeEnv(env)).toEqual(missing)
+  })
+})
+
+describe('applyRuntimeEnv', () => {
+  const compiled = (env: NodeJS.ProcessEnv, execve?: (...a: unknown[]) => never) => ({
+    argv: ['bun', '/$bunfs/root/odin-agent', '--web.listen-address=:9405', '--log.level=debug'],
+    execPath: '/usr/local/bin/odin-agent',
+    env,
+    execve: execve as never,
+  })
+
+  it('re-executes the compiled binary with the same arguments and the missing settings added', () => {
+    const execve = vi.fn(() => {
+      throw new Error('unreachable after a real execve')
+    })
+    applyRuntimeEnv(compiled({ PATH: '/bin' }, execve as never))
+    expect(execve).toHaveBeenCalledWith('/usr/local/bin/odin-agent', ['/usr/local/bin/odin-agent', '--web.listen-address=:9405', '--log.level=debug'], {
+      PATH: '/bin',
+      BUN_GC_TIMER_DISABLE: '1',
+    })
+  })
+
+  it('does nothing when the settings are there (the re-executed process, or the user set them)', () => {
+    const execve = vi.fn()
+    expect(applyRuntimeEnv(compiled({ BUN_GC_TIMER_DISABLE: '1' }, execve as never))).toBe('runtime settings present')
+    expect(execve).not.toHaveBeenCalled()
+  })
+
+  it('leaves `bun src/main.ts` alone (its arguments include the runtime\'s own)', () => {
+    const execve = vi.fn()
+    expect(applyRuntimeEnv({ argv: ['/usr/bin/bun', '/repo/src/main.ts'], execPath: '/usr/bin/bun', env: {}, execve: execve as never })).toBe('not a compiled binary')
+    expect(execve).not.toHaveBeenCalled()
+  })
+
+  it('runs on when execve is missing or fails', () => {
+    expect(applyRuntimeEnv(compiled({}))).toBe('execve unavailable')
+    const failing = vi.fn(() => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })
+    })
+    expect(applyRuntimeEnv(compiled({}, failing as never))).toBe('execve failed: EACCES: permission denied')
+  })
+})

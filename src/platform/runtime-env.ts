@@ -1,0 +1,57 @@
+/**
+ * Settings the Bun runtime reads once, when it starts, from the environment. The compiled
+ * agent applies them by re-executing itself once (execve: the same PID, binary and
+ * arguments) when they are missing, so a plain `odin-agent` on a host gets them as the
+ * DaemonSet and the image, which set them, do.
+ *
+ * BUN_GC_TIMER_DISABLE: Bun's GC controller starts a collection every second while the
+ * heap size changes (every 30 s once it stays put). The agent's heap changes on every
+ * tick, so it stayed on the 1 s timer: 19 ms of CPU per 30 s in an idle compiled
+ * `Bun.serve` hello-world, 0 with the variable; the agent at 15 s ticks 22 -> 17 ms per
+ * tick interval (README, Performance). JavaScriptCore's own collections, driven by
+ * allocation and its eden/full activity timers, still run, and RSS stays where it was.
+ */
+export const RUNTIME_ENV: Readonly<Record<string, string>> = Object.freeze({ BUN_GC_TIMER_DISABLE: '1' })
+
+/** The settings env lacks; a variable set to anything counts as set (the user's choice). */
+export function missingRuntimeEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const missing: Record<string, string> = {}
+  for (const [name, value] of Object.entries(RUNTIME_ENV)) {
+    if (env[name] === undefined) {
+      missing[name] = value
+    }
+  }
+  return missing
+}
+
+interface ProcessLike {
+  readonly argv: readonly string[]
+  readonly execPath: string
+  readonly env: NodeJS.ProcessEnv
+  execve?(file: string, args: readonly string[], env: NodeJS.ProcessEnv): never
+}
+
+/**
+ * Re-executes the compiled binary with the runtime settings when any is missing. Returns
+ * why it did not (it returns only then): not compiled, nothing missing, or execve failed,
+ * in which case the agent runs on with Bun's defaults.
+ */
+export function applyRuntimeEnv(proc: ProcessLike): string {
+  // A compiled Bun program sees its bundle as argv[1], under Bun's virtual filesystem.
+  if (!proc.argv[1]?.startsWith('/$bunfs/')) {
+    return 'not a compiled binary'
+  }
+  const missing = missingRuntimeEnv(proc.env)
+  if (Object.keys(missing).length === 0) {
+    return 'runtime settings present'
+  }
+  if (typeof proc.execve !== 'function') {
+    return 'execve unavailable'
+  }
+  try {
+    proc.execve(proc.execPath, [proc.execPath, ...proc.argv.slice(2)], { ...proc.env, ...missing })
+  } catch (err) {
+    return `execve failed: ${err instanceof Error ? err.message : String(err)}`
+  }
+  return 'execve returned'
+}

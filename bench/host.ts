@@ -5,7 +5,8 @@
 // Per run, two phases, each with both processes started fresh:
 //  - paced (the CPU figure): both scraped once every 15 s, as Prometheus does, for
 //    --paced-seconds, the agent at --sampler.interval=15s. CPU per scrape is all the CPU the
-//    process used in that window (every thread, from /proc/PID/task/*/schedstat, ns precision)
+//    process used in that window (live threads from /proc/PID/task/*/schedstat, ns precision;
+//    exited threads from /proc/PID/stat)
 //    divided by the scrapes: for the agent that is one sampler tick, one render and the idle
 //    runtime between; for node_exporter its collection at scrape time and its idle.
 //  - burst (latency and memory): --scrapes back-to-back scrapes, the agent at
@@ -27,17 +28,32 @@ const SCRAPE_INTERVAL_S = 15
 const binaryIndex = process.argv.indexOf('--binary')
 const agentBinary = binaryIndex > 0 ? (process.argv[binaryIndex + 1] as string) : binaryPath
 
-/** CPU seconds of every live thread of pid (ns-precise, unlike /proc/PID/stat's 10 ms ticks). */
+const ticks = (statLine: string): number => {
+  const f = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ')
+  return Number(f[11]) + Number(f[12]) // utime + stime, fields 14 and 15
+}
+
+/**
+ * CPU seconds of pid: every live thread from its schedstat (ns-precise, unlike /proc's 10 ms
+ * ticks), plus the threads that have exited since the process started (Bun's thread pool
+ * retires idle workers), which only /proc/PID/stat still counts: its utime+stime minus the
+ * live threads' own. Used as a difference over a window, their tick offsets cancel.
+ */
 function cpuSeconds(pid: number): number {
-  let ns = 0
+  let liveNs = 0
+  let liveTicks = 0
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+      const sched = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      liveNs += Number(sched.split(' ')[0])
+      liveTicks += ticks(stat)
     } catch {
-      // a thread that exited between the listing and the read
+      // a thread that exited between the listing and the read: /proc/PID/stat has it
     }
   }
-  return ns / 1e9
+  const exitedTicks = ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')) - liveTicks
+  return liveNs / 1e9 + exitedTicks / 100
 }
 
 function rssMiB(pid: number): number {

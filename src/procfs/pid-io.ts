@@ -1,4 +1,4 @@
-import { ParseError, lines, num } from './parse-error.ts'
+import { ParseError, lineValue, num } from './parse-error.ts'
 
 /** /proc/PID/io: bytes this process caused to be fetched from or sent to storage. */
 export interface PidIo {
@@ -11,19 +11,12 @@ export interface PidIo {
 
 /** Parses /proc/PID/io. Every field must be present. */
 export function parsePidIo(text: string): PidIo {
-  const kv = new Map<string, string>()
-  for (const line of lines(text)) {
-    const colon = line.indexOf(':')
-    if (colon > 0) {
-      kv.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim())
-    }
-  }
   const field = (key: string) => {
-    const v = kv.get(key)
+    const v = lineValue(text, key)
     if (v === undefined) {
       throw new ParseError(`couldn't parse /proc/PID/io: no ${key} line`)
     }
-    return num(v, `${key} in /proc/PID/io`)
+    return num(v.trim(), `${key} in /proc/PID/io`)
   }
   return {
     rchar: field('rchar'),

@@ -1,4 +1,4 @@
-import { ParseError, lines, num } from './parse-error.ts'
+import { ParseError, lineValue, num } from './parse-error.ts'
 
 /** The fields of /proc/PID/status the agent uses. Memory is in bytes. */
 export interface PidStatus {
@@ -38,23 +38,18 @@ function count(value: string | undefined, what: string): number | undefined {
 
 /** Parses /proc/PID/status ("Key:\tvalue" lines). Uid and Gid are required. */
 export function parsePidStatus(text: string): PidStatus {
-  const kv = new Map<string, string>()
-  for (const line of lines(text)) {
-    const colon = line.indexOf(':')
-    if (colon > 0) {
-      kv.set(line.slice(0, colon), line.slice(colon + 1))
-    }
-  }
-  if (!kv.has('Uid') || !kv.has('Gid')) {
+  const uid = lineValue(text, 'Uid')
+  const gid = lineValue(text, 'Gid')
+  if (uid === undefined || gid === undefined) {
     throw new ParseError(`couldn't parse /proc/PID/status: no Uid/Gid line in ${JSON.stringify(text.slice(0, 40))}`)
   }
   return {
-    uids: ids(kv.get('Uid'), 'Uid'),
-    gids: ids(kv.get('Gid'), 'Gid'),
-    vmSizeBytes: kb(kv.get('VmSize'), 'VmSize'),
-    vmRssBytes: kb(kv.get('VmRSS'), 'VmRSS'),
-    vmSwapBytes: kb(kv.get('VmSwap'), 'VmSwap'),
-    voluntaryCtxtSwitches: count(kv.get('voluntary_ctxt_switches'), 'voluntary_ctxt_switches'),
-    nonvoluntaryCtxtSwitches: count(kv.get('nonvoluntary_ctxt_switches'), 'nonvoluntary_ctxt_switches'),
+    uids: ids(uid, 'Uid'),
+    gids: ids(gid, 'Gid'),
+    vmSizeBytes: kb(lineValue(text, 'VmSize'), 'VmSize'),
+    vmRssBytes: kb(lineValue(text, 'VmRSS'), 'VmRSS'),
+    vmSwapBytes: kb(lineValue(text, 'VmSwap'), 'VmSwap'),
+    voluntaryCtxtSwitches: count(lineValue(text, 'voluntary_ctxt_switches'), 'voluntary_ctxt_switches'),
+    nonvoluntaryCtxtSwitches: count(lineValue(text, 'nonvoluntary_ctxt_switches'), 'nonvoluntary_ctxt_switches'),
   }
 }

@@ -81,11 +81,8 @@ export function trainState(s: DetectorState, o: DetectorOptions, deps: DetectorD
   s.trainRound++
   try {
     const rows = s.rows.subarray(0, count * s.dim)
-    const forest = (deps.trainForest ?? trainForest)(rows, count, s.dim, {
-      trees: o.trees,
-      sampleSize: o.sampleSize,
-      seed: mixSeed(o.seed, s.trainRound),
-    })
+    const options = { trees: o.trees, sampleSize: o.sampleSize, seed: mixSeed(o.seed, s.trainRound) }
+    const forest = (deps.trainForest ?? trainForest)(rows, count, s.dim, options, s.forest ?? undefined)
     const step = Math.max(1, Math.floor(count / o.calibrationRows))
     const scores: number[] = []
     for (let r = 0; o.calibrationRows > 0 && r < count; r += step) {

@@ -59,9 +59,9 @@ export function averagePathLength(n: number): number {
   return 2 * (Math.log(n - 1) + EULER) - (2 * (n - 1)) / n
 }
 
-/** Bytes held by a forest's arrays. */
+/** Bytes held by a forest's arrays (their buffers: node arrays keep some headroom). */
 export function forestBytes(f: Forest): number {
-  return f.nodes.byteLength + f.links.byteLength + f.roots.byteLength + f.offset.byteLength + f.weight.byteLength
+  return f.nodes.buffer.byteLength + f.links.buffer.byteLength + f.roots.byteLength + f.offset.byteLength + f.weight.byteLength
 }
 
 /** The most bytes forestBytes can report for these options: the memory bound. */
@@ -75,13 +75,16 @@ const scratch = { nodes: new Float32Array(0), links: new Int32Array(0) }
 
 /**
  * Grows a forest on `rows` (row-major, `count` rows of `dim` finite features). Deterministic
- * for a given seed.
+ * for a given seed. `replaced`, a forest the caller drops for this one, lends its node arrays'
+ * memory when they have room: a retrain then writes over the old nodes instead of allocating
+ * fresh pages (and faulting them in) every time.
  */
 export function trainForest(
   rows: Float64Array,
   count: number,
   dim: number,
   options: ForestOptions,
+  replaced?: Forest,
 ): Forest {
   if (count < 2) throw new RangeError(`isolation forest needs at least 2 rows, got ${count}`)
   if (dim < 1 || dim > 64) throw new RangeError(`isolation forest dim must be 1..64, got ${dim}`)
@@ -258,9 +261,30 @@ export function trainForest(
     offset,
     weight,
     roots,
-    links: links.slice(0, used * 2),
-    nodes: nodes.slice(0, used * stride),
+    links: keep(links, used * 2, capacity * 2, replaced?.links, (b, n) => new Int32Array(b, 0, n)),
+    nodes: keep(nodes, used * stride, capacity * stride, replaced?.nodes, (b, n) => new Float32Array(b, 0, n)),
   }
+}
+
+/**
+ * The first `length` entries of `grown`, copied into `previous`'s buffer when it has room,
+ * else into a new one with an eighth of headroom (so a slightly larger next forest fits too),
+ * never above `capacity` entries.
+ */
+function keep<T extends Float32Array | Int32Array>(
+  grown: T,
+  length: number,
+  capacity: number,
+  previous: T | undefined,
+  view: (buffer: ArrayBuffer, length: number) => T,
+): T {
+  const bytes = length * grown.BYTES_PER_ELEMENT
+  const buffer = previous && previous.buffer.byteLength >= bytes
+    ? (previous.buffer as ArrayBuffer)
+    : new ArrayBuffer(Math.min(capacity, length + (length >> 3)) * grown.BYTES_PER_ELEMENT)
+  const out = view(buffer, length)
+  out.set(grown.subarray(0, length))
+  return out
 }
 
 /** Float32 values per node record. */

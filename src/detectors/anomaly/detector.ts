@@ -1,9 +1,10 @@
 import { calibrate, fitCalibration, type Calibration } from './calibration.ts'
 import { createFallbackState, fallbackObserve, type FallbackState } from './fallback.ts'
 import { createFeatureState, extractFeatures, type FeatureState } from './features.ts'
-import { forestScore, trainForest, type Forest } from './forest.ts'
+import { trainForest, type Forest } from './forest.ts'
 import { resolveOptions, type DetectorOptions } from './options.ts'
 import { mixSeed } from './rng.ts'
+import { createScoreCache, type ScoreCache } from './score-cache.ts'
 
 export type DetectorMode = 'fallback' | 'forest'
 
@@ -73,8 +74,16 @@ export interface DetectorDeps {
   readonly trainForest?: typeof trainForest
 }
 
-/** Trains a forest on the state's window and fits its calibration. Pure apart from `s`. */
-export function trainState(s: DetectorState, o: DetectorOptions, deps: DetectorDeps = {}): boolean {
+/**
+ * Trains a forest on the state's window and fits its calibration. Pure apart from `s` (and
+ * `cache`, which then holds the calibration rows' scores under the new forest).
+ */
+export function trainState(
+  s: DetectorState,
+  o: DetectorOptions,
+  deps: DetectorDeps = {},
+  cache: ScoreCache = createScoreCache(s.dim),
+): boolean {
   const count = Math.min(s.rowCount, o.window)
   s.trainPending = false
   s.rowsSinceTrain = 0
@@ -86,7 +95,7 @@ export function trainState(s: DetectorState, o: DetectorOptions, deps: DetectorD
     const step = Math.max(1, Math.floor(count / o.calibrationRows))
     const scores: number[] = []
     for (let r = 0; o.calibrationRows > 0 && r < count; r += step) {
-      scores.push(forestScore(forest, rows.subarray(r * s.dim, (r + 1) * s.dim)))
+      scores.push(cache.score(forest, rows.subarray(r * s.dim, (r + 1) * s.dim)))
     }
     s.forest = forest
     s.calibration = fitCalibration(scores)
@@ -115,6 +124,7 @@ export function createDetector(
     throw new RangeError('anomaly detector: restored state does not match the options')
   }
   const x = new Float64Array(s.dim)
+  const cache = createScoreCache(s.dim)
   let last: Observation = { score: 0, anomalous: false, mode: s.forest ? 'forest' : 'fallback' }
 
   const observe = (t: number, value: number): Observation => {
@@ -124,7 +134,7 @@ export function createDetector(
     let score: number
     let mode: DetectorMode
     if (s.forest) {
-      score = calibrate(forestScore(s.forest, x), s.calibration)
+      score = calibrate(cache.score(s.forest, x), s.calibration)
       mode = 'forest'
     } else {
       score = fb
@@ -152,7 +162,7 @@ export function createDetector(
       ? s.rowsSinceTrain >= o.retrainEvery
       : s.rowCount >= o.minTrain
     if (due) {
-      if (o.autoTrain) trainState(s, o, deps)
+      if (o.autoTrain) trainState(s, o, deps, cache)
       else s.trainPending = true
     }
     last = { score, anomalous: score >= o.threshold, mode }
@@ -164,6 +174,6 @@ export function createDetector(
     state: s,
     observe,
     trainingDue: () => s.trainPending,
-    train: () => trainState(s, o, deps),
+    train: () => trainState(s, o, deps, cache),
   }
 }

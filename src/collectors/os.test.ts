@@ -26,6 +26,16 @@ describe('os collector', () => {
     expect(valueOf(fams, 'node_os_support_end_timestamp_seconds')).toBe(Date.UTC(2028, 2, 15) / 1000)
   })
 
+  it('follows os-release when it changes between runs of one agent', async () => {
+    let text = 'ID=debian\nVERSION_ID="12"\nNAME="Debian GNU/Linux"\n'
+    const base = overlayFS()
+    const fs = { ...base, readFile: (p: string) => (p.endsWith('/etc/os-release') ? Promise.resolve(text) : base.readFile(p)) }
+    expect(valueOf(await collectFrom(osCollector, { ...hostA, fs }), 'node_os_version', { id: 'debian' })).toBe(12)
+    expect(valueOf(await collectFrom(osCollector, { ...hostA, fs }), 'node_os_version', { id: 'debian' })).toBe(12)
+    text = 'ID=debian\nVERSION_ID="13"\nNAME="Debian GNU/Linux"\n'
+    expect(valueOf(await collectFrom(osCollector, { ...hostA, fs }), 'node_os_version', { id: 'debian' })).toBe(13)
+  })
+
   it('omits node_os_version for a non-numeric VERSION_ID; no data without os-release; EACCES fails', async () => {
     const rolling = await collectFrom(osCollector, { ...hostA, fs: overlayFS({ 'root/etc/os-release': 'ID=arch\nBUILD_ID=rolling\n' }) })
     expect(family(rolling, 'node_os_version')).toBeUndefined()

@@ -1,4 +1,6 @@
 import { Families } from '../metrics/families.ts'
+import type { MetricFamily } from '../metrics/types.ts'
+import type { HostFS } from '../platform/host-fs.ts'
 import { isNotFound } from '../platform/host-fs.ts'
 import { osMajorMinor, parseOsRelease } from '../procfs/os-release.ts'
 import type { CollectContext, Collector } from './types.ts'
@@ -35,25 +37,40 @@ async function readOsRelease(ctx: CollectContext): Promise<string> {
   throw new NoDataError(`no os-release file under ${ctx.fs.rootfs} (${FILES.join(', ')})`)
 }
 
+function osFamilies(text: string): MetricFamily[] {
+  const env = parseOsRelease(text)
+  const get = (key: string) => env.get(key) ?? ''
+  const f = new Families()
+  const info = Object.fromEntries(Object.entries(INFO_LABELS).map(([label, key]) => [label, get(key)]))
+  f.gauge('node_os_info', `A metric with a constant '1' value labeled by ${Object.keys(INFO_LABELS).join(', ')}.`, 1, info)
+  const version = osMajorMinor(get('VERSION_ID'))
+  if (version > 0) {
+    f.gauge('node_os_version', 'Metric containing the major.minor part of the OS version.', version, { id: get('ID'), id_like: get('ID_LIKE'), name: get('NAME') })
+  }
+  const end = /^(\d{4})-(\d{2})-(\d{2})$/.exec(get('SUPPORT_END'))
+  if (end) {
+    f.gauge('node_os_support_end_timestamp_seconds', 'Metric containing the end-of-life date timestamp of the OS.', Date.UTC(Number(end[1]), Number(end[2]) - 1, Number(end[3])) / 1000)
+  }
+  return f.list()
+}
+
+// The file is read every run (an upgrade shows at once) but parsed only when it changed:
+// the families are immutable, so the same ones serve every snapshot until then.
+const lastParsed = new WeakMap<HostFS, { text: string; families: MetricFamily[] }>()
+
 /** node_exporter's os collector: <rootfs>/etc/os-release, else <rootfs>/usr/lib/os-release. */
 export const osCollector: Collector = {
   name: 'os',
   defaultEnabled: true,
   help: 'Expose OS release info.',
   async collect(ctx) {
-    const env = parseOsRelease(await readOsRelease(ctx))
-    const get = (key: string) => env.get(key) ?? ''
-    const f = new Families()
-    const info = Object.fromEntries(Object.entries(INFO_LABELS).map(([label, key]) => [label, get(key)]))
-    f.gauge('node_os_info', `A metric with a constant '1' value labeled by ${Object.keys(INFO_LABELS).join(', ')}.`, 1, info)
-    const version = osMajorMinor(get('VERSION_ID'))
-    if (version > 0) {
-      f.gauge('node_os_version', 'Metric containing the major.minor part of the OS version.', version, { id: get('ID'), id_like: get('ID_LIKE'), name: get('NAME') })
+    const text = await readOsRelease(ctx)
+    const last = lastParsed.get(ctx.fs)
+    if (last?.text === text) {
+      return last.families
     }
-    const end = /^(\d{4})-(\d{2})-(\d{2})$/.exec(get('SUPPORT_END'))
-    if (end) {
-      f.gauge('node_os_support_end_timestamp_seconds', 'Metric containing the end-of-life date timestamp of the OS.', Date.UTC(Number(end[1]), Number(end[2]) - 1, Number(end[3])) / 1000)
-    }
-    return f.list()
+    const families = osFamilies(text)
+    lastParsed.set(ctx.fs, { text, families })
+    return families
   },
 }

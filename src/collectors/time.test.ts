@@ -28,7 +28,14 @@ describe('time collector', () => {
     ['UTC', Date.UTC(2024, 0, 1), { name: 'UTC', offsetSeconds: 0 }],
     ['America/New_York', Date.UTC(2024, 0, 1), { name: 'EST', offsetSeconds: -18000 }],
     ['America/New_York', Date.UTC(2024, 6, 1), { name: 'EDT', offsetSeconds: -14400 }],
-  ])('names %s as Go does', (tz, ms, want) => {
+    // Either side of a transition (2024-03-10 07:00 UTC), one quarter hour apart.
+    ['America/New_York', Date.UTC(2024, 2, 10, 6, 59, 59), { name: 'EST', offsetSeconds: -18000 }],
+    ['America/New_York', Date.UTC(2024, 2, 10, 7, 0, 0), { name: 'EDT', offsetSeconds: -14400 }],
+    // Lord Howe moves by half an hour at 02:00 local (15:00 UTC); Chatham's offset is +13:45.
+    ['Australia/Lord_Howe', Date.UTC(2024, 3, 6, 14, 59, 59), { name: 'GMT+11', offsetSeconds: 39600 }],
+    ['Australia/Lord_Howe', Date.UTC(2024, 3, 6, 15, 0, 0), { name: 'GMT+10:30', offsetSeconds: 37800 }],
+    ['Pacific/Chatham', Date.UTC(2024, 0, 1), { name: 'GMT+13:45', offsetSeconds: 49500 }],
+  ])('names %s at %d as Go does', (tz, ms, want) => {
     const saved = process.env.TZ
     process.env.TZ = tz
     try {

@@ -9,17 +9,32 @@ import type { CollectContext, Collector } from './types.ts'
  * from the zoneinfo file.
  */
 export function localZone(ms: number): { name: string; offsetSeconds: number } {
+  const tz = process.env.TZ
+  const window = Math.floor(ms / ZONE_WINDOW_MS)
+  if (zoneCache !== undefined && zoneCache.tz === tz && zoneCache.window === window) {
+    return zoneCache.zone
+  }
   const offsetSeconds = new Date(ms).getTimezoneOffset() * -60 + 0
-  const part = zoneFormat().formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')
+  const part = zoneFormat(tz).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')
   const name = part?.value ?? 'UTC'
-  return { name: name === 'GMT' && offsetSeconds === 0 ? 'UTC' : name, offsetSeconds }
+  const zone = { name: name === 'GMT' && offsetSeconds === 0 ? 'UTC' : name, offsetSeconds }
+  zoneCache = { tz, window, zone }
+  return zone
 }
+
+/**
+ * A zone's offset changes only at a transition, and every zone in use today moves on a
+ * quarter hour of UTC (its offsets are whole quarter hours, its transitions at whole local
+ * hours), so one answer holds for a UTC quarter hour. Asking ICU costs more than the rest
+ * of the collector: getTimezoneOffset and formatToParts were 6% of the agent's CPU.
+ */
+const ZONE_WINDOW_MS = 15 * 60 * 1000
+let zoneCache: { tz: string | undefined; window: number; zone: { name: string; offsetSeconds: number } } | undefined
 
 // Building an Intl.DateTimeFormat loads ICU zone data: the costliest step of this
 // collector when done every tick (docs/performance.md). Rebuilt only when TZ changes.
 let zoneFormatter: { tz: string | undefined; format: Intl.DateTimeFormat } | undefined
-function zoneFormat(): Intl.DateTimeFormat {
-  const tz = process.env.TZ
+function zoneFormat(tz: string | undefined): Intl.DateTimeFormat {
   if (!zoneFormatter || zoneFormatter.tz !== tz) {
     zoneFormatter = { tz, format: new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }) }
   }

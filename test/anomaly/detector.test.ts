@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createDetector, type SeriesDetector } from '../../src/detectors/anomaly/detector.ts'
+import { trainForest } from '../../src/detectors/anomaly/forest.ts'
 import { ANOMALY_THRESHOLD, DEFAULT_OPTIONS } from '../../src/detectors/anomaly/options.ts'
 import { DAY, dailySeries, gaussian, timeOf } from './synthetic.ts'
 
@@ -129,6 +130,28 @@ describe('fallback', () => {
     // First attempt at minTrain rows, then once per retrainEvery.
     const expected = 1 + Math.floor((xs.length - DEFAULT_OPTIONS.minTrain) / DEFAULT_OPTIONS.retrainEvery)
     expect(calls).toBe(expected)
+  })
+})
+
+describe('a retrain that fails after reusing the old forest\'s arrays', () => {
+  it('drops the old forest (its arrays hold other trees now) and scores with the fallback', () => {
+    let calls = 0
+    const d = createDetector({}, undefined, {
+      trainForest: (...args: Parameters<typeof trainForest>) => {
+        calls++
+        const forest = trainForest(...args)
+        if (calls > 1) {
+          throw new Error('failed after writing the new trees')
+        }
+        return forest
+      },
+    })
+    const xs = dailySeries(DEFAULT_OPTIONS.minTrain + DEFAULT_OPTIONS.retrainEvery + 1, 0.3, 6)
+    const obs = run(xs, d)
+    expect(obs[DEFAULT_OPTIONS.minTrain]!.mode).toBe('forest')
+    expect(calls).toBe(2)
+    expect(d.state.forest).toBeNull()
+    expect(obs.at(-1)!.mode).toBe('fallback')
   })
 })
 

@@ -88,10 +88,14 @@ export function trainState(
   s.trainPending = false
   s.rowsSinceTrain = 0
   s.trainRound++
+  // The new trees are written into the old forest's arrays when they fit, so from here on the
+  // old forest is no model of its own: a retrain that fails scores with the fallback.
+  const donor = s.forest ?? undefined
+  s.forest = null
   try {
     const rows = s.rows.subarray(0, count * s.dim)
     const options = { trees: o.trees, sampleSize: o.sampleSize, seed: mixSeed(o.seed, s.trainRound) }
-    const forest = (deps.trainForest ?? trainForest)(rows, count, s.dim, options, s.forest ?? undefined)
+    const forest = (deps.trainForest ?? trainForest)(rows, count, s.dim, options, donor)
     const step = Math.max(1, Math.floor(count / o.calibrationRows))
     const scores: number[] = []
     for (let r = 0; o.calibrationRows > 0 && r < count; r += step) {

@@ -55,6 +55,14 @@ describe('parseCpuInfo', () => {
     expect(parseCpuInfo(text)).toHaveLength(count)
   })
 
+  it('gives each core its own flags and bugs when they differ (lists are shared only when equal)', () => {
+    const block = (n: number, flags: string, bugs: string) => `processor\t: ${n}\nflags\t\t: ${flags}\nbugs\t\t: ${bugs}\n`
+    const cpus = parseCpuInfo([block(0, 'fpu sse2 avx', 'mds'), block(1, 'fpu sse2 avx', 'mds'), block(2, 'fpu  sse2 ', ''), block(3, 'fpu sse2 avx', 'mds')].join('\n'))
+    expect(cpus.map((c) => c.flags)).toEqual([['fpu', 'sse2', 'avx'], ['fpu', 'sse2', 'avx'], ['fpu', 'sse2'], ['fpu', 'sse2', 'avx']])
+    expect(cpus.map((c) => c.bugs)).toEqual([['mds'], ['mds'], [], ['mds']])
+    expect(Object.isFrozen(cpus[0]?.flags)).toBe(true)
+  })
+
   it('reads ARM Features as flags and leaves absent fields empty', () => {
     const [cpu] = parseCpuInfo('processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd crc32\nCPU implementer\t: 0x41\n')
     expect(cpu).toMatchObject({ processor: '0', flags: ['fp', 'asimd', 'crc32'], vendor: '', modelName: '' })

@@ -3,14 +3,16 @@ import type { Labels, MetricFamily } from './types.ts'
 /** The Prometheus text format, version 0.0.4 (what node_exporter and prom-client serve). */
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 
-const NEEDS_ESCAPE = /[\\\n"]/
+/** HELP text escapes backslash and newline; a label value also the double quote. */
+const HELP_SPECIAL = /[\\\n]/
+const LABEL_SPECIAL = /[\\\n"]/
 
 function escapeHelp(s: string): string {
-  return s.indexOf('\\') < 0 && s.indexOf('\n') < 0 ? s : s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')
+  return HELP_SPECIAL.test(s) ? s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : s
 }
 
 function escapeLabelValue(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : s
+  return LABEL_SPECIAL.test(s) ? escapeHelp(s).replace(/"/g, '\\"') : s
 }
 
 function formatLabels(labels: Labels): string {

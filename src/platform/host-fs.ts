@@ -1,6 +1,8 @@
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs'
+import { readFileSync, readdirSync, readlinkSync, statfsSync } from 'node:fs'
 import { readFile, readdir, readlink, statfs } from 'node:fs/promises'
 import { join, sep } from 'node:path'
+import { heldDescriptorBudget } from '../process/proc-files.ts'
+import { createHeldFiles } from './held-files.ts'
 
 export interface StatFs {
   readonly type: number
@@ -31,6 +33,11 @@ export interface HostFS {
   readdir(path: string): Promise<string[]>
   readlink(path: string): Promise<string>
   statfs(path: string): Promise<StatFs>
+  /**
+   * Called by the sampler after each tick: descriptors held for procfs and sysfs files
+   * (held-files.ts) that the tick did not read are closed.
+   */
+  endTick(): void
 }
 
 export interface Roots {
@@ -49,10 +56,24 @@ export interface Roots {
  * (rootfs, textfile directories, which may sit on a network filesystem) and statfs
  * (which hangs on a dead NFS mount, so the filesystem collector relies on its deadline)
  * stay asynchronous. The per-process walk in src/process has its own synchronous reader.
+ *
+ * When --path.procfs and --path.sysfs are the kernel's own filesystems, their files are
+ * read through descriptors held across ticks (held-files.ts): one pread instead of open,
+ * read and close. A fixture tree is a plain directory whose files tests rewrite, so it is
+ * always read afresh.
  */
 export function createHostFS(roots: Roots): HostFS {
-  const memoryBacked = [roots.procfs, roots.sysfs].map((r) => (r.endsWith(sep) ? r : r + sep))
+  const withSep = (r: string) => (r.endsWith(sep) ? r : r + sep)
+  const memoryBacked = [roots.procfs, roots.sysfs].map(withSep)
   const sync = (path: string) => memoryBacked.some((r) => path.startsWith(r))
+  const kernelBacked: string[] = []
+  if (fsType(roots.procfs) === PROC_SUPER_MAGIC) kernelBacked.push(withSep(roots.procfs))
+  if (fsType(roots.sysfs) === SYSFS_MAGIC) kernelBacked.push(withSep(roots.sysfs))
+  // Half of what the process walk may hold (a quarter of the agent's own descriptor limit),
+  // at most 512: a tick reads ~250 host files.
+  const held = kernelBacked.length > 0 ? createHeldFiles(Math.min(512, Math.floor(heldDescriptorBudget(ownLimits()) / 2))) : undefined
+  const readSync = (path: string): string =>
+    held && kernelBacked.some((r) => path.startsWith(r)) ? held.read(path) : readFileSync(path, 'utf8')
   const netnsPid = roots.netnsPid ?? ''
   return {
     ...roots,
@@ -63,7 +84,7 @@ export function createHostFS(roots: Roots): HostFS {
     sys: (...parts) => join(roots.sysfs, ...parts),
     root: (...parts) => join(roots.rootfs, ...parts),
     // async so that a failed synchronous read still arrives as a rejected promise
-    readFile: async (path) => (sync(path) ? readFileSync(path, 'utf8') : readFile(path, 'utf8')),
+    readFile: async (path) => (sync(path) ? readSync(path) : readFile(path, 'utf8')),
     readdir: async (path) => (sync(path) ? readdirSync(path) : readdir(path)),
     readlink: async (path) => (sync(path) ? readlinkSync(path) : readlink(path)),
     statfs: async (path) => {
@@ -78,6 +99,28 @@ export function createHostFS(roots: Roots): HostFS {
         ffree: Number(s.ffree),
       }
     },
+    endTick: () => held?.endTick(),
+  }
+}
+
+const PROC_SUPER_MAGIC = 0x9fa0
+const SYSFS_MAGIC = 0x62656572
+
+/** The agent's own /proc/self/limits text (for descriptor budgets), undefined when unreadable. */
+export function ownLimits(): string | undefined {
+  try {
+    // The agent's own descriptor limit, not the host's: deliberately /proc/self.
+    return readFileSync('/proc/self/limits', 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+function fsType(path: string): number | undefined {
+  try {
+    return Number(statfsSync(path).type)
+  } catch {
+    return undefined
   }
 }
 

@@ -1,23 +1,13 @@
-import { readFileSync } from 'node:fs'
 import type { CollectContext } from '../collectors/types.ts'
 import { NoDataError } from '../collectors/types.ts'
 import type { HostFS } from '../platform/host-fs.ts'
-import { isNotFound } from '../platform/host-fs.ts'
+import { isNotFound, ownLimits } from '../platform/host-fs.ts'
 import { createProcFiles, heldDescriptorBudget } from './proc-files.ts'
 import { ProcessScanner } from './scan.ts'
 import type { ProcessTable } from './types.ts'
 
 const scanners = new WeakMap<HostFS, ProcessScanner>()
 const running = new WeakMap<ProcessScanner, Promise<ProcessTable>>()
-
-function ownLimits(): string | undefined {
-  try {
-    // The agent's own descriptor limit, not the host's: deliberately /proc/self.
-    return readFileSync('/proc/self/limits', 'utf8')
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * The scanner of one agent (one HostFS): it keeps state across ticks. `refreshEvery` only

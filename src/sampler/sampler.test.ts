@@ -8,12 +8,12 @@ import { execFileNoShell } from '../platform/exec.ts'
 import { NO_DATA_RECHECK_TICKS, NO_DATA_STREAK, Sampler } from './sampler.ts'
 import { NoDataError } from '../collectors/types.ts'
 
-function sampler(collectors: Collector[]) {
+function sampler(collectors: Collector[], fs = createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' })) {
   const { config } = parseAgentArgs(['--collector.timeout=200ms'], collectors)
   return new Sampler({
     collectors,
     config,
-    fs: createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' }),
+    fs,
     exec: execFileNoShell,
     log: silentLogger,
     now: () => 1000,
@@ -21,6 +21,17 @@ function sampler(collectors: Collector[]) {
 }
 
 describe('Sampler', () => {
+  it('ends the host files tick once every collector of the tick has read', async () => {
+    const events: string[] = []
+    const base = createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' })
+    const fs = { ...base, endTick: () => void events.push('endTick') }
+    const reader: Collector = { name: 'reader', defaultEnabled: true, help: '', collect: async () => { events.push('read'); return [] } }
+    const s = sampler([reader, { ...reader, name: 'reader2' }], fs)
+    await s.tick()
+    await s.tick()
+    expect(events).toEqual(['read', 'read', 'endTick', 'read', 'read', 'endTick'])
+  })
+
   it('isolates a failing collector: the others are served, success 0 for it alone', async () => {
     const good: Collector = { name: 'good', defaultEnabled: true, help: '', collect: async () => { const f = new Families(); f.gauge('node_good', 'g', 1); return f.list() } }
     const bad: Collector = { name: 'bad', defaultEnabled: true, help: '', collect: async () => { throw new Error('nope') } }

@@ -160,6 +160,7 @@ export class Sampler {
         success: o.success,
       })
     }
+    fs.endTick()
     const families = mergeFamilies([
       ...outcomes.map((o) => o.families),
       scrapeFamilies(outcomes),

@@ -4,8 +4,9 @@ import { RUNTIME_ENV, applyRuntimeEnv, missingRuntimeEnv } from './runtime-env.t
 describe('missingRuntimeEnv', () => {
   it.each([
     { env: {}, missing: { ...RUNTIME_ENV } },
-    { env: { BUN_GC_TIMER_DISABLE: '1' }, missing: {} },
-    { env: { BUN_GC_TIMER_DISABLE: '' }, missing: {} },
+    { env: { BUN_GC_TIMER_DISABLE: '1', MIMALLOC_PURGE_DELAY: '-1' }, missing: {} },
+    { env: { BUN_GC_TIMER_DISABLE: '', MIMALLOC_PURGE_DELAY: '10' }, missing: {} },
+    { env: { BUN_GC_TIMER_DISABLE: '1' }, missing: { MIMALLOC_PURGE_DELAY: '-1' } },
     { env: { OTHER: 'x' }, missing: { ...RUNTIME_ENV } },
   ])('$env -> $missing', ({ env, missing }) => {
     expect(missingRuntimeEnv(env)).toEqual(missing)
@@ -28,12 +29,13 @@ describe('applyRuntimeEnv', () => {
     expect(execve).toHaveBeenCalledWith('/usr/local/bin/odin-agent', ['/usr/local/bin/odin-agent', '--web.listen-address=:9405', '--log.level=debug'], {
       PATH: '/bin',
       BUN_GC_TIMER_DISABLE: '1',
+      MIMALLOC_PURGE_DELAY: '-1',
     })
   })
 
   it('does nothing when the settings are there (the re-executed process, or the user set them)', () => {
     const execve = vi.fn()
-    expect(applyRuntimeEnv(compiled({ BUN_GC_TIMER_DISABLE: '1' }, execve as never))).toBe('runtime settings present')
+    expect(applyRuntimeEnv(compiled({ ...RUNTIME_ENV }, execve as never))).toBe('runtime settings present')
     expect(execve).not.toHaveBeenCalled()
   })
 

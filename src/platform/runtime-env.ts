@@ -12,8 +12,8 @@
  * allocation and its eden/full activity timers, still run, and RSS stays where it was.
  *
  * MIMALLOC_PURGE_DELAY=-1: mimalloc (Bun's allocator) hands freed pages back to the kernel
- * from a background thread, mi-scavenger, 10 ms after they empty; the next tick allocates
- * them again. Kept instead, the thread never starts: 2.0-2.3 ms of CPU per 15 s tick
+ * from a background thread, mi-scavenger, soon after they empty, and the next tick allocates
+ * as much again. Kept instead, the thread never starts: 2.0-2.3 ms of CPU per 15 s tick
  * interval -> 0, RSS 56.0 -> 57.4 MiB (README, Performance).
  */
 export const RUNTIME_ENV: Readonly<Record<string, string>> = Object.freeze({ BUN_GC_TIMER_DISABLE: '1', MIMALLOC_PURGE_DELAY: '-1' })

@@ -4,9 +4,9 @@ import { RUNTIME_ENV, applyRuntimeEnv, missingRuntimeEnv } from './runtime-env.t
 describe('missingRuntimeEnv', () => {
   it.each([
     { env: {}, missing: { ...RUNTIME_ENV } },
-    { env: { BUN_GC_TIMER_DISABLE: '1', MIMALLOC_PURGE_DELAY: '-1' }, missing: {} },
-    { env: { BUN_GC_TIMER_DISABLE: '', MIMALLOC_PURGE_DELAY: '10' }, missing: {} },
-    { env: { BUN_GC_TIMER_DISABLE: '1' }, missing: { MIMALLOC_PURGE_DELAY: '-1' } },
+    { env: { BUN_GC_TIMER_DISABLE: '1', BUN_JSC_heapGrowthMaxIncrease: '1.1' }, missing: {} },
+    { env: { BUN_GC_TIMER_DISABLE: '', BUN_JSC_heapGrowthMaxIncrease: '2' }, missing: {} },
+    { env: { BUN_GC_TIMER_DISABLE: '1' }, missing: { BUN_JSC_heapGrowthMaxIncrease: '1.1' } },
     { env: { OTHER: 'x' }, missing: { ...RUNTIME_ENV } },
   ])('$env -> $missing', ({ env, missing }) => {
     expect(missingRuntimeEnv(env)).toEqual(missing)
@@ -29,7 +29,7 @@ describe('applyRuntimeEnv', () => {
     expect(execve).toHaveBeenCalledWith('/usr/local/bin/odin-agent', ['/usr/local/bin/odin-agent', '--web.listen-address=:9405', '--log.level=debug'], {
       PATH: '/bin',
       BUN_GC_TIMER_DISABLE: '1',
-      MIMALLOC_PURGE_DELAY: '-1',
+      BUN_JSC_heapGrowthMaxIncrease: '1.1',
     })
   })
 

@@ -11,12 +11,17 @@
  * tick interval (README, Performance). JavaScriptCore's own collections, driven by
  * allocation and its eden/full activity timers, still run, and RSS stays where it was.
  *
- * MIMALLOC_PURGE_DELAY=-1: mimalloc (Bun's allocator) hands freed pages back to the kernel
- * from a background thread, mi-scavenger, soon after they empty, and the next tick allocates
- * as much again. Kept instead, the thread never starts: 2.0-2.3 ms of CPU per 15 s tick
- * interval -> 0, RSS 56.0 -> 57.4 MiB (README, Performance).
+ * BUN_JSC_heapGrowthMaxIncrease=1.1: each tick's snapshot lives until the next one, so the
+ * eden collection after a tick promotes it (~250 KB) to the old generation, where only a full
+ * collection frees it. JavaScriptCore lets the heap grow to about twice its live size before
+ * one (full collections at ~21 MB for ~6 MB live): at 15 s ticks RSS climbed from 53 to 74 MiB
+ * over ten minutes, then fell back. At 1.1 full collections come at ~12 MB and RSS stayed at
+ * 53-62 MiB (README, Runtime settings; `bench/rss-soak.ts`).
+ *
+ * Not set: MIMALLOC_PURGE_DELAY=-1 (mimalloc keeping freed pages). It saved its scavenger
+ * thread's 2 ms per 15 s, but RSS only ever grew: 85 MiB after 18 minutes against 65.
  */
-export const RUNTIME_ENV: Readonly<Record<string, string>> = Object.freeze({ BUN_GC_TIMER_DISABLE: '1', MIMALLOC_PURGE_DELAY: '-1' })
+export const RUNTIME_ENV: Readonly<Record<string, string>> = Object.freeze({ BUN_GC_TIMER_DISABLE: '1', BUN_JSC_heapGrowthMaxIncrease: '1.1' })
 
 /** The settings env lacks; a variable set to anything counts as set (the user's choice). */
 export function missingRuntimeEnv(env: NodeJS.ProcessEnv): Record<string, string> {

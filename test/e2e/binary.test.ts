@@ -110,7 +110,7 @@ describe('odin-agent on a fixture host', () => {
   it('runs with its runtime settings, re-executed in place: same PID, started once', () => {
     const environ = readFileSync(`/proc/${agent.child.pid}/environ`, 'utf8').split('\0')
     expect(environ).toContain('BUN_GC_TIMER_DISABLE=1')
-    expect(environ).toContain('MIMALLOC_PURGE_DELAY=-1')
+    expect(environ).toContain('BUN_JSC_heapGrowthMaxIncrease=1.1')
     expect(agent.logs()).toContain('msg="runtime settings" outcome="runtime settings present"')
     expect(agent.logs().match(/msg="starting odin-agent"/g)).toHaveLength(1)
   })

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process'
+import type { AddressInfo } from 'node:net'
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createHeldFiles } from './held-files.ts'
 import { createHostFS } from './host-fs.ts'
+import { listeners, listeningPorts } from '../../test/helpers/listeners.ts'
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'odin-held-'))
 
@@ -132,5 +134,26 @@ describe('createHostFS', () => {
     expect(await fs.readFile('/proc/sys/kernel/ostype')).toBe('Linux\n')
     await expect(fs.readFile('/proc/no-such-file')).rejects.toMatchObject({ code: 'ENOENT' })
     fs.endTick()
+  })
+})
+
+describe.runIf(process.platform === 'linux')('a procfs seq_file longer than one read', () => {
+  it('is read to its end, held or not: /proc/self/net/tcp with 80 listening sockets', async () => {
+    const servers = await listeners(80)
+    try {
+      const ports = servers.map((s) => (s.address() as AddressInfo).port)
+      const held = createHeldFiles()
+      const texts = [held.read('/proc/self/net/tcp'), held.read('/proc/self/net/tcp')]
+      expect(held.size()).toBe(1)
+      held.close()
+      for (const text of texts) {
+        // the kernel hands out about a page per read; the table is well past one
+        expect(text.length).toBeGreaterThan(3 * 4096)
+        const listening = listeningPorts(text)
+        expect(ports.filter((p) => !listening.has(p))).toEqual([])
+      }
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))))
+    }
   })
 })

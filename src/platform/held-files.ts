@@ -2,9 +2,9 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 /**
- * Reads procfs and sysfs files through descriptors kept open across ticks: one pread from
- * offset 0 instead of open, read and close, since the kernel regenerates such a file on
- * every read from offset 0 (the process walk's ProcFiles does the same for /proc/PID).
+ * Reads procfs and sysfs files through descriptors kept open across ticks: preads from
+ * offset 0 to the end instead of open, read and close, since the kernel regenerates such a
+ * file on every read from offset 0 (the process walk's ProcFiles does the same for /proc/PID).
  *
  * A held descriptor follows its kernel object, not its path: after a rename (`ip link set
  * eth0 name eth1`) it would go on reading the renamed object while a new one takes the old
@@ -38,27 +38,40 @@ interface Dir {
   readonly files: Map<string, Held>
 }
 
-const code = (err: unknown) => (err as { code?: string } | null)?.code ?? ''
-
-export function createHeldFiles(budget = 512): HeldFiles {
-  let buf = Buffer.allocUnsafe(64 * 1024)
-  let tick = 0
-  let count = 0
-  const dirs = new Map<string, Dir>()
-
-  // A short read ends the file; a full buffer grows and goes on from where it stopped.
-  const readAll = (fd: number): string => {
-    let n = 0
-    for (;;) {
-      const got = readSync(fd, buf, n, buf.length - n, n)
-      n += got
-      if (got === 0 || n < buf.length) {
-        return buf.toString('utf8', 0, n)
-      }
+/**
+ * Reads a file from offset 0 to its end into `buf` (grown when full; the one to keep is
+ * returned). Only a read of 0 bytes ends it: a procfs seq_file of many records
+ * (/proc/net/tcp, /proc/cpuinfo, mountinfo, diskstats) hands out at most about a page per
+ * read, so a short read is not the end.
+ */
+export function readWhole(fd: number, buf: Buffer): { text: string; buffer: Buffer } {
+  let n = 0
+  for (;;) {
+    if (n === buf.length) {
       const bigger = Buffer.allocUnsafe(buf.length * 2)
       buf.copy(bigger, 0, 0, n)
       buf = bigger
     }
+    const got = readSync(fd, buf, n, buf.length - n, n)
+    if (got === 0) {
+      return { text: buf.toString('utf8', 0, n), buffer: buf }
+    }
+    n += got
+  }
+}
+
+const code = (err: unknown) => (err as { code?: string } | null)?.code ?? ''
+
+export function createHeldFiles(budget = 512): HeldFiles {
+  let buf: Buffer = Buffer.allocUnsafe(64 * 1024)
+  let tick = 0
+  let count = 0
+  const dirs = new Map<string, Dir>()
+
+  const readAll = (fd: number): string => {
+    const { text, buffer } = readWhole(fd, buf)
+    buf = buffer
+    return text
   }
 
   const drop = (dir: Dir, path: string, held: Held) => {

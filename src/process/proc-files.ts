@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, readdirSync, readlinkSync, statSync, statfsSync } from 'node:fs'
+import { readWhole } from '../platform/held-files.ts'
 
 /**
  * Synchronous, allocation-light access to /proc/PID files. The process walk reads
@@ -57,23 +58,13 @@ function isProcfs(root: string | undefined): boolean {
 
 /** `procfs` is the root the paths will be under; it decides whether fd directories can be counted by size. */
 export function createProcFiles(heldBudget = 4096, procfs?: string): ProcFiles {
-  let buf = Buffer.allocUnsafe(64 * 1024)
+  let buf: Buffer = Buffer.allocUnsafe(64 * 1024)
   let held = 0
   const sizedFdDirs = isProcfs(procfs)
-  // A short read ends the file: procfs generates these files whole on a read from
-  // offset 0, and regular fixture files behave the same. A full buffer grows and goes on.
   const readAll = (fd: number): string => {
-    let n = 0
-    for (;;) {
-      const got = readSync(fd, buf, n, buf.length - n, n)
-      n += got
-      if (n < buf.length) {
-        return buf.toString('utf8', 0, n)
-      }
-      const bigger = Buffer.allocUnsafe(buf.length * 2)
-      buf.copy(bigger, 0, 0, n)
-      buf = bigger
-    }
+    const { text, buffer } = readWhole(fd, buf)
+    buf = buffer
+    return text
   }
   return {
     read(path) {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net'
 import type { Server } from 'node:net'
+import { parseNetTcp } from '../../src/procfs/net-tcp.ts'
 
 /** n TCP servers listening on loopback, each on its own free port. */
 export function listeners(n: number): Promise<Server[]> {
@@ -18,12 +19,5 @@ export function listeners(n: number): Promise<Server[]> {
 
 /** Ports listening on 127.0.0.1 in the text of a /proc/net/tcp table. */
 export function listeningPorts(table: string): Set<number> {
-  const ports = new Set<number>()
-  for (const line of table.split('\n')) {
-    const m = /^\s*\d+: 0100007F:([0-9A-F]{4}) 00000000:0000 0A /.exec(line)
-    if (m) {
-      ports.add(Number.parseInt(m[1] as string, 16))
-    }
-  }
-  return ports
+  return new Set(parseNetTcp(table).filter((s) => s.state === 'LISTEN' && s.localAddress === '127.0.0.1').map((s) => s.localPort))
 }

@@ -13,20 +13,14 @@
 //    --sampler.interval=1s so ticks and renders land inside the burst; p50/p99 latency, series
 //    and RSS right after the burst (the worst moment for a garbage-collected process).
 // Every figure is the median over the runs.
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { binaryPath, ensureBinary, freePort, waitFor } from '../test/helpers/binary.ts'
+import { readdirSync, readFileSync } from 'node:fs'
+import { ensureAgentBinary, numberOption, residentMiB, startPeer } from './peers.ts'
+import type { Peer } from './peers.ts'
 
-const option = (name: string, dflt: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || dflt
-const SCRAPES = option('scrapes', 500)
-const RUNS = option('runs', 3)
-const PACED_SECONDS = option('paced-seconds', 90)
+const SCRAPES = numberOption('scrapes', 500)
+const RUNS = numberOption('runs', 3)
+const PACED_SECONDS = numberOption('paced-seconds', 90)
 const SCRAPE_INTERVAL_S = 15
-const binaryIndex = process.argv.indexOf('--binary')
-const agentBinary = binaryIndex > 0 ? (process.argv[binaryIndex + 1] as string) : binaryPath
 
 const ticks = (statLine: string): number => {
   const f = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ')
@@ -56,19 +50,12 @@ function cpuSeconds(pid: number): number {
   return liveNs / 1e9 + exitedTicks / 100
 }
 
-function rssMiB(pid: number): number {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return m ? Number(m[1]) / 1024 : Number.NaN
-}
-
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number
 }
 const median = (xs: number[]) => percentile(xs, 50)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-type Kind = 'node_exporter' | 'odin-agent'
 
 interface Result {
   cpuMsPerScrape: number
@@ -79,20 +66,9 @@ interface Result {
   rss: number
 }
 
-async function start(kind: Kind, interval: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort()
-  const child =
-    kind === 'node_exporter'
-      ? spawn('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' })
-      : spawn(agentBinary, [`--web.listen-address=127.0.0.1:${port}`, `--sampler.interval=${interval}`, `--data-dir=${mkdtempSync(join(tmpdir(), 'odin-bench-'))}`, '--log.level=warn'], { stdio: 'ignore' })
-  const url = `http://127.0.0.1:${port}/metrics`
-  await waitFor(async () => (await fetch(url)).ok, 20_000, `${kind} to answer`)
-  return { child, url }
-}
-
 /** Scraped once every 15 s for PACED_SECONDS after one warm-up interval: CPU ms per scrape. */
-async function paced(kind: Kind, offsetMs: number): Promise<number> {
-  const { child, url } = await start(kind, `${SCRAPE_INTERVAL_S}s`)
+async function paced(kind: Peer, offsetMs: number): Promise<number> {
+  const { child, url } = await startPeer(kind, `${SCRAPE_INTERVAL_S}s`)
   try {
     const pid = child.pid as number
     await (await fetch(url)).text()
@@ -109,8 +85,8 @@ async function paced(kind: Kind, offsetMs: number): Promise<number> {
   }
 }
 
-async function burst(kind: Kind): Promise<Omit<Result, 'cpuMsPerScrape'>> {
-  const { child, url } = await start(kind, '1s')
+async function burst(kind: Peer): Promise<Omit<Result, 'cpuMsPerScrape'>> {
+  const { child, url } = await startPeer(kind, '1s')
   try {
     const pid = child.pid as number
     for (let i = 0; i < 20; i++) {
@@ -128,7 +104,7 @@ async function burst(kind: Kind): Promise<Omit<Result, 'cpuMsPerScrape'>> {
       }
     }
     const burstCpuMs = ((cpuSeconds(pid) - cpu0) / SCRAPES) * 1000
-    return { burstCpuMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), series, rss: rssMiB(pid) }
+    return { burstCpuMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), series, rss: residentMiB(pid).rss }
   } finally {
     child.kill('SIGKILL')
   }
@@ -140,9 +116,7 @@ function combine(results: Result[]): Result {
 }
 
 async function main() {
-  if (binaryIndex < 0) {
-    await ensureBinary()
-  }
+  await ensureAgentBinary()
   const ne: Result[] = []
   const ag: Result[] = []
   for (let i = 0; i < RUNS; i++) {

@@ -16,7 +16,8 @@
  * collection frees it. JavaScriptCore lets the heap grow to about twice its live size before
  * one (full collections at ~21 MB for ~6 MB live): at 15 s ticks RSS climbed from 53 to 74 MiB
  * over ten minutes, then fell back. At 1.1 full collections come at ~12 MB and RSS stayed at
- * 53-62 MiB (README, Runtime settings; `bench/rss-soak.ts`).
+ * 53-62 MiB side by side with other builds, 58.5-65.1 MiB over a 20-minute `bench/rss-soak.ts`
+ * alone (README, Runtime settings).
  *
  * Not set: MIMALLOC_PURGE_DELAY=-1 (mimalloc keeping freed pages). It saved its scavenger
  * thread's 2 ms per 15 s, but RSS only ever grew: 85 MiB after 18 minutes against 65.

@@ -4,9 +4,12 @@ import { RUNTIME_ENV, applyRuntimeEnv, missingRuntimeEnv } from './runtime-env.t
 describe('missingRuntimeEnv', () => {
   it.each([
     { env: {}, missing: { ...RUNTIME_ENV } },
-    { env: { BUN_GC_TIMER_DISABLE: '1', BUN_JSC_heapGrowthMaxIncrease: '1.1' }, missing: {} },
-    { env: { BUN_GC_TIMER_DISABLE: '', BUN_JSC_heapGrowthMaxIncrease: '2' }, missing: {} },
-    { env: { BUN_GC_TIMER_DISABLE: '1' }, missing: { BUN_JSC_heapGrowthMaxIncrease: '1.1' } },
+    { env: { ...RUNTIME_ENV }, missing: {} },
+    { env: { ...RUNTIME_ENV, BUN_GC_TIMER_DISABLE: '', BUN_JSC_heapGrowthMaxIncrease: '2', BUN_JSC_useConcurrentGC: '1' }, missing: {} },
+    {
+      env: { BUN_GC_TIMER_DISABLE: '1', BUN_JSC_useConcurrentJIT: '1' },
+      missing: { BUN_JSC_heapGrowthMaxIncrease: '1.1', BUN_JSC_useWarmUpMarkedBlocks: '0', BUN_JSC_useConcurrentGC: '0' },
+    },
     { env: { OTHER: 'x' }, missing: { ...RUNTIME_ENV } },
   ])('$env -> $missing', ({ env, missing }) => {
     expect(missingRuntimeEnv(env)).toEqual(missing)
@@ -30,6 +33,9 @@ describe('applyRuntimeEnv', () => {
       PATH: '/bin',
       BUN_GC_TIMER_DISABLE: '1',
       BUN_JSC_heapGrowthMaxIncrease: '1.1',
+      BUN_JSC_useWarmUpMarkedBlocks: '0',
+      BUN_JSC_useConcurrentJIT: '0',
+      BUN_JSC_useConcurrentGC: '0',
     })
   })
 

@@ -8,7 +8,7 @@ describe('missingRuntimeEnv', () => {
     { env: { ...RUNTIME_ENV, BUN_GC_TIMER_DISABLE: '', BUN_JSC_heapGrowthMaxIncrease: '2', BUN_JSC_useConcurrentGC: '1' }, missing: {} },
     {
       env: { BUN_GC_TIMER_DISABLE: '1', BUN_JSC_useConcurrentJIT: '1' },
-      missing: { BUN_JSC_heapGrowthMaxIncrease: '1.1', BUN_JSC_useWarmUpMarkedBlocks: '0', BUN_JSC_useConcurrentGC: '0' },
+      missing: { BUN_JSC_heapGrowthMaxIncrease: '1.1', BUN_JSC_useWarmUpMarkedBlocks: '0', BUN_JSC_useConcurrentGC: '0', BUN_JSC_numberOfGCMarkers: '1' },
     },
     { env: { OTHER: 'x' }, missing: { ...RUNTIME_ENV } },
   ])('$env -> $missing', ({ env, missing }) => {
@@ -36,6 +36,7 @@ describe('applyRuntimeEnv', () => {
       BUN_JSC_useWarmUpMarkedBlocks: '0',
       BUN_JSC_useConcurrentJIT: '0',
       BUN_JSC_useConcurrentGC: '0',
+      BUN_JSC_numberOfGCMarkers: '1',
     })
   })
 

@@ -19,13 +19,14 @@
  * 53-62 MiB side by side with other builds, 58.5-65.1 MiB over a 20-minute `bench/rss-soak.ts`
  * alone (README, Runtime settings).
  *
- * BUN_JSC_useWarmUpMarkedBlocks=0, BUN_JSC_useConcurrentJIT=0, BUN_JSC_useConcurrentGC=0: the
- * agent runs one short burst every 15 s, and for each burst JavaScriptCore started helper
- * threads (JSCWarmUp, JIT workers, heap helpers) that exited again before the next: 7-8 ms of
- * CPU per 15 s in threads that did not outlive the interval. Without them the JIT's rare
- * compiles and the GC's marking run on the main thread (+2-3 ms there; a full collection of
- * this ~12 MB heap pauses it 5-7 ms, once every ~20 ticks). Side by side over 10 minutes at 15 s
- * ticks, three runs: 31.0-32.9 against 36.2-36.7 ms per 15 s, RSS 61-62 against 63-66 MiB.
+ * BUN_JSC_useWarmUpMarkedBlocks=0, BUN_JSC_useConcurrentJIT=0, BUN_JSC_useConcurrentGC=0,
+ * BUN_JSC_numberOfGCMarkers=1: the agent runs one short burst every 15 s, and for each burst
+ * JavaScriptCore started helper threads (JSCWarmUp, JIT workers, marking helpers) that exited
+ * again before the next: 7-8 ms of CPU per 15 s in threads that did not outlive the interval.
+ * Without them the JIT's rare compiles and the GC's marking run on the main thread (+2-3 ms
+ * there; a full collection of this ~12 MB heap pauses it 4.4-5.2 ms, once every ~20 ticks).
+ * Side by side over 10 minutes at 15 s ticks: the first three, three runs, 31.0-32.9 against
+ * 36.2-36.7 ms per 15 s, RSS 61-62 against 63-66 MiB; one marker on top, 29.6-29.8 against 33.4.
  *
  * Not set: MIMALLOC_PURGE_DELAY=-1 (mimalloc keeping freed pages). It saved its scavenger
  * thread's 2 ms per 15 s, but RSS only ever grew: 85 MiB after 18 minutes against 65. Nor
@@ -37,6 +38,7 @@ export const RUNTIME_ENV: Readonly<Record<string, string>> = Object.freeze({
   BUN_JSC_useWarmUpMarkedBlocks: '0',
   BUN_JSC_useConcurrentJIT: '0',
   BUN_JSC_useConcurrentGC: '0',
+  BUN_JSC_numberOfGCMarkers: '1',
 })
 
 /** The settings env lacks; a variable set to anything counts as set (the user's choice). */

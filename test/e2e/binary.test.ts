@@ -114,6 +114,7 @@ describe('odin-agent on a fixture host', () => {
     expect(environ).toContain('BUN_JSC_useWarmUpMarkedBlocks=0')
     expect(environ).toContain('BUN_JSC_useConcurrentJIT=0')
     expect(environ).toContain('BUN_JSC_useConcurrentGC=0')
+    expect(environ).toContain('BUN_JSC_numberOfGCMarkers=1')
     expect(agent.logs()).toContain('msg="runtime settings" outcome="runtime settings present"')
     expect(agent.logs().match(/msg="starting odin-agent"/g)).toHaveLength(1)
   })

@@ -28,15 +28,12 @@ describe('applyRuntimeEnv', () => {
     const execve = vi.fn(() => {
       throw new Error('unreachable after a real execve')
     })
-    applyRuntimeEnv(compiled({ PATH: '/bin' }, execve as never))
+    applyRuntimeEnv(compiled({ PATH: '/bin', BUN_JSC_useConcurrentGC: '1' }, execve as never))
+    // The user's own value wins; every other setting is added.
     expect(execve).toHaveBeenCalledWith('/usr/local/bin/odin-agent', ['/usr/local/bin/odin-agent', '--web.listen-address=:9405', '--log.level=debug'], {
       PATH: '/bin',
-      BUN_GC_TIMER_DISABLE: '1',
-      BUN_JSC_heapGrowthMaxIncrease: '1.1',
-      BUN_JSC_useWarmUpMarkedBlocks: '0',
-      BUN_JSC_useConcurrentJIT: '0',
-      BUN_JSC_useConcurrentGC: '0',
-      BUN_JSC_numberOfGCMarkers: '1',
+      ...RUNTIME_ENV,
+      BUN_JSC_useConcurrentGC: '1',
     })
   })
 

@@ -17,7 +17,7 @@
  * one (full collections at ~21 MB for ~6 MB live): at 15 s ticks RSS climbed from 53 to 74 MiB
  * over ten minutes, then fell back. At 1.1 full collections come at ~12 MB and RSS stayed at
  * 53-62 MiB side by side with other builds, 58.5-65.1 MiB over a 20-minute `bench/rss-soak.ts`
- * alone (README, Runtime settings).
+ * alone (README, Runtime settings); 51.5-57.2 with the helper threads below off as well.
  *
  * BUN_JSC_useWarmUpMarkedBlocks=0, BUN_JSC_useConcurrentJIT=0, BUN_JSC_useConcurrentGC=0,
  * BUN_JSC_numberOfGCMarkers=1: the agent runs one short burst every 15 s, and for each burst

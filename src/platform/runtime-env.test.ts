@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import { RUNTIME_ENV, applyRuntimeEnv, missingRuntimeEnv } from './runtime-env.ts'
 
@@ -55,5 +58,19 @@ describe('applyRuntimeEnv', () => {
       throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })
     })
     expect(applyRuntimeEnv(compiled({}, failing as never))).toBe('execve failed: EACCES: permission denied')
+  })
+})
+
+describe('the places that set the runtime settings themselves', () => {
+  // The image and `npm start` cannot import RUNTIME_ENV; they carry a copy that must not drift.
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+  const dockerEnv = /^ENV (.*)$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1] ?? ''
+  const npmStart = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  it.each([
+    { place: 'Dockerfile ENV', text: dockerEnv },
+    { place: 'npm start', text: npmStart },
+  ])('$place sets every one', ({ text }) => {
+    const set = new Set(text.split(/\s+/))
+    expect(Object.entries(RUNTIME_ENV).map(([name, value]) => `${name}=${value}`).filter((kv) => !set.has(kv))).toEqual([])
   })
 })

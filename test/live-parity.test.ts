@@ -134,6 +134,15 @@ describe.skipIf(!hasPeer)('live parity with node_exporter on this host', () => {
     expect(of(odin, 'node_os_version').map((s) => s.value)).toEqual(of(ne, 'node_os_version').map((s) => s.value))
   })
 
+  it('the clock discipline from adjtimex is equal: sync status, status bits, tick, PLL constant, TAI offset', () => {
+    for (const name of ['node_timex_sync_status', 'node_timex_status', 'node_timex_tick_seconds', 'node_timex_loop_time_constant', 'node_timex_tai_offset_seconds']) {
+      expect(of(odin, name).map((s) => s.value), name).toEqual(of(ne, name).map((s) => s.value))
+    }
+    expect(of(ne, 'node_timex_tick_seconds').length, 'node_exporter reports timex here').toBe(1)
+    const [mine, theirs] = [of(odin, 'node_timex_frequency_adjustment_ratio')[0]?.value, of(ne, 'node_timex_frequency_adjustment_ratio')[0]?.value]
+    expect(Math.abs((mine ?? 0) - (theirs ?? 1))).toBeLessThan(1e-6)
+  })
+
   it('counters agree within 1%: node_cpu_seconds_total per mode, node_context_switches_total', () => {
     for (const mode of ['user', 'system', 'idle', 'iowait', 'softirq', 'nice']) {
       const [a, b] = [sum(of(odin, 'node_cpu_seconds_total', { mode })), sum(of(ne, 'node_cpu_seconds_total', { mode }))]

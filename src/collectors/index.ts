@@ -11,6 +11,7 @@ import { netdevCollector } from './netdev.ts'
 import { osCollector } from './os.ts'
 import { statCollector } from './stat.ts'
 import { timeCollector } from './time.ts'
+import { timexCollector } from './timex.ts'
 import { unameCollector } from './uname.ts'
 import { conntrackCollector } from './conntrack.ts'
 import { cpufreqCollector } from './cpufreq.ts'
@@ -67,6 +68,7 @@ export const allCollectors: readonly Collector[] = [
   thermalZoneCollector,
   threatsCollector,
   timeCollector,
+  timexCollector,
   unameCollector,
   vmstatCollector,
 ]

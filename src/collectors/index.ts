@@ -1,5 +1,8 @@
 import type { Collector } from './types.ts'
 import { loadavgCollector } from './loadavg.ts'
+import { arpCollector } from './arp.ts'
+import { bondingCollector } from './bonding.ts'
+import { udpQueuesCollector } from './udp-queues.ts'
 import { cpuCollector } from './cpu.ts'
 import { diskstatsCollector } from './diskstats.ts'
 import { filesystemCollector } from './filesystem.ts'
@@ -38,6 +41,8 @@ import { gpuXidCollector } from './gpu-xid.ts'
  * table are generated from this one list.
  */
 export const allCollectors: readonly Collector[] = [
+  arpCollector,
+  bondingCollector,
   conntrackCollector,
   cpuCollector,
   cpufreqCollector,
@@ -69,6 +74,7 @@ export const allCollectors: readonly Collector[] = [
   threatsCollector,
   timeCollector,
   timexCollector,
+  udpQueuesCollector,
   unameCollector,
   vmstatCollector,
 ]

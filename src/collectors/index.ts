@@ -3,6 +3,8 @@ import { loadavgCollector } from './loadavg.ts'
 import { arpCollector } from './arp.ts'
 import { bondingCollector } from './bonding.ts'
 import { udpQueuesCollector } from './udp-queues.ts'
+import { dmiCollector } from './dmi.ts'
+import { edacCollector } from './edac.ts'
 import { cpuCollector } from './cpu.ts'
 import { diskstatsCollector } from './diskstats.ts'
 import { filesystemCollector } from './filesystem.ts'
@@ -47,6 +49,8 @@ export const allCollectors: readonly Collector[] = [
   cpuCollector,
   cpufreqCollector,
   diskstatsCollector,
+  dmiCollector,
+  edacCollector,
   entropyCollector,
   filefdCollector,
   filesystemCollector,

@@ -5,6 +5,7 @@ import { bondingCollector } from './bonding.ts'
 import { udpQueuesCollector } from './udp-queues.ts'
 import { dmiCollector } from './dmi.ts'
 import { edacCollector } from './edac.ts'
+import { mdadmCollector } from './mdadm.ts'
 import { cpuCollector } from './cpu.ts'
 import { diskstatsCollector } from './diskstats.ts'
 import { filesystemCollector } from './filesystem.ts'
@@ -58,6 +59,7 @@ export const allCollectors: readonly Collector[] = [
   gpuXidCollector,
   hwmonCollector,
   loadavgCollector,
+  mdadmCollector,
   meminfoCollector,
   meminfoNumaCollector,
   namedprocessCollector,

@@ -143,6 +143,15 @@ describe.skipIf(!hasPeer)('live parity with node_exporter on this host', () => {
     expect(Math.abs((mine ?? 0) - (theirs ?? 1))).toBeLessThan(1e-6)
   })
 
+  it("node_exporter's other default collectors agree where this host has their source: selinux, arp, udp_queues", () => {
+    for (const name of ['node_selinux_enabled', 'node_selinux_config_mode', 'node_selinux_current_mode']) {
+      expect(of(odin, name).map((s) => s.value), name).toEqual(of(ne, name).map((s) => s.value))
+    }
+    const devices = (samples: Sample[], name: string) => of(samples, name).map((s) => s.labels.device ?? `${s.labels.ip}/${s.labels.queue}`).sort()
+    expect(devices(odin, 'node_arp_entries')).toEqual(devices(ne, 'node_arp_entries'))
+    expect(devices(odin, 'node_udp_queues')).toEqual(devices(ne, 'node_udp_queues'))
+  })
+
   it('counters agree within 1%: node_cpu_seconds_total per mode, node_context_switches_total', () => {
     for (const mode of ['user', 'system', 'idle', 'iowait', 'softirq', 'nice']) {
       const [a, b] = [sum(of(odin, 'node_cpu_seconds_total', { mode })), sum(of(ne, 'node_cpu_seconds_total', { mode }))]

@@ -6,6 +6,7 @@ import { udpQueuesCollector } from './udp-queues.ts'
 import { dmiCollector } from './dmi.ts'
 import { edacCollector } from './edac.ts'
 import { mdadmCollector } from './mdadm.ts'
+import { selinuxCollector } from './selinux.ts'
 import { cpuCollector } from './cpu.ts'
 import { diskstatsCollector } from './diskstats.ts'
 import { filesystemCollector } from './filesystem.ts'
@@ -72,6 +73,7 @@ export const allCollectors: readonly Collector[] = [
   pressureCollector,
   raplCollector,
   schedstatCollector,
+  selinuxCollector,
   sockstatCollector,
   softnetCollector,
   statCollector,

@@ -186,7 +186,8 @@ export const CATALOGUE = new Set([
   'odin_disk_fill_eta_seconds',
   // node_exporter names
   'node_timex_offset_seconds', 'node_timex_sync_status', 'node_timex_maxerror_seconds', 'node_bonding_slaves', 'node_bonding_active',
-  'node_md_disks', 'node_md_disks_required',
+  'node_md_disks', 'node_md_disks_required', 'node_timex_estimated_error_seconds', 'node_edac_correctable_errors_total',
+  'node_edac_uncorrectable_errors_total',
   'node_boot_time_seconds', 'node_context_switches_total', 'node_cpu_scaling_frequency_hertz', 'node_cpu_seconds_total',
   'node_disk_io_time_seconds_total', 'node_disk_io_time_weighted_seconds_total', 'node_disk_read_bytes_total',
   'node_disk_reads_completed_total', 'node_disk_writes_completed_total', 'node_disk_written_bytes_total',

@@ -20,6 +20,7 @@ const FAMILIES: Record<string, RegExp> = {
   edac: /^node_edac_\w+$/,
   dmi: /^node_dmi_info$/,
   mdadm: /^node_md_\w+$/,
+  infiniband: /^node_infiniband_\w+$/,
 }
 
 interface Exposition {

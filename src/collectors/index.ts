@@ -7,6 +7,7 @@ import { dmiCollector } from './dmi.ts'
 import { edacCollector } from './edac.ts'
 import { mdadmCollector } from './mdadm.ts'
 import { selinuxCollector } from './selinux.ts'
+import { infinibandCollector } from './infiniband.ts'
 import { cpuCollector } from './cpu.ts'
 import { diskstatsCollector } from './diskstats.ts'
 import { filesystemCollector } from './filesystem.ts'
@@ -59,6 +60,7 @@ export const allCollectors: readonly Collector[] = [
   gpuCollector,
   gpuXidCollector,
   hwmonCollector,
+  infinibandCollector,
   loadavgCollector,
   mdadmCollector,
   meminfoCollector,

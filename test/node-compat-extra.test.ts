@@ -21,6 +21,8 @@ const FAMILIES: Record<string, RegExp> = {
   dmi: /^node_dmi_info$/,
   mdadm: /^node_md_\w+$/,
   infiniband: /^node_infiniband_\w+$/,
+  nfs: /^node_nfs_\w+$/,
+  nfsd: /^node_nfsd_\w+$/,
 }
 
 interface Exposition {

@@ -8,6 +8,8 @@ import { edacCollector } from './edac.ts'
 import { mdadmCollector } from './mdadm.ts'
 import { selinuxCollector } from './selinux.ts'
 import { infinibandCollector } from './infiniband.ts'
+import { nfsCollector } from './nfs.ts'
+import { nfsdCollector } from './nfsd.ts'
 import { cpuCollector } from './cpu.ts'
 import { diskstatsCollector } from './diskstats.ts'
 import { filesystemCollector } from './filesystem.ts'
@@ -69,6 +71,8 @@ export const allCollectors: readonly Collector[] = [
   netclassCollector,
   netdevCollector,
   netstatCollector,
+  nfsCollector,
+  nfsdCollector,
   nvmeCollector,
   osCollector,
   powersupplyclassCollector,

@@ -23,6 +23,8 @@ const FAMILIES: Record<string, RegExp> = {
   infiniband: /^node_infiniband_\w+$/,
   nfs: /^node_nfs_\w+$/,
   nfsd: /^node_nfsd_\w+$/,
+  xfs: /^node_xfs_\w+$/,
+  btrfs: /^node_btrfs_\w+$/,
 }
 
 interface Exposition {

@@ -10,6 +10,8 @@ import { selinuxCollector } from './selinux.ts'
 import { infinibandCollector } from './infiniband.ts'
 import { nfsCollector } from './nfs.ts'
 import { nfsdCollector } from './nfsd.ts'
+import { xfsCollector } from './xfs.ts'
+import { btrfsCollector } from './btrfs.ts'
 import { cpuCollector } from './cpu.ts'
 import { diskstatsCollector } from './diskstats.ts'
 import { filesystemCollector } from './filesystem.ts'
@@ -50,6 +52,7 @@ import { gpuXidCollector } from './gpu-xid.ts'
 export const allCollectors: readonly Collector[] = [
   arpCollector,
   bondingCollector,
+  btrfsCollector,
   conntrackCollector,
   cpuCollector,
   cpufreqCollector,
@@ -91,4 +94,5 @@ export const allCollectors: readonly Collector[] = [
   udpQueuesCollector,
   unameCollector,
   vmstatCollector,
+  xfsCollector,
 ]

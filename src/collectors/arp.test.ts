@@ -32,6 +32,11 @@ describe('arp collector', () => {
     expect(byDevice(families)).toEqual(want)
   })
 
+  it.each([[['--collector.arp.netlink']], [['--no-collector.arp.netlink']]])('accepts node_exporter flag %j and counts the same table', async (args) => {
+    const families = await withProc({ 'net/arp': ARP }, (o) => collectFrom(arpCollector, { ...o, args }))
+    expect(byDevice(families)).toEqual({ br0: 2, vlan30: 1, docker0: 1 })
+  })
+
   it('rejects both filter flags together', async () => {
     const args = ['--collector.arp.device-include=a', '--collector.arp.device-exclude=b']
     await expect(withProc({ 'net/arp': ARP }, (o) => collectFrom(arpCollector, { ...o, args }))).rejects.toBeInstanceOf(DeviceFilterError)

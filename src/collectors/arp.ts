@@ -7,16 +7,21 @@ import type { Collector } from './types.ts'
 const PREFIX = 'collector.arp.device'
 
 /**
- * node_exporter's arp with --no-collector.arp.netlink: entries of <procfs>/net/arp (or the
- * --path.netns-pid process's) counted per device, complete or not, as procfs'
- * GatherARPEntries. The kernel leaves NUD_NOARP neighbours out of that file, as
- * node_exporter's netlink path does.
+ * node_exporter's arp: entries of <procfs>/net/arp (or the --path.netns-pid process's)
+ * counted per device, complete or not, as procfs' GatherARPEntries. node_exporter's
+ * default asks rtnetlink for the same table of its own network namespace; <procfs>/net is
+ * the reading process's namespace too, and the kernel leaves NUD_NOARP neighbours out of
+ * the file as the netlink path skips them, so --collector.arp.netlink is accepted (a unit
+ * file written for node_exporter keeps working) and both settings read the file.
  */
 export const arpCollector: Collector = {
   name: 'arp',
   defaultEnabled: true,
   help: 'Exposes ARP statistics from /proc/net/arp.',
-  flags: deviceFilterFlags(PREFIX, 'arp devices'),
+  flags: [
+    ...deviceFilterFlags(PREFIX, 'arp devices'),
+    { name: 'collector.arp.netlink', kind: 'bool', default: true, help: "Accepted for node_exporter compatibility: either way the agent counts <procfs>/net/arp, the same neighbour table node_exporter's netlink query returns." },
+  ],
   async collect(ctx) {
     const filter = deviceFilterFrom(ctx.config, PREFIX)
     const path = ctx.fs.net('arp')

@@ -25,6 +25,7 @@ const FAMILIES: Record<string, RegExp> = {
   nfsd: /^node_nfsd_\w+$/,
   xfs: /^node_xfs_\w+$/,
   btrfs: /^node_btrfs_\w+$/,
+  zfs: /^node_zfs_\w+$/,
 }
 
 interface Exposition {

@@ -12,6 +12,7 @@ import { nfsCollector } from './nfs.ts'
 import { nfsdCollector } from './nfsd.ts'
 import { xfsCollector } from './xfs.ts'
 import { btrfsCollector } from './btrfs.ts'
+import { zfsCollector } from './zfs.ts'
 import { cpuCollector } from './cpu.ts'
 import { diskstatsCollector } from './diskstats.ts'
 import { filesystemCollector } from './filesystem.ts'
@@ -95,4 +96,5 @@ export const allCollectors: readonly Collector[] = [
   unameCollector,
   vmstatCollector,
   xfsCollector,
+  zfsCollector,
 ]

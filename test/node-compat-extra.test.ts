@@ -26,7 +26,15 @@ const FAMILIES: Record<string, RegExp> = {
   xfs: /^node_xfs_\w+$/,
   btrfs: /^node_btrfs_\w+$/,
   zfs: /^node_zfs_\w+$/,
+  ipvs: /^node_ipvs_\w+$/,
+  watchdog: /^node_watchdog_\w+$/,
 }
+
+/**
+ * Expected samples the fixture tree cannot produce: sys.ttar holds watchdog1 as an empty
+ * directory, which the unpacked copy (like any git checkout) does not keep.
+ */
+const FIXTURE_GAPS = new Set(['node_watchdog_info{identity=,name=watchdog1,options=,pretimeout_governor=,state=,status=}'])
 
 interface Exposition {
   samples: Map<string, number>
@@ -73,7 +81,7 @@ describe.runIf(hasPeer)('node_exporter compatibility of the collectors node_comp
 
   it.each(Object.entries(FAMILIES))('%s: every expected sample, HELP and TYPE', (_, family) => {
     const name = (key: string) => key.slice(0, key.indexOf('{'))
-    const expected = [...theirs.samples].filter(([key]) => family.test(name(key)))
+    const expected = [...theirs.samples].filter(([key]) => family.test(name(key)) && !FIXTURE_GAPS.has(key))
     expect(expected.length).toBeGreaterThan(0)
     const wrong = expected.filter(([key, value]) => {
       const got = mine.samples.get(key)

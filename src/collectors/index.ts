@@ -13,6 +13,8 @@ import { nfsdCollector } from './nfsd.ts'
 import { xfsCollector } from './xfs.ts'
 import { btrfsCollector } from './btrfs.ts'
 import { zfsCollector } from './zfs.ts'
+import { ipvsCollector } from './ipvs.ts'
+import { watchdogCollector } from './watchdog.ts'
 import { cpuCollector } from './cpu.ts'
 import { diskstatsCollector } from './diskstats.ts'
 import { filesystemCollector } from './filesystem.ts'
@@ -67,6 +69,7 @@ export const allCollectors: readonly Collector[] = [
   gpuXidCollector,
   hwmonCollector,
   infinibandCollector,
+  ipvsCollector,
   loadavgCollector,
   mdadmCollector,
   meminfoCollector,
@@ -95,6 +98,7 @@ export const allCollectors: readonly Collector[] = [
   udpQueuesCollector,
   unameCollector,
   vmstatCollector,
+  watchdogCollector,
   xfsCollector,
   zfsCollector,
 ]

@@ -28,6 +28,9 @@ const FAMILIES: Record<string, RegExp> = {
   zfs: /^node_zfs_\w+$/,
   ipvs: /^node_ipvs_\w+$/,
   watchdog: /^node_watchdog_\w+$/,
+  bcache: /^node_bcache_\w+$/,
+  fibrechannel: /^node_fibrechannel_\w+$/,
+  tapestats: /^node_tape_\w+$/,
 }
 
 /**
@@ -69,7 +72,7 @@ describe.runIf(hasPeer)('node_exporter compatibility of the collectors node_comp
 
   beforeAll(async () => {
     await ensureBinary()
-    agent = await startAgent([`--path.procfs=${join(peer, 'proc')}`, `--path.sysfs=${join(peer, 'sys')}`, `--path.rootfs=${peer}`, '--no-detector.threats', '--no-detector.anomaly', '--no-detector.disk_fill'])
+    agent = await startAgent([`--path.procfs=${join(peer, 'proc')}`, `--path.sysfs=${join(peer, 'sys')}`, `--path.rootfs=${peer}`, '--no-detector.threats', '--no-detector.anomaly', '--no-detector.disk_fill', '--collector.bcache.priorityStats'])
     const url = agent.url
     await waitFor(async () => (await fetch(`${url}/ready`)).ok, 15_000, 'the agent to be ready')
     mine = parse(await (await fetch(`${url}/metrics`)).text())

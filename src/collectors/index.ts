@@ -15,6 +15,9 @@ import { btrfsCollector } from './btrfs.ts'
 import { zfsCollector } from './zfs.ts'
 import { ipvsCollector } from './ipvs.ts'
 import { watchdogCollector } from './watchdog.ts'
+import { bcacheCollector } from './bcache.ts'
+import { fibrechannelCollector } from './fibrechannel.ts'
+import { tapestatsCollector } from './tapestats.ts'
 import { cpuCollector } from './cpu.ts'
 import { diskstatsCollector } from './diskstats.ts'
 import { filesystemCollector } from './filesystem.ts'
@@ -54,6 +57,7 @@ import { gpuXidCollector } from './gpu-xid.ts'
  */
 export const allCollectors: readonly Collector[] = [
   arpCollector,
+  bcacheCollector,
   bondingCollector,
   btrfsCollector,
   conntrackCollector,
@@ -63,6 +67,7 @@ export const allCollectors: readonly Collector[] = [
   dmiCollector,
   edacCollector,
   entropyCollector,
+  fibrechannelCollector,
   filefdCollector,
   filesystemCollector,
   gpuCollector,
@@ -90,6 +95,7 @@ export const allCollectors: readonly Collector[] = [
   sockstatCollector,
   softnetCollector,
   statCollector,
+  tapestatsCollector,
   textfileCollector,
   thermalZoneCollector,
   threatsCollector,

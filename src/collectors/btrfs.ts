@@ -1,10 +1,9 @@
 import { Families } from '../metrics/families.ts'
-import { isNotFound } from '../platform/host-fs.ts'
 import { BTRFS_SECTOR_SIZE, NO_COMMIT_STATS, btrfsAllocationRatio, btrfsText, btrfsUuid, parseBtrfsValue, parseCommitStats } from '../procfs/btrfs.ts'
 import type { BtrfsCommitStats } from '../procfs/btrfs.ts'
+import { listIfPresent, listOrNoData, readIfPresent } from './read.ts'
 import { resolveDir } from './sysfs-link.ts'
 import type { Collector, CollectContext } from './types.ts'
-import { NoDataError } from './types.ts'
 
 /** The block group types node_exporter exports, each a directory under allocation/. */
 const BLOCK_GROUP_TYPES = ['data', 'metadata', 'system'] as const
@@ -68,32 +67,8 @@ export function addBtrfsStats(f: Families, s: BtrfsStats): void {
   }
 }
 
-/** A file's text; undefined when it does not exist (procfs ignores those), other failures throw. */
-async function readText(ctx: CollectContext, path: string): Promise<string | undefined> {
-  try {
-    return await ctx.fs.readFile(path)
-  } catch (err) {
-    if (isNotFound(err)) {
-      return undefined
-    }
-    throw new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
-  }
-}
-
-/** A directory's sorted entries; undefined when it does not exist or is no directory. */
-async function listDir(ctx: CollectContext, path: string): Promise<string[] | undefined> {
-  try {
-    return (await ctx.fs.readdir(path)).sort()
-  } catch (err) {
-    if (isNotFound(err)) {
-      return undefined
-    }
-    throw new Error(`couldn't list ${path}: ${(err as Error).message}`, { cause: err })
-  }
-}
-
 async function readValue(ctx: CollectContext, path: string): Promise<number> {
-  const text = await readText(ctx, path)
+  const text = await readIfPresent(ctx, path)
   return text === undefined ? 0 : parseBtrfsValue(text)
 }
 
@@ -101,9 +76,9 @@ async function readAllocation(ctx: CollectContext, dir: string, type: string, de
   const typeDir = `${dir}/allocation/${type}`
   const layouts: BtrfsLayout[] = []
   // Profile subdirectories (single, dup, raid1, ...) sit beside the type's own attribute files.
-  for (const mode of (await listDir(ctx, typeDir)) ?? []) {
+  for (const mode of (await listIfPresent(ctx, typeDir)) ?? []) {
     const modeDir = `${typeDir}/${mode}`
-    if ((await listDir(ctx, modeDir)) === undefined) {
+    if ((await listIfPresent(ctx, modeDir)) === undefined) {
       continue
     }
     layouts.push({
@@ -122,7 +97,7 @@ async function readAllocation(ctx: CollectContext, dir: string, type: string, de
  * files that do not exist; an unreadable one fails the run.
  */
 export async function readBtrfs(ctx: CollectContext, dir: string, dirName: string): Promise<BtrfsStats> {
-  const deviceNames = (await listDir(ctx, `${dir}/devices`)) ?? []
+  const deviceNames = (await listIfPresent(ctx, `${dir}/devices`)) ?? []
   const devices: { name: string; sizeBytes: number }[] = []
   for (const name of deviceNames) {
     // devices/<dev> links to the block device; size counts 512-byte sectors.
@@ -133,11 +108,11 @@ export async function readBtrfs(ctx: CollectContext, dir: string, dirName: strin
   for (const type of BLOCK_GROUP_TYPES) {
     allocations.push(await readAllocation(ctx, dir, type, deviceNames.length))
   }
-  const label = await readText(ctx, `${dir}/label`)
+  const label = await readIfPresent(ctx, `${dir}/label`)
   const commitPath = `${dir}/commit_stats`
-  const commitText = await readText(ctx, commitPath)
+  const commitText = await readIfPresent(ctx, commitPath)
   return {
-    uuid: btrfsUuid(await readText(ctx, `${dir}/metadata_uuid`), dirName),
+    uuid: btrfsUuid(await readIfPresent(ctx, `${dir}/metadata_uuid`), dirName),
     label: label === undefined ? '' : btrfsText(label),
     globalRsvSize: await readValue(ctx, `${dir}/allocation/global_rsv_size`),
     commit: commitText === undefined ? NO_COMMIT_STATS : parseCommitStats(commitText, commitPath),
@@ -164,15 +139,12 @@ export const btrfsCollector: Collector = {
   help: 'Exposes btrfs statistics',
   async collect(ctx) {
     const root = ctx.fs.sys('fs', 'btrfs')
-    const names = await listDir(ctx, root)
-    if (names === undefined) {
-      throw new NoDataError(`${root} not found`)
-    }
+    const names = await listOrNoData(ctx, root)
     const f = new Families()
     // procfs globs fs/btrfs/*-*: filesystem uuids, not the features/ directory beside them.
     for (const name of names.filter((n) => n.includes('-'))) {
       const dir = `${root}/${name}`
-      if ((await listDir(ctx, dir)) !== undefined) {
+      if ((await listIfPresent(ctx, dir)) !== undefined) {
         addBtrfsStats(f, await readBtrfs(ctx, dir, name))
       }
     }

@@ -1,9 +1,7 @@
 import { Families } from '../metrics/families.ts'
 import { edacChannel, edacDimmLabel, edacIndex, parseEdacCount } from '../procfs/edac.ts'
-import { isNotFound } from '../platform/host-fs.ts'
-import { readOptional } from './read.ts'
+import { listOrNoData, readOptional } from './read.ts'
 import type { Collector, CollectContext } from './types.ts'
-import { NoDataError } from './types.ts'
 
 const CE = ['node_edac_correctable_errors_total', 'Total correctable memory errors.'] as const
 const UE = ['node_edac_uncorrectable_errors_total', 'Total uncorrectable memory errors.'] as const
@@ -45,15 +43,7 @@ export const edacCollector: Collector = {
   help: 'Exposes error detection and correction statistics from /sys/devices/system/edac/mc/.',
   async collect(ctx) {
     const root = ctx.fs.sys('devices', 'system', 'edac', 'mc')
-    let names: string[]
-    try {
-      names = (await ctx.fs.readdir(root)).sort()
-    } catch (err) {
-      if (isNotFound(err)) {
-        throw new NoDataError(`${root} not found`, { cause: err })
-      }
-      throw new Error(`couldn't list ${root}: ${(err as Error).message}`, { cause: err })
-    }
+    const names = await listOrNoData(ctx, root)
     const f = new Families()
     for (const mcName of names) {
       const controller = edacIndex(mcName, 'mc')

@@ -1,7 +1,6 @@
 import { Families } from '../metrics/families.ts'
-import { isNotFound } from '../platform/host-fs.ts'
 import { parseNodeMeminfo, parseNumastat } from '../procfs/meminfo-numa.ts'
-import { readOrNoData } from './read.ts'
+import { listOrNoData, readOrNoData } from './read.ts'
 import type { Collector } from './types.ts'
 import { NoDataError } from './types.ts'
 
@@ -18,15 +17,7 @@ export const meminfoNumaCollector: Collector = {
   help: 'Exposes memory statistics from /sys/devices/system/node/node[0-9]*/{meminfo,numastat}.',
   async collect(ctx) {
     const root = ctx.fs.sys('devices/system/node')
-    let entries: string[]
-    try {
-      entries = await ctx.fs.readdir(root)
-    } catch (err) {
-      if (isNotFound(err)) {
-        throw new NoDataError(`${root} not found`, { cause: err })
-      }
-      throw new Error(`couldn't list ${root}: ${(err as Error).message}`, { cause: err })
-    }
+    const entries = await listOrNoData(ctx, root)
     const nodes = entries.filter((n) => /^node\d+$/.test(n)).sort()
     if (nodes.length === 0) {
       throw new NoDataError(`no NUMA node directories in ${root}`)

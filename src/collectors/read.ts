@@ -22,3 +22,36 @@ export async function readOptional(ctx: CollectContext, path: string): Promise<s
     return undefined
   }
 }
+
+/** Reads a file that may be absent (undefined); any other failure is an error naming the file. */
+export async function readIfPresent(ctx: CollectContext, path: string): Promise<string | undefined> {
+  try {
+    return await ctx.fs.readFile(path)
+  } catch (err) {
+    if (isNotFound(err)) {
+      return undefined
+    }
+    throw new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+/** A directory's entries, sorted, or undefined when it is absent; any other failure is an error naming it. */
+export async function listIfPresent(ctx: CollectContext, dir: string): Promise<string[] | undefined> {
+  try {
+    return (await ctx.fs.readdir(dir)).sort()
+  } catch (err) {
+    if (isNotFound(err)) {
+      return undefined
+    }
+    throw new Error(`couldn't list ${dir}: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+/** A directory's entries, sorted; an absent directory means this host lacks the source (NoDataError). */
+export async function listOrNoData(ctx: CollectContext, dir: string): Promise<string[]> {
+  const names = await listIfPresent(ctx, dir)
+  if (names === undefined) {
+    throw new NoDataError(`${dir} not found`)
+  }
+  return names
+}

@@ -4,8 +4,9 @@ import type { MetricType } from '../metrics/types.ts'
 import { isNotFound } from '../platform/host-fs.ts'
 import { parseSysfsUint64 } from '../procfs/sysfs-uint64.ts'
 import { compileFlagRegex } from './flag-regex.ts'
+import { readIfPresent } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { Collector } from './types.ts'
 import { NoDataError } from './types.ts'
 
 /** stats/ files: file, metric suffix, type, scale (ns to seconds), help; node_exporter's order. */
@@ -31,18 +32,6 @@ const TAPE = /^st\d+$/
 
 const IGNORED_FLAG = 'collector.tapestats.ignored-devices'
 
-/** A stats file; absent reads as 0 (procfs fills only the files it lists). */
-async function readStat(ctx: CollectContext, path: string): Promise<string | undefined> {
-  try {
-    return await ctx.fs.readFile(path)
-  } catch (err) {
-    if (isNotFound(err)) {
-      return undefined
-    }
-    throw new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
-  }
-}
-
 /**
  * SCSI tape drive statistics from /sys/class/scsi_tape/st<N>/stats/. A drive without
  * stats/ (kernels before 4.2) makes the collector report no data, as procfs' not-exist
@@ -64,7 +53,7 @@ export const tapestatsCollector: Collector = {
       } catch (err) {
         throw isNotFound(err) ? new NoDataError(`${statsDir} not found`, { cause: err }) : err
       }
-      const texts = await Promise.all(STATS.map(([file]) => readStat(ctx, join(statsDir, file))))
+      const texts = await Promise.all(STATS.map(([file]) => readIfPresent(ctx, join(statsDir, file))))
       STATS.forEach(([file, metric, type, scale, help], i) => {
         const text = texts[i]
         const raw = text === undefined ? 0 : Number(parseSysfsUint64(text, join(statsDir, file)))

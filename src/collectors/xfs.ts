@@ -1,9 +1,8 @@
 import { Families } from '../metrics/families.ts'
-import { isNotFound } from '../platform/host-fs.ts'
 import { parseXfsStats } from '../procfs/xfs-stats.ts'
 import type { XfsStats } from '../procfs/xfs-stats.ts'
-import type { Collector, CollectContext } from './types.ts'
-import { NoDataError } from './types.ts'
+import { listOrNoData, readIfPresent } from './read.ts'
+import type { Collector } from './types.ts'
 
 /**
  * node_xfs_<name> counters: stats line, field index in it, help. A line missing from the
@@ -59,18 +58,6 @@ export function addXfsStats(f: Families, device: string, stats: XfsStats): void 
   }
 }
 
-/** The stats file of one /sys/fs/xfs entry; undefined when the entry has none (the glob's miss). */
-async function readStats(ctx: CollectContext, path: string): Promise<string | undefined> {
-  try {
-    return await ctx.fs.readFile(path)
-  } catch (err) {
-    if (isNotFound(err)) {
-      return undefined
-    }
-    throw new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
-  }
-}
-
 /**
  * Per-filesystem XFS statistics from /sys/fs/xfs/<device>/stats/stats (kernel 4.4+),
  * as node_exporter's xfs collector exports them. The host-wide /sys/fs/xfs/stats/stats
@@ -82,19 +69,11 @@ export const xfsCollector: Collector = {
   help: 'Exposes XFS runtime statistics.',
   async collect(ctx) {
     const root = ctx.fs.sys('fs', 'xfs')
-    let names: string[]
-    try {
-      names = (await ctx.fs.readdir(root)).sort()
-    } catch (err) {
-      if (isNotFound(err)) {
-        throw new NoDataError(`${root} not found`, { cause: err })
-      }
-      throw new Error(`couldn't list ${root}: ${(err as Error).message}`, { cause: err })
-    }
+    const names = await listOrNoData(ctx, root)
     const f = new Families()
     for (const device of names) {
       const path = `${root}/${device}/stats/stats`
-      const text = await readStats(ctx, path)
+      const text = await readIfPresent(ctx, path) // an entry without stats is the glob's miss
       if (text !== undefined) {
         addXfsStats(f, device, parseXfsStats(text, path))
       }

@@ -1,22 +1,10 @@
 import { Families } from '../metrics/families.ts'
 import { parseUdpQueues } from '../procfs/net-udp-queues.ts'
-import { readOrNoData } from './read.ts'
-import type { CollectContext, Collector } from './types.ts'
+import { readIfPresent } from './read.ts'
+import type { Collector } from './types.ts'
 import { NoDataError } from './types.ts'
 
 const HELP = 'Number of allocated memory in the kernel for UDP datagrams in bytes.'
-
-/** A file this host lacks is undefined; any other read failure propagates. */
-async function readIfPresent(ctx: CollectContext, path: string): Promise<string | undefined> {
-  try {
-    return await readOrNoData(ctx, path)
-  } catch (err) {
-    if (err instanceof NoDataError) {
-      return undefined
-    }
-    throw err
-  }
-}
 
 /**
  * node_exporter's udp_queues: the tx_queue and rx_queue columns of /proc/net/udp (ip="v4")

@@ -13,6 +13,7 @@ export interface ArpEntry {
 }
 
 const HEADER_WIDTH = 9
+const KERNEL_FLAGS = /^0x[0-9a-f]{1,2}$/
 const DATA_WIDTH = 6
 
 /**
@@ -29,15 +30,16 @@ export function parseArp(text: string, file: string): ArpEntry[] {
     if (columns.length === 0 || columns.length === HEADER_WIDTH) {
       return
     }
-    const where = `${file} line ${i + 1}`
     if (columns.length !== DATA_WIDTH) {
-      throw new ParseError(`${where}: ${columns.length} columns found, expected ${DATA_WIDTH}`)
+      throw new ParseError(`${file} line ${i + 1}: ${columns.length} columns found, expected ${DATA_WIDTH}`)
     }
     const [ip, , flags, hwAddress, , device] = columns as [string, string, string, string, string, string]
     if (!isGoMac(hwAddress)) {
-      throw new ParseError(`${where}: invalid HW address ${JSON.stringify(hwAddress.slice(0, 60))}`)
+      throw new ParseError(`${file} line ${i + 1}: invalid HW address ${JSON.stringify(hwAddress.slice(0, 60))}`)
     }
-    entries.push({ ip, flags: Number(parseGoUint(flags, 0, 8, `${where} flags`)), hwAddress, device })
+    // The kernel prints "0x%x" of a byte: read that directly, anything else as Go would.
+    const flag = KERNEL_FLAGS.test(flags) ? Number.parseInt(flags, 16) : Number(parseGoUint(flags, 0, 8, `${file} line ${i + 1} flags`))
+    entries.push({ ip, flags: flag, hwAddress, device })
   })
   return entries
 }

@@ -1,4 +1,5 @@
-import { goTrimSpace } from './dmi.ts'
+import { goDecimalUint } from './go-uint.ts'
+import { goTrimSpace } from './sysfs-value.ts'
 import { ParseError } from './parse-error.ts'
 
 /**
@@ -9,7 +10,8 @@ import { ParseError } from './parse-error.ts'
 /** Linux counts device sizes in 512-byte sectors whatever the device's block size. */
 export const BTRFS_SECTOR_SIZE = 512
 
-const UINT64_MAX = (1n << 64n) - 1n
+/** 2^64-1 as Go's float64 of it (2^64): what procfs' ParseUint returns on overflow. */
+const UINT64_MAX_FLOAT = Number((1n << 64n) - 1n)
 
 /**
  * A single-value attribute (bytes_used, total_bytes, devices/<dev>/size, ...) the way
@@ -18,11 +20,8 @@ const UINT64_MAX = (1n << 64n) - 1n
  * exactly what node_exporter exports for it; the file never fails the run.
  */
 export function parseBtrfsValue(text: string): number {
-  const body = goTrimSpace(text)
-  if (!/^\d+$/.test(body)) {
-    return 0
-  }
-  return BigInt(body) > UINT64_MAX ? Number(UINT64_MAX) : Number(body)
+  const value = goDecimalUint(goTrimSpace(text))
+  return value === 'syntax' ? 0 : value === 'range' ? UINT64_MAX_FLOAT : value
 }
 
 /** A text attribute (label, metadata_uuid): surrounding whitespace removed. */
@@ -68,13 +67,13 @@ export function parseCommitStats(text: string, file: string): BtrfsCommitStats {
       continue
     }
     const parts = row.split(/\s+/)
-    const value = parts[1]
-    if (parts.length !== 2 || value === undefined || !/^\d+$/.test(value) || BigInt(value) > UINT64_MAX) {
+    const value = parts.length === 2 ? goDecimalUint(parts[1] as string) : 'syntax'
+    if (typeof value !== 'number') {
       throw new ParseError(`${file} line ${i + 1}: invalid commit_stats line ${JSON.stringify(row.slice(0, 60))}`)
     }
     const key = COMMIT_KEYS.get(parts[0] as string)
     if (key !== undefined) {
-      stats[key] = Number(value)
+      stats[key] = value
     }
   }
   return stats

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DMI_LABELS, SYS_READ_FILE_BYTES, dmiValue, goTrimSpace } from './dmi.ts'
+import { DMI_LABELS, SYS_READ_FILE_BYTES, dmiValue } from './dmi.ts'
+import { goTrimSpace } from './sysfs-value.ts'
 
 describe('goTrimSpace', () => {
   it.each([

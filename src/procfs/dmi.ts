@@ -1,19 +1,9 @@
+import { goTrimSpace } from './sysfs-value.ts'
+
 /**
  * Value rules of /sys/class/dmi/id attributes as prometheus/procfs (sysfs/class_dmi.go)
  * and node_exporter (collector/dmi.go) apply them.
  */
-
-/** The characters Go's unicode.IsSpace accepts, which strings/bytes.TrimSpace removes. */
-const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
-const GO_TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'gu')
-
-/**
- * Go's strings.TrimSpace. Not String.prototype.trim: that also strips U+FEFF (a BOM,
- * which Go keeps) and keeps U+0085 (which Go strips).
- */
-export function goTrimSpace(text: string): string {
-  return text.replace(GO_TRIM, '')
-}
 
 /** procfs' SysReadFile reads one buffer of this many bytes: longer attributes are cut. */
 export const SYS_READ_FILE_BYTES = 128

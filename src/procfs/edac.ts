@@ -1,12 +1,11 @@
-import { goTrimSpace } from './dmi.ts'
+import { goTrimSpace } from './sysfs-value.ts'
+import { goDecimalUint } from './go-uint.ts'
 import { ParseError } from './parse-error.ts'
 
 /**
  * Name and value rules of /sys/devices/system/edac/mc as node_exporter's
  * collector/edac_linux.go applies them.
  */
-
-const UINT64_MAX = (1n << 64n) - 1n
 
 /**
  * A count file (ce_count, ch0_ue_count, ...) as node_exporter's readUintFromFile reads it:
@@ -15,10 +14,11 @@ const UINT64_MAX = (1n << 64n) - 1n
  */
 export function parseEdacCount(text: string, file: string): number {
   const body = goTrimSpace(text)
-  if (!/^\d+$/.test(body) || BigInt(body) > UINT64_MAX) {
+  const count = goDecimalUint(body)
+  if (typeof count !== 'number') {
     throw new ParseError(`invalid count in ${file}: ${JSON.stringify(body.slice(0, 40))}`)
   }
-  return Number(body)
+  return count
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseGoUint } from './go-uint.ts'
+import { goDecimalUint, parseGoUint } from './go-uint.ts'
 import { ParseError } from './parse-error.ts'
 
 describe('parseGoUint', () => {
@@ -41,5 +41,26 @@ describe('parseGoUint', () => {
     ['1.5', 0, 64],
   ] as const)('rejects %j base %d bits %d', (text, base, bits) => {
     expect(() => parseGoUint(text, base, bits, 'field')).toThrowError(ParseError)
+  })
+})
+
+describe('goDecimalUint (strconv.ParseUint base 10)', () => {
+  it.each([
+    ['0', 64, 0],
+    ['007', 64, 7],
+    ['4294967295', 32, 4294967295],
+    ['4294967296', 32, 'range'],
+    ['18446744073709551615', 64, 2 ** 64],
+    ['18446744073709551616', 64, 'range'],
+    ['9'.repeat(400), 64, 'range'],
+    ['', 64, 'syntax'],
+    ['-1', 64, 'syntax'],
+    ['+1', 64, 'syntax'],
+    ['0x10', 64, 'syntax'],
+    ['1_000', 64, 'syntax'],
+    ['1.5', 64, 'syntax'],
+    [' 1', 64, 'syntax'],
+  ] as const)('%j (%d bits) -> %j', (text, bits, want) => {
+    expect(goDecimalUint(text, bits)).toBe(want)
   })
 })

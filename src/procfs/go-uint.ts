@@ -32,3 +32,33 @@ function autoLiteral(text: string): string | undefined {
   if (/^[1-9](_?\d)*$/.test(text)) return strip(text)
   return undefined
 }
+
+const DECIMAL = /^\d+$/
+/** The longest decimal that always fits: 9 digits below 2^32, 19 below 2^64. */
+const SAFE_DIGITS = { 32: 9, 64: 19 } as const
+
+/**
+ * strconv.ParseUint(s, 10, bits), the rule of most procfs counters, as Go's float64 of the
+ * result (precision lost above 2^53), or why Go rejects the text: 'syntax' (anything but
+ * decimal digits) or 'range' (above 2^bits-1). Numbers short enough to fit skip the BigInt.
+ */
+export function goDecimalUint(text: string, bits: 32 | 64 = 64): number | 'syntax' | 'range' {
+  if (!DECIMAL.test(text)) {
+    return 'syntax'
+  }
+  if (text.length > SAFE_DIGITS[bits] && BigInt(text) >> BigInt(bits) !== 0n) {
+    return 'range'
+  }
+  return Number(text)
+}
+
+/** strconv.ParseInt(s, 0, 64): optional sign, then Go literal syntax (0x, 0o, 0b, leading 0). */
+export function parseGoInt(text: string, what: string): number {
+  const negative = text.startsWith('-')
+  const body = negative || text.startsWith('+') ? text.slice(1) : text
+  const magnitude = parseGoUint(body, 0, 64, what)
+  if (magnitude > (negative ? 2n ** 63n : 2n ** 63n - 1n)) {
+    throw new ParseError(`value out of range in ${what}: ${JSON.stringify(text.slice(0, 40))}`)
+  }
+  return Number(negative ? -magnitude : magnitude)
+}

@@ -1,4 +1,4 @@
-import { parseGoUint } from './go-uint.ts'
+import { goDecimalUint, parseGoUint } from './go-uint.ts'
 import { ParseError } from './parse-error.ts'
 
 /** The totals line of /proc/net/ip_vs_stats (the kernel prints them in hex). */
@@ -112,11 +112,9 @@ function words(row: string): string[] {
   return row.split(/\s+/).filter((w) => w.length > 0)
 }
 
-const DIGITS = /^\d+$/
-
-/** strconv.ParseUint(s, 10, 64). */
+/** strconv.ParseUint(s, 10, 64), kept exact: backends are summed as uint64. */
 function parseUint64(text: string, where: () => string, column: string): bigint {
-  if (!DIGITS.test(text) || (text.length > 19 && BigInt(text) >> 64n !== 0n)) {
+  if (typeof goDecimalUint(text) !== 'number') {
     throw new ParseError(`invalid unsigned integer in ${where()} ${column}: ${JSON.stringify(text.slice(0, 40))}`)
   }
   return BigInt(text)

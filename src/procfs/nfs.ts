@@ -1,3 +1,4 @@
+import { goDecimalUint } from './go-uint.ts'
 import { ParseError } from './parse-error.ts'
 
 /**
@@ -127,14 +128,12 @@ interface At {
   readonly key: string
 }
 
-const UINT64_MAX = 0xffff_ffff_ffff_ffffn
-
-/** strconv.ParseUint(s, 10, 64): digits only, at most 2^64-1; float64 precision above 2^53. */
 function uint64(text: string, at: At): number {
-  if (!/^\d+$/.test(text) || (text.length >= 20 && BigInt(text) > UINT64_MAX)) {
+  const value = goDecimalUint(text)
+  if (typeof value !== 'number') {
     throw new ParseError(`${at.file}:${at.line}: invalid value in "${at.key}" line: ${JSON.stringify(text.slice(0, 40))}`)
   }
-  return Number(text)
+  return value
 }
 
 function fields<T extends readonly string[]>(names: T, values: readonly number[], at: At): Fields<T> {

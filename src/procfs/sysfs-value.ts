@@ -69,6 +69,18 @@ export function tryFloat(text: string | undefined): number | undefined {
   }
 }
 
+/** The characters Go's unicode.IsSpace accepts, which strings/bytes.TrimSpace removes. */
+const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+const GO_TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'gu')
+
+/**
+ * Go's strings.TrimSpace. Not String.prototype.trim: that also strips U+FEFF (a BOM,
+ * which Go keeps) and keeps U+0085 (which Go strips).
+ */
+export function goTrimSpace(text: string): string {
+  return text.replace(GO_TRIM, '')
+}
+
 /** A sysfs attribute as procfs' SysReadFile returns it: surrounding whitespace removed. */
 export function sysValue(text: string): string {
   return text.trim()

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ParseError } from './parse-error.ts'
-import { parseGoInt, parseWatchdog, sysReadValue } from './watchdog.ts'
+import { parseGoInt } from './go-uint.ts'
+import { parseWatchdog, sysReadValue } from './watchdog.ts'
 
 describe('parseWatchdog', () => {
   it('parses numbers and strings, trimming whitespace and ignoring unknown files', () => {

@@ -1,4 +1,4 @@
-import { parseGoUint } from './go-uint.ts'
+import { parseGoInt } from './go-uint.ts'
 import { ParseError } from './parse-error.ts'
 
 /** Numeric attributes of /sys/class/watchdog/<name>/, as procfs' WatchdogStats. */
@@ -22,17 +22,6 @@ export interface WatchdogStats {
  */
 export function sysReadValue(text: string): string {
   return text.slice(0, 128).trim()
-}
-
-/** strconv.ParseInt(s, 0, 64): optional sign, then Go literal syntax (0x, 0o, 0b, leading 0). */
-export function parseGoInt(text: string, what: string): number {
-  const negative = text.startsWith('-')
-  const body = negative || text.startsWith('+') ? text.slice(1) : text
-  const magnitude = parseGoUint(body, 0, 64, what)
-  if (magnitude > (negative ? 2n ** 63n : 2n ** 63n - 1n)) {
-    throw new ParseError(`value out of range in ${what}: ${JSON.stringify(text.slice(0, 40))}`)
-  }
-  return Number(negative ? -magnitude : magnitude)
 }
 
 /**

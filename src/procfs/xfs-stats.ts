@@ -1,3 +1,4 @@
+import { goDecimalUint } from './go-uint.ts'
 import { ParseError } from './parse-error.ts'
 
 /**
@@ -33,9 +34,6 @@ export const XFS_FIELD_COUNTS: ReadonlyMap<string, readonly number[]> = new Map(
   ['xpc', [3]],
 ])
 
-const UINT32_MAX = 0xffff_ffff
-const UINT64_MAX = (1n << 64n) - 1n
-
 /** The extended precision counters (xpc) are 64-bit; every other group holds uint32s. */
 const WIDE_LINES: ReadonlySet<string> = new Set(['xpc'])
 
@@ -65,12 +63,9 @@ export function parseXfsStats(text: string, file: string): XfsStats {
 
 /** strconv.ParseUint(s, 10, 32 or 64): decimal digits only, in range. */
 function parseCounter(field: string, wide: boolean, where: () => string): number {
-  if (!/^\d+$/.test(field)) {
-    throw new ParseError(`${where()}: invalid value ${JSON.stringify(field.slice(0, 40))}`)
+  const value = goDecimalUint(field, wide ? 64 : 32)
+  if (typeof value !== 'number') {
+    throw new ParseError(`${where()}: ${value === 'syntax' ? 'invalid value' : 'value out of range'} ${JSON.stringify(field.slice(0, 40))}`)
   }
-  const inRange = wide ? BigInt(field) <= UINT64_MAX : Number(field) <= UINT32_MAX
-  if (!inRange) {
-    throw new ParseError(`${where()}: value out of range ${JSON.stringify(field.slice(0, 40))}`)
-  }
-  return Number(field)
+  return value
 }

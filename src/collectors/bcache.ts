@@ -5,6 +5,7 @@ import type { Labels, MetricType } from '../metrics/types.ts'
 import { isNotFound } from '../platform/host-fs.ts'
 import { dehumanize, parsePriorityStats, parseWritebackRateDebug } from '../procfs/bcache.ts'
 import type { PriorityStats, WritebackRateDebug } from '../procfs/bcache.ts'
+import { readIfPresent, readRequired } from './read.ts'
 import { resolveDir } from './sysfs-link.ts'
 import type { Collector, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
@@ -76,28 +77,9 @@ const PRIORITY: readonly (readonly [key: keyof PriorityStats, metric: string, he
 
 const PRIORITY_FLAG = 'collector.bcache.priorityStats'
 
-function readError(path: string, err: unknown): Error {
-  return new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
-}
-
-async function readRequired(ctx: CollectContext, path: string): Promise<string> {
-  try {
-    return await ctx.fs.readFile(path)
-  } catch (err) {
-    throw readError(path, err)
-  }
-}
-
 /** A spec's file; undefined when an optional one is absent. */
-async function readSpec(ctx: CollectContext, path: string, spec: ValueSpec): Promise<string | undefined> {
-  try {
-    return await ctx.fs.readFile(path)
-  } catch (err) {
-    if (spec.optional && isNotFound(err)) {
-      return undefined
-    }
-    throw readError(path, err)
-  }
+function readSpec(ctx: CollectContext, path: string, spec: ValueSpec): Promise<string | undefined> {
+  return spec.optional ? readIfPresent(ctx, path) : readRequired(ctx, path)
 }
 
 async function addValues(ctx: CollectContext, f: Families, dir: string, specs: readonly ValueSpec[], labels: Labels): Promise<void> {

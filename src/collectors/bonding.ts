@@ -1,6 +1,5 @@
 import { Families } from '../metrics/families.ts'
-import { isNotFound } from '../platform/host-fs.ts'
-import { readOrNoData } from './read.ts'
+import { readIfPresent, readOrNoData } from './read.ts'
 import type { CollectContext, Collector } from './types.ts'
 
 /** strings.Fields: the whitespace-separated names of bonding_masters and bonding/slaves. */
@@ -11,14 +10,7 @@ function names(text: string): string[] {
 
 /** A slave's bonding_slave/mii_status under lower_<slave>, or slave_<slave> on older kernels. */
 async function miiStatus(ctx: CollectContext, masterDir: string, slave: string): Promise<string> {
-  try {
-    return await ctx.fs.readFile(`${masterDir}/lower_${slave}/bonding_slave/mii_status`)
-  } catch (err) {
-    if (!isNotFound(err)) {
-      throw new Error(`couldn't read ${masterDir}/lower_${slave}/bonding_slave/mii_status: ${(err as Error).message}`, { cause: err })
-    }
-  }
-  return readOrNoData(ctx, `${masterDir}/slave_${slave}/bonding_slave/mii_status`)
+  return (await readIfPresent(ctx, `${masterDir}/lower_${slave}/bonding_slave/mii_status`)) ?? readOrNoData(ctx, `${masterDir}/slave_${slave}/bonding_slave/mii_status`)
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Families } from '../metrics/families.ts'
 import { DMI_LABELS, dmiValue } from '../procfs/dmi.ts'
-import { errorCode, isNotFound } from '../platform/host-fs.ts'
-import type { Collector, CollectContext } from './types.ts'
+import { listOrNoData, readUnless } from './read.ts'
+import type { Collector } from './types.ts'
 import { NoDataError } from './types.ts'
 
 const HELP = "A metric with a constant '1' value labeled by bios_date, bios_release, bios_vendor, bios_version, " +
@@ -10,21 +10,11 @@ const HELP = "A metric with a constant '1' value labeled by bios_date, bios_rele
   'product_sku, product_uuid, product_version, system_vendor if provided by DMI.'
 
 /**
- * An attribute's text, or undefined when it is not there to read: root-only (EACCES,
- * EPERM, which procfs skips), a directory (procfs reads regular files only) or gone since
- * the listing. Any other failure fails the run, as it fails procfs.
+ * Why an attribute is not there to read: root-only (EACCES, EPERM, which procfs skips), a
+ * directory (procfs reads regular files only) or gone since the listing. Any other failure
+ * fails the run, as it fails procfs.
  */
-async function readAttribute(ctx: CollectContext, path: string): Promise<string | undefined> {
-  try {
-    return await ctx.fs.readFile(path)
-  } catch (err) {
-    const code = errorCode(err)
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EISDIR' || isNotFound(err)) {
-      return undefined
-    }
-    throw new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
-  }
-}
+const SKIPPED_READ_ERRORS: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EISDIR', 'ENOENT', 'ENOTDIR'])
 
 /**
  * node_dmi_info from /sys/class/dmi/id. A label is present when its file is listed and
@@ -39,21 +29,13 @@ export const dmiCollector: Collector = {
   help: 'Expose Desktop Management Interface (DMI) info from /sys/class/dmi/id/.',
   async collect(ctx) {
     const dir = ctx.fs.sys('class', 'dmi', 'id')
-    let listed: Set<string>
-    try {
-      listed = new Set(await ctx.fs.readdir(dir))
-    } catch (err) {
-      if (isNotFound(err)) {
-        throw new NoDataError(`${dir} not found`, { cause: err })
-      }
-      throw new Error(`couldn't list ${dir}: ${(err as Error).message}`, { cause: err })
-    }
+    const listed = new Set(await listOrNoData(ctx, dir))
     const labels: Record<string, string> = {}
     for (const [label, file] of DMI_LABELS) {
       if (!listed.has(file)) {
         continue
       }
-      const text = await readAttribute(ctx, `${dir}/${file}`)
+      const text = await readUnless(ctx, `${dir}/${file}`, SKIPPED_READ_ERRORS)
       if (text !== undefined) {
         labels[label] = dmiValue(text)
       }

@@ -1,6 +1,6 @@
 import { Families } from '../metrics/families.ts'
 import { edacChannel, edacDimmLabel, edacIndex, parseEdacCount } from '../procfs/edac.ts'
-import { listOrNoData, readOptional } from './read.ts'
+import { listOrNoData, readOptional, readRequired } from './read.ts'
 import type { Collector, CollectContext } from './types.ts'
 
 const CE = ['node_edac_correctable_errors_total', 'Total correctable memory errors.'] as const
@@ -12,13 +12,7 @@ const CHANNEL_UE = ['node_edac_channel_uncorrectable_errors_total', 'Total uncor
 
 /** A count file; any failure to read or parse it names the file. */
 async function readCount(ctx: CollectContext, path: string): Promise<number> {
-  let text: string
-  try {
-    text = await ctx.fs.readFile(path)
-  } catch (err) {
-    throw new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
-  }
-  return parseEdacCount(text, path)
+  return parseEdacCount(await readRequired(ctx, path), path)
 }
 
 /** Sorted entries of a directory below a controller; none when it cannot be listed (Go's Glob). */

@@ -1,9 +1,10 @@
 import { join } from 'node:path'
 import { Families } from '../metrics/families.ts'
-import { errorCode, isNotFound } from '../platform/host-fs.ts'
+import { isNotFound } from '../platform/host-fs.ts'
 import { fcHexAttribute, parseFcCounter } from '../procfs/fibrechannel.ts'
+import { readIfPresent, readUnless } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { Collector } from './types.ts'
 import { NoDataError } from './types.ts'
 
 /** node_fibrechannel_info labels: label, file under /sys/class/fc_host/<host>/, "0x" prefix dropped. */
@@ -43,32 +44,6 @@ const INFO_HELP = 'Non-numeric data from /sys/class/fc_host/<host>, value is alw
 /** Statistics read errors procfs skips (write-only or unsupported files; EISDIR: not a regular file). */
 const SKIPPED_READ_ERRORS: ReadonlySet<string> = new Set(['ENOENT', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL', 'EISDIR'])
 
-function readError(path: string, err: unknown): Error {
-  return new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
-}
-
-/** An attribute the driver may leave out (node_exporter#2919): '' when absent. */
-async function readAttribute(ctx: CollectContext, path: string): Promise<string> {
-  try {
-    return await ctx.fs.readFile(path)
-  } catch (err) {
-    if (isNotFound(err)) {
-      return ''
-    }
-    throw readError(path, err)
-  }
-}
-
-async function readCounter(ctx: CollectContext, path: string): Promise<string | undefined> {
-  try {
-    return await ctx.fs.readFile(path)
-  } catch (err) {
-    if (SKIPPED_READ_ERRORS.has(errorCode(err) ?? '')) {
-      return undefined
-    }
-    throw readError(path, err)
-  }
-}
 
 /**
  * Fibre Channel HBAs from /sys/class/fc_host/<host>/: an info metric and the statistics/
@@ -91,8 +66,9 @@ export const fibrechannelCollector: Collector = {
         throw isNotFound(err) ? new NoDataError(`${statsDir} not found`, { cause: err }) : err
       }
       const [attributes, counters] = await Promise.all([
-        Promise.all(INFO.map(([, file]) => readAttribute(ctx, join(dir, file)))),
-        Promise.all(COUNTERS.map(([file]) => readCounter(ctx, join(statsDir, file)))),
+        // An attribute the driver leaves out (node_exporter#2919) is ''.
+        Promise.all(INFO.map(async ([, file]) => (await readIfPresent(ctx, join(dir, file))) ?? '')),
+        Promise.all(COUNTERS.map(([file]) => readUnless(ctx, join(statsDir, file), SKIPPED_READ_ERRORS))),
       ])
       const labels: Record<string, string> = { fc_host: name }
       INFO.forEach(([label, , hex], i) => {

@@ -1,7 +1,8 @@
 import { Families } from '../metrics/families.ts'
-import { errorCode, isNotFound } from '../platform/host-fs.ts'
+import { errorCode } from '../platform/host-fs.ts'
 import { parseCounter, parsePortNumber, parsePortRate, parsePortState } from '../procfs/infiniband.ts'
 import { sysValue } from '../procfs/sysfs-value.ts'
+import { readIfPresent, readRequired, readUnless } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
 import type { Collector, CollectContext } from './types.ts'
 
@@ -64,28 +65,9 @@ const STATE_HELP = 'State of the InfiniBand port (0: no change, 1: down, 2: init
 const PHYS_STATE_HELP = 'Physical state of the InfiniBand port (0: no change, 1: sleep, 2: polling, 3: disable, 4: shift, 5: link up, 6: link error recover, 7: phytest)'
 const INFO_HELP = 'Non-numeric data from /sys/class/infiniband/<device>, value is always 1.'
 
-function readError(path: string, err: unknown): Error {
-  return new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
-}
-
-async function read(ctx: CollectContext, path: string): Promise<string> {
-  try {
-    return await ctx.fs.readFile(path)
-  } catch (err) {
-    throw readError(path, err)
-  }
-}
-
 /** A device attribute only some drivers expose (board_id, hca_type): '' when absent. */
 async function readAttribute(ctx: CollectContext, path: string): Promise<string> {
-  try {
-    return sysValue(await ctx.fs.readFile(path))
-  } catch (err) {
-    if (isNotFound(err)) {
-      return ''
-    }
-    throw readError(path, err)
-  }
+  return sysValue((await readIfPresent(ctx, path)) ?? '')
 }
 
 /** Entries of a counter directory; undefined when it does not exist. */
@@ -114,15 +96,9 @@ async function readCounters(ctx: CollectContext, portDir: string, dir: CounterSp
       return
     }
     const file = `${path}/${name}`
-    let text: string
-    try {
-      text = await ctx.fs.readFile(file)
-    } catch (err) {
-      const code = errorCode(err)
-      if (code !== undefined && SKIPPED_READ_ERRORS.has(code)) {
-        return
-      }
-      throw readError(file, err)
+    const text = await readUnless(ctx, file, SKIPPED_READ_ERRORS)
+    if (text === undefined) {
+      return
     }
     const value = parseCounter(sysValue(text), counter.scale, file)
     if (value !== undefined) {
@@ -143,7 +119,7 @@ interface Port {
 async function readPort(ctx: CollectContext, portsDir: string, name: string): Promise<Port> {
   const port = parsePortNumber(name, `${portsDir}/${name}`)
   const dir = `${portsDir}/${name}`
-  const [state, physState, rate] = await Promise.all([read(ctx, `${dir}/state`), read(ctx, `${dir}/phys_state`), read(ctx, `${dir}/rate`)])
+  const [state, physState, rate] = await Promise.all([readRequired(ctx, `${dir}/state`), readRequired(ctx, `${dir}/phys_state`), readRequired(ctx, `${dir}/rate`)])
   const counters = new Map<CounterSpec, number>()
   // counters_ext is read only beside counters, as procfs does.
   if (await readCounters(ctx, dir, 'counters', counters)) {
@@ -172,7 +148,7 @@ export const infinibandCollector: Collector = {
     const f = new Families()
     for (const { name: device, dir } of devices) {
       // fw_ver is exposed by every driver since Linux 4.10: required, as in procfs.
-      const firmware = sysValue(await read(ctx, `${dir}/fw_ver`))
+      const firmware = sysValue(await readRequired(ctx, `${dir}/fw_ver`))
       const [boardId, hcaType] = await Promise.all([readAttribute(ctx, `${dir}/board_id`), readAttribute(ctx, `${dir}/hca_type`)])
       const portsDir = `${dir}/ports`
       let portNames: string[]

@@ -2,7 +2,7 @@ import { flagString } from '../config/config.ts'
 import { Families } from '../metrics/families.ts'
 import { parseIpvsBackends, parseIpvsStats } from '../procfs/ipvs.ts'
 import type { IpvsBackend } from '../procfs/ipvs.ts'
-import { readOrNoData } from './read.ts'
+import { readOrNoData, readRequired } from './read.ts'
 import type { Collector } from './types.ts'
 
 /** The backend labels in node_exporter's order, which is also the flag's default. */
@@ -74,13 +74,7 @@ export const ipvsCollector: Collector = {
     const statsPath = ctx.fs.net('ip_vs_stats')
     const stats = parseIpvsStats(await readOrNoData(ctx, statsPath), statsPath)
     const backendsPath = ctx.fs.net('ip_vs')
-    let backendsText: string
-    try {
-      backendsText = await ctx.fs.readFile(backendsPath)
-    } catch (err) {
-      throw new Error(`couldn't read ${backendsPath}: ${(err as Error).message}`, { cause: err })
-    }
-    const backends = parseIpvsBackends(backendsText, backendsPath)
+    const backends = parseIpvsBackends(await readRequired(ctx, backendsPath), backendsPath)
 
     const f = new Families()
     for (const [key, name, help] of STATS) {

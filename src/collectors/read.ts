@@ -1,6 +1,20 @@
-import { isNotFound } from '../platform/host-fs.ts'
+import { errorCode, isNotFound } from '../platform/host-fs.ts'
 import type { CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
+
+/** The error for a file that could not be read: names the file, keeps the cause. */
+export function readFailure(path: string, err: unknown): Error {
+  return new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
+}
+
+/** Reads a file that must be there: any failure is an error naming the file. */
+export async function readRequired(ctx: CollectContext, path: string): Promise<string> {
+  try {
+    return await ctx.fs.readFile(path)
+  } catch (err) {
+    throw readFailure(path, err)
+  }
+}
 
 /** Reads a file; a missing file means this host lacks the source (NoDataError). */
 export async function readOrNoData(ctx: CollectContext, path: string): Promise<string> {
@@ -10,7 +24,7 @@ export async function readOrNoData(ctx: CollectContext, path: string): Promise<s
     if (isNotFound(err)) {
       throw new NoDataError(`${path} not found`, { cause: err })
     }
-    throw new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
+    throw readFailure(path, err)
   }
 }
 
@@ -31,7 +45,22 @@ export async function readIfPresent(ctx: CollectContext, path: string): Promise<
     if (isNotFound(err)) {
       return undefined
     }
-    throw new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
+    throw readFailure(path, err)
+  }
+}
+
+/**
+ * Reads a file, undefined when the read fails with one of the `skipped` error codes (the
+ * errors procfs tolerates for that kind of attribute); any other failure names the file.
+ */
+export async function readUnless(ctx: CollectContext, path: string, skipped: ReadonlySet<string>): Promise<string | undefined> {
+  try {
+    return await ctx.fs.readFile(path)
+  } catch (err) {
+    if (skipped.has(errorCode(err) ?? '')) {
+      return undefined
+    }
+    throw readFailure(path, err)
   }
 }
 

@@ -2,6 +2,7 @@ import { Families } from '../metrics/families.ts'
 import { errorCode } from '../platform/host-fs.ts'
 import { WATCHDOG_NUMBERS, WATCHDOG_STRINGS, parseWatchdog } from '../procfs/watchdog.ts'
 import type { WatchdogNumber } from '../procfs/watchdog.ts'
+import { readFailure } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
 import type { CollectContext, Collector } from './types.ts'
 import { NoDataError } from './types.ts'
@@ -39,7 +40,7 @@ function readError(path: string, err: unknown): Error {
   if (code === 'EACCES' || code === 'EPERM') {
     return new NoDataError(`couldn't read ${path}: permission denied`, { cause: err })
   }
-  return new Error(`couldn't read ${path}: ${(err as Error).message}`, { cause: err })
+  return readFailure(path, err)
 }
 
 /** Hardware and software watchdog timers from /sys/class/watchdog/<name>/. */

@@ -39,7 +39,7 @@ const FIELDS: readonly Spec[] = [
  * readings so far had an offset past OFFSET_OVERFLOW_SECONDS, this one included.
  */
 export function timexFamilies(t: TimexReading, overflows: number): Families {
-  const divisor = (t.status & STA_NANO) !== 0 ? 1e9 : 1e6
+  const divisor = nanoDivisor(t)
   const f = new Families()
   f.gauge('node_timex_sync_status', 'Is clock synchronized to a reliable server (1 = yes, 0 = no).', t.state === TIME_ERROR ? 0 : 1)
   f.gauge('node_timex_offset_seconds', 'Time offset in between local system and reference clock.', t.offset / divisor)
@@ -54,10 +54,14 @@ export function timexFamilies(t: TimexReading, overflows: number): Families {
   return f
 }
 
+/** Units per second of offset and jitter: nanoseconds with STA_NANO, else microseconds. */
+function nanoDivisor(t: TimexReading): number {
+  return (t.status & STA_NANO) !== 0 ? 1e9 : 1e6
+}
+
 /** True when the reading's offset is the kernel's overflow artefact. */
 export function offsetOverflowed(t: TimexReading): boolean {
-  const divisor = (t.status & STA_NANO) !== 0 ? 1e9 : 1e6
-  return Math.abs(t.offset / divisor) > OFFSET_OVERFLOW_SECONDS
+  return Math.abs(t.offset / nanoDivisor(t)) > OFFSET_OVERFLOW_SECONDS
 }
 
 /**

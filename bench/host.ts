@@ -1,20 +1,22 @@
-// Side-by-side cost of odin-agent and Debian's node_exporter on this host.
+// Side-by-side cost of odin-agent, Debian's node_exporter and Debian's process-exporter on
+// this host, in one run. The agent replaces both, so its CPU budget is stated against the two
+// together (process-exporter grouping by comm, as namedprocess does; see bench/peers.ts).
 // Run: npm run bench (or: npx bun bench/host.ts [--scrapes 500] [--runs 3] [--paced-seconds 90]
 //      [--binary path/to/odin-agent])
 //
 // Per run, two phases, each with both processes started fresh:
-//  - paced (the CPU figure): both scraped once every 15 s, as Prometheus does, for
+//  - paced (the CPU figure): all three scraped once every 15 s, as Prometheus does, for
 //    --paced-seconds, the agent at --sampler.interval=15s. CPU per scrape is all the CPU the
 //    process used in that window (live threads from /proc/PID/task/*/schedstat, ns precision;
 //    exited threads from /proc/PID/stat)
 //    divided by the scrapes: for the agent that is one sampler tick, one render and the idle
 //    runtime between; for node_exporter its collection at scrape time and its idle.
-//  - burst (latency and memory): --scrapes back-to-back scrapes, the agent at
+//  - burst (latency and memory): --scrapes back-to-back scrapes, one process at a time, the agent at
 //    --sampler.interval=1s so ticks and renders land inside the burst; p50/p99 latency, series
 //    and RSS right after the burst (the worst moment for a garbage-collected process).
 // Every figure is the median over the runs.
 import { readdirSync, readFileSync } from 'node:fs'
-import { ensureAgentBinary, numberOption, residentMiB, startPeer } from './peers.ts'
+import { ensureAgentBinary, hasProcessExporter, numberOption, PROCESS_EXPORTER, residentMiB, startPeer } from './peers.ts'
 import type { Peer } from './peers.ts'
 
 const SCRAPES = numberOption('scrapes', 500)
@@ -117,23 +119,34 @@ function combine(results: Result[]): Result {
 
 async function main() {
   await ensureAgentBinary()
-  const ne: Result[] = []
-  const ag: Result[] = []
-  for (let i = 0; i < RUNS; i++) {
-    // Both paced at once, half an interval apart: each is idle while the other is scraped.
-    const [neCpu, agCpu] = await Promise.all([paced('node_exporter', 0), paced('odin-agent', (SCRAPE_INTERVAL_S * 1000) / 2)])
-    ne.push({ cpuMsPerScrape: neCpu, ...(await burst('node_exporter')) })
-    ag.push({ cpuMsPerScrape: agCpu, ...(await burst('odin-agent')) })
+  if (!hasProcessExporter()) {
+    console.error(`bench/host.ts: ${PROCESS_EXPORTER} is missing: apt-get install prometheus-process-exporter`)
+    process.exit(2)
   }
-  const neRes = combine(ne)
-  const agRes = combine(ag)
+  const peers: Peer[] = ['node_exporter', 'process-exporter', 'odin-agent']
+  const results = new Map<Peer, Result[]>(peers.map((p) => [p, []]))
+  const slot = (SCRAPE_INTERVAL_S * 1000) / peers.length
+  for (let i = 0; i < RUNS; i++) {
+    // All paced at once, a third of an interval apart: each is idle while another is scraped.
+    const cpu = await Promise.all(peers.map((p, k) => paced(p, k * slot)))
+    for (const [k, p] of peers.entries()) {
+      results.get(p)?.push({ cpuMsPerScrape: cpu[k] as number, ...(await burst(p)) })
+    }
+  }
+  const [ne, pe, ag] = peers.map((p) => combine(results.get(p) ?? []))
+  if (!ne || !pe || !ag) {
+    return
+  }
+  const pair = ne.cpuMsPerScrape + pe.cpuMsPerScrape
   const row = (name: string, r: Result) =>
-    `${name.padEnd(14)} ${r.cpuMsPerScrape.toFixed(2).padStart(13)} ${r.burstCpuMs.toFixed(2).padStart(11)} ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${String(r.series).padStart(7)} ${r.rss.toFixed(1).padStart(8)}`
+    `${name.padEnd(16)} ${r.cpuMsPerScrape.toFixed(2).padStart(13)} ${r.burstCpuMs.toFixed(2).padStart(11)} ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${String(r.series).padStart(7)} ${r.rss.toFixed(1).padStart(8)}`
   console.log(`host bench: median of ${RUNS} runs; CPU per scrape with one scrape every ${SCRAPE_INTERVAL_S} s for ${PACED_SECONDS} s (agent --sampler.interval=${SCRAPE_INTERVAL_S}s); latency and RSS over ${SCRAPES} back-to-back scrapes (agent --sampler.interval=1s)`)
-  console.log('process        cpu ms/scrape  burst cpu   p50 ms  p99 ms  series  RSS MiB')
-  console.log(row('node_exporter', neRes))
-  console.log(row('odin-agent', agRes))
-  console.log(`ratio agent/node_exporter: cpu ${(agRes.cpuMsPerScrape / neRes.cpuMsPerScrape).toFixed(2)} (budget 1.0), p99 ${(agRes.p99 / neRes.p99).toFixed(2)} (budget 1.0); agent RSS ${agRes.rss.toFixed(1)} MiB (budget 64)`)
+  console.log('process          cpu ms/scrape  burst cpu   p50 ms  p99 ms  series  RSS MiB')
+  console.log(row('node_exporter', ne))
+  console.log(row('process-exporter', pe))
+  console.log(row('odin-agent', ag))
+  console.log(`ratio agent/(node_exporter+process-exporter): cpu ${(ag.cpuMsPerScrape / pair).toFixed(2)} (budget < 1.0, goal 0.5); agent/node_exporter alone ${(ag.cpuMsPerScrape / ne.cpuMsPerScrape).toFixed(2)}`)
+  console.log(`p99 agent/node_exporter ${(ag.p99 / ne.p99).toFixed(2)} (budget 1.0); agent RSS ${ag.rss.toFixed(1)} MiB (budget 64)`)
 }
 
 await main()

@@ -1,8 +1,8 @@
 // What bench/host.ts and bench/rss-soak.ts share: their command-line options and starting
-// node_exporter or the agent on a free loopback port, ready to be scraped.
+// node_exporter, process-exporter or the agent on a free loopback port, ready to be scraped.
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { binaryPath, ensureBinary, freePort, waitFor } from '../test/helpers/binary.ts'
@@ -21,7 +21,23 @@ export async function ensureAgentBinary(): Promise<void> {
   }
 }
 
-export type Peer = 'node_exporter' | 'odin-agent'
+export type Peer = 'node_exporter' | 'process-exporter' | 'odin-agent'
+
+/** Debian's prometheus-process-exporter, where installed. */
+export const PROCESS_EXPORTER = '/usr/bin/prometheus-process-exporter'
+export const hasProcessExporter = () => existsSync(PROCESS_EXPORTER)
+
+/**
+ * process-exporter doing the work namedprocess does by default: every process grouped by
+ * comm, children in their parent's group, no smaps (PSS) and no per-thread series, which
+ * the agent does not export. Its defaults (smaps and threads on) cost more; bench/process.ts
+ * measures those.
+ */
+function processExporterArgs(listen: string): string[] {
+  const config = join(mkdtempSync(join(tmpdir(), 'odin-bench-pe-')), 'pe.yml')
+  writeFileSync(config, 'process_names:\n  - name: "{{.Comm}}"\n    cmdline:\n    - \'.+\'\n')
+  return [`-web.listen-address=${listen}`, `-config.path=${config}`, '-gather-smaps=false', '-threads=false']
+}
 
 export interface Started {
   readonly child: ChildProcess
@@ -35,7 +51,9 @@ export async function startPeer(kind: Peer, interval: string): Promise<Started> 
   const child =
     kind === 'node_exporter'
       ? spawn('prometheus-node-exporter', [listen], { stdio: 'ignore' })
-      : spawn(agentBinary, [listen, `--sampler.interval=${interval}`, `--data-dir=${mkdtempSync(join(tmpdir(), 'odin-bench-'))}`, '--log.level=warn'], { stdio: 'ignore' })
+      : kind === 'process-exporter'
+        ? spawn(PROCESS_EXPORTER, processExporterArgs(`127.0.0.1:${port}`), { stdio: 'ignore' })
+        : spawn(agentBinary, [listen, `--sampler.interval=${interval}`, `--data-dir=${mkdtempSync(join(tmpdir(), 'odin-bench-'))}`, '--log.level=warn'], { stdio: 'ignore' })
   const url = `http://127.0.0.1:${port}/metrics`
   await waitFor(async () => (await fetch(url)).ok, 20_000, `${kind} to answer`)
   return { child, url }

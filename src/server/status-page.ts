@@ -14,7 +14,8 @@ header .meta{color:#c3c9d4;font-size:.85rem}
 header a{color:#9cc0ff}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:1rem;font-size:.78rem;font-weight:600;background:var(--grey);color:#fff}
 .badge.ok{background:var(--ok)}.badge.failing,.badge.bad{background:var(--bad)}.badge.absent{background:#c4c9d2;color:#374151}.badge.warn{background:var(--warn)}
-main{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:.8rem;padding:.8rem;max-width:1600px;margin:0 auto}
+main{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:.8rem;padding:.8rem;max-width:1600px;margin:0 auto}
+@media (min-width:1100px){main{grid-template-columns:repeat(3,minmax(0,1fr))}#gpus{grid-column:span 2}#health{grid-column:1/-1}}
 section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.7rem .9rem;min-width:0}
 section.wide{grid-column:1/-1}
 h2{font-size:.95rem;margin:0 0 .5rem;display:flex;gap:.5rem;align-items:center}
@@ -39,11 +40,12 @@ code{font:12px/1.35 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-br
 .tags span.info{background:#eef2f8;color:var(--mute)}
 .sev-critical,.sev-high{color:var(--bad);font-weight:600}.sev-medium{color:var(--warn);font-weight:600}
 .spark{display:grid;grid-template-columns:minmax(7rem,11rem) 1fr 3rem;gap:.5rem;align-items:center;padding:.15rem 0;border-bottom:1px solid var(--line)}
-.spark svg{width:100%;height:32px;display:block}
+.spark svg{width:100%;height:32px;display:block;background:#f7f8fb;border-radius:3px}
 .health{display:flex;flex-wrap:wrap;gap:.3rem}
 .health .badge{font-weight:500}
 .legend{color:var(--mute);font-size:.78rem;margin-top:.4rem}
 #error{display:none;background:#fdecea;color:var(--bad);padding:.5rem 1rem}
+@media (max-width:640px){#threats thead{display:none}#threats table,#threats tbody,#threats tr,#threats td{display:block;width:100%}#threats tr{border-bottom:1px solid var(--line);padding:.35rem 0}#threats td{border:0;padding:.1rem 0}}
 @media (max-width:480px){main{grid-template-columns:1fr;padding:.5rem;gap:.5rem}section{padding:.6rem}.spark{grid-template-columns:6.5rem 1fr 2.6rem}header{padding:.6rem .7rem}}
 `
 
@@ -75,9 +77,9 @@ function dur(s) {
   return (s / 86400).toFixed(1) + ' d';
 }
 const num = (v, d, unit) => (v === null || v === undefined ? '–' : v.toFixed(d) + (unit || ''));
-function bar(frac) {
+function bar(frac, plain) {
   const f = Math.max(0, Math.min(1, frac || 0));
-  return el('div', { class: 'bar' }, el('i', { class: f > 0.9 ? 'crit' : f > 0.75 ? 'hot' : '', style: 'width:' + (f * 100).toFixed(1) + '%' }));
+  return el('div', { class: 'bar' }, el('i', { class: plain ? '' : f > 0.9 ? 'crit' : f > 0.75 ? 'hot' : '', style: 'width:' + (f * 100).toFixed(1) + '%' }));
 }
 function kpi(label, value, frac) {
   return el('div', { class: 'kpi' }, el('div', { class: 'v' }, value), el('div', { class: 'l' }, label), frac === undefined ? null : bar(frac));
@@ -91,7 +93,7 @@ function table(head, rows, numeric) {
 }
 function fill(id, count, ...kids) {
   const s = $(id);
-  s.querySelector('.body').replaceChildren(...kids);
+  s.querySelector('.body').replaceChildren(...kids.filter((k) => k !== null && k !== undefined));
   const c = s.querySelector('.count');
   if (c) c.textContent = count === null ? '' : '(' + count + ')';
 }
@@ -102,7 +104,7 @@ function host(d) {
   const kp = el('div', { class: 'kpis' },
     kpi('CPU busy, ' + h.cpus + ' CPUs', h.cpuBusy === null ? '–' : (h.cpuBusy * 100).toFixed(0) + ' %', h.cpuBusy === null ? undefined : h.cpuBusy),
     kpi('memory used of ' + bytes(h.memTotalBytes), memUsed === null ? '–' : (memUsed * 100).toFixed(0) + ' %', memUsed === null ? undefined : memUsed),
-    kpi('load 1 / 5 / 15 min', h.load.map((v) => num(v, 2)).join(' / ')));
+    kpi('load 1 min (5 min ' + num(h.load[1], 2) + ', 15 min ' + num(h.load[2], 2) + ')', num(h.load[0], 2)));
   const disks = h.disks.map((k) => [el('code', {}, k.mountpoint), k.fstype, el('div', {}, bytes(k.sizeBytes - k.availBytes) + ' of ' + bytes(k.sizeBytes), bar(1 - k.availBytes / k.sizeBytes)), ((1 - k.availBytes / k.sizeBytes) * 100).toFixed(0) + ' %']);
   fill('host', null, kp, el('h2', { style: 'margin-top:.8rem' }, 'Filesystems'), disks.length ? table(['mount', 'type', 'used', ''], disks, [0, 0, 0, 1]) : empty('no filesystem reported'));
 }
@@ -120,7 +122,7 @@ function gpus(d) {
       el('div', { class: 'name' }, 'GPU ' + g.gpu + ' ', el('span', { class: 'muted' }, g.model)),
       el('div', { class: 'row' }, el('span', {}, 'temperature'), el('span', {}, num(g.tempC, 0, ' °C'))),
       el('div', { class: 'row' }, el('span', {}, 'power'), el('span', {}, num(g.powerW, 0, ' W') + ' of ' + num(g.powerLimitW, 0, ' W'))), power === null ? null : bar(power),
-      el('div', { class: 'row' }, el('span', {}, 'utilisation'), el('span', {}, num(g.utilPct, 0, ' %'))), g.utilPct === null ? null : bar(g.utilPct / 100),
+      el('div', { class: 'row' }, el('span', {}, 'utilisation'), el('span', {}, num(g.utilPct, 0, ' %'))), g.utilPct === null ? null : bar(g.utilPct / 100, true),
       el('div', { class: 'row' }, el('span', {}, 'memory'), el('span', {}, g.memUsedMiB === null ? '–' : bytes(g.memUsedMiB * 1048576) + ' of ' + bytes(g.memTotalMiB * 1048576))), mem === null ? null : bar(mem),
       tags);
   });
@@ -147,6 +149,8 @@ function spark(s, threshold) {
     dpath += (pen ? 'L' : 'M') + x + ' ' + y(v); pen = true;
   });
   if (dpath) g.append(svg('path', { d: dpath, fill: 'none', stroke: '#2456c7', 'stroke-width': 1.4, 'vector-effect': 'non-scaling-stroke' }));
+  const lastAt = s.scores.map((v) => v !== null).lastIndexOf(true);
+  if (lastAt >= 0) g.append(svg('circle', { cx: (lastAt * W / (n - 1)).toFixed(1), cy: y(s.scores[lastAt]), r: 2.2, fill: '#2456c7' }));
   for (const i of s.alerts) {
     const x = (i * W / (n - 1)).toFixed(1);
     g.append(svg('line', { x1: x, x2: x, y1: 0, y2: H, stroke: '#b3261e', 'stroke-width': 2, 'vector-effect': 'non-scaling-stroke', class: 'alert' }));

@@ -150,7 +150,8 @@ function spark(s, threshold) {
   });
   if (dpath) g.append(svg('path', { d: dpath, fill: 'none', stroke: '#2456c7', 'stroke-width': 1.4, 'vector-effect': 'non-scaling-stroke' }));
   const lastAt = s.scores.map((v) => v !== null).lastIndexOf(true);
-  if (lastAt >= 0) g.append(svg('circle', { cx: (lastAt * W / (n - 1)).toFixed(1), cy: y(s.scores[lastAt]), r: 2.2, fill: '#2456c7' }));
+  // The latest score as a round dot: a zero-length stroke keeps its shape when the plot stretches.
+  if (lastAt >= 0) g.append(svg('path', { d: 'M' + (lastAt * W / (n - 1)).toFixed(1) + ' ' + y(s.scores[lastAt]) + 'h0', stroke: '#2456c7', 'stroke-width': 5, 'stroke-linecap': 'round', 'vector-effect': 'non-scaling-stroke' }));
   for (const i of s.alerts) {
     const x = (i * W / (n - 1)).toFixed(1);
     g.append(svg('line', { x1: x, x2: x, y1: 0, y2: H, stroke: '#b3261e', 'stroke-width': 2, 'vector-effect': 'non-scaling-stroke', class: 'alert' }));

@@ -99,6 +99,9 @@ describe('status page in a real browser', () => {
     expect(section('health')).toMatch(/<span class="badge ok"[^>]*>loadavg<\/span>/)
     expect(section('health')).toMatch(/<span class="badge absent"[^>]*>bcache<\/span>/)
     expect(section('health')).toContain('0 failing')
+    for (const id of ['host', 'gpus', 'threats', 'anomaly', 'forecasts', 'groups', 'health']) {
+      expect(section(id), id).not.toMatch(/>(?:null|undefined|NaN)</)
+    }
     // The XSS case: the name shows as text in the groups and threats tables; no element was made of it.
     expect(section('threats')).toContain('&lt;img src=x onerror=alert(1)&gt;')
     expect(section('groups')).toContain('&lt;img src=x onerror=alert(1)&gt;')
@@ -110,7 +113,7 @@ describe('status page in a real browser', () => {
     mkdirSync(artifacts, { recursive: true })
     for (const [width, height] of [
       [1280, 1500],
-      [390, 2600],
+      [390, 3000],
     ] as const) {
       const file = join(artifacts, `status-page-${width}.png`)
       const shot = browser([`--screenshot=${file}`, `--window-size=${width},${height}`, '--hide-scrollbars'])

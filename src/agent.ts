@@ -13,6 +13,13 @@ import { createHostFS } from './platform/host-fs.ts'
 import { Sampler } from './sampler/sampler.ts'
 import type { Snapshot } from './sampler/snapshot.ts'
 import { RequestTracker, createApp } from './server/app.ts'
+import { activeThreats } from './collectors/threats.ts'
+import { ANOMALY_THRESHOLD } from './detectors/anomaly/options.ts'
+import { readVisibilityInput } from './platform/own-credentials.ts'
+import { assessVisibility, describeLimit, visibilityFamilies } from './process/visibility.ts'
+import type { Visibility } from './process/visibility.ts'
+import { staleAfterMs } from './server/readiness.ts'
+import { StatusModel } from './server/status-model.ts'
 
 /** Something that watches snapshots and adds its own families (anomaly, threats). */
 export interface SnapshotObserver {
@@ -30,6 +37,8 @@ export interface AgentDeps {
   readonly exec?: Exec
   readonly observers?: readonly SnapshotObserver[]
   readonly now?: () => number
+  /** What the agent can see of other processes; read from <procfs>/self when not given. */
+  readonly visibility?: Visibility
 }
 
 export interface Agent {
@@ -37,6 +46,8 @@ export interface Agent {
   readonly sampler: Sampler
   readonly registry: SnapshotRegistry
   readonly requests: RequestTracker
+  readonly visibility: Visibility
+  readonly status: StatusModel
   start(): void
   stop(): Promise<void>
 }
@@ -56,33 +67,45 @@ export function createAgent(deps: AgentDeps): Agent {
   const enabled = deps.collectors.filter((c) => config.enabled.includes(c.name))
   const bootTime = realBootTime()
   const observers = deps.observers ?? []
+  const visibility =
+    deps.visibility ?? assessVisibility(readVisibilityInput({ procfs: config.procfs, env: process.env, uid: process.getuid?.() }))
+  const visibilityFams = visibilityFamilies(visibility)
   const buildInfo = (): MetricFamily[] => {
     const f = new Families()
     f.gauge('odin_agent_build_info', 'odin-agent: A metric with a constant 1 labeled by version, revision and runtime.', 1, deps.version)
     return f.list()
   }
+  const fs = createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs, netnsPid: config.netnsPid })
   const sampler = new Sampler({
     collectors: enabled,
     config,
-    fs: createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs, netnsPid: config.netnsPid }),
+    fs,
     exec: deps.exec ?? execFileNoShell,
     log,
     now: deps.now,
-    extraFamilies: () => [...buildInfo(), ...selfMetrics(bootTime)],
+    extraFamilies: () => [...buildInfo(), ...visibilityFams, ...selfMetrics(bootTime)],
   })
   const registry = new SnapshotRegistry()
+  const status = new StatusModel()
+  const observerHealth = new Map<string, { ok: boolean; error: string | null }>()
   sampler.onSnapshot((snapshot) => {
     const extra: MetricFamily[][] = []
     for (const o of observers) {
       try {
         o.observe(snapshot)
         extra.push(o.families())
+        observerHealth.set(o.name, { ok: true, error: null })
       } catch (err) {
+        observerHealth.set(o.name, { ok: false, error: String(err) })
         log.error('observer failed', { observer: o.name, err: String(err) })
       }
     }
-    registry.update(extra.length ? [...snapshot.families, ...extra.flat()] : snapshot.families)
+    const families = extra.length ? [...snapshot.families, ...extra.flat()] : snapshot.families
+    registry.update(families)
+    status.observe(snapshot.at, families)
   })
+  const now = deps.now ?? Date.now
+  const startedAt = now()
   const requests = new RequestTracker()
   const app = createApp({
     tracker: requests,
@@ -93,14 +116,30 @@ export function createAgent(deps: AgentDeps): Agent {
     metrics: async () => ({ body: await registry.metrics(), contentType: registry.contentType }),
     version: deps.version,
     enabled: config.enabled,
-    startedAt: (deps.now ?? Date.now)(),
+    startedAt,
     now: deps.now,
+    staleAfterMs: staleAfterMs(config.samplerIntervalMs, config.collectorTimeoutMs),
+    status: (ready) =>
+      status.build({
+        version: deps.version,
+        now: now(),
+        startedAt,
+        lastSampleAt: sampler.latest()?.at,
+        ready,
+        health: sampler.collectorHealth(),
+        detectors: observerHealth,
+        threats: activeThreats(fs),
+        visibilityLimits: visibility.limits.map(describeLimit),
+        threshold: ANOMALY_THRESHOLD,
+      }),
   })
   return {
     app,
     sampler,
     registry,
     requests,
+    visibility,
+    status,
     start: () => sampler.start(),
     stop: async () => {
       sampler.stop()

@@ -4,6 +4,8 @@ import { createAgent } from './agent.ts'
 import { renderHelp } from './cli/help.ts'
 import { allCollectors } from './collectors/index.ts'
 import { parseAgentArgs } from './config/config.ts'
+import { checkRoots } from './config/roots.ts'
+import { describeLimit } from './process/visibility.ts'
 import { allDetectors } from './detectors/index.ts'
 import { FlagError } from './config/flag-spec.ts'
 import { createLogger } from './log/logger.ts'
@@ -44,6 +46,7 @@ async function runAgent(argv: readonly string[]): Promise<number> {
     return 0
   }
   const address = parseListenAddress(config.listenAddress)
+  checkRoots(config)
   const log = createLogger({ level: config.logLevel, format: config.logFormat })
   // Returns only when it did not re-execute the binary (see runtime-env.ts).
   const runtimeEnv = applyRuntimeEnv(process as Parameters<typeof applyRuntimeEnv>[0])
@@ -62,7 +65,14 @@ async function runAgent(argv: readonly string[]): Promise<number> {
   const server = serve(agent.app, address)
   log.info('starting odin-agent', { version: buildVersion.version, revision: buildVersion.revision, address: `${address.hostname}:${server.port}` })
   log.info('enabled collectors and detectors', { enabled: [...config.enabled].sort().join(',') })
-  if (process.getuid?.() === 0) {
+  const { visibility } = agent
+  if (visibility.limits.length > 0) {
+    log.warn('limited view of other processes; process and threat metrics miss what it cannot read (see README, Health)', {
+      reasons: visibility.limits.join(','),
+      detail: visibility.limits.map(describeLimit).join('; '),
+    })
+  }
+  if (visibility.rootWarning) {
     log.warn('running as root; the agent needs only read access to /proc and /sys (see README)')
   }
   // With Bun's 1 s GC timer off (runtime-env.ts), one collection after each tick, when its

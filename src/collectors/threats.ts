@@ -27,6 +27,29 @@ interface State {
   allowlistSource: string | undefined
   allowlist: Allowlist
   tick: number
+  active: readonly ActiveThreat[]
+}
+
+/** One process a rule fires for now, as the status page shows it: redacted, no PID. */
+export interface ActiveThreat {
+  readonly rule: string
+  readonly category: string
+  readonly severity: string
+  readonly description: string
+  readonly comm: string
+  readonly user: string
+  readonly container: boolean
+  /** Redacted (src/security/redact.ts) and cut to 512 characters. */
+  readonly cmdline: string
+}
+
+/** Active findings kept for the status page, most severe first. */
+export const MAX_ACTIVE_THREATS = 50
+const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 }
+
+/** The findings active in the latest tick of the threats collector reading through `fs`. */
+export function activeThreats(fs: HostFS): readonly ActiveThreat[] {
+  return states.get(fs)?.active ?? []
 }
 
 const states = new WeakMap<HostFS, State>()
@@ -41,6 +64,7 @@ function stateFor(fs: HostFS): State {
       allowlistSource: undefined,
       allowlist: EMPTY_ALLOWLIST,
       tick: 0,
+      active: [],
     }
     states.set(fs, s)
   }
@@ -157,6 +181,16 @@ export const threatsCollector: Collector = {
       const [pid, start] = process.split(':')
       return table.processes.get(Number(pid))?.starttimeTicks === Number(start)
     }
+    const active: ActiveThreat[] = []
+    for (const o of observations) {
+      const facts = factsByProcess.get(o.process)
+      for (const f of facts ? o.findings : []) {
+        const { comm, user = '', container, argv } = facts as ProcessFacts
+        active.push({ rule: f.rule, category: f.category, severity: f.severity, description: f.description, comm, user, container, cmdline: redactCommandLine(argv, 512) })
+      }
+    }
+    active.sort((a, b) => (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || a.rule.localeCompare(b.rule))
+    state.active = active.slice(0, MAX_ACTIVE_THREATS)
     for (const n of state.tracker.update(alive, observations)) {
       const facts = factsByProcess.get(n.process)
       if (facts) {

@@ -26,6 +26,8 @@ export interface CollectorHealth {
   readonly lastError: string | null
   readonly lastDurationSeconds: number
   readonly success: boolean
+  /** The last run failed only because this host lacks the source (NoDataError). */
+  readonly noData: boolean
 }
 
 export type SnapshotListener = (snapshot: Snapshot) => void
@@ -158,6 +160,7 @@ export class Sampler {
         lastError: o.success ? null : (o.error ?? 'unknown error'),
         lastDurationSeconds: o.durationSeconds,
         success: o.success,
+        noData: !o.success && o.noData === true,
       })
     }
     fs.endTick()

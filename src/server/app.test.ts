@@ -4,6 +4,8 @@ import { parseAgentArgs } from '../config/config.ts'
 import type { Collector } from '../collectors/types.ts'
 import { silentLogger } from '../log/logger.ts'
 import { Families } from '../metrics/families.ts'
+import { NoDataError } from '../collectors/types.ts'
+import type { StatusDoc } from './status-model.ts'
 
 const good: Collector = {
   name: 'good',
@@ -80,13 +82,36 @@ describe('HTTP app', () => {
     expect(codes.every((c) => c === 200 || c === 503)).toBe(true)
   })
 
-  it('the status page lists collectors and escapes error text', async () => {
+  it('the status page is a static shell; status.json carries collector state, failing apart from absent', async () => {
     const evil: Collector = { name: 'evil', defaultEnabled: true, help: '', collect: async () => { throw new Error('<script>alert(1)</script>') } }
-    const agent = agentWith([good, evil])
+    const absent: Collector = { name: 'absent', defaultEnabled: true, help: '', collect: async () => { throw new NoDataError('no /sys/class/nothing') } }
+    const agent = agentWith([good, evil, absent])
     await agent.sampler.tick()
     const html = await (await agent.app.request('/')).text()
-    expect(html).toContain('<td>good</td><td>ok</td>')
-    expect(html).toContain('&lt;script&gt;')
-    expect(html).not.toContain('<script>alert')
+    expect(html).toContain('<h1>odin-agent</h1>')
+    expect(html).not.toContain('alert(1)')
+    const res = await agent.app.request('/status.json')
+    expect(res.status).toBe(200)
+    const doc = (await res.json()) as StatusDoc
+    const state = Object.fromEntries(doc.collectors.map((c) => [c.name, c.state]))
+    expect(state).toMatchObject({ good: 'ok', evil: 'failing', absent: 'absent' })
+    expect(doc.collectors.find((c) => c.name === 'evil')?.error).toBe('<script>alert(1)</script>')
+  })
+
+  it('/ready turns 503 with the reason when sampling stalls for three intervals, and back to 200 when it resumes', async () => {
+    let clock = 1_000_000
+    const { config } = parseAgentArgs(['--collector.timeout=500ms', '--sampler.interval=1s'], [good])
+    const agent = createAgent({ config, collectors: [good], log: silentLogger, version: { version: '1', revision: 'r', runtime: 't' }, now: () => clock })
+    await agent.sampler.tick()
+    expect((await agent.app.request('/ready')).status).toBe(200)
+    clock += 2_900
+    expect((await agent.app.request('/ready')).status).toBe(200)
+    clock += 200
+    const stale = await agent.app.request('/ready')
+    expect(stale.status).toBe(503)
+    expect(await stale.text()).toMatch(/latest sample is 3\.1 s old \(limit 3\.0 s\)/)
+    expect(((await (await agent.app.request('/health')).json()) as { status: string }).status).toBe('stale')
+    await agent.sampler.tick()
+    expect((await agent.app.request('/ready')).status).toBe(200)
   })
 })

@@ -1,6 +1,9 @@
 import { Hono } from 'hono'
 import type { CollectorHealth } from '../sampler/sampler.ts'
 import type { Snapshot } from '../sampler/snapshot.ts'
+import { readiness } from './readiness.ts'
+import type { Readiness } from './readiness.ts'
+import type { StatusDoc } from './status-model.ts'
 import { renderStatusPage } from './status-page.ts'
 
 /** Counts requests being answered, so shutdown can wait for them. */
@@ -29,6 +32,10 @@ export interface AppDeps {
   readonly startedAt: number
   readonly now?: () => number
   readonly tracker?: RequestTracker
+  /** /ready turns 503 when the latest sample is older than this (default: never). */
+  readonly staleAfterMs?: number
+  /** The status page's document (/status.json); the page shows a stub without it. */
+  readonly status?: (ready: Readiness) => StatusDoc
 }
 
 /** Builds the HTTP app; binding a port is the platform's job (see platform/serve.ts). */
@@ -63,12 +70,10 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/healthz', (c) => c.text('ok\n'))
 
+  const ready = () => readiness(deps.latest(), now(), deps.staleAfterMs ?? Number.POSITIVE_INFINITY)
   app.get('/ready', (c) => {
-    const snap = deps.latest()
-    if (!snap) {
-      return c.text('not ready: the first sample has not completed yet\n', 503)
-    }
-    return c.text('ready\n')
+    const r = ready()
+    return r.ok ? c.text('ready\n') : c.text(`not ready: ${r.reason}\n`, 503)
   })
 
   app.get('/health', (c) => {
@@ -82,8 +87,10 @@ export function createApp(deps: AppDeps): Hono {
         duration_seconds: Number(h.lastDurationSeconds.toFixed(6)),
       }
     }
+    const r = ready()
     return c.json({
-      status: snap ? 'ready' : 'starting',
+      status: r.ok ? 'ready' : snap ? 'stale' : 'starting',
+      reason: r.reason,
       version: deps.version.version,
       revision: deps.version.revision,
       uptime_seconds: Math.round((now() - deps.startedAt) / 1000),
@@ -93,9 +100,16 @@ export function createApp(deps: AppDeps): Hono {
     })
   })
 
-  app.get('/', (c) =>
-    c.html(renderStatusPage({ ...deps, snapshot: deps.latest(), health: deps.health(), now: now() })),
-  )
+  // The page and its document are plain routes of this app: middleware added with
+  // app.use (auth, headers) covers them as it covers the telemetry path.
+  const page = renderStatusPage(deps.telemetryPath)
+  app.get('/', (c) => c.html(page, 200, { 'Cache-Control': 'no-store' }))
+  app.get('/status.json', (c) => {
+    if (!deps.status) {
+      return c.text('no status document\n', 404)
+    }
+    return c.json(deps.status(ready()), 200, { 'Cache-Control': 'no-store' })
+  })
 
   app.notFound((c) => c.text('not found\n', 404))
   return app

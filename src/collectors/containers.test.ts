@@ -103,6 +103,37 @@ describe('containers collector', () => {
     expect(valueOf(fams, 'odin_containers', { state: 'sandbox' })).toBe(1)
   })
 
+  it('puts pod network on the sandbox from /proc/<pid>/net/dev, skipping lo/veth/docker and host-network pods', async () => {
+    const [a, s, h] = [hex('a'), hex('5'), hex('6')]
+    const HOST_UID = '99999999-bbbb-cccc-dddd-eeeeeeeeeeee'
+    const sys = v2({ [scope(a)]: {}, [scope(s)]: {}, [scope(h, HOST_UID)]: {} })
+      .file(`fs/cgroup${scope(s)}/cgroup.procs`, '4242\n')
+      .file(`fs/cgroup${scope(h, HOST_UID)}/cgroup.procs`, '4343\n')
+    const dev = [
+      'Inter-|   Receive                                                |  Transmit',
+      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+      '    lo:     100       1    0    0    0     0          0         0      100       1    0    0    0     0       0          0',
+      '  eth0:    1000      10    1    2    0     0          0         0     2000      20    3    4    0     0       0          0',
+      'veth12:       5       5    0    0    0     0          0         0        5       5    0    0    0     0       0          0',
+      '',
+    ].join('\n')
+    const proc = tree()
+      .link('1/ns/net', 'net:[4026531840]')
+      .link('4242/ns/net', 'net:[4026532999]')
+      .file('4242/net/dev', dev)
+      .link('4343/ns/net', 'net:[4026531840]')
+      .file('4343/net/dev', dev)
+    const root = identities(pc(a, 'app'), pc(s, '', { sandbox: true, image: 'registry.k8s.io/pause:3.10' }), pc(h, '', { sandbox: true, uid: HOST_UID, pod: 'host-net' }))
+    const fams = await collectFrom(containersCollector, { sysfs: sys.root, procfs: proc.root, rootfs: root.root })
+    const rx = samplesOf(fams, 'container_network_receive_bytes_total')
+    expect(rx.map((x) => x.labels)).toEqual([{ container: '', id: scope(s), image: 'registry.k8s.io/pause:3.10', name: s, namespace: 'shop', pod: 'web-0', interface: 'eth0' }])
+    expect(rx[0]?.value).toBe(1000)
+    const v = (name: string) => valueOf(fams, name, { interface: 'eth0' })
+    expect([v('container_network_receive_packets_total'), v('container_network_receive_errors_total'), v('container_network_receive_packets_dropped_total')]).toEqual([10, 1, 2])
+    expect([v('container_network_transmit_bytes_total'), v('container_network_transmit_packets_total'), v('container_network_transmit_errors_total'), v('container_network_transmit_packets_dropped_total')]).toEqual([2000, 20, 3, 4])
+    expect(valueOf(fams, 'odin_containers', { state: 'sandbox' })).toBe(2)
+  })
+
   it('caps containers deterministically, keeps exposed ones in place and counts the drops', async () => {
     const [b, c, d, a] = [hex('b'), hex('c'), hex('d'), hex('a')]
     const sys = v2({ [scope(b)]: {}, [scope(c)]: {}, [scope(d)]: {} })

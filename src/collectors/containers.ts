@@ -10,6 +10,7 @@ import type { ContainerSpec, ContainerStats } from '../containers/cgroup-stats.t
 import { addContainerFamilies } from '../containers/container-families.ts'
 import { readDeviceNames } from '../containers/device-names.ts'
 import { IdentityResolver } from '../containers/identity.ts'
+import { addNetworkFamilies, readSandboxInterfaces } from '../containers/sandbox-network.ts'
 import type { Resolved } from '../containers/identity.ts'
 import type { Collector, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
@@ -87,7 +88,7 @@ const COUNTS_HELP = 'odin-agent: Container cgroups seen this tick by identity st
 export const containersCollector: Collector = {
   name: 'containers',
   defaultEnabled: true,
-  help: 'Per-container CPU, memory, OOM, limits and block IO with cAdvisor names, from cgroups (does nothing where no container cgroup exists).',
+  help: 'Per-container CPU, memory, OOM, limits, block IO and pod network with cAdvisor names, from cgroups (does nothing where no container cgroup exists).',
   flags: [
     { name: MAX_FLAG, kind: 'int', default: DEFAULT_MAX, help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.' },
   ],
@@ -102,12 +103,14 @@ export const containersCollector: Collector = {
     const now = ctx.now()
     const counts = { resolved: 0, unresolved: 0, dropped: 0, sandbox: 0 }
     const candidates: { path: string; cls: ContainerClass; who: Resolved }[] = []
+    const sandboxes: { path: string; who: Resolved }[] = []
     for (const { path, cls } of found.containers) {
       const who = await state.resolver.resolve(ctx.fs, cls, now)
       if (who === undefined) counts.unresolved++
-      else if (who.sandbox) counts.sandbox++
+      else if (who.sandbox) sandboxes.push({ path, who })
       else candidates.push({ path, cls, who })
     }
+    counts.sandbox = sandboxes.length
     // Deterministic cap: last tick's containers keep their place, then new ones by path.
     const max = flagNumber(ctx.config, MAX_FLAG)
     const limit = Number.isFinite(max) && max >= 0 ? max : DEFAULT_MAX
@@ -139,6 +142,11 @@ export const containersCollector: Collector = {
     }
     // Not read, so counted at the default set's size (cpu, 5 memory, oom, 2 spec, start, info).
     state.droppedSeries += cut.length * SERIES_PER_CONTAINER
+    // Pod network on the sandbox; sandboxes share the cap (in path order) with containers.
+    for (const sb of sandboxes.slice(0, limit)) {
+      const nics = await readSandboxInterfaces(ctx.fs, layout.discovery + sb.path)
+      if (nics !== undefined) addNetworkFamilies(f, labelsOf(sb.path, sb.who), nics)
+    }
     for (const s of sampled) {
       const w = s.who
       f.gauge('odin_container_info', 'odin-agent: A container the agent resolved, with its identity; value 1.', 1, {

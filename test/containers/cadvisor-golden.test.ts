@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { addContainerFamilies, CADVISOR_HELP } from '../../src/containers/container-families.ts'
 import type { CadvisorFamily } from '../../src/containers/container-families.ts'
 import { Families } from '../../src/metrics/families.ts'
+import { addNetworkFamilies, NETWORK_FAMILIES } from '../../src/containers/sandbox-network.ts'
 import { renderExposition } from '../../src/metrics/exposition.ts'
 import { HAVE_PEER, PEER_CADVISOR } from '../helpers/containers.ts'
 
@@ -48,10 +49,26 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
     { cpuPeriodMicros: 100000, cpuQuotaMicros: 10000, memoryLimit: 2048, startTimeSeconds: 1257894000, useHierarchy: false },
     (d) => (d === '8:0' ? '/dev/sdb' : ''),
   )
+  // Network of the same fake: eth0 rx 14 bytes, 15 packets, 16 errors, 17 dropped; tx 18, 19, 20, 21.
+  addNetworkFamilies(families, { container: '', id: 'testcontainer', image: 'test', name: 'testcontaineralias', namespace: '', pod: '' }, [
+    {
+      device: 'eth0',
+      counters: new Map([
+        ['receive_bytes', 14],
+        ['receive_packets', 15],
+        ['receive_errs', 16],
+        ['receive_drop', 17],
+        ['transmit_bytes', 18],
+        ['transmit_packets', 19],
+        ['transmit_errs', 20],
+        ['transmit_drop', 21],
+      ]),
+    },
+  ])
   const ours = renderExposition(families.list())
 
   it('emits every default family', () => {
-    expect([...headers(ours).keys()].sort()).toEqual(Object.keys(CADVISOR_HELP).sort())
+    expect([...headers(ours).keys()].sort()).toEqual([...Object.keys(CADVISOR_HELP), ...NETWORK_FAMILIES.map(([n]) => n)].sort())
   })
 
   it('has HELP and TYPE lines byte-equal to cAdvisor v0.52.1 (the kubelet file for the spec memory limit)', () => {
@@ -66,7 +83,7 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
     expect(want.has('container_spec_memory_limit_bytes')).toBe(false)
   })
 
-  it.each<[CadvisorFamily, string[]]>([
+  it.each<[CadvisorFamily | string, string[]]>([
     ['container_cpu_usage_seconds_total', ['cpu="cpu00"']],
     ['container_cpu_cfs_periods_total', []],
     ['container_cpu_cfs_throttled_periods_total', []],
@@ -82,6 +99,7 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
     ['container_start_time_seconds', []],
     ['container_fs_reads_bytes_total', ['device="/dev/sdb"']],
     ['container_fs_writes_bytes_total', ['device="/dev/sdb"']],
+    ...NETWORK_FAMILIES.map(([n]): [string, string[]] => [n, ['interface="eth0"']]),
   ])('%s converts units as the golden file does', (name, needles) => {
     const want = goldenValue(golden, name, ...needles)
     expect(want).toBeDefined()

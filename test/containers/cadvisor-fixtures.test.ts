@@ -1,7 +1,9 @@
-import { statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { containersCollector } from '../../src/collectors/containers.ts'
+import { parsePressure } from '../../src/procfs/pressure.ts'
+import { classifyCgroupPath } from '../../src/procfs/cgroup-path.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
 import { collectFrom, samplesOf, valueOf } from '../helpers/collect.ts'
 import { HAVE_PEER, PEER_CADVISOR, TempTree, writeIdentity } from '../helpers/containers.ts'
@@ -230,6 +232,36 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
         'container_fs_reads_total{device=""}': 100 + 1,
         'container_fs_writes_total{device=""}': 1 + 1,
       })
+    })
+  })
+
+  describe('real /proc/<pid>/cgroup files', () => {
+    const classes = (file: string) =>
+      readFileSync(join(P, 'elastic', file), 'utf8')
+        .split('\n')
+        .filter((line) => line !== '' && line !== '0::/') // the unified root line of a hybrid host
+        .map((line) => classifyCgroupPath(line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1)))
+    it('amzn2: every controller line names the EKS container', () => {
+      const got = classes('amzn2/proc/493239/cgroup')
+      expect(got.length).toBeGreaterThan(5)
+      for (const c of got) expect(c).toMatchObject({ kind: 'container', containerId: '1d3d308a7d48a27814a68bf33a44acf4441c9c02463ca0bc1cdfdc8c0b4a8496', podUid: '7a96c459-d529-44ae-9f99-90d3798d6426', qos: 'burstable' })
+    })
+    it('docker: the v2 line names the Docker scope', () => {
+      expect(classes('docker/proc/312/cgroup')).toEqual([{ kind: 'container', containerId: '1c8fa019edd4b9d4b2856f4932c55929c5c118c808ed5faee9a135ca6e84b039', runtime: 'docker', podUid: undefined, qos: undefined }])
+    })
+    it('docker2: a session scope seen through a cgroup namespace ("../") is no container', () => {
+      expect(classes('docker2/proc/2233801/cgroup')).toEqual([{ kind: 'other' }])
+    })
+  })
+
+  describe('cgroup v2 PSI files (the parser --collector.containers.pressure will use)', () => {
+    it.each([
+      ['cpu.pressure', 293391454, 277111656],
+      ['memory.pressure', 250773, 250662],
+      ['io.pressure', 185162400, 184607952],
+    ])('%s: some and full totals in microseconds', (file, some, full) => {
+      const p = parsePressure(readFileSync(join(P, 'telegraf-v2', file), 'utf8'), file)
+      expect([p.some?.totalMicroseconds, p.full?.totalMicroseconds]).toEqual([some, full])
     })
   })
 

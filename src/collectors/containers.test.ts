@@ -67,6 +67,15 @@ describe('containers collector', () => {
     expect(valueOf(fams, 'odin_containers', { state: 'unresolved' })).toBe(0)
   })
 
+  it('finds pods of a Kubernetes node running in a Docker container (k3d), and the node container itself', async () => {
+    const outer = hex('0')
+    const inner = `/docker/${outer}/kubelet/kubepods/burstable/pod${UID}/${hex('a')}`
+    const sys = v2({ [`/docker/${outer}`]: {}, [inner]: {} })
+    const root = identities(pc(hex('a'), 'app')).file(`var/lib/docker/containers/${outer}/config.v2.json`, JSON.stringify({ Name: '/k3d-server-0', Config: { Image: 'rancher/k3s:v1.31' } }))
+    const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root })
+    expect(containerIds(fams)).toEqual([`/docker/${outer}`, inner])
+  })
+
   it('drops a container whose cgroup vanished, for the tick, with no error', async () => {
     // cpu.stat gone: the directory was removed between the walk and the read
     const sys = v2({ [scope(hex('a'))]: {}, [scope(hex('b'))]: { omit: ['cpu.stat', 'memory.current', 'memory.stat'] } })

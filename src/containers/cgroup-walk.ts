@@ -18,9 +18,9 @@ const MAX_DIRS = 20_000
 
 /**
  * Walks one cgroup hierarchy for container cgroups, recognised by path (fixture trees hold
- * only the files cAdvisor reads). It does not look below a container (nested containers
- * are not reported), a systemd `.mount` unit or a conmon monitor. A directory removed
- * during the walk is skipped.
+ * only the files cAdvisor reads). It does not look below a pod's container, a systemd
+ * `.mount` unit or a conmon monitor; below a bare Docker/podman container it looks only
+ * for a nested Kubernetes tree. A directory removed during the walk is skipped.
  */
 export function findContainerCgroups(root: string): FoundCgroups {
   const containers: { path: string; cls: ContainerClass }[] = []
@@ -37,6 +37,9 @@ export function findContainerCgroups(root: string): FoundCgroups {
       const cls = classifyCgroupPath(path)
       if (cls.kind === 'container') {
         containers.push({ path, cls })
+        // A bare Docker/podman container may hold a Kubernetes node (kind's and k3d's
+        // docker/<node>/kubelet/kubepods/...); a pod's container holds nothing to report.
+        if (cls.podUid === undefined && depth < MAX_DEPTH) visit(path, depth + 1)
         continue
       }
       if (cls.kind === 'pod') pods.push({ path, cls })

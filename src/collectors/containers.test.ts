@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { collectFrom, contextFor, samplesOf, valueOf } from '../../test/helpers/collect.ts'
 import { TempTree, writeIdentity } from '../../test/helpers/containers.ts'
@@ -74,6 +75,32 @@ describe('containers collector', () => {
     const root = identities(pc(hex('a'), 'app')).file(`var/lib/docker/containers/${outer}/config.v2.json`, JSON.stringify({ Name: '/k3d-server-0', Config: { Image: 'rancher/k3s:v1.31' } }))
     const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root })
     expect(containerIds(fams)).toEqual([`/docker/${outer}`, inner])
+  })
+
+  it('v2: odin_pod_oom_kills_total is the pod cgroup memory.events oom_kill', async () => {
+    const sys = v2({ [scope(hex('a'))]: {} }).file(`fs/cgroup${slice(UID)}/memory.events`, 'low 0\nhigh 0\nmax 3\noom 4\noom_kill 4\n')
+    const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app')).root })
+    expect(samplesOf(fams, 'odin_pod_oom_kills_total')).toEqual([{ labels: { namespace: 'shop', pod: 'web-0', uid: UID }, value: 4 }])
+  })
+
+  it('v1: odin_pod_oom_kills_total sums the containers and keeps a killed container that is gone', async () => {
+    const pod = `/kubepods/burstable/pod${UID}`
+    const v1 = (t: TempTree, id: string, oom: number) =>
+      t
+        .file(`fs/cgroup/memory${pod}/${id}/memory.usage_in_bytes`, '10\n')
+        .file(`fs/cgroup/memory${pod}/${id}/memory.stat`, 'total_rss 1\n')
+        .file(`fs/cgroup/memory${pod}/${id}/memory.oom_control`, `oom_kill_disable 0\nunder_oom 0\noom_kill ${oom}\n`)
+    const sys = tree()
+    v1(v1(sys, hex('a'), 2), hex('b'), 1)
+    const root = identities(pc(hex('a'), 'app'), pc(hex('b'), 'side'), pc(hex('c'), 'app', { restarts: 1 }))
+    const ctx = contextFor(containersCollector, { sysfs: sys.root, rootfs: root.root })
+    expect(valueOf(await containersCollector.collect(ctx), 'odin_pod_oom_kills_total')).toBe(3)
+    // the OOM-killed container's cgroup goes; its replacement starts at 0
+    rmSync(sys.path('fs', 'cgroup', 'memory', pod, hex('a')), { recursive: true })
+    v1(sys, hex('c'), 0)
+    const after = await containersCollector.collect(ctx)
+    expect(containerIds(after)).toEqual([`${pod}/${hex('b')}`, `${pod}/${hex('c')}`])
+    expect(valueOf(after, 'odin_pod_oom_kills_total', { uid: UID })).toBe(3)
   })
 
   it('drops a container whose cgroup vanished, for the tick, with no error', async () => {

@@ -10,7 +10,9 @@ import type { ContainerSpec, ContainerStats } from '../containers/cgroup-stats.t
 import { addContainerFamilies } from '../containers/container-families.ts'
 import { readDeviceNames } from '../containers/device-names.ts'
 import { IdentityResolver } from '../containers/identity.ts'
+import { PodOomKills } from '../containers/pod-oom.ts'
 import { addNetworkFamilies, readSandboxInterfaces } from '../containers/sandbox-network.ts'
+import { parseCgroupKeyed } from '../procfs/cgroup-stat.ts'
 import type { Resolved } from '../containers/identity.ts'
 import type { Collector, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
@@ -26,6 +28,7 @@ const SERIES_PER_CONTAINER = 11
 
 interface State {
   readonly resolver: IdentityResolver
+  readonly podOom: PodOomKills
   readonly specs: Map<string, { spec: ContainerSpec; at: number }>
   /** Container cgroup paths exposed last tick: they keep their place under the cap. */
   exposed: Set<string>
@@ -39,7 +42,7 @@ const states = new WeakMap<HostFS, State>()
 function stateFor(fs: HostFS): State {
   let s = states.get(fs)
   if (!s) {
-    s = { resolver: new IdentityResolver(), specs: new Map(), exposed: new Set(), droppedSeries: 0, devices: undefined, bootTime: null }
+    s = { resolver: new IdentityResolver(), podOom: new PodOomKills(), specs: new Map(), exposed: new Set(), droppedSeries: 0, devices: undefined, bootTime: null }
     states.set(fs, s)
   }
   return s
@@ -142,6 +145,7 @@ export const containersCollector: Collector = {
     }
     // Not read, so counted at the default set's size (cpu, 5 memory, oom, 2 spec, start, info).
     state.droppedSeries += cut.length * SERIES_PER_CONTAINER
+    await addPodOomKills(ctx, f, state, layout, found.pods, [...candidates, ...sandboxes], sampled)
     // Pod network on the sandbox; sandboxes share the cap (in path order) with containers.
     for (const sb of sandboxes.slice(0, limit)) {
       const nics = await readSandboxInterfaces(ctx.fs, layout.discovery + sb.path)
@@ -177,4 +181,44 @@ export const containersCollector: Collector = {
 /** The kubelet's cAdvisor label set: id is the cgroup path, name the runtime's name for it. */
 function labelsOf(path: string, who: Resolved): Record<string, string> {
   return { container: who.container, id: path, image: who.image, name: who.name, namespace: who.namespace, pod: who.pod }
+}
+
+/**
+ * odin_pod_oom_kills_total{namespace,pod,uid} for every pod cgroup one of whose containers
+ * (or its sandbox) was named: v2 reads the pod's hierarchical memory.events, v1 sums the
+ * containers' counters (src/containers/pod-oom.ts).
+ */
+async function addPodOomKills(
+  ctx: CollectContext,
+  f: Families,
+  state: State,
+  layout: CgroupLayout,
+  pods: readonly { path: string; cls: { podUid: string } }[],
+  named: readonly { who: Resolved }[],
+  sampled: readonly Sampled[],
+): Promise<void> {
+  for (const s of sampled) {
+    if (s.cls.podUid !== undefined && s.stats.oomKills !== undefined) state.podOom.observe(s.cls.podUid, s.cls.containerId, s.stats.oomKills)
+  }
+  state.podOom.retain(new Set(pods.map((p) => p.cls.podUid)))
+  const names = new Map<string, Resolved>()
+  for (const n of named) if (n.who.podUid !== '') names.set(n.who.podUid, n.who)
+  for (const pod of pods) {
+    const who = names.get(pod.cls.podUid)
+    if (who === undefined) continue
+    let kills: number | undefined
+    if (layout.unified) {
+      const text = await ctx.fs.readFile(`${layout.discovery}${pod.path}/memory.events`).catch(() => undefined)
+      kills = text === undefined ? undefined : parseCgroupKeyed(text).values.get('oom_kill')
+    } else {
+      kills = state.podOom.total(pod.cls.podUid)
+    }
+    if (kills !== undefined) {
+      f.counter('odin_pod_oom_kills_total', 'odin-agent: OOM kills in the pod, its containers that are gone included (v2: the pod cgroup memory.events oom_kill; v1: the sum of its containers).', kills, {
+        namespace: who.namespace,
+        pod: who.pod,
+        uid: pod.cls.podUid,
+      })
+    }
+  }
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { containersCollector } from '../../src/collectors/containers.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
-import { collectFrom, valueOf } from '../helpers/collect.ts'
+import { contextFor, valueOf } from '../helpers/collect.ts'
 import { TempTree, writeIdentity } from '../helpers/containers.ts'
 
 const CG = '/sys/fs/cgroup'
@@ -63,7 +63,9 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
-const collect = (): Promise<MetricFamily[]> => collectFrom(containersCollector, { sysfs: '/sys', procfs: '/proc', rootfs: rootfs.root, now: () => Date.now() })
+// One context for every collect: the collector keeps per-host state (the v1 pod OOM sums) as in the agent.
+const ctx = contextFor(containersCollector, { sysfs: '/sys', procfs: '/proc', rootfs: rootfs.root, now: () => Date.now() })
+const collect = (): Promise<MetricFamily[]> => containersCollector.collect(ctx)
 const idOf = (container: string) => `${podRel}/${container}`
 
 afterAll(async () => {
@@ -128,6 +130,11 @@ describe.skipIf(!canRun)('containers collector on real cgroup v1 (live)', () => 
     expect(hog.signalCode).toBe('SIGKILL')
     const f3 = await collect()
     expect(valueOf(f3, 'container_oom_events_total', labels)).toBeGreaterThanOrEqual(1)
+    const podOom = valueOf(f3, 'odin_pod_oom_kills_total', { uid: UID }) as number
+    expect(podOom).toBeGreaterThanOrEqual(1)
+    // v1's pod level does not count its containers' kills: why the agent sums the containers
+    const podLevel = Number(/^oom_kill (\d+)$/m.exec(readFileSync(join(CG, 'memory', podRel, 'memory.oom_control'), 'utf8'))?.[1])
+    console.info(`live-cgroup: oom_kill container ${valueOf(f3, 'container_oom_events_total', labels)}, pod level ${podLevel}, odin_pod_oom_kills_total ${podOom}`)
 
     // Restart the kubelet's way: the old container's cgroup goes, a new one with 1.log comes.
     burner.kill('SIGKILL')
@@ -142,6 +149,8 @@ describe.skipIf(!canRun)('containers collector on real cgroup v1 (live)', () => 
     writeIdentity(rootfs, { id: ID2, namespace: 'live', pod: 'burner-0', uid: UID, container: 'burner', image: 'example/burner:1', restarts: 1 })
     const f4 = await collect()
     expect(valueOf(f4, 'odin_container_restarts_total', { container: 'burner' })).toBe(1)
+    // the killed container's cgroup is gone; the pod keeps its OOM kill
+    expect(valueOf(f4, 'odin_pod_oom_kills_total', { uid: UID })).toBe(podOom)
     expect(valueOf(f4, 'container_memory_usage_bytes', { id: idOf(ID1) })).toBeUndefined()
     expect(valueOf(f4, 'container_memory_usage_bytes', { id: idOf(ID2) })).toBeDefined()
   })

@@ -202,6 +202,31 @@ describe('containers collector', () => {
     expect(containerIds(after)).toEqual([scope(next)])
   })
 
+  it('v1 blkio: runc order (a BFQ group with data wins over the throttle files), remembered across ticks; an idle container has no fs series', async () => {
+    const pod = `/kubepods/burstable/pod${UID}`
+    const sys = tree()
+    for (const id of [hex('a'), hex('b')]) {
+      sys.file(`fs/cgroup/memory${pod}/${id}/memory.usage_in_bytes`, '10\n').file(`fs/cgroup/memory${pod}/${id}/memory.stat`, 'total_rss 1\n')
+      sys.file(`fs/cgroup/blkio${pod}/${id}/blkio.bfq.io_serviced_recursive`, 'Total 0\n').file(`fs/cgroup/blkio${pod}/${id}/blkio.throttle.io_serviced`, 'Total 0\n')
+    }
+    const a = `fs/cgroup/blkio${pod}/${hex('a')}`
+    sys
+      .file(`${a}/blkio.bfq.io_serviced_recursive`, '8:0 Read 7\n8:0 Write 8\nTotal 15\n')
+      .file(`${a}/blkio.bfq.io_service_bytes_recursive`, '8:0 Read 700\n8:0 Write 800\nTotal 1500\n')
+      .file(`${a}/blkio.throttle.io_serviced`, '8:0 Read 9\n8:0 Write 9\nTotal 18\n')
+      .file(`${a}/blkio.throttle.io_service_bytes`, '8:0 Read 900\n8:0 Write 900\nTotal 1800\n')
+      .file('block/sda/dev', '8:0\n')
+    const ctx = contextFor(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app'), pc(hex('b'), 'idle')).root })
+    for (let tick = 0; tick < 2; tick++) {
+      const fams = await containersCollector.collect(ctx)
+      expect(samplesOf(fams, 'container_fs_reads_bytes_total').map((x) => [x.labels.container, x.labels.device, x.value])).toEqual([['app', '/dev/sda', 700]])
+      expect(valueOf(fams, 'container_fs_writes_total', { container: 'app' })).toBe(8)
+    }
+    // the idle container does IO later: seen on the next tick
+    sys.file(`fs/cgroup/blkio${pod}/${hex('b')}/blkio.throttle.io_serviced`, '8:0 Read 1\n8:0 Write 0\nTotal 1\n')
+    expect(valueOf(await containersCollector.collect(ctx), 'container_fs_reads_total', { container: 'idle' })).toBe(1)
+  })
+
   it('v1 without a blkio hierarchy drops only the fs families', async () => {
     const rel = `/kubepods/burstable/pod${UID}/${hex('a')}`
     const sys = tree()

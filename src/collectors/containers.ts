@@ -6,7 +6,7 @@ import type { CgroupLayout } from '../containers/cgroup-layout.ts'
 import { findContainerCgroups } from '../containers/cgroup-walk.ts'
 import type { ContainerClass } from '../containers/cgroup-walk.ts'
 import { CgroupVanishedError, readSpec, readStats } from '../containers/cgroup-stats.ts'
-import type { ContainerSpec, ContainerStats } from '../containers/cgroup-stats.ts'
+import type { ContainerSpec, ContainerStats, ReadMemo } from '../containers/cgroup-stats.ts'
 import { addContainerFamilies } from '../containers/container-families.ts'
 import { readDeviceNames } from '../containers/device-names.ts'
 import { IdentityResolver } from '../containers/identity.ts'
@@ -30,6 +30,7 @@ interface State {
   readonly resolver: IdentityResolver
   readonly podOom: PodOomKills
   readonly specs: Map<string, { spec: ContainerSpec; at: number }>
+  readonly memos: Map<string, ReadMemo>
   /** Container cgroup paths exposed last tick: they keep their place under the cap. */
   exposed: Set<string>
   droppedSeries: number
@@ -42,7 +43,7 @@ const states = new WeakMap<HostFS, State>()
 function stateFor(fs: HostFS): State {
   let s = states.get(fs)
   if (!s) {
-    s = { resolver: new IdentityResolver(), podOom: new PodOomKills(), specs: new Map(), exposed: new Set(), droppedSeries: 0, devices: undefined, bootTime: null }
+    s = { resolver: new IdentityResolver(), podOom: new PodOomKills(), specs: new Map(), memos: new Map(), exposed: new Set(), droppedSeries: 0, devices: undefined, bootTime: null }
     states.set(fs, s)
   }
   return s
@@ -124,7 +125,12 @@ export const containersCollector: Collector = {
     for (const c of kept) {
       const spec = await specFor(ctx, state, layout, c.path)
       try {
-        const stats = await readStats(ctx.fs, layout, c.path, spec, (err) => ctx.log.debug('container cgroup file not parsed; its families are left out', { id: c.path, err: err.message }))
+        let memo = state.memos.get(c.path)
+        if (!memo) {
+          memo = {}
+          state.memos.set(c.path, memo)
+        }
+        const stats = await readStats(ctx.fs, layout, c.path, spec, memo, (err) => ctx.log.debug('container cgroup file not parsed; its families are left out', { id: c.path, err: err.message }))
         sampled.push({ ...c, stats, spec })
       } catch (err) {
         if (!(err instanceof CgroupVanishedError)) throw err
@@ -133,6 +139,7 @@ export const containersCollector: Collector = {
     }
     const present = new Set(found.containers.map((c) => c.path))
     for (const p of state.specs.keys()) if (!present.has(p)) state.specs.delete(p)
+    for (const p of state.memos.keys()) if (!present.has(p)) state.memos.delete(p)
     state.exposed = new Set(sampled.map((s) => s.path))
     counts.resolved = sampled.length
     counts.dropped = cut.length

@@ -38,6 +38,14 @@ export interface ContainerSpec {
   readonly useHierarchy: boolean
 }
 
+/**
+ * Per-container memo across ticks: the index in BLKIO_GROUPS of the v1 blkio group that
+ * last had a device line (undefined before the first IO).
+ */
+export interface ReadMemo {
+  blkioGroup?: number
+}
+
 /** The container's cgroup went away during the read: drop it for this tick. */
 export class CgroupVanishedError extends Error {
   override readonly name = 'CgroupVanishedError'
@@ -86,8 +94,8 @@ function memoryFromStat(usage: number, stat: CgroupKeyed, keys: { rss: string; c
   return { usage, workingSet, rss: v(keys.rss), cache: v(keys.cache), swap: swapUsage ?? (keys.swap === undefined ? 0 : v(keys.swap)) }
 }
 
-export async function readStats(fs: HostFS, layout: CgroupLayout, rel: string, spec: ContainerSpec, onParseError: (err: Error) => void): Promise<ContainerStats> {
-  return layout.unified ? readV2(fs, layout.discovery + rel, onParseError) : readV1(fs, layout, rel, spec, onParseError)
+export async function readStats(fs: HostFS, layout: CgroupLayout, rel: string, spec: ContainerSpec, memo: ReadMemo, onParseError: (err: Error) => void): Promise<ContainerStats> {
+  return layout.unified ? readV2(fs, layout.discovery + rel, onParseError) : readV1(fs, layout, rel, spec, memo, onParseError)
 }
 
 async function readV2(fs: HostFS, dir: string, onParseError: (err: Error) => void): Promise<ContainerStats> {
@@ -127,13 +135,13 @@ async function readV2(fs: HostFS, dir: string, onParseError: (err: Error) => voi
   }
 }
 
-async function readV1(fs: HostFS, layout: CgroupLayout, rel: string, spec: ContainerSpec, onParseError: (err: Error) => void): Promise<ContainerStats> {
+async function readV1(fs: HostFS, layout: CgroupLayout, rel: string, spec: ContainerSpec, memo: ReadMemo, onParseError: (err: Error) => void): Promise<ContainerStats> {
   const cpuacct = dirOf(layout, 'cpuacct', rel)
   const cpu = dirOf(layout, 'cpu', rel)
   const mem = dirOf(layout, 'memory', rel)
   const blkio = dirOf(layout, 'blkio', rel)
   const [usage, cfs, memory, io] = await Promise.all([
-    cpuacct === undefined ? undefined : group(async () => parseCgroupUint(await must(fs, join(cpuacct, 'cpuacct.usage')), join(cpuacct, 'cpuacct.usage')) , onParseError),
+    cpuacct === undefined ? undefined : group(async () => parseCgroupUint(await must(fs, join(cpuacct, 'cpuacct.usage')), join(cpuacct, 'cpuacct.usage')), onParseError),
     cpu === undefined
       ? undefined
       : group(async () => {
@@ -151,20 +159,39 @@ async function readV1(fs: HostFS, layout: CgroupLayout, rel: string, spec: Conta
           const m = memoryFromStat(parseCgroupUint(usageText, join(mem, 'memory.usage_in_bytes')), stat, keys, undefined)
           return { m, oom: oomText === undefined ? undefined : parseCgroupKeyed(oomText).values.get('oom_kill') }
         }, onParseError),
-    blkio === undefined ? undefined : group(() => readBlkio(fs, blkio), onParseError),
+    blkio === undefined ? undefined : group(() => readBlkio(fs, blkio, memo), onParseError),
   ])
   return { cpuUsageNanos: usage, cfs, memory: memory?.m, oomKills: memory?.oom, io }
 }
 
-/** runc's blkio order: the first group whose io_serviced file has a device line. */
-async function readBlkio(fs: HostFS, dir: string): Promise<Map<string, DeviceIo> | undefined> {
-  for (const g of BLKIO_GROUPS) {
+/**
+ * runc's blkio order: the first group whose io_serviced file has a device line. The
+ * throttle files count every IO of the cgroup whatever the scheduler, so an empty
+ * `blkio.throttle.io_serviced` means no group has data (one read for an idle container);
+ * once a group has had data it is read first (the scheduler of a device does not change
+ * under a running container), falling back to the full search when it reads empty.
+ */
+async function readBlkio(fs: HostFS, dir: string, memo: ReadMemo): Promise<Map<string, DeviceIo> | undefined> {
+  const tryGroup = async (i: number): Promise<Map<string, DeviceIo> | undefined> => {
+    const g = BLKIO_GROUPS[i] as (typeof BLKIO_GROUPS)[number]
     const serviced = await maybe(fs, join(dir, g.serviced))
-    if (serviced === undefined) continue
+    if (serviced === undefined) return undefined
     const ops = parseBlkio(serviced)
-    if (ops.size === 0) continue
+    if (ops.size === 0) return undefined
     const bytes = await maybe(fs, join(dir, g.bytes))
+    memo.blkioGroup = i
     return joinBlkio(ops, bytes === undefined ? new Map() : parseBlkio(bytes))
+  }
+  if (memo.blkioGroup !== undefined) {
+    const known = await tryGroup(memo.blkioGroup)
+    if (known) return known
+  } else {
+    const probe = await maybe(fs, join(dir, 'blkio.throttle.io_serviced'))
+    if (probe !== undefined && parseBlkio(probe).size === 0) return undefined
+  }
+  for (let i = 0; i < BLKIO_GROUPS.length; i++) {
+    const got = await tryGroup(i)
+    if (got) return got
   }
   return undefined
 }

@@ -1,4 +1,4 @@
-import { flagNumber } from '../config/config.ts'
+import { flagBool, flagNumber } from '../config/config.ts'
 import { Families } from '../metrics/families.ts'
 import type { HostFS } from '../platform/host-fs.ts'
 import { detectLayout } from '../containers/cgroup-layout.ts'
@@ -18,6 +18,7 @@ import type { Collector, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
 
 const MAX_FLAG = 'collector.containers.max-containers'
+const PRESSURE_FLAG = 'collector.containers.pressure'
 const DEFAULT_MAX = 200
 /** Limits, quota, period and start time change rarely: re-read at most this often. */
 const SPEC_REFRESH_MS = 60_000
@@ -95,6 +96,7 @@ export const containersCollector: Collector = {
   help: 'Per-container CPU, memory, OOM, limits, block IO and pod network with cAdvisor names, from cgroups (does nothing where no container cgroup exists).',
   flags: [
     { name: MAX_FLAG, kind: 'int', default: DEFAULT_MAX, help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.' },
+    { name: PRESSURE_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_pressure_{cpu,memory,io}_{waiting,stalled}_seconds_total from the cgroup v2 PSI files." },
   ],
   async collect(ctx) {
     const layout = await detectLayout(ctx.fs)
@@ -121,6 +123,7 @@ export const containersCollector: Collector = {
     candidates.sort((a, b) => Number(state.exposed.has(b.path)) - Number(state.exposed.has(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     const kept = candidates.slice(0, limit)
     const cut = candidates.slice(limit)
+    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG) }
     const sampled: Sampled[] = []
     for (const c of kept) {
       const spec = await specFor(ctx, state, layout, c.path)
@@ -130,7 +133,7 @@ export const containersCollector: Collector = {
           memo = {}
           state.memos.set(c.path, memo)
         }
-        const stats = await readStats(ctx.fs, layout, c.path, spec, memo, (err) => ctx.log.debug('container cgroup file not parsed; its families are left out', { id: c.path, err: err.message }))
+        const stats = await readStats(ctx.fs, layout, c.path, spec, memo, options, (err) => ctx.log.debug('container cgroup file not parsed; its families are left out', { id: c.path, err: err.message }))
         sampled.push({ ...c, stats, spec })
       } catch (err) {
         if (!(err instanceof CgroupVanishedError)) throw err

@@ -6,6 +6,7 @@ import { BLKIO_GROUPS, joinBlkio, parseBlkio, parseIoStat } from '../procfs/cgro
 import type { DeviceIo } from '../procfs/cgroup-io.ts'
 import { parseCgroupKeyed, requireKey } from '../procfs/cgroup-stat.ts'
 import type { CgroupKeyed } from '../procfs/cgroup-stat.ts'
+import { parsePressure } from '../procfs/pressure.ts'
 import { parseCfsQuota, parseCgroupUint, parseCpuMax, parseMemoryLimit } from '../procfs/cgroup-value.ts'
 import type { CgroupLayout, Controller } from './cgroup-layout.ts'
 
@@ -23,7 +24,12 @@ export interface ContainerStats {
   readonly oomKills?: number
   /** Per device "major:minor". */
   readonly io?: ReadonlyMap<string, DeviceIo>
+  /** v2 PSI totals in microseconds ("some" waiting, "full" stalled), with --collector.containers.pressure. */
+  readonly pressure?: Partial<Record<PressureResource, { readonly someMicros: number; readonly fullMicros: number | undefined }>>
 }
+
+export type PressureResource = 'cpu' | 'memory' | 'io'
+const PRESSURE_RESOURCES: readonly PressureResource[] = ['cpu', 'memory', 'io']
 
 /** Files that change rarely, read on the spec cadence. */
 export interface ContainerSpec {
@@ -44,6 +50,11 @@ export interface ContainerSpec {
  */
 export interface ReadMemo {
   blkioGroup?: number
+}
+
+export interface ReadOptions {
+  /** Read the v2 {cpu,memory,io}.pressure files too. */
+  readonly pressure: boolean
 }
 
 /** The container's cgroup went away during the read: drop it for this tick. */
@@ -94,8 +105,28 @@ function memoryFromStat(usage: number, stat: CgroupKeyed, keys: { rss: string; c
   return { usage, workingSet, rss: v(keys.rss), cache: v(keys.cache), swap: swapUsage ?? (keys.swap === undefined ? 0 : v(keys.swap)) }
 }
 
-export async function readStats(fs: HostFS, layout: CgroupLayout, rel: string, spec: ContainerSpec, memo: ReadMemo, onParseError: (err: Error) => void): Promise<ContainerStats> {
-  return layout.unified ? readV2(fs, layout.discovery + rel, onParseError) : readV1(fs, layout, rel, spec, memo, onParseError)
+export async function readStats(fs: HostFS, layout: CgroupLayout, rel: string, spec: ContainerSpec, memo: ReadMemo, options: ReadOptions, onParseError: (err: Error) => void): Promise<ContainerStats> {
+  if (!layout.unified) return readV1(fs, layout, rel, spec, memo, onParseError)
+  const dir = layout.discovery + rel
+  const stats = await readV2(fs, dir, onParseError)
+  return options.pressure ? { ...stats, pressure: await readPressure(fs, dir) } : stats
+}
+
+/** v2 PSI files; a missing or malformed one leaves its resource out. */
+async function readPressure(fs: HostFS, dir: string): Promise<ContainerStats['pressure']> {
+  const out: Partial<Record<PressureResource, { someMicros: number; fullMicros: number | undefined }>> = {}
+  for (const r of PRESSURE_RESOURCES) {
+    const file = join(dir, `${r}.pressure`)
+    const text = await maybe(fs, file)
+    if (text === undefined) continue
+    try {
+      const p = parsePressure(text, file)
+      if (p.some) out[r] = { someMicros: p.some.totalMicroseconds, fullMicros: p.full?.totalMicroseconds }
+    } catch {
+      // malformed: this resource is left out
+    }
+  }
+  return out
 }
 
 async function readV2(fs: HostFS, dir: string, onParseError: (err: Error) => void): Promise<ContainerStats> {

@@ -29,6 +29,13 @@ export const CADVISOR_HELP = {
 
 export type CadvisorFamily = keyof typeof CADVISOR_HELP
 
+/** --collector.containers.pressure: cAdvisor's PressureMetrics (the kubelet's KubeletPSI gate). */
+export const PRESSURE_FAMILIES = [
+  ['cpu', 'container_pressure_cpu_waiting_seconds_total', 'container_pressure_cpu_stalled_seconds_total', 'CPU'],
+  ['memory', 'container_pressure_memory_waiting_seconds_total', 'container_pressure_memory_stalled_seconds_total', 'memory'],
+  ['io', 'container_pressure_io_waiting_seconds_total', 'container_pressure_io_stalled_seconds_total', 'IO'],
+] as const
+
 /** The families' types, as cAdvisor declares them. */
 export const CADVISOR_TYPE: Readonly<Record<CadvisorFamily, 'counter' | 'gauge'>> = {
   container_cpu_usage_seconds_total: 'counter',
@@ -90,6 +97,12 @@ export function addContainerFamilies(f: Families, labels: Labels, stats: Contain
   }
   if (spec.startTimeSeconds !== undefined) {
     add(f, 'container_start_time_seconds', spec.startTimeSeconds, labels)
+  }
+  for (const [resource, waiting, stalled, what] of PRESSURE_FAMILIES) {
+    const p = stats.pressure?.[resource]
+    if (p === undefined) continue
+    f.counter(waiting, `Total time duration tasks in the container have waited due to ${what} congestion.`, p.someMicros / 1e6, labels)
+    if (p.fullMicros !== undefined) f.counter(stalled, `Total time duration no tasks in the container could make progress due to ${what} congestion.`, p.fullMicros / 1e6, labels)
   }
   if (stats.io !== undefined) {
     // Devices with the same name (every number no disk has is "") are summed: one series each.

@@ -208,6 +208,25 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
     })
   })
 
+  describe('telegraf-v2 with --collector.containers.pressure', () => {
+    it('adds the PSI families: "some" total as waiting, "full" as stalled, microseconds to seconds', async () => {
+      const REL = `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${'2'.repeat(32)}.slice/cri-containerd-${'f'.repeat(64)}.scope`
+      const sys = tree().file('fs/cgroup/cgroup.controllers', 'cpu io memory\n').copy(join(P, 'telegraf-v2'), `fs/cgroup${REL}`)
+      const root = tree()
+      writeIdentity(root, { id: 'f'.repeat(64), namespace: 'ml', pod: 'p', uid: '2'.repeat(32), container: 'c', image: 'i', restarts: 0 })
+      const families = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root, args: ['--collector.containers.pressure'] })
+      const got = byFamily(families, REL)
+      expect(Object.fromEntries(Object.entries(got).filter(([k]) => k.startsWith('container_pressure_')))).toEqual({
+        container_pressure_cpu_waiting_seconds_total: 293391454 / 1e6,
+        container_pressure_cpu_stalled_seconds_total: 277111656 / 1e6,
+        container_pressure_memory_waiting_seconds_total: 250773 / 1e6,
+        container_pressure_memory_stalled_seconds_total: 250662 / 1e6,
+        container_pressure_io_waiting_seconds_total: 185162400 / 1e6,
+        container_pressure_io_stalled_seconds_total: 184607952 / 1e6,
+      })
+    })
+  })
+
   describe('elastic/docker system.slice: a real cgroup v2 Docker scope (systemd driver)', () => {
     const ID = '1c8fa019edd4b9d4b2856f4932c55929c5c118c808ed5faee9a135ca6e84b039'
     const REL = `/system.slice/docker-${ID}.scope`

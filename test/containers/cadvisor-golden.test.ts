@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { addContainerFamilies, CADVISOR_HELP } from '../../src/containers/container-families.ts'
+import { addContainerFamilies, CADVISOR_HELP, PRESSURE_FAMILIES } from '../../src/containers/container-families.ts'
 import type { CadvisorFamily } from '../../src/containers/container-families.ts'
 import { Families } from '../../src/metrics/families.ts'
 import { addNetworkFamilies, NETWORK_FAMILIES } from '../../src/containers/sandbox-network.ts'
@@ -45,6 +45,8 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
       memory: { usage: 8, workingSet: 9, rss: 15, cache: 14, swap: 8192 },
       oomKills: 0,
       io: new Map([['8:0', { readBytes: 3, writeBytes: 6, reads: 24, writes: 28 }]]),
+      // PSI totals in microseconds: cpu full 100 some 200, memory 1000/2000, io 1100/2200
+      pressure: { cpu: { someMicros: 200, fullMicros: 100 }, memory: { someMicros: 2000, fullMicros: 1000 }, io: { someMicros: 2200, fullMicros: 1100 } },
     },
     { cpuPeriodMicros: 100000, cpuQuotaMicros: 10000, memoryLimit: 2048, startTimeSeconds: 1257894000, useHierarchy: false },
     (d) => (d === '8:0' ? '/dev/sdb' : ''),
@@ -68,7 +70,7 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
   const ours = renderExposition(families.list())
 
   it('emits every default family', () => {
-    expect([...headers(ours).keys()].sort()).toEqual([...Object.keys(CADVISOR_HELP), ...NETWORK_FAMILIES.map(([n]) => n)].sort())
+    expect([...headers(ours).keys()].sort()).toEqual([...Object.keys(CADVISOR_HELP), ...NETWORK_FAMILIES.map(([n]) => n), ...PRESSURE_FAMILIES.flatMap(([, w, st]) => [w, st])].sort())
   })
 
   it('has HELP and TYPE lines byte-equal to cAdvisor v0.52.1 (the kubelet file for the spec memory limit)', () => {
@@ -100,6 +102,10 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
     ['container_fs_reads_bytes_total', ['device="/dev/sdb"']],
     ['container_fs_writes_bytes_total', ['device="/dev/sdb"']],
     ...NETWORK_FAMILIES.map(([n]): [string, string[]] => [n, ['interface="eth0"']]),
+    ...PRESSURE_FAMILIES.flatMap(([, w, st]): [string, string[]][] => [
+      [w, []],
+      [st, []],
+    ]),
   ])('%s converts units as the golden file does', (name, needles) => {
     const want = goldenValue(golden, name, ...needles)
     expect(want).toBeDefined()

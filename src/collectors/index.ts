@@ -32,6 +32,7 @@ import { timeCollector } from './time.ts'
 import { timexCollector } from './timex.ts'
 import { unameCollector } from './uname.ts'
 import { conntrackCollector } from './conntrack.ts'
+import { containersCollector } from './containers.ts'
 import { cpufreqCollector } from './cpufreq.ts'
 import { entropyCollector } from './entropy.ts'
 import { filefdCollector } from './filefd.ts'
@@ -61,6 +62,7 @@ export const allCollectors: readonly Collector[] = [
   bondingCollector,
   btrfsCollector,
   conntrackCollector,
+  containersCollector,
   cpuCollector,
   cpufreqCollector,
   diskstatsCollector,

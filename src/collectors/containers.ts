@@ -1,0 +1,234 @@
+import { flagBool, flagNumber } from '../config/config.ts'
+import { Families } from '../metrics/families.ts'
+import type { HostFS } from '../platform/host-fs.ts'
+import { detectLayout } from '../containers/cgroup-layout.ts'
+import type { CgroupLayout } from '../containers/cgroup-layout.ts'
+import { findContainerCgroups } from '../containers/cgroup-walk.ts'
+import type { ContainerClass } from '../containers/cgroup-walk.ts'
+import { CgroupVanishedError, readSpec, readStats } from '../containers/cgroup-stats.ts'
+import type { ContainerSpec, ContainerStats, ReadMemo } from '../containers/cgroup-stats.ts'
+import { addContainerFamilies } from '../containers/container-families.ts'
+import { readDeviceNames } from '../containers/device-names.ts'
+import { IdentityResolver } from '../containers/identity.ts'
+import { PodOomKills } from '../containers/pod-oom.ts'
+import { addNetworkFamilies, readSandboxInterfaces } from '../containers/sandbox-network.ts'
+import { parseCgroupKeyed } from '../procfs/cgroup-stat.ts'
+import type { Resolved } from '../containers/identity.ts'
+import type { Collector, CollectContext } from './types.ts'
+import { NoDataError } from './types.ts'
+
+const MAX_FLAG = 'collector.containers.max-containers'
+const PRESSURE_FLAG = 'collector.containers.pressure'
+const DEFAULT_MAX = 200
+/** Limits, quota, period and start time change rarely: re-read at most this often. */
+const SPEC_REFRESH_MS = 60_000
+/** Block device numbers are re-read at most this often. */
+const DEVICES_REFRESH_MS = 300_000
+/** Series a container cut by the cap is counted as in odin_series_dropped_total. */
+const SERIES_PER_CONTAINER = 11
+
+interface State {
+  readonly resolver: IdentityResolver
+  readonly podOom: PodOomKills
+  readonly specs: Map<string, { spec: ContainerSpec; at: number }>
+  readonly memos: Map<string, ReadMemo>
+  /** Container cgroup paths exposed last tick: they keep their place under the cap. */
+  exposed: Set<string>
+  droppedSeries: number
+  devices: { names: Map<string, string>; at: number } | undefined
+  bootTime: number | undefined | null
+}
+
+const states = new WeakMap<HostFS, State>()
+
+function stateFor(fs: HostFS): State {
+  let s = states.get(fs)
+  if (!s) {
+    s = { resolver: new IdentityResolver(), podOom: new PodOomKills(), specs: new Map(), memos: new Map(), exposed: new Set(), droppedSeries: 0, devices: undefined, bootTime: null }
+    states.set(fs, s)
+  }
+  return s
+}
+
+async function bootTime(ctx: CollectContext, state: State): Promise<number | undefined> {
+  if (state.bootTime === null) {
+    const text = await ctx.fs.readFile(ctx.fs.proc('stat')).catch(() => '')
+    const m = /^btime (\d+)$/m.exec(text)
+    state.bootTime = m ? Number(m[1]) : undefined
+  }
+  return state.bootTime
+}
+
+async function deviceNames(ctx: CollectContext, state: State): Promise<Map<string, string>> {
+  const now = ctx.now()
+  if (!state.devices || now - state.devices.at > DEVICES_REFRESH_MS) {
+    state.devices = { names: await readDeviceNames(ctx.fs), at: now }
+  }
+  return state.devices.names
+}
+
+async function specFor(ctx: CollectContext, state: State, layout: CgroupLayout, path: string): Promise<ContainerSpec> {
+  const now = ctx.now()
+  const cached = state.specs.get(path)
+  if (cached && now - cached.at < SPEC_REFRESH_MS) return cached.spec
+  const spec = await readSpec(ctx.fs, layout, path, await bootTime(ctx, state), now / 1000)
+  state.specs.set(path, { spec, at: now })
+  return spec
+}
+
+interface Sampled {
+  readonly path: string
+  readonly cls: ContainerClass
+  readonly who: Resolved
+  readonly stats: ContainerStats
+  readonly spec: ContainerSpec
+}
+
+const COUNTS_HELP = 'odin-agent: Container cgroups seen this tick by identity state (resolved and exposed, unresolved, dropped by the cap, pod sandbox).'
+
+/**
+ * cAdvisor's default container families read from the cgroup filesystem (v1, v2, hybrid),
+ * with names from the runtime's files and the kubelet's log tree (src/containers/).
+ */
+export const containersCollector: Collector = {
+  name: 'containers',
+  defaultEnabled: true,
+  help: 'Per-container CPU, memory, OOM, limits, block IO and pod network with cAdvisor names, from cgroups (does nothing where no container cgroup exists).',
+  flags: [
+    { name: MAX_FLAG, kind: 'int', default: DEFAULT_MAX, help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.' },
+    { name: PRESSURE_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_pressure_{cpu,memory,io}_{waiting,stalled}_seconds_total from the cgroup v2 PSI files." },
+  ],
+  async collect(ctx) {
+    const layout = await detectLayout(ctx.fs)
+    if (!layout) throw new NoDataError(`${ctx.fs.sys('fs', 'cgroup')} holds no cgroup hierarchy`)
+    const found = findContainerCgroups(layout.discovery)
+    if (found.containers.length === 0) throw new NoDataError('no container cgroup found')
+    const state = stateFor(ctx.fs)
+    await state.resolver.refreshLogTree(ctx.fs)
+    state.resolver.retain(new Set(found.containers.map((c) => c.cls.containerId)))
+    const now = ctx.now()
+    const counts = { resolved: 0, unresolved: 0, dropped: 0, sandbox: 0 }
+    const candidates: { path: string; cls: ContainerClass; who: Resolved }[] = []
+    const sandboxes: { path: string; who: Resolved }[] = []
+    for (const { path, cls } of found.containers) {
+      const who = await state.resolver.resolve(ctx.fs, cls, now)
+      if (who === undefined) counts.unresolved++
+      else if (who.sandbox) sandboxes.push({ path, who })
+      else candidates.push({ path, cls, who })
+    }
+    counts.sandbox = sandboxes.length
+    // Deterministic cap: last tick's containers keep their place, then new ones by path.
+    const max = flagNumber(ctx.config, MAX_FLAG)
+    const limit = Number.isFinite(max) && max >= 0 ? max : DEFAULT_MAX
+    candidates.sort((a, b) => Number(state.exposed.has(b.path)) - Number(state.exposed.has(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    const kept = candidates.slice(0, limit)
+    const cut = candidates.slice(limit)
+    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG) }
+    const sampled: Sampled[] = []
+    for (const c of kept) {
+      const spec = await specFor(ctx, state, layout, c.path)
+      try {
+        let memo = state.memos.get(c.path)
+        if (!memo) {
+          memo = {}
+          state.memos.set(c.path, memo)
+        }
+        const stats = await readStats(ctx.fs, layout, c.path, spec, memo, options, (err) => ctx.log.debug('container cgroup file not parsed; its families are left out', { id: c.path, err: err.message }))
+        sampled.push({ ...c, stats, spec })
+      } catch (err) {
+        if (!(err instanceof CgroupVanishedError)) throw err
+        state.specs.delete(c.path)
+      }
+    }
+    const present = new Set(found.containers.map((c) => c.path))
+    for (const p of state.specs.keys()) if (!present.has(p)) state.specs.delete(p)
+    for (const p of state.memos.keys()) if (!present.has(p)) state.memos.delete(p)
+    state.exposed = new Set(sampled.map((s) => s.path))
+    counts.resolved = sampled.length
+    counts.dropped = cut.length
+
+    const devices = await deviceNames(ctx, state)
+    const device = (majMin: string) => devices.get(majMin) ?? ''
+    const f = new Families()
+    for (const s of sampled) {
+      addContainerFamilies(f, labelsOf(s.path, s.who), s.stats, s.spec, device)
+    }
+    // Not read, so counted at the default set's size (cpu, 5 memory, oom, 2 spec, start, info).
+    state.droppedSeries += cut.length * SERIES_PER_CONTAINER
+    await addPodOomKills(ctx, f, state, layout, found.pods, [...candidates, ...sandboxes], sampled)
+    // Pod network on the sandbox; sandboxes share the cap (in path order) with containers.
+    for (const sb of sandboxes.slice(0, limit)) {
+      const nics = await readSandboxInterfaces(ctx.fs, layout.discovery + sb.path)
+      if (nics !== undefined) addNetworkFamilies(f, labelsOf(sb.path, sb.who), nics)
+    }
+    for (const s of sampled) {
+      const w = s.who
+      f.gauge('odin_container_info', 'odin-agent: A container the agent resolved, with its identity; value 1.', 1, {
+        namespace: w.namespace,
+        pod: w.pod,
+        container: w.container,
+        uid: w.podUid,
+        container_id: s.cls.containerId,
+        image: w.image,
+        qos_class: s.cls.qos ?? '',
+        runtime: w.runtime,
+      })
+      if (w.restarts !== undefined) {
+        f.counter('odin_container_restarts_total', 'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.', w.restarts, {
+          namespace: w.namespace,
+          pod: w.pod,
+          container: w.container,
+          uid: w.podUid,
+        })
+      }
+    }
+    for (const [stateName, n] of Object.entries(counts)) f.gauge('odin_containers', COUNTS_HELP, n, { state: stateName })
+    f.counter('odin_series_dropped_total', 'odin-agent: Series cut by a per-collector cap.', state.droppedSeries, { collector: 'containers' })
+    return f.list()
+  },
+}
+
+/** The kubelet's cAdvisor label set: id is the cgroup path, name the runtime's name for it. */
+function labelsOf(path: string, who: Resolved): Record<string, string> {
+  return { container: who.container, id: path, image: who.image, name: who.name, namespace: who.namespace, pod: who.pod }
+}
+
+/**
+ * odin_pod_oom_kills_total{namespace,pod,uid} for every pod cgroup one of whose containers
+ * (or its sandbox) was named: v2 reads the pod's hierarchical memory.events, v1 sums the
+ * containers' counters (src/containers/pod-oom.ts).
+ */
+async function addPodOomKills(
+  ctx: CollectContext,
+  f: Families,
+  state: State,
+  layout: CgroupLayout,
+  pods: readonly { path: string; cls: { podUid: string } }[],
+  named: readonly { who: Resolved }[],
+  sampled: readonly Sampled[],
+): Promise<void> {
+  for (const s of sampled) {
+    if (s.cls.podUid !== undefined && s.stats.oomKills !== undefined) state.podOom.observe(s.cls.podUid, s.cls.containerId, s.stats.oomKills)
+  }
+  state.podOom.retain(new Set(pods.map((p) => p.cls.podUid)))
+  const names = new Map<string, Resolved>()
+  for (const n of named) if (n.who.podUid !== '') names.set(n.who.podUid, n.who)
+  for (const pod of pods) {
+    const who = names.get(pod.cls.podUid)
+    if (who === undefined) continue
+    let kills: number | undefined
+    if (layout.unified) {
+      const text = await ctx.fs.readFile(`${layout.discovery}${pod.path}/memory.events`).catch(() => undefined)
+      kills = text === undefined ? undefined : parseCgroupKeyed(text).values.get('oom_kill')
+    } else {
+      kills = state.podOom.total(pod.cls.podUid)
+    }
+    if (kills !== undefined) {
+      f.counter('odin_pod_oom_kills_total', 'odin-agent: OOM kills in the pod, its containers that are gone included (v2: the pod cgroup memory.events oom_kill; v1: the sum of its containers).', kills, {
+        namespace: who.namespace,
+        pod: who.pod,
+        uid: pod.cls.podUid,
+      })
+    }
+  }
+}

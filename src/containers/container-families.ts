@@ -1,0 +1,129 @@
+import type { Families } from '../metrics/families.ts'
+import type { Labels } from '../metrics/types.ts'
+import type { ContainerSpec, ContainerStats } from './cgroup-stats.ts'
+
+/**
+ * cAdvisor's HELP text, byte for byte as cAdvisor v0.52.1 serves it
+ * (metrics/testdata/prometheus_metrics; the kubelet's /metrics/cadvisor is the same set).
+ */
+export const CADVISOR_HELP = {
+  container_cpu_usage_seconds_total: 'Cumulative cpu time consumed in seconds.',
+  container_cpu_cfs_periods_total: 'Number of elapsed enforcement period intervals.',
+  container_cpu_cfs_throttled_periods_total: 'Number of throttled period intervals.',
+  container_cpu_cfs_throttled_seconds_total: 'Total time duration the container has been throttled.',
+  container_memory_working_set_bytes: 'Current working set in bytes.',
+  container_memory_usage_bytes: 'Current memory usage in bytes, including all memory regardless of when it was accessed',
+  container_memory_rss: 'Size of RSS in bytes.',
+  container_memory_cache: 'Number of bytes of page cache memory.',
+  container_memory_swap: 'Container swap usage in bytes.',
+  container_oom_events_total: 'Count of out of memory events observed for the container',
+  container_spec_memory_limit_bytes: 'Memory limit for the container.',
+  container_spec_cpu_period: 'CPU period of the container.',
+  container_spec_cpu_quota: 'CPU quota of the container.',
+  container_start_time_seconds: 'Start time of the container since unix epoch in seconds.',
+  container_fs_reads_bytes_total: 'Cumulative count of bytes read',
+  container_fs_writes_bytes_total: 'Cumulative count of bytes written',
+  container_fs_reads_total: 'Cumulative count of reads completed',
+  container_fs_writes_total: 'Cumulative count of writes completed',
+} as const
+
+export type CadvisorFamily = keyof typeof CADVISOR_HELP
+
+/** --collector.containers.pressure: cAdvisor's PressureMetrics (the kubelet's KubeletPSI gate). */
+export const PRESSURE_FAMILIES = [
+  ['cpu', 'container_pressure_cpu_waiting_seconds_total', 'container_pressure_cpu_stalled_seconds_total', 'CPU'],
+  ['memory', 'container_pressure_memory_waiting_seconds_total', 'container_pressure_memory_stalled_seconds_total', 'memory'],
+  ['io', 'container_pressure_io_waiting_seconds_total', 'container_pressure_io_stalled_seconds_total', 'IO'],
+] as const
+
+/** The families' types, as cAdvisor declares them. */
+export const CADVISOR_TYPE: Readonly<Record<CadvisorFamily, 'counter' | 'gauge'>> = {
+  container_cpu_usage_seconds_total: 'counter',
+  container_cpu_cfs_periods_total: 'counter',
+  container_cpu_cfs_throttled_periods_total: 'counter',
+  container_cpu_cfs_throttled_seconds_total: 'counter',
+  container_memory_working_set_bytes: 'gauge',
+  container_memory_usage_bytes: 'gauge',
+  container_memory_rss: 'gauge',
+  container_memory_cache: 'gauge',
+  container_memory_swap: 'gauge',
+  container_oom_events_total: 'counter',
+  container_spec_memory_limit_bytes: 'gauge',
+  container_spec_cpu_period: 'gauge',
+  container_spec_cpu_quota: 'gauge',
+  container_start_time_seconds: 'gauge',
+  container_fs_reads_bytes_total: 'counter',
+  container_fs_writes_bytes_total: 'counter',
+  container_fs_reads_total: 'counter',
+  container_fs_writes_total: 'counter',
+}
+
+function add(f: Families, name: CadvisorFamily, value: number, labels: Labels): void {
+  f.add(name, CADVISOR_TYPE[name], CADVISOR_HELP[name], labels, value)
+}
+
+/**
+ * One container's cAdvisor families. `labels` is the kubelet's set (container, id, image,
+ * name, namespace, pod); `deviceName` turns "major:minor" into the `device` label.
+ * Conversions as lib/metrics/prometheus.go: nanoseconds to seconds, CFS quota and period
+ * in microseconds as they are, the start time in whole seconds.
+ */
+export function addContainerFamilies(f: Families, labels: Labels, stats: ContainerStats, spec: ContainerSpec, deviceName: (majMin: string) => string): void {
+  if (stats.cpuUsageNanos !== undefined) {
+    add(f, 'container_cpu_usage_seconds_total', stats.cpuUsageNanos / 1e9, { ...labels, cpu: 'total' })
+  }
+  if (spec.cpuQuotaMicros !== undefined && stats.cfs !== undefined) {
+    add(f, 'container_cpu_cfs_periods_total', stats.cfs.periods, labels)
+    add(f, 'container_cpu_cfs_throttled_periods_total', stats.cfs.throttledPeriods, labels)
+    add(f, 'container_cpu_cfs_throttled_seconds_total', stats.cfs.throttledNanos / 1e9, labels)
+  }
+  const m = stats.memory
+  if (m !== undefined) {
+    add(f, 'container_memory_cache', m.cache, labels)
+    add(f, 'container_memory_rss', m.rss, labels)
+    add(f, 'container_memory_swap', m.swap, labels)
+    add(f, 'container_memory_usage_bytes', m.usage, labels)
+    add(f, 'container_memory_working_set_bytes', m.workingSet, labels)
+  }
+  if (stats.oomKills !== undefined) {
+    add(f, 'container_oom_events_total', stats.oomKills, labels)
+  }
+  if (spec.cpuPeriodMicros !== undefined) {
+    add(f, 'container_spec_cpu_period', spec.cpuPeriodMicros, labels)
+    if (spec.cpuQuotaMicros !== undefined) add(f, 'container_spec_cpu_quota', spec.cpuQuotaMicros, labels)
+  }
+  if (spec.memoryLimit !== undefined) {
+    add(f, 'container_spec_memory_limit_bytes', spec.memoryLimit, labels)
+  }
+  if (spec.startTimeSeconds !== undefined) {
+    add(f, 'container_start_time_seconds', spec.startTimeSeconds, labels)
+  }
+  for (const [resource, waiting, stalled, what] of PRESSURE_FAMILIES) {
+    const p = stats.pressure?.[resource]
+    if (p === undefined) continue
+    f.counter(waiting, `Total time duration tasks in the container have waited due to ${what} congestion.`, p.someMicros / 1e6, labels)
+    if (p.fullMicros !== undefined) f.counter(stalled, `Total time duration no tasks in the container could make progress due to ${what} congestion.`, p.fullMicros / 1e6, labels)
+  }
+  if (stats.io !== undefined) {
+    // Devices with the same name (every number no disk has is "") are summed: one series each.
+    const byDevice = new Map<string, { readBytes: number; writeBytes: number; reads: number; writes: number }>()
+    for (const [majMin, io] of stats.io) {
+      const device = deviceName(majMin)
+      const sum = byDevice.get(device)
+      if (sum === undefined) byDevice.set(device, { ...io })
+      else {
+        sum.readBytes += io.readBytes
+        sum.writeBytes += io.writeBytes
+        sum.reads += io.reads
+        sum.writes += io.writes
+      }
+    }
+    for (const [device, io] of byDevice) {
+      const l = { ...labels, device }
+      add(f, 'container_fs_reads_bytes_total', io.readBytes, l)
+      add(f, 'container_fs_reads_total', io.reads, l)
+      add(f, 'container_fs_writes_bytes_total', io.writeBytes, l)
+      add(f, 'container_fs_writes_total', io.writes, l)
+    }
+  }
+}

@@ -7,9 +7,10 @@ import { parseAgentArgs } from './config/config.ts'
 import { allDetectors } from './detectors/index.ts'
 import { FlagError } from './config/flag-spec.ts'
 import { createLogger } from './log/logger.ts'
-import { parseListenAddress } from './platform/listen-address.ts'
+import { checkListenHost, parseListenAddress } from './platform/listen-address.ts'
 import { applyRuntimeEnv } from './platform/runtime-env.ts'
 import { serve } from './platform/serve.ts'
+import { onReloadSignal, shutdownSignal } from './platform/signals.ts'
 import { buildVersion } from './version.ts'
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { DETECT_WORKER, createWorkerPool } from './platform/detect-pool.ts'
@@ -50,10 +51,9 @@ async function runAgent(argv: readonly string[]): Promise<number> {
   log.debug('runtime settings', { outcome: runtimeEnv })
   // Signal handlers go in before the port is bound, so a signal that arrives while the
   // agent starts is a clean shutdown, not the runtime's default kill.
-  const signalled = new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-    process.once('SIGINT', () => resolve('SIGINT'))
-  })
+  const signalled = shutdownSignal()
+  onReloadSignal(() => log.info('SIGHUP: nothing to re-read (no --web.config.file)'))
+  await checkListenHost(address)
   const runtime = `bun ${Bun.version}`
   const observers = allDetectors
     .filter((d) => config.enabled.includes(d.name))

@@ -13,6 +13,7 @@ import { createHostFS } from './platform/host-fs.ts'
 import { Sampler } from './sampler/sampler.ts'
 import type { Snapshot } from './sampler/snapshot.ts'
 import { RequestTracker, createApp } from './server/app.ts'
+import type { BasicAuth } from './server/basic-auth.ts'
 
 /** Something that watches snapshots and adds its own families (anomaly, threats). */
 export interface SnapshotObserver {
@@ -30,6 +31,8 @@ export interface AgentDeps {
   readonly exec?: Exec
   readonly observers?: readonly SnapshotObserver[]
   readonly now?: () => number
+  /** What --web.config.file sets on the HTTP surface: basic auth and extra headers. */
+  readonly web?: { readonly auth?: BasicAuth; readonly headers?: () => Readonly<Record<string, string>> }
 }
 
 export interface Agent {
@@ -95,6 +98,8 @@ export function createAgent(deps: AgentDeps): Agent {
     enabled: config.enabled,
     startedAt: (deps.now ?? Date.now)(),
     now: deps.now,
+    auth: deps.web?.auth,
+    headers: deps.web?.headers,
   })
   return {
     app,

@@ -11,6 +11,7 @@ import { checkListenHost, parseListenAddress } from './platform/listen-address.t
 import { applyRuntimeEnv } from './platform/runtime-env.ts'
 import { serve } from './platform/serve.ts'
 import { onReloadSignal, shutdownSignal } from './platform/signals.ts'
+import { openWebConfig, watchWebConfig } from './platform/web-config-watch.ts'
 import { buildVersion } from './version.ts'
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { DETECT_WORKER, createWorkerPool } from './platform/detect-pool.ts'
@@ -52,15 +53,24 @@ async function runAgent(argv: readonly string[]): Promise<number> {
   // Signal handlers go in before the port is bound, so a signal that arrives while the
   // agent starts is a clean shutdown, not the runtime's default kill.
   const signalled = shutdownSignal()
-  onReloadSignal(() => log.info('SIGHUP: nothing to re-read (no --web.config.file)'))
+  const web = config.webConfigFile ? openWebConfig(config.webConfigFile) : undefined
+  onReloadSignal(() => {
+    if (!web) {
+      log.info('SIGHUP: nothing to re-read (no --web.config.file)')
+    }
+  })
+  for (const warning of web?.warnings ?? []) {
+    log.warn(warning, { file: web?.file })
+  }
   await checkListenHost(address)
   const runtime = `bun ${Bun.version}`
   const observers = allDetectors
     .filter((d) => config.enabled.includes(d.name))
     .map((d) => d.create({ config, log: log.child({ detector: d.name }) }))
-  const agent = createAgent({ config, collectors: allCollectors, observers, log, version: { ...buildVersion, runtime } })
-  const server = serve(agent.app, address)
-  log.info('starting odin-agent', { version: buildVersion.version, revision: buildVersion.revision, address: `${address.hostname}:${server.port}` })
+  const agent = createAgent({ config, collectors: allCollectors, observers, log, version: { ...buildVersion, runtime }, web: web && { auth: web.auth, headers: web.headers } })
+  const server = serve(agent.app, address, web?.tls())
+  const stopWatching = web ? watchWebConfig(web, server, log) : undefined
+  log.info('starting odin-agent', { version: buildVersion.version, revision: buildVersion.revision, address: `${address.hostname}:${server.port}`, tls: Boolean(web?.tls()), basic_auth: Boolean(web?.auth.enabled) })
   log.info('enabled collectors and detectors', { enabled: [...config.enabled].sort().join(',') })
   if (process.getuid?.() === 0) {
     log.warn('running as root; the agent needs only read access to /proc and /sys (see README)')
@@ -73,6 +83,7 @@ async function runAgent(argv: readonly string[]): Promise<number> {
 
   const signal = await signalled
   log.info('shutting down', { signal })
+  stopWatching?.()
   await drain(agent.requests, 200, 1500)
   await Promise.race([Promise.all([server.stop(100), agent.stop()]), new Promise((r) => setTimeout(r, 200))])
   return 0

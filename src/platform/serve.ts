@@ -1,18 +1,11 @@
 import { isIP } from 'node:net'
 import type { Hono } from 'hono'
 import { FlagError } from '../config/flag-spec.ts'
+import type { TlsServeOptions } from '../server/web-tls.ts'
 import type { ListenAddress } from './listen-address.ts'
 
-/** What Bun.serve takes as `tls`; built from --web.config.file by server/tls-options.ts. */
-export interface ServeTls {
-  readonly cert: string
-  readonly key: string
-  readonly ca?: string
-  readonly requestCert: boolean
-  readonly rejectUnauthorized: boolean
-  readonly secureOptions: number
-  readonly ciphers?: string
-}
+/** What Bun.serve takes as `tls`; built from --web.config.file by server/web-tls.ts. */
+export type ServeTls = TlsServeOptions
 
 export interface RunningServer {
   readonly port: number

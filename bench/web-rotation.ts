@@ -67,7 +67,7 @@ async function client(headers: Record<string, string>): Promise<Tally> {
   }
   return t
 }
-const clients = [client({}), client({ Connection: 'close' })]
+const clients = [client({}), client({ Connection: 'close' })] as const
 for (let i = 0; i < ROTATIONS; i++) {
   await Bun.sleep(1000)
   use(i % 2 === 0 ? 'server2' : 'server')

@@ -35,7 +35,7 @@ export interface Switchable {
 export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { name: 'web.listen-address', kind: 'string', default: ':9405', help: 'Address on which to expose metrics and the status page.' },
   { name: 'web.telemetry-path', kind: 'string', default: '/metrics', help: 'Path under which to expose metrics.' },
-  { name: 'web.max-requests', kind: 'int', default: 40, help: 'Concurrent scrape requests served at once; beyond this the agent answers 503 at once (0 = no limit).' },
+  { name: 'web.max-requests', kind: 'int', default: 40, help: '/metrics responses in flight at once, from the request until its body is handed over; beyond this the agent answers 503 at once (0 = no limit).' },
   { name: 'web.config.file', kind: 'string', default: '', help: "Path to a configuration file that can enable TLS or authentication, in exporter-toolkit's format (see README, Security). Re-read when it changes and on SIGHUP." },
   { name: 'path.procfs', kind: 'string', default: '/proc', help: 'procfs mountpoint.' },
   { name: 'path.sysfs', kind: 'string', default: '/sys', help: 'sysfs mountpoint.' },

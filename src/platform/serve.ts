@@ -63,6 +63,7 @@ export function serve(app: Hono, address: ListenAddress, tls?: ServeTls): Runnin
     }
   }
   let server = start(address.port, tls)
+  let serving = tls
   const port = server.port ?? address.port
   return {
     port,
@@ -75,7 +76,14 @@ export function serve(app: Hono, address: ListenAddress, tls?: ServeTls): Runnin
     restart: (next) => {
       const old = server
       void old.stop(false)
-      server = start(port, next)
+      try {
+        server = start(port, next)
+        serving = next
+      } catch (err) {
+        // Never left without a listener: back on the settings that were serving.
+        server = start(port, serving)
+        throw err
+      }
     },
   }
 }

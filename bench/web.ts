@@ -1,13 +1,14 @@
 // Cost per scrape of the HTTP surface options, against plain HTTP on the same run: the
 // compiled agent serves one snapshot (--sampler.interval=1h) while this script scrapes it,
 // and the agent's CPU (utime+stime from /proc/PID/stat, all threads) is divided by scrapes.
-// Run alone: npx bun bench/web.ts [--scrapes 2000] [--rounds 3]
+// Run alone: npx bun bench/web.ts [--scrapes 2000] [--rounds 3] [--baseline path/to/older/odin-agent]
 // Modes, interleaved round by round so the shared machine's noise spreads over all of them:
 //   http          plain HTTP, identity                  (the baseline)
 //   http+gzip     plain HTTP, Accept-Encoding: gzip      (Prometheus' default)
 //   tls           HTTPS + basic auth, kept-alive          (Prometheus keeps connections)
 //   tls+gzip      HTTPS + basic auth + gzip, kept-alive
 //   tls-new-conn  HTTPS + basic auth, a handshake per scrape (the worst case)
+//   baseline      with --baseline: another build of the agent, plain HTTP, Prometheus' headers
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -30,8 +31,8 @@ writeFileSync(
   `tls_server_config:\n  cert_file: ${certs}/server.pem\n  key_file: ${certs}/server-key.pem\nbasic_auth_users:\n  prometheus: ${await Bun.password.hash(PASSWORD, { algorithm: 'bcrypt', cost: 10 })}\n`,
 )
 
-async function start(args: string[]): Promise<{ pid: number; port: number; kill: () => void }> {
-  const child = spawn(binary, ['--web.listen-address=127.0.0.1:0', '--sampler.interval=1h', '--log.level=info', `--data-dir=${dir}`, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+async function start(args: string[], bin = binary): Promise<{ pid: number; port: number; kill: () => void }> {
+  const child = spawn(bin, ['--web.listen-address=127.0.0.1:0', '--sampler.interval=1h', '--log.level=info', `--data-dir=${dir}`, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
   let err = ''
   const port = await new Promise<number>((resolve, reject) => {
     child.stderr.on('data', (d: Buffer) => {
@@ -52,6 +53,8 @@ const TICK_MS = 10 // USER_HZ 100
 
 const plain = await start([])
 const tls = await start([`--web.config.file=${join(dir, 'web.yml')}`])
+const baselineBinary = arg('baseline', '')
+const baseline = baselineBinary ? await start([], baselineBinary) : undefined
 await Bun.sleep(1500) // first sample done
 const ca = readFileSync(join(certs, 'ca.pem'), 'utf8')
 const auth = `Basic ${Buffer.from(`prometheus:${PASSWORD}`).toString('base64')}`
@@ -69,6 +72,9 @@ const modes: Mode[] = [
   { name: 'tls+gzip', pid: tls.pid, url: `https://localhost:${tls.port}/metrics`, headers: { 'Accept-Encoding': 'gzip', Authorization: auth } },
   { name: 'tls-new-conn', pid: tls.pid, url: `https://localhost:${tls.port}/metrics`, headers: { 'Accept-Encoding': 'identity', Authorization: auth, Connection: 'close' } },
 ]
+if (baseline) {
+  modes.push({ name: 'baseline', pid: baseline.pid, url: `http://127.0.0.1:${baseline.port}/metrics`, headers: { 'Accept-Encoding': 'gzip' } })
+}
 const results = new Map<string, { cpu: number[]; bytes: number }>()
 for (let round = 0; round < ROUNDS; round++) {
   for (const mode of modes) {
@@ -91,6 +97,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 plain.kill()
 tls.kill()
+baseline?.kill()
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
 const base = median(results.get('http')?.cpu ?? [1])
 console.log(`agent CPU per scrape, ${SCRAPES} scrapes x ${ROUNDS} rounds per mode (median, [min-max] over rounds; /proc/PID/stat at 10 ms ticks):`)

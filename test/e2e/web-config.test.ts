@@ -215,3 +215,53 @@ describe('a real Prometheus scraping the agent over TLS with basic auth', () => 
     throw new Error('prometheus is not installed: this end-to-end check cannot run')
   })
 })
+
+describe('the TLS policy as Bun serves it (the mapping is unit-tested under node:tls; this is the binary)', () => {
+  const pem = (name: string) => readFileSync(join(certs, name))
+  async function serving(tlsLines: string): Promise<{ agent: RunningAgent; dir: string }> {
+    const dir = certDir()
+    writeFileSync(join(dir, 'web.yml'), `tls_server_config:\n  cert_file: server.pem\n  key_file: server-key.pem\n${tlsLines}`)
+    const agent = await startAgent([...fixtureArgs, '--sampler.interval=1h', `--web.config.file=${join(dir, 'web.yml')}`, `--data-dir=${join(dir, 'data')}`])
+    return { agent, dir }
+  }
+  /** 'ok' when /healthz answers 200 over a handshake with these client options, else 'refused'. */
+  function probe(port: number, extra: Record<string, unknown> = {}): Promise<string> {
+    return new Promise((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/healthz', ca, servername: 'localhost', agent: false, ...extra }, (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode === 200 ? 'ok' : `HTTP ${res.statusCode}`))
+      })
+      req.on('error', () => resolve('refused'))
+      req.end()
+    })
+  }
+
+  it('RequireAndVerifyClientCert (a client CA, no policy): no certificate and a rogue one refused, the CA\'s served', async () => {
+    const { agent, dir } = await serving(`  client_ca_file: ${join(certs, 'ca.pem')}\n`)
+    try {
+      expect(await probe(agent.port)).toBe('refused')
+      expect(await probe(agent.port, { cert: pem('rogue-client.pem'), key: pem('rogue-client-key.pem') })).toBe('refused')
+      expect(await probe(agent.port, { cert: pem('client.pem'), key: pem('client-key.pem') })).toBe('ok')
+    } finally {
+      await agent.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('min_version TLS13 refuses TLS 1.2; cipher_suites bind TLS 1.2 to the named suite', async () => {
+    const a = await serving('  min_version: TLS13\n')
+    const b = await serving('  max_version: TLS12\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]\n')
+    try {
+      expect(await probe(a.agent.port, { maxVersion: 'TLSv1.2' })).toBe('refused')
+      expect(await probe(a.agent.port)).toBe('ok')
+      expect(await probe(b.agent.port, { ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' })).toBe('refused')
+      expect(await probe(b.agent.port, { ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384' })).toBe('ok')
+      expect(await probe(b.agent.port, { minVersion: 'TLSv1.3' })).toBe('refused')
+    } finally {
+      await a.agent.stop()
+      await b.agent.stop()
+      rmSync(a.dir, { recursive: true, force: true })
+      rmSync(b.dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -15,17 +15,24 @@ export function openWebConfig(file: string): WebConfigState {
  * the last good config stays in force.
  */
 export function watchWebConfig(state: WebConfigState, server: RunningServer, log: Logger, intervalMs = 2000): () => void {
+  // A certificate and its key written one after the other are a mismatch for a moment: an
+  // error is logged once it has held for two polls in a row (or at once on SIGHUP).
   let rejected = ''
+  let seen = 0
   const check = (why: string) => {
     const outcome = state.reload()
     if (outcome.kind === 'rejected') {
-      if (outcome.error !== rejected || why === 'SIGHUP') {
-        log.error('web config not applied; keeping the last good one', { err: outcome.error })
-      }
+      seen = outcome.error === rejected ? seen + 1 : 1
       rejected = outcome.error
+      if (seen === 2 || why === 'SIGHUP') {
+        log.error('web config not applied; keeping the last good one', { err: outcome.error })
+      } else if (seen === 1) {
+        log.debug('web config not applied yet', { err: outcome.error })
+      }
       return
     }
     rejected = ''
+    seen = 0
     if (outcome.kind === 'unchanged') {
       if (why === 'SIGHUP') {
         log.info('web config re-read: unchanged', { file: state.file })

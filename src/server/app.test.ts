@@ -1,10 +1,12 @@
 import { gunzipSync } from 'node:zlib'
+import bcrypt from 'bcryptjs'
 import { describe, expect, it } from 'vitest'
 import { createAgent } from '../agent.ts'
 import { parseAgentArgs } from '../config/config.ts'
 import type { Collector } from '../collectors/types.ts'
 import { silentLogger } from '../log/logger.ts'
 import { Families } from '../metrics/families.ts'
+import { BasicAuth } from './basic-auth.ts'
 
 const good: Collector = {
   name: 'good',
@@ -139,5 +141,28 @@ describe('HTTP app', () => {
     expect(head.body).toBeNull()
     // HEAD holds no slot: with a limit of 1 the next GET is still served.
     expect((await agent.app.request('/metrics')).status).toBe(200)
+  })
+
+  it('with basic auth: /metrics, /health and the status page need the password; /healthz and /ready stay open', async () => {
+    const auth = new BasicAuth((pw, h) => bcrypt.compare(pw, h))
+    auth.setUsers(new Map([['prometheus', bcrypt.hashSync('pw', 4)]]))
+    const agent = agentWith([good], [], { auth, headers: () => ({ 'X-Content-Type-Options': 'nosniff' }) })
+    await agent.sampler.tick()
+    const basic = (p: string) => ({ headers: { Authorization: `Basic ${Buffer.from(`prometheus:${p}`).toString('base64')}` } })
+    for (const path of ['/metrics', '/health', '/']) {
+      const denied = await agent.app.request(path)
+      expect(denied.status).toBe(401)
+      expect(denied.headers.get('www-authenticate')).toBe('Basic')
+      expect(denied.headers.get('x-content-type-options')).toBe('nosniff')
+      expect((await agent.app.request(path, basic('wrong'))).status).toBe(401)
+      expect((await agent.app.request(path, basic('pw'))).status).toBe(200)
+    }
+    for (const path of ['/healthz', '/ready']) {
+      const open = await agent.app.request(path)
+      expect(open.status).toBe(200)
+      expect(open.headers.get('x-content-type-options')).toBe('nosniff')
+    }
+    // A path nobody registered yet is closed too (deny by default), then 404.
+    expect((await agent.app.request('/anything')).status).toBe(401)
   })
 })

@@ -5,11 +5,12 @@
  */
 export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2']
 
-/** Resolves with the first shutdown signal's name. Install before binding the port. */
+/** Resolves with the first shutdown signal's name. Install before binding the port; a second
+ * of the same signal is the runtime's default again (a stuck shutdown can still be killed). */
 export function shutdownSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     for (const signal of SHUTDOWN_SIGNALS) {
-      process.on(signal, () => resolve(signal))
+      process.once(signal, () => resolve(signal))
     }
   })
 }

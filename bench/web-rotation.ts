@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { agentBinary, ensureAgentBinary } from './peers.ts'
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -23,7 +24,8 @@ const use = (name: string) => {
 }
 use('server')
 writeFileSync(join(dir, 'web.yml'), 'tls_server_config:\n  cert_file: server.pem\n  key_file: server-key.pem\n')
-const child = spawn(join(root, 'dist', 'odin-agent'), ['--web.listen-address=127.0.0.1:0', '--sampler.interval=1h', `--data-dir=${dir}`, `--web.config.file=${join(dir, 'web.yml')}`], { stdio: ['ignore', 'ignore', 'pipe'] })
+await ensureAgentBinary()
+const child = spawn(agentBinary, ['--web.listen-address=127.0.0.1:0', '--sampler.interval=1h', `--data-dir=${dir}`, `--web.config.file=${join(dir, 'web.yml')}`], { stdio: ['ignore', 'ignore', 'pipe'] })
 let log = ''
 const port = await new Promise<number>((resolve) => {
   child.stderr.on('data', (d: Buffer) => {

@@ -1,7 +1,7 @@
 // Cost per scrape of the HTTP surface options, against plain HTTP on the same run: the
 // compiled agent serves one snapshot (--sampler.interval=1h) while this script scrapes it,
 // and the agent's CPU (utime+stime from /proc/PID/stat, all threads) is divided by scrapes.
-// Run alone: npx bun bench/web.ts [--scrapes 2000] [--rounds 3] [--baseline path/to/older/odin-agent]
+// Run alone: npx bun bench/web.ts [--scrapes 2000] [--rounds 3] [--binary odin-agent] [--baseline path/to/older/odin-agent]
 // Modes, interleaved round by round so the shared machine's noise spreads over all of them:
 //   http          plain HTTP, identity                  (the baseline)
 //   http+gzip     plain HTTP, Accept-Encoding: gzip      (Prometheus' default)
@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { agentBinary, ensureAgentBinary } from './peers.ts'
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -22,7 +23,8 @@ const arg = (name: string, dflt: string) => {
 const SCRAPES = Number(arg('scrapes', '2000'))
 const ROUNDS = Number(arg('rounds', '3'))
 const root = join(import.meta.dir, '..')
-const binary = join(root, 'dist', 'odin-agent')
+await ensureAgentBinary()
+const binary = agentBinary
 const certs = join(root, 'test', 'fixtures', 'tls')
 const dir = mkdtempSync(join(tmpdir(), 'odin-bench-web-'))
 const PASSWORD = 'bench-password'

@@ -33,6 +33,12 @@ function listenError(address: ListenAddress, err: unknown): FlagError {
   return new FlagError(`--web.listen-address: cannot listen on ${where}: ${reason}`)
 }
 
+/** Bun.serve's `tls`, and its (experimental in Bun 1.4) HTTP/2, offered by ALPN beside 1.1. */
+function tlsSettings(options: ServeTls): { tls: Omit<ServeTls, 'http2'>; http2: boolean } {
+  const { http2, ...tls } = options
+  return { tls, http2 }
+}
+
 /**
  * Binds the app with Bun.serve: the only place the HTTP runtime is touched. A request with
  * no Host header (HTTP/1.0, HAProxy's default health check) reaches Bun with a bare path
@@ -48,7 +54,7 @@ export function serve(app: Hono, address: ListenAddress, tls?: ServeTls): Runnin
         hostname: address.hostname,
         port,
         idleTimeout: 30,
-        ...(withTls ? { tls: { ...withTls } } : {}),
+        ...(withTls ? tlsSettings(withTls) : {}),
         fetch: (req: Request): Response | Promise<Response> => {
           if (req.url.startsWith('/')) {
             return app.fetch(new Request(`${scheme}://${host}:${bound}${req.url}`, req))

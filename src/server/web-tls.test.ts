@@ -24,6 +24,8 @@ describe('loadWebConfig', () => {
     const loaded = load(`${serverTls}  client_ca_file: ${dir}/ca.pem\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]\n`)
     expect(loaded.tls).toMatchObject({ cert: pem('server.pem'), key: pem('server-key.pem'), ca: pem('ca.pem'), requestCert: true, rejectUnauthorized: true, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' })
     expect(loaded.tls?.secureOptions).toBe(secureOptionsFor('TLS12', 'TLS13'))
+    expect(loaded.tls?.http2).toBe(true)
+    expect(load(`${serverTls}http_server_config:\n  http2: false\n`).tls?.http2).toBe(false)
     expect(loaded.warnings).toEqual([])
   })
 

@@ -13,6 +13,8 @@ export interface TlsServeOptions {
   /** SSL_OP_NO_TLSv1_x bits: how min_version and max_version reach BoringSSL and OpenSSL. */
   readonly secureOptions: number
   readonly ciphers?: string
+  /** Offer HTTP/2 by ALPN (`http_server_config.http2`, on by default as in exporter-toolkit). */
+  readonly http2: boolean
 }
 
 /** OpenSSL's and BoringSSL's values (ssl.h): the same in both. */
@@ -71,7 +73,7 @@ function certificates(pem: string): X509Certificate[] {
   return blocks.map((b) => new X509Certificate(b))
 }
 
-function buildTls(tls: TlsServerConfig, file: string, read: ReadText, now: number, warnings: string[], digest: ReturnType<typeof createHash>): TlsServeOptions {
+function buildTls(tls: TlsServerConfig, http2: boolean, file: string, read: ReadText, now: number, warnings: string[], digest: ReturnType<typeof createHash>): TlsServeOptions {
   const certKey = tls.certFile ? 'cert_file' : 'cert'
   const keyKey = tls.keyFile ? 'key_file' : 'key'
   const cert = readPem(read, file, certKey, tls.certFile, tls.cert) as string
@@ -121,6 +123,7 @@ function buildTls(tls: TlsServerConfig, file: string, read: ReadText, now: numbe
     rejectUnauthorized: tls.clientAuthType === 'RequireAndVerifyClientCert',
     secureOptions: secureOptionsFor(tls.minVersion, tls.maxVersion),
     ...(tls.cipherSuites.length > 0 ? { ciphers: tls.cipherSuites.join(':') } : {}),
+    http2,
   }
 }
 
@@ -136,6 +139,6 @@ export function loadWebConfig(file: string, read: ReadText, now: number): Loaded
   const config = parseWebConfig(text, file)
   const warnings: string[] = []
   const digest = createHash('sha256').update(text).update('\0')
-  const tls = config.tls ? buildTls(config.tls, file, read, now, warnings, digest) : undefined
+  const tls = config.tls ? buildTls(config.tls, config.http2, file, read, now, warnings, digest) : undefined
   return { config, tls, warnings, fingerprint: digest.digest('hex') }
 }

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { connect as connectHttp2 } from 'node:http2'
 import { request } from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import { tmpdir } from 'node:os'
@@ -262,6 +263,35 @@ describe('the TLS policy as Bun serves it (the mapping is unit-tested under node
       await b.agent.stop()
       rmSync(a.dir, { recursive: true, force: true })
       rmSync(b.dir, { recursive: true, force: true })
+    }
+  })
+
+  it('HTTP/2 by ALPN as exporter-toolkit offers it (http2: true by default), HTTP/1.1 only with http2: false', async () => {
+    const h2 = (port: number) =>
+      new Promise<string>((resolve) => {
+        const session = connectHttp2(`https://localhost:${port}`, { ca })
+        session.on('error', (err: NodeJS.ErrnoException) => resolve(`error ${err.code ?? err.message}`))
+        const req = session.request({ ':path': '/healthz' })
+        req.on('error', () => {})
+        req.on('response', (headers) => {
+          req.resume()
+          req.on('end', () => {
+            session.close()
+            resolve(`h2 ${String(headers[':status'])}`)
+          })
+        })
+      })
+    const on = await serving('')
+    const off = await serving('http_server_config:\n  http2: false\n')
+    try {
+      expect(await h2(on.agent.port)).toBe('h2 200')
+      expect(await h2(off.agent.port)).toMatch(/^error /)
+      expect(await probe(off.agent.port)).toBe('ok')
+    } finally {
+      await on.agent.stop()
+      await off.agent.stop()
+      rmSync(on.dir, { recursive: true, force: true })
+      rmSync(off.dir, { recursive: true, force: true })
     }
   })
 })

@@ -20,6 +20,7 @@ import { assessVisibility, describeLimit, visibilityFamilies } from './process/v
 import type { Visibility } from './process/visibility.ts'
 import { staleAfterMs } from './server/readiness.ts'
 import { StatusModel } from './server/status-model.ts'
+import type { BasicAuth } from './server/basic-auth.ts'
 
 /** Something that watches snapshots and adds its own families (anomaly, threats). */
 export interface SnapshotObserver {
@@ -39,6 +40,8 @@ export interface AgentDeps {
   readonly now?: () => number
   /** What the agent can see of other processes; read from <procfs>/self when not given. */
   readonly visibility?: Visibility
+  /** What --web.config.file sets on the HTTP surface: basic auth and extra headers. */
+  readonly web?: { readonly auth?: BasicAuth; readonly headers?: () => Readonly<Record<string, string>> }
 }
 
 export interface Agent {
@@ -132,6 +135,8 @@ export function createAgent(deps: AgentDeps): Agent {
         visibilityLimits: visibility.limits.map(describeLimit),
         threshold: ANOMALY_THRESHOLD,
       }),
+    auth: deps.web?.auth,
+    headers: deps.web?.headers,
   })
   return {
     app,

@@ -9,9 +9,11 @@ import { describeLimit } from './process/visibility.ts'
 import { allDetectors } from './detectors/index.ts'
 import { FlagError } from './config/flag-spec.ts'
 import { createLogger } from './log/logger.ts'
-import { parseListenAddress } from './platform/listen-address.ts'
+import { checkListenHost, parseListenAddress } from './platform/listen-address.ts'
 import { applyRuntimeEnv } from './platform/runtime-env.ts'
 import { serve } from './platform/serve.ts'
+import { onReloadSignal, shutdownSignal } from './platform/signals.ts'
+import { openWebConfig, watchWebConfig } from './platform/web-config-watch.ts'
 import { buildVersion } from './version.ts'
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { DETECT_WORKER, createWorkerPool } from './platform/detect-pool.ts'
@@ -53,17 +55,25 @@ async function runAgent(argv: readonly string[]): Promise<number> {
   log.debug('runtime settings', { outcome: runtimeEnv })
   // Signal handlers go in before the port is bound, so a signal that arrives while the
   // agent starts is a clean shutdown, not the runtime's default kill.
-  const signalled = new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-    process.once('SIGINT', () => resolve('SIGINT'))
+  const signalled = shutdownSignal()
+  const web = config.webConfigFile ? openWebConfig(config.webConfigFile) : undefined
+  onReloadSignal(() => {
+    if (!web) {
+      log.info('SIGHUP: nothing to re-read (no --web.config.file)')
+    }
   })
+  for (const warning of web?.warnings ?? []) {
+    log.warn(warning, { file: web?.file })
+  }
+  await checkListenHost(address)
   const runtime = `bun ${Bun.version}`
   const observers = allDetectors
     .filter((d) => config.enabled.includes(d.name))
     .map((d) => d.create({ config, log: log.child({ detector: d.name }) }))
-  const agent = createAgent({ config, collectors: allCollectors, observers, log, version: { ...buildVersion, runtime } })
-  const server = serve(agent.app, address)
-  log.info('starting odin-agent', { version: buildVersion.version, revision: buildVersion.revision, address: `${address.hostname}:${server.port}` })
+  const agent = createAgent({ config, collectors: allCollectors, observers, log, version: { ...buildVersion, runtime }, web: web && { auth: web.auth, headers: web.headers } })
+  const server = serve(agent.app, address, web?.tls())
+  const stopWatching = web ? watchWebConfig(web, server, log) : undefined
+  log.info('starting odin-agent', { version: buildVersion.version, revision: buildVersion.revision, address: `${address.hostname}:${server.port}`, tls: Boolean(web?.tls()), basic_auth: Boolean(web?.auth.enabled) })
   log.info('enabled collectors and detectors', { enabled: [...config.enabled].sort().join(',') })
   const { visibility } = agent
   if (visibility.limits.length > 0) {
@@ -83,6 +93,7 @@ async function runAgent(argv: readonly string[]): Promise<number> {
 
   const signal = await signalled
   log.info('shutting down', { signal })
+  stopWatching?.()
   await drain(agent.requests, 200, 1500)
   await Promise.race([Promise.all([server.stop(100), agent.stop()]), new Promise((r) => setTimeout(r, 200))])
   return 0

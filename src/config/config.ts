@@ -16,6 +16,8 @@ export interface AgentConfig {
   readonly logFormat: LogFormat
   readonly dataDir: string
   readonly maxRequests: number
+  /** exporter-toolkit web config (TLS, basic auth, headers); empty: plain HTTP, no auth. */
+  readonly webConfigFile: string
   /** Names of the collectors that run, in list order. */
   readonly enabled: readonly string[]
   /** Every flag's effective value by name, including collector- and detector-specific ones. */
@@ -33,7 +35,8 @@ export interface Switchable {
 export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { name: 'web.listen-address', kind: 'string', default: ':9405', help: 'Address on which to expose metrics and the status page.' },
   { name: 'web.telemetry-path', kind: 'string', default: '/metrics', help: 'Path under which to expose metrics.' },
-  { name: 'web.max-requests', kind: 'int', default: 40, help: 'Concurrent scrape requests served at once; beyond this the agent answers 503 at once (0 = no limit).' },
+  { name: 'web.max-requests', kind: 'int', default: 40, help: '/metrics responses in flight at once, from the request until its body is handed over; beyond this the agent answers 503 at once (0 = no limit).' },
+  { name: 'web.config.file', kind: 'string', default: '', help: "Path to a configuration file that can enable TLS or authentication, in exporter-toolkit's format (see README, Security). Re-read when it changes and on SIGHUP." },
   { name: 'path.procfs', kind: 'string', default: '/proc', help: 'procfs mountpoint.' },
   { name: 'path.sysfs', kind: 'string', default: '/sys', help: 'sysfs mountpoint.' },
   { name: 'path.rootfs', kind: 'string', default: '/', help: 'rootfs mountpoint.' },
@@ -139,6 +142,7 @@ export function parseAgentArgs(argv: readonly string[], switchables: readonly Sw
     listenAddress: values.get('web.listen-address') as string,
     telemetryPath: values.get('web.telemetry-path') as string,
     maxRequests: values.get('web.max-requests') as number,
+    webConfigFile: values.get('web.config.file') as string,
     procfs: values.get('path.procfs') as string,
     sysfs: values.get('path.sysfs') as string,
     rootfs: values.get('path.rootfs') as string,

@@ -1,3 +1,5 @@
+import { gunzipSync } from 'node:zlib'
+import bcrypt from 'bcryptjs'
 import { describe, expect, it } from 'vitest'
 import { createAgent } from '../agent.ts'
 import { parseAgentArgs } from '../config/config.ts'
@@ -6,6 +8,7 @@ import { silentLogger } from '../log/logger.ts'
 import { Families } from '../metrics/families.ts'
 import { NoDataError } from '../collectors/types.ts'
 import type { StatusDoc } from './status-model.ts'
+import { BasicAuth } from './basic-auth.ts'
 
 const good: Collector = {
   name: 'good',
@@ -19,9 +22,9 @@ const good: Collector = {
 }
 const broken: Collector = { name: 'broken', defaultEnabled: true, help: 'always fails', collect: async () => { throw new Error('disk on fire') } }
 
-function agentWith(collectors: Collector[], args: string[] = []) {
+function agentWith(collectors: Collector[], args: string[] = [], web?: Parameters<typeof createAgent>[0]['web']) {
   const { config } = parseAgentArgs(['--collector.timeout=500ms', ...args], collectors)
-  return createAgent({ config, collectors, log: silentLogger, version: { version: '1.2.3', revision: 'abc', runtime: 'test' } })
+  return createAgent({ config, collectors, log: silentLogger, version: { version: '1.2.3', revision: 'abc', runtime: 'test' }, web })
 }
 
 describe('HTTP app', () => {
@@ -73,13 +76,33 @@ describe('HTTP app', () => {
     expect(health.collectors.broken).toMatchObject({ success: false, last_success: null, last_error: 'disk on fire' })
   })
 
-  it('answers 503 at once beyond --web.max-requests concurrent scrapes', async () => {
+  it('answers 503 at once beyond --web.max-requests responses in flight, slow readers included', async () => {
     const agent = agentWith([good], ['--web.max-requests=2'])
     await agent.sampler.tick()
-    const results = await Promise.all(Array.from({ length: 6 }, () => agent.app.request('/metrics')))
-    const codes = results.map((r) => r.status)
-    expect(codes.filter((c) => c === 200).length).toBeGreaterThanOrEqual(2)
-    expect(codes.every((c) => c === 200 || c === 503)).toBe(true)
+    // Two scrapes whose bodies nobody reads yet: slow readers hold their slots.
+    const slow = [await agent.app.request('/metrics'), await agent.app.request('/metrics')]
+    expect(slow.map((r) => r.status)).toEqual([200, 200])
+    const t0 = performance.now()
+    const third = await agent.app.request('/metrics')
+    expect(third.status).toBe(503)
+    expect(await third.text()).toMatch(/limit 2/)
+    expect(performance.now() - t0).toBeLessThan(1000)
+    // Probes are not scrapes: they never wait on the limit.
+    expect((await agent.app.request('/healthz')).status).toBe(200)
+    // One reader finishes: its slot comes back.
+    expect(await slow[0]?.text()).toContain('node_good')
+    expect((await agent.app.request('/metrics')).status).toBe(200)
+    // A reader that goes away (cancels the body) gives its slot back too.
+    await slow[1]?.body?.cancel()
+    const again = await agent.app.request('/metrics')
+    expect(again.status).toBe(200)
+  })
+
+  it('--web.max-requests=0 is no limit', async () => {
+    const agent = agentWith([good], ['--web.max-requests=0'])
+    await agent.sampler.tick()
+    const held = await Promise.all(Array.from({ length: 50 }, () => agent.app.request('/metrics')))
+    expect(held.every((r) => r.status === 200)).toBe(true)
   })
 
   it('the status page is a static shell; status.json carries collector state, failing apart from absent', async () => {
@@ -113,5 +136,58 @@ describe('HTTP app', () => {
     expect(((await (await agent.app.request('/health')).json()) as { status: string }).status).toBe('stale')
     await agent.sampler.tick()
     expect((await agent.app.request('/ready')).status).toBe(200)
+  })
+
+  it('/metrics is gzip when the client accepts it, with the compressed length; identity otherwise', async () => {
+    const agent = agentWith([good])
+    await agent.sampler.tick()
+    const plain = await agent.app.request('/metrics')
+    const text = await plain.text()
+    expect(plain.headers.get('content-encoding')).toBeNull()
+    expect(plain.headers.get('content-length')).toBe(String(Buffer.byteLength(text)))
+    expect(plain.headers.get('vary')).toBe('Accept-Encoding')
+    const zipped = await agent.app.request('/metrics', { headers: { 'Accept-Encoding': 'gzip' } })
+    expect(zipped.headers.get('content-encoding')).toBe('gzip')
+    const bytes = Buffer.from(await zipped.arrayBuffer())
+    expect(zipped.headers.get('content-length')).toBe(String(bytes.length))
+    expect(gunzipSync(bytes).toString('utf8')).toBe(text)
+    const refused = await agent.app.request('/metrics', { headers: { 'Accept-Encoding': 'gzip;q=0, br' } })
+    expect(refused.headers.get('content-encoding')).toBeNull()
+  })
+
+  it('HEAD /metrics answers the length a GET would send, with no body', async () => {
+    const agent = agentWith([good], ['--web.max-requests=1'])
+    await agent.sampler.tick()
+    const get = await agent.app.request('/metrics')
+    const length = (await get.arrayBuffer()).byteLength
+    const head = await agent.app.request('/metrics', { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('content-length')).toBe(String(length))
+    expect(head.body).toBeNull()
+    // HEAD holds no slot: with a limit of 1 the next GET is still served.
+    expect((await agent.app.request('/metrics')).status).toBe(200)
+  })
+
+  it('with basic auth: /metrics, /health and the status page need the password; /healthz and /ready stay open', async () => {
+    const auth = new BasicAuth((pw, h) => bcrypt.compare(pw, h))
+    auth.setUsers(new Map([['prometheus', bcrypt.hashSync('pw', 4)]]))
+    const agent = agentWith([good], [], { auth, headers: () => ({ 'X-Content-Type-Options': 'nosniff' }) })
+    await agent.sampler.tick()
+    const basic = (p: string) => ({ headers: { Authorization: `Basic ${Buffer.from(`prometheus:${p}`).toString('base64')}` } })
+    for (const path of ['/metrics', '/health', '/']) {
+      const denied = await agent.app.request(path)
+      expect(denied.status).toBe(401)
+      expect(denied.headers.get('www-authenticate')).toBe('Basic')
+      expect(denied.headers.get('x-content-type-options')).toBe('nosniff')
+      expect((await agent.app.request(path, basic('wrong'))).status).toBe(401)
+      expect((await agent.app.request(path, basic('pw'))).status).toBe(200)
+    }
+    for (const path of ['/healthz', '/ready']) {
+      const open = await agent.app.request(path)
+      expect(open.status).toBe(200)
+      expect(open.headers.get('x-content-type-options')).toBe('nosniff')
+    }
+    // A path nobody registered yet is closed too (deny by default), then 404.
+    expect((await agent.app.request('/anything')).status).toBe(401)
   })
 })

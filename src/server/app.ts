@@ -4,7 +4,14 @@ import type { Snapshot } from '../sampler/snapshot.ts'
 import { readiness } from './readiness.ts'
 import type { Readiness } from './readiness.ts'
 import type { StatusDoc } from './status-model.ts'
+import { acceptsGzip } from './accept-encoding.ts'
+import type { BasicAuth } from './basic-auth.ts'
+import { EncodedExposition } from './encoded-exposition.ts'
+import { ScrapeSlots, slotHoldingBody } from './scrape-slots.ts'
 import { renderStatusPage } from './status-page.ts'
+
+/** Kubelet probes cannot send credentials: these stay open when basic auth is configured. */
+export const UNAUTHENTICATED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/ready'])
 
 /** Counts requests being answered, so shutdown can wait for them. */
 export class RequestTracker {
@@ -36,13 +43,21 @@ export interface AppDeps {
   readonly staleAfterMs?: number
   /** The status page's document (/status.json); the page shows a stub without it. */
   readonly status?: (ready: Readiness) => StatusDoc
+  /** `basic_auth_users` of --web.config.file; swapped in place when the file changes. */
+  readonly auth?: BasicAuth
+  /** `http_server_config.headers` of --web.config.file, read on every response. */
+  readonly headers?: () => Readonly<Record<string, string>>
+  /** Exposed for tests: the /metrics slots and the per-snapshot encodings. */
+  readonly slots?: ScrapeSlots
+  readonly encoded?: EncodedExposition
 }
 
 /** Builds the HTTP app; binding a port is the platform's job (see platform/serve.ts). */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
   const now = deps.now ?? Date.now
-  let inFlight = 0
+  const slots = deps.slots ?? new ScrapeSlots(deps.maxRequests)
+  const encoded = deps.encoded ?? new EncodedExposition()
   const tracker = deps.tracker
   if (tracker) {
     app.use(async (_c, next) => {
@@ -55,16 +70,46 @@ export function createApp(deps: AppDeps): Hono {
     })
   }
 
+  const headers = deps.headers
+  if (headers) {
+    app.use(async (c, next) => {
+      await next()
+      for (const [name, value] of Object.entries(headers())) {
+        c.res.headers.set(name, value)
+      }
+    })
+  }
+  const auth = deps.auth
+  if (auth) {
+    app.use(async (c, next) => {
+      if (auth.enabled && !UNAUTHENTICATED_PATHS.has(c.req.path) && !(await auth.check(c.req.header('authorization')))) {
+        return c.text('Unauthorized\n', 401, { 'WWW-Authenticate': 'Basic' })
+      }
+      return next()
+    })
+  }
+
   app.get(deps.telemetryPath, async (c) => {
-    if (deps.maxRequests > 0 && inFlight >= deps.maxRequests) {
-      return c.text(`too many concurrent scrapes (limit ${deps.maxRequests})\n`, 503)
+    const release = slots.tryTake()
+    if (!release) {
+      return c.text(`too many concurrent scrapes (limit ${slots.limit})\n`, 503)
     }
-    inFlight++
     try {
       const { body, contentType } = await deps.metrics()
-      return c.body(body, 200, { 'Content-Type': contentType })
-    } finally {
-      inFlight--
+      const encoding = acceptsGzip(c.req.header('accept-encoding')) ? 'gzip' : 'identity'
+      const bytes = encoded.encode(body, encoding)
+      const head: Record<string, string> = { 'Content-Type': contentType, 'Content-Length': String(bytes.length), Vary: 'Accept-Encoding' }
+      if (encoding === 'gzip') {
+        head['Content-Encoding'] = 'gzip'
+      }
+      if (c.req.method === 'HEAD') {
+        release()
+        return c.body(null, 200, head)
+      }
+      return c.body(slotHoldingBody(bytes, release), 200, head)
+    } catch (err) {
+      release()
+      throw err
     }
   })
 

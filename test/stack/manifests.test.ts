@@ -483,7 +483,7 @@ describe('the command', () => {
     [['--image='], /^odin-agent manifests: --image: invalid value "" \(accepted: .*\)\n$/],
     [['--namespace'], /^odin-agent manifests: --namespace: missing value\n$/],
     [['--gpu=yes'], /^odin-agent manifests: --gpu: takes no value \(accepted: --gpu\)\n$/],
-    [['--frobnicate'], /^odin-agent manifests: unknown flag --frobnicate \(accepted: --namespace, --image, --components, --storage-class, --gpu, --host-network\)\n$/],
+    [['--frobnicate'], /^odin-agent manifests: unknown flag --frobnicate \(accepted: --namespace, --image, --components, --storage-class, --gpu, --host-network, --web-config\)\n$/],
   ])('%j exits 2 with one line naming the flag', async (argv, message) => {
     const { out, io: sink } = io()
     expect(await runManifestsCommand(argv, sink, assets)).toBe(2)

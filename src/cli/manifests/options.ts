@@ -24,6 +24,9 @@ Flags:
   --host-network            Run the agent in the node's network namespace (node_network_* of the
                             host as node_exporter reports them); drops the agent NetworkPolicy,
                             which cannot apply to host-network pods.
+  --web-config              Serve the agent over TLS with basic auth (--web.config.file from
+                            Secret odin-agent-web-config) and scrape it so; the commands that
+                            create the two Secrets it reads are printed at the top.
 `
 
 type Parsed = { -readonly [K in keyof ManifestOptions]: ManifestOptions[K] } & { help: boolean }
@@ -68,6 +71,13 @@ export function parseManifestsArgs(argv: readonly string[]): Parsed {
     }
     const eq = arg.indexOf('=')
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
+    if (name === 'web-config') {
+      if (eq !== -1) {
+        throw new ManifestsFlagError('--web-config: takes no value (accepted: --web-config)')
+      }
+      out.webConfig = true
+      continue
+    }
     if (name === 'gpu' || name === 'host-network') {
       if (eq !== -1) {
         throw new ManifestsFlagError(`--${name}: takes no value (accepted: --${name})`)
@@ -76,7 +86,7 @@ export function parseManifestsArgs(argv: readonly string[]): Parsed {
       continue
     }
     if (!['namespace', 'image', 'components', 'storage-class'].includes(name)) {
-      throw new ManifestsFlagError(`unknown flag --${name} (accepted: --namespace, --image, --components, --storage-class, --gpu, --host-network)`)
+      throw new ManifestsFlagError(`unknown flag --${name} (accepted: --namespace, --image, --components, --storage-class, --gpu, --host-network, --web-config)`)
     }
     let raw = eq === -1 ? argv[++i] : arg.slice(eq + 1)
     if (raw === undefined) {

@@ -2,6 +2,7 @@ import { isMap, isSeq, parseDocument, stringify } from 'yaml'
 import type { AssetSource } from '../../assets/asset-source.ts'
 import { CLUSTER_SCOPED, buildKustomization, podSpecOf } from './kustomize.ts'
 import type { K8sObject } from './kustomize.ts'
+import { WEB_CONFIG_SECRETS_HELP, applyWebConfig } from './web-config.ts'
 
 export const COMPONENTS = ['agent', 'prometheus', 'alertmanager', 'grafana', 'loki'] as const
 export type Component = (typeof COMPONENTS)[number]
@@ -23,6 +24,8 @@ export interface ManifestOptions {
   readonly storageClass?: string
   readonly gpu: boolean
   readonly hostNetwork: boolean
+  /** TLS and basic auth between Prometheus and the agent (see web-config.ts). */
+  readonly webConfig?: boolean
 }
 
 export const DEFAULT_OPTIONS: ManifestOptions = {
@@ -198,6 +201,9 @@ export function buildManifests(assets: AssetSource, options: ManifestOptions): K
       pod.dnsPolicy = 'ClusterFirstWithHostNet'
     }
   }
+  if (options.webConfig) {
+    applyWebConfig(objects)
+  }
   if (options.namespace !== BASE_NAMESPACE) {
     renameNamespaces(objects, options.namespace)
   }
@@ -222,5 +228,6 @@ export function buildManifests(assets: AssetSource, options: ManifestOptions): K
 /** Multi-document YAML for `kubectl apply -f -`. */
 export function renderManifests(assets: AssetSource, options: ManifestOptions): string {
   const header = `# odin-agent manifests${options.version ? ` ${options.version}` : ''}: namespaces ${options.namespace} and ${options.namespace}${AGENT_NAMESPACE_SUFFIX}; components ${options.components.join(',')}${options.gpu ? '; GPU variant' : ''}\n`
-  return header + buildManifests(assets, options).map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('')
+  const secrets = options.webConfig ? WEB_CONFIG_SECRETS_HELP(options.namespace + AGENT_NAMESPACE_SUFFIX, options.namespace) : ''
+  return header + secrets + buildManifests(assets, options).map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('')
 }

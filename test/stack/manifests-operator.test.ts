@@ -92,7 +92,7 @@ describe.each([
     const pm = find(objs, 'PodMonitor', 'odin-agent')
     expect(pm.metadata.namespace).toBe(`${ns}-agent`)
     expect(pm.metadata.labels).toMatchObject(labels)
-    const spec = pm.spec as { jobLabel: string; selector: { matchLabels: Record<string, string> }; namespaceSelector: { matchNames: string[] }; podMetricsEndpoints: { port: string; interval: string; relabelings: Relabel[] }[] }
+    const spec = pm.spec as { sampleLimit?: number; jobLabel: string; selector: { matchLabels: Record<string, string> }; namespaceSelector: { matchNames: string[] }; podMetricsEndpoints: { port: string; interval: string; relabelings: Relabel[] }[] }
     const ds = find(objs, 'DaemonSet', 'odin-agent')
     const podLabels = (ds.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels
     // job = the pod's app.kubernetes.io/name, which is what the rules select on.
@@ -101,8 +101,11 @@ describe.each([
     expect(spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'odin-agent' })
     expect(spec.namespaceSelector.matchNames).toEqual([`${ns}-agent`])
     const job = (parse(readFileSync(join(repoRoot, 'k8s', 'base', 'prometheus', 'configmap.yaml'), 'utf8')) as { data: Record<string, string> }).data['prometheus.yml'] as string
-    const embedded = (parse(job) as { scrape_configs: { job_name: string; scrape_interval: string; relabel_configs: { source_labels?: string[]; target_label?: string; action?: string; regex?: string }[] }[] }).scrape_configs.find((j) => j.job_name === 'odin-agent')
+    const embedded = (parse(job) as { scrape_configs: { job_name: string; scrape_interval: string; sample_limit?: number; relabel_configs: { source_labels?: string[]; target_label?: string; action?: string; regex?: string }[] }[] }).scrape_configs.find((j) => j.job_name === 'odin-agent')
     const ep = spec.podMetricsEndpoints[0]
+    // The per-node series budget, enforced the same way.
+    expect(embedded?.sample_limit).toBeGreaterThan(0)
+    expect(spec.sampleLimit).toBe(embedded?.sample_limit)
     expect(spec.podMetricsEndpoints).toHaveLength(1)
     expect(ep?.port).toBe('metrics')
     expect(ep?.interval).toBe(embedded?.scrape_interval)

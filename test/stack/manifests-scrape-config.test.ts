@@ -18,6 +18,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 interface Job {
   job_name: string
   scrape_interval?: string
+  sample_limit?: number
   kubernetes_sd_configs: { role: string; namespaces: { names: string[] } }[]
   relabel_configs: { source_labels?: string[]; target_label?: string; action?: string; regex?: string }[]
 }
@@ -39,6 +40,8 @@ test('--scrape-config prints the embedded odin-agent job, namespace and all', as
   expect(job.job_name).toBe('odin-agent')
   expect(readFileSync(join(repoRoot, 'rules', 'agent.yml'), 'utf8')).toContain('up{job="odin-agent"}')
   expect(job.kubernetes_sd_configs[0]?.role).toBe('pod')
+  // The series budget per node (README, Scaling) travels with the job.
+  expect(job.sample_limit).toBe(4000)
   expect(job.kubernetes_sd_configs[0]?.namespaces.names).toEqual(['monitoring-agent'])
   for (const target of ['node', 'instance']) {
     expect(job.relabel_configs.find((r) => r.target_label === target)?.source_labels).toEqual(['__meta_kubernetes_pod_node_name'])

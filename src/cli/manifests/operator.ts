@@ -53,6 +53,7 @@ function podMonitor(job: Record<string, unknown>, agentNamespace: string, labels
       jobLabel: 'app.kubernetes.io/name',
       selector: { matchLabels: { 'app.kubernetes.io/name': 'odin-agent' } },
       namespaceSelector: { matchNames: [agentNamespace] },
+      ...(typeof job.sample_limit === 'number' ? { sampleLimit: job.sample_limit } : {}),
       podMetricsEndpoints: [
         {
           port: 'metrics',

@@ -16,6 +16,7 @@ import { parse, parseAllDocuments, stringify } from 'yaml'
 import { diskAssetSource } from '../../src/assets/asset-source.ts'
 import { runManifestsCommand } from '../../src/cli/manifests/index.ts'
 import type { K8sObject } from '../../src/cli/manifests/kustomize.ts'
+import { OperatorTranslationError, toOperatorRelabel } from '../../src/cli/manifests/operator.ts'
 import { DEFAULT_OPTIONS, renderManifests } from '../../src/cli/manifests/render.ts'
 import type { ManifestOptions } from '../../src/cli/manifests/render.ts'
 import { findTool, repoRoot, ruleFiles } from './stack-files.ts'
@@ -178,4 +179,18 @@ test('the command prints the operator objects and exits 0', async () => {
   const objs = parseAllDocuments(stdout).map((d) => d.toJS() as K8sObject)
   expect(find(objs, 'PodMonitor', 'odin-agent').metadata.labels).toMatchObject({ release: 'kube-prometheus-stack', team: 'infra' })
   expect(stdout.split('\n')[0]).toContain('Prometheus Operator')
+})
+
+describe('toOperatorRelabel', () => {
+  test.each([
+    [{ source_labels: ['a', 'b'], separator: ';', target_label: 'x', regex: '(.*)', replacement: '$1', action: 'replace' }, { sourceLabels: ['a', 'b'], separator: ';', targetLabel: 'x', regex: '(.*)', replacement: '$1', action: 'replace' }],
+    [{ action: 'hashmod', source_labels: ['__address__'], modulus: 4, target_label: '__tmp' }, { action: 'hashmod', sourceLabels: ['__address__'], modulus: 4, targetLabel: '__tmp' }],
+    [{}, {}],
+  ])('%j', (input, expected) => {
+    expect(toOperatorRelabel(input)).toEqual(expected)
+  })
+
+  test.each([[{ target_labels: 'typo' }], [{ __proto__x: 1 }], [{ sourceLabels: ['already camel'] }]])('refuses %j', (input) => {
+    expect(() => toOperatorRelabel(input)).toThrow(OperatorTranslationError)
+  })
 })

@@ -167,7 +167,7 @@ function prometheusHa(objects: K8sObject[], namespace: string): K8sObject[] {
     }
   })
   return [
-    ...objects.filter((o) => o !== dep && o !== claim).map((o) => o),
+    ...objects.filter((o) => o !== dep && o !== claim),
     sts,
     headlessService('prometheus-headless', namespace, labels, selector, [web, grpc]),
     query,

@@ -12,6 +12,11 @@ export const FOLDER_ANNOTATION = 'grafana_folder'
 /** Labels the operator adds to every PodMonitor target; the embedded job has none of them. */
 const OPERATOR_TARGET_LABELS = '^(namespace|pod|container|endpoint)$'
 
+/** The embedded stack holds something the operator objects cannot express. */
+export class OperatorTranslationError extends Error {
+  override readonly name = 'OperatorTranslationError'
+}
+
 type Relabel = Record<string, unknown>
 const CAMEL: Record<string, string> = {
   source_labels: 'sourceLabels',
@@ -29,7 +34,7 @@ export function toOperatorRelabel(r: Relabel): Relabel {
   for (const [k, v] of Object.entries(r)) {
     const key = CAMEL[k]
     if (key === undefined) {
-      throw new Error(`relabel field ${k} has no Prometheus Operator equivalent`)
+      throw new OperatorTranslationError(`odin-agent job: relabel field ${k} has no Prometheus Operator equivalent`)
     }
     out[key] = v
   }
@@ -74,7 +79,7 @@ function prometheusRule(objects: readonly K8sObject[], namespace: string, labels
   const names = groups.map((g) => g.name)
   const dup = names.find((n, i) => names.indexOf(n) !== i)
   if (dup !== undefined) {
-    throw new Error(`rule group ${String(dup)} is defined twice in rules/`)
+    throw new OperatorTranslationError(`rules/: group ${String(dup)} is defined twice, and one PrometheusRule cannot hold both`)
   }
   return {
     apiVersion: 'monitoring.coreos.com/v1',

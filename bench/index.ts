@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
-const benches = ['host.ts', 'process.ts', 'gpu.ts', 'anomaly.ts', 'web.ts']
+const benches = ['host.ts', 'process.ts', 'gpu.ts', 'anomaly.ts', 'web.ts', 'scale.ts']
 let failed = 0
 for (const name of benches) {
   const file = join(import.meta.dir, name)

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigMap, Namespace, PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1'
-import { DaemonSet, Deployment } from 'kubernetes-models/apps/v1'
+import { DaemonSet, Deployment, StatefulSet } from 'kubernetes-models/apps/v1'
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1'
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1'
 import { afterAll, describe, expect, test } from 'vitest'
@@ -39,6 +39,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'apps/v1/DaemonSet': DaemonSet,
   'apps/v1/Deployment': Deployment,
+  'apps/v1/StatefulSet': StatefulSet,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'rbac.authorization.k8s.io/v1/Role': Role,
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
@@ -53,6 +54,10 @@ const VARIANTS: [string, ManifestOptions][] = [
   ['--namespace monitoring --components agent,prometheus', { ...DEFAULT_OPTIONS, namespace: 'monitoring', components: ['agent', 'prometheus'] }],
   ['--components agent --image registry.local/odin:1.2.3', { ...DEFAULT_OPTIONS, components: ['agent'], image: 'registry.local/odin:1.2.3' }],
   ['--storage-class fast-ssd --components prometheus,grafana,loki', { ...DEFAULT_OPTIONS, storageClass: 'fast-ssd', components: ['prometheus', 'grafana', 'loki'] }],
+  ['--components agent,grafana --prometheus-url http://prometheus-operated.monitoring:9090', { ...DEFAULT_OPTIONS, components: ['agent', 'grafana'], prometheusUrl: 'http://prometheus-operated.monitoring:9090' }],
+  ['--ha', { ...DEFAULT_OPTIONS, ha: true }],
+  ['--ha --storage-class fast-ssd --remote-write https://mimir.example/api/v1/push --remote-write-auth basic:odin', { ...DEFAULT_OPTIONS, ha: true, storageClass: 'fast-ssd', remoteWrite: { url: 'https://mimir.example/api/v1/push', auth: { kind: 'basic', username: 'odin' } } }],
+  ['--remote-write https://receive.example/api/v1/receive --remote-write-auth bearer', { ...DEFAULT_OPTIONS, remoteWrite: { url: 'https://receive.example/api/v1/receive', auth: { kind: 'bearer' } } }],
 ]
 
 function docs(options: ManifestOptions): K8sObject[] {
@@ -117,10 +122,15 @@ describe.each(VARIANTS)('odin-agent manifests %s', (_, options) => {
     }
   })
 
-  test('namespaces come first and every namespaced object is in one of the two', () => {
+  test('namespaces come first, none is empty, and every namespaced object is in one of them', () => {
     const nsNames = objs.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)
-    expect(nsNames).toEqual([`${options.namespace}-agent`, options.namespace])
-    expect(objs.slice(0, 2).map((o) => o.kind)).toEqual(['Namespace', 'Namespace'])
+    // Only the agent: no stack namespace (it would be printed empty).
+    const agentOnly = options.components.every((c) => c === 'agent')
+    expect(nsNames).toEqual(agentOnly ? [`${options.namespace}-agent`] : [`${options.namespace}-agent`, options.namespace])
+    expect(objs.slice(0, nsNames.length).map((o) => o.kind)).toEqual(nsNames.map(() => 'Namespace'))
+    for (const ns of nsNames) {
+      expect(objs.some((o) => o.metadata.namespace === ns), `namespace ${ns} holds something`).toBe(true)
+    }
     for (const o of objs.filter((o) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind))) {
       expect(nsNames, `${o.kind} ${o.metadata.name}`).toContain(o.metadata.namespace)
     }
@@ -155,6 +165,11 @@ describe.each(VARIANTS)('odin-agent manifests %s', (_, options) => {
   test('persistent volumes use the chosen storage class', () => {
     for (const pvc of objs.filter((o) => o.kind === 'PersistentVolumeClaim')) {
       expect((pvc.spec as { storageClassName?: string }).storageClassName).toBe(options.storageClass)
+    }
+    for (const sts of objs.filter((o) => o.kind === 'StatefulSet')) {
+      for (const t of (sts.spec as { volumeClaimTemplates?: { spec: { storageClassName?: string } }[] }).volumeClaimTemplates ?? []) {
+        expect(t.spec.storageClassName, sts.metadata.name).toBe(options.storageClass)
+      }
     }
   })
 })
@@ -267,7 +282,7 @@ describe('namespaces, RBAC and network policy', () => {
     expect(objs.filter((o) => (o.kind === 'DaemonSet' || o.kind === 'Deployment') && o.metadata.namespace === 'odin-agent').map((o) => o.metadata.name)).toEqual(['odin-agent'])
   })
 
-  test.each(objs.filter((o) => (o.kind === 'Deployment' || o.kind === 'DaemonSet') && o.metadata.namespace === 'odin').map((o) => [o.metadata.name, o] as const))(
+  test.each([...objs, ...docs({ ...DEFAULT_OPTIONS, ha: true })].filter((o) => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind) && o.metadata.namespace === 'odin').map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))(
     '%s meets the restricted Pod Security Standard',
     (_, o) => {
       const p = pod(o)
@@ -399,6 +414,20 @@ describe('Prometheus', () => {
     expect(ds.datasources.map((d) => d.type)).toEqual(['prometheus'])
   })
 
+  test('--components agent prints the agent namespace only, never an empty stack namespace', () => {
+    const only = docs({ ...DEFAULT_OPTIONS, namespace: 'obs', components: ['agent'] })
+    expect(only.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(['obs-agent'])
+    expect(only.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/obs-agent', 'ServiceAccount/odin-agent', 'DaemonSet/odin-agent'])
+  })
+
+  test('--prometheus-url keeps the Prometheus datasource and points it at the existing service', () => {
+    const url = 'http://kube-prometheus-stack-prometheus.monitoring:9090'
+    const objs2 = docs({ ...DEFAULT_OPTIONS, components: ['grafana'], prometheusUrl: url })
+    const ds = parse((find(objs2, 'ConfigMap', 'grafana-provisioning').data as Record<string, string>)['datasources.yaml'] as string) as { datasources: { uid: string; type: string; url: string }[] }
+    expect(ds.datasources).toEqual([expect.objectContaining({ uid: 'prometheus', type: 'prometheus', url })])
+    expect(objs2.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(['odin'])
+  })
+
   test('--namespace moves every reference', () => {
     const objs2 = docs({ ...DEFAULT_OPTIONS, namespace: 'monitoring' })
     const text = JSON.stringify(objs2)
@@ -483,7 +512,21 @@ describe('the command', () => {
     [['--image='], /^odin-agent manifests: --image: invalid value "" \(accepted: .*\)\n$/],
     [['--namespace'], /^odin-agent manifests: --namespace: missing value\n$/],
     [['--gpu=yes'], /^odin-agent manifests: --gpu: takes no value \(accepted: --gpu\)\n$/],
-    [['--frobnicate'], /^odin-agent manifests: unknown flag --frobnicate \(accepted: --namespace, --image, --components, --storage-class, --gpu, --host-network, --web-config\)\n$/],
+    [['--frobnicate'], /^odin-agent manifests: unknown flag --frobnicate \(accepted: --namespace, --image, --components, --storage-class, --gpu, --host-network, --prometheus-url, --ha, --remote-write, --remote-write-auth, --prometheus-operator, --prometheus-operator-labels, --scrape-config, --web-config\)\n$/],
+    [['--components=grafana'], /^odin-agent manifests: --components: grafana without prometheus has no datasource \(add --prometheus-url=<url of your Prometheus>\)\n$/],
+    [['--prometheus-url=http://p:9090'], /^odin-agent manifests: --prometheus-url: names a Prometheus of your own, so leave prometheus out of --components\n$/],
+    [['--components=agent', '--prometheus-url=http://p:9090'], /^odin-agent manifests: --prometheus-url: sets Grafana's datasource, so needs grafana in --components\n$/],
+    [['--components=grafana', '--prometheus-url=ftp://p'], /^odin-agent manifests: --prometheus-url: invalid value "ftp:\/\/p" \(accepted: an http:\/\/ or https:\/\/ URL\)\n$/],
+    [['--remote-write=https://u:pw@m.example/push'], /^odin-agent manifests: --remote-write: the URL carries credentials/],
+    [['--remote-write-auth=bearer'], /^odin-agent manifests: --remote-write-auth: needs --remote-write=<url>\n$/],
+    [['--remote-write=https://m.example/push', '--remote-write-auth=basic:'], /^odin-agent manifests: --remote-write-auth: invalid value "basic:" \(accepted: bearer or basic:<username>\)\n$/],
+    [['--components=agent', '--ha'], /^odin-agent manifests: --ha: needs the prometheus component in --components\n$/],
+    [['--ha=yes'], /^odin-agent manifests: --ha: takes no value \(accepted: --ha\)\n$/],
+    [['--prometheus-operator', '--ha'], /^odin-agent manifests: --prometheus-operator: cannot be combined with --ha \(.*\)\n$/],
+    [['--prometheus-operator', '--web-config'], /^odin-agent manifests: --prometheus-operator: cannot be combined with --web-config \(.*\)\n$/],
+    [['--prometheus-operator-labels=release=x'], /^odin-agent manifests: --prometheus-operator-labels: needs --prometheus-operator\n$/],
+    [['--prometheus-operator', '--prometheus-operator-labels=bad key=x'], /^odin-agent manifests: --prometheus-operator-labels: invalid label "bad key=x" \(.*\)\n$/],
+    [['--scrape-config', '--gpu'], /^odin-agent manifests: --scrape-config: cannot be combined with --gpu \(accepted with it: --namespace\)\n$/],
   ])('%j exits 2 with one line naming the flag', async (argv, message) => {
     const { out, io: sink } = io()
     expect(await runManifestsCommand(argv, sink, assets)).toBe(2)
@@ -494,7 +537,7 @@ describe('the command', () => {
   test('--help lists every flag and component', async () => {
     const { out, io: sink } = io()
     expect(await runManifestsCommand(['--help'], sink, assets)).toBe(0)
-    for (const word of ['--namespace', '--image', '--components', '--storage-class', '--gpu', '--host-network', ...COMPONENTS]) {
+    for (const word of ['--namespace', '--image', '--components', '--storage-class', '--gpu', '--host-network', '--prometheus-url', '--ha', '--remote-write', '--remote-write-auth', '--prometheus-operator', '--prometheus-operator-labels', '--scrape-config', ...COMPONENTS]) {
       expect(out.stdout).toContain(word)
     }
   })

@@ -1,8 +1,13 @@
-import { isMap, isSeq, parseDocument, stringify } from 'yaml'
+import { isMap, isSeq, stringify } from 'yaml'
 import type { AssetSource } from '../../assets/asset-source.ts'
+import { applyHa } from './ha.ts'
 import { CLUSTER_SCOPED, buildKustomization, podSpecOf } from './kustomize.ts'
 import type { K8sObject } from './kustomize.ts'
 import { WEB_CONFIG_SECRETS_HELP, applyWebConfig } from './web-config.ts'
+import { operatorObjects } from './operator.ts'
+import { applyRemoteWrite } from './remote-write.ts'
+import { renderScrapeConfig } from './scrape-config.ts'
+import { editGrafanaDatasources, editPrometheusConfig } from './yaml-edit.ts'
 
 export const COMPONENTS = ['agent', 'prometheus', 'alertmanager', 'grafana', 'loki'] as const
 export type Component = (typeof COMPONENTS)[number]
@@ -26,6 +31,24 @@ export interface ManifestOptions {
   readonly hostNetwork: boolean
   /** TLS and basic auth between Prometheus and the agent (see web-config.ts). */
   readonly webConfig?: boolean
+  /** Grafana's Prometheus datasource, for a stack without our Prometheus. */
+  readonly prometheusUrl?: string
+  /** Two Prometheus replicas with Thanos sidecars and Thanos Query; two Alertmanager peers. */
+  readonly ha?: boolean
+  readonly remoteWrite?: RemoteWrite
+  /** Agent, PodMonitor, PrometheusRule and sidecar dashboards for the Prometheus Operator. */
+  readonly prometheusOperator?: boolean
+  /** Labels the operator's Prometheus selects PodMonitors and PrometheusRules on. */
+  readonly prometheusOperatorLabels?: Readonly<Record<string, string>>
+  /** Print only the odin-agent scrape job (`--scrape-config`). */
+  readonly scrapeConfig?: boolean
+}
+
+/** Remote-write credentials come from the Secret prometheus-remote-write, never from flags. */
+export type RemoteWriteAuth = { readonly kind: 'bearer' } | { readonly kind: 'basic'; readonly username: string }
+export interface RemoteWrite {
+  readonly url: string
+  readonly auth?: RemoteWriteAuth
 }
 
 export const DEFAULT_OPTIONS: ManifestOptions = {
@@ -51,6 +74,8 @@ const KIND_ORDER = [
   'Deployment',
   'StatefulSet',
   'DaemonSet',
+  'PodMonitor',
+  'PrometheusRule',
 ]
 
 function kindRank(kind: string): number {
@@ -62,48 +87,35 @@ function componentOf(obj: K8sObject): string | undefined {
   return obj.metadata.labels?.[COMPONENT_LABEL]
 }
 
-/** Rewrites one embedded YAML file (a ConfigMap value) through the document API, keeping comments. */
-function editYaml(text: string, edit: (doc: ReturnType<typeof parseDocument>) => void): string {
-  const doc = parseDocument(text)
-  edit(doc)
-  return doc.toString({ lineWidth: 0 })
-}
-
-function configMapData(objects: readonly K8sObject[], name: string): Record<string, string> | undefined {
-  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)
-  return cm?.data as Record<string, string> | undefined
-}
-
-/** Drops scrape jobs and datasources of components that are not printed. */
-function trimToComponents(objects: K8sObject[], selected: ReadonlySet<string>): void {
-  const prom = configMapData(objects, 'prometheus-config')
-  if (prom?.['prometheus.yml'] !== undefined) {
-    prom['prometheus.yml'] = editYaml(prom['prometheus.yml'], (doc) => {
-      if (!selected.has('alertmanager')) {
-        doc.delete('alerting')
+/** Drops scrape jobs and datasources of components that are not printed; points Grafana at `prometheusUrl`. */
+function trimToComponents(objects: K8sObject[], selected: ReadonlySet<string>, prometheusUrl: string | undefined): void {
+  editPrometheusConfig(objects, (doc) => {
+    if (!selected.has('alertmanager')) {
+      doc.delete('alerting')
+    }
+    const jobs = doc.get('scrape_configs')
+    if (isSeq(jobs)) {
+      jobs.items = jobs.items.filter((item) => {
+        const job = isMap(item) ? String(item.get('job_name')) : ''
+        const component = job === 'odin-agent' ? 'agent' : job
+        return !(COMPONENTS as readonly string[]).includes(component) || selected.has(component)
+      })
+    }
+  })
+  editGrafanaDatasources(objects, (doc) => {
+    const list = doc.get('datasources')
+    if (isSeq(list)) {
+      list.items = list.items.filter((item) => {
+        const type = isMap(item) ? String(item.get('type')) : ''
+        return !(COMPONENTS as readonly string[]).includes(type) || selected.has(type) || (type === 'prometheus' && prometheusUrl !== undefined)
+      })
+      for (const item of list.items) {
+        if (prometheusUrl !== undefined && isMap(item) && item.get('type') === 'prometheus') {
+          item.set('url', prometheusUrl)
+        }
       }
-      const jobs = doc.get('scrape_configs')
-      if (isSeq(jobs)) {
-        jobs.items = jobs.items.filter((item) => {
-          const job = isMap(item) ? String(item.get('job_name')) : ''
-          const component = job === 'odin-agent' ? 'agent' : job
-          return !(COMPONENTS as readonly string[]).includes(component) || selected.has(component)
-        })
-      }
-    })
-  }
-  const grafana = configMapData(objects, 'grafana-provisioning')
-  if (grafana?.['datasources.yaml'] !== undefined) {
-    grafana['datasources.yaml'] = editYaml(grafana['datasources.yaml'], (doc) => {
-      const list = doc.get('datasources')
-      if (isSeq(list)) {
-        list.items = list.items.filter((item) => {
-          const type = isMap(item) ? String(item.get('type')) : ''
-          return !(COMPONENTS as readonly string[]).includes(type) || selected.has(type)
-        })
-      }
-    })
-  }
+    }
+  })
 }
 
 /** Moves everything from odin / odin-agent to N / N-agent, including the references. */
@@ -147,23 +159,20 @@ function renameNamespaces(objects: K8sObject[], namespace: string): void {
       }
     }
   }
-  const prom = configMapData(objects, 'prometheus-config')
-  if (prom?.['prometheus.yml'] !== undefined) {
-    prom['prometheus.yml'] = editYaml(prom['prometheus.yml'], (doc) => {
-      const jobs = doc.get('scrape_configs')
-      for (const job of isSeq(jobs) ? jobs.items : []) {
-        const sds = isMap(job) ? job.get('kubernetes_sd_configs') : undefined
-        for (const sd of isSeq(sds) ? sds.items : []) {
-          const names = isMap(sd) ? sd.getIn(['namespaces', 'names']) : undefined
-          for (const item of isSeq(names) ? names.items : []) {
-            if (item && typeof item === 'object' && 'value' in item && typeof item.value === 'string') {
-              item.value = to(item.value)
-            }
+  editPrometheusConfig(objects, (doc) => {
+    const jobs = doc.get('scrape_configs')
+    for (const job of isSeq(jobs) ? jobs.items : []) {
+      const sds = isMap(job) ? job.get('kubernetes_sd_configs') : undefined
+      for (const sd of isSeq(sds) ? sds.items : []) {
+        const names = isMap(sd) ? sd.getIn(['namespaces', 'names']) : undefined
+        for (const item of isSeq(names) ? names.items : []) {
+          if (item && typeof item === 'object' && 'value' in item && typeof item.value === 'string') {
+            item.value = to(item.value)
           }
         }
       }
-    })
-  }
+    }
+  })
 }
 
 function setAgentImage(objects: K8sObject[], image: string): void {
@@ -180,16 +189,16 @@ function isAgentDaemonSet(obj: K8sObject): boolean {
   return obj.kind === 'DaemonSet' && obj.metadata.labels?.['app.kubernetes.io/name'] === 'odin-agent'
 }
 
-/** The objects `odin-agent manifests` prints for these options, in apply order. */
-export function buildManifests(assets: AssetSource, options: ManifestOptions): K8sObject[] {
+/** The stack for these components, in the chosen namespaces, with the chosen agent image. */
+export function stackObjects(assets: AssetSource, options: ManifestOptions, components: readonly Component[]): K8sObject[] {
   let objects = buildKustomization(assets, options.gpu ? 'k8s/gpu' : 'k8s')
-  const selected = new Set<string>(options.components)
+  const selected = new Set<string>(components)
   objects = objects.filter((o) => {
     const c = componentOf(o)
     return c === undefined || selected.has(c)
   })
   if (selected.size < COMPONENTS.length) {
-    trimToComponents(objects, selected)
+    trimToComponents(objects, selected, options.prometheusUrl)
   }
   if (options.hostNetwork) {
     // The agent shares the node's network namespace: node_network_* describe the host,
@@ -213,13 +222,47 @@ export function buildManifests(assets: AssetSource, options: ManifestOptions): K
   } else if (version !== undefined) {
     setAgentImage(objects, `${AGENT_IMAGE}:${version}`)
   }
-  if (options.storageClass !== undefined) {
-    for (const obj of objects.filter((o) => o.kind === 'PersistentVolumeClaim')) {
-      const spec = obj.spec as Record<string, unknown>
-      spec.storageClassName = options.storageClass
+  return objects
+}
+
+function setStorageClass(objects: readonly K8sObject[], storageClass: string): void {
+  for (const obj of objects) {
+    const claims =
+      obj.kind === 'PersistentVolumeClaim'
+        ? [obj.spec as Record<string, unknown>]
+        : obj.kind === 'StatefulSet'
+          ? (((obj.spec as { volumeClaimTemplates?: { spec: Record<string, unknown> }[] }).volumeClaimTemplates ?? []).map((t) => t.spec))
+          : []
+    for (const spec of claims) {
+      spec.storageClassName = storageClass
     }
   }
-  return objects
+}
+
+/** A Namespace that would hold nothing is not printed (`--components agent` has no stack namespace). */
+function dropEmptyNamespaces(objects: readonly K8sObject[]): K8sObject[] {
+  const used = new Set(objects.map((o) => o.metadata.namespace).filter((n) => n !== undefined))
+  return objects.filter((o) => o.kind !== 'Namespace' || used.has(o.metadata.name))
+}
+
+/** The objects `odin-agent manifests` prints for these options, in apply order. */
+export function buildManifests(assets: AssetSource, options: ManifestOptions): K8sObject[] {
+  let objects: K8sObject[]
+  if (options.prometheusOperator) {
+    objects = operatorObjects(stackObjects(assets, options, COMPONENTS), options.namespace, options.prometheusOperatorLabels ?? {})
+  } else {
+    objects = stackObjects(assets, options, options.components)
+    if (options.remoteWrite !== undefined) {
+      applyRemoteWrite(objects, options.remoteWrite)
+    }
+    if (options.ha) {
+      objects = applyHa(objects, options.namespace)
+    }
+    if (options.storageClass !== undefined) {
+      setStorageClass(objects, options.storageClass)
+    }
+  }
+  return dropEmptyNamespaces(objects)
     .map((obj, i) => ({ obj, i }))
     .sort((a, b) => kindRank(a.obj.kind) - kindRank(b.obj.kind) || a.i - b.i)
     .map(({ obj }) => obj)
@@ -227,7 +270,13 @@ export function buildManifests(assets: AssetSource, options: ManifestOptions): K
 
 /** Multi-document YAML for `kubectl apply -f -`. */
 export function renderManifests(assets: AssetSource, options: ManifestOptions): string {
-  const header = `# odin-agent manifests${options.version ? ` ${options.version}` : ''}: namespaces ${options.namespace} and ${options.namespace}${AGENT_NAMESPACE_SUFFIX}; components ${options.components.join(',')}${options.gpu ? '; GPU variant' : ''}\n`
+  if (options.scrapeConfig) {
+    return renderScrapeConfig(stackObjects(assets, options, ['agent', 'prometheus']), options.namespace)
+  }
+  const what = options.prometheusOperator
+    ? `for the Prometheus Operator (agent, PodMonitor, PrometheusRule, dashboards)`
+    : `components ${options.components.join(',')}${options.ha ? '; HA (Thanos)' : ''}${options.remoteWrite ? '; remote write' : ''}`
+  const header = `# odin-agent manifests${options.version ? ` ${options.version}` : ''}: namespaces ${options.namespace} and ${options.namespace}${AGENT_NAMESPACE_SUFFIX}; ${what}${options.gpu ? '; GPU variant' : ''}${options.webConfig ? '; TLS and basic auth' : ''}\n`
   const secrets = options.webConfig ? WEB_CONFIG_SECRETS_HELP(options.namespace + AGENT_NAMESPACE_SUFFIX, options.namespace) : ''
   return header + secrets + buildManifests(assets, options).map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('')
 }

@@ -16,6 +16,8 @@ const sys = new TempTree()
   .file(`fs/cgroup${REL}/memory.max`, 'max\n')
   .file(`fs/cgroup${REL}/memory.events`, 'oom_kill 3\n')
 const root = new TempTree()
+// A procfs with no processes: the pod's network is not read, and the root check at start passes.
+const proc = new TempTree().file('stat', 'cpu  0 0 0 0 0 0 0 0 0 0\n')
 writeIdentity(root, { id: ID, namespace: 'ml', pod: 'trainer-0', uid: UID, container: 'trainer', image: 'example/trainer:1', restarts: 2 })
 
 beforeAll(async () => {
@@ -24,11 +26,12 @@ beforeAll(async () => {
 afterAll(() => {
   sys.dispose()
   root.dispose()
+  proc.dispose()
 })
 
 describe('odin-agent binary: --collector.containers', () => {
   it('serves cAdvisor families and the identity series from a cgroup v2 tree', async () => {
-    const agent = await startAgent(['--collector.disable-defaults', '--collector.containers', `--path.sysfs=${sys.root}`, `--path.rootfs=${root.root}`, '--path.procfs=/nonexistent'])
+    const agent = await startAgent(['--collector.disable-defaults', '--collector.containers', `--path.sysfs=${sys.root}`, `--path.rootfs=${root.root}`, `--path.procfs=${proc.root}`])
     try {
       const text = await (await fetch(`${agent.url}/metrics`)).text()
       const labels = `container="trainer",id="${REL}",image="example/trainer:1",name="${ID}",namespace="ml",pod="trainer-0"`

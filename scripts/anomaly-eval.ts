@@ -81,9 +81,17 @@ if (withSynthetic) {
 const categories = [...new Set(all.map((s) => s.category))]
 const fmt = (x: number): string => x.toFixed(1).padStart(5)
 
+const summary: string[] = []
 for (const name of names) {
-  const candidate = CANDIDATES[name]
-  if (!candidate) throw new Error(`unknown candidate ${name}; have ${Object.keys(CANDIDATES).join(', ')}`)
+  const pubs: number[] = []
+  const helds: number[] = []
+  // a+b: candidate a's options, then b's on top.
+  const parts0 = name.split('+').map((n) => {
+    const c = CANDIDATES[n]
+    if (!c) throw new Error(`unknown candidate ${n}; have ${Object.keys(CANDIDATES).join(', ')}`)
+    return c.options
+  })
+  const candidate = { options: Object.assign({}, ...parts0) as Partial<DetectorOptions> }
   for (const seed of seeds) {
     const started = performance.now()
     const scored = all.map((s): ScoredFile & { category: string } => ({
@@ -106,6 +114,8 @@ for (const name of names) {
       if (c !== 'synthetic') heldOut.push(held.score)
       parts.push(`  ${c.padEnd(18)} held-out ${fmt(held.score)} (thr ${thr.toFixed(3)}, hit ${held.hit}/${held.windows}, FP ${held.falsePositives}); own optimum ${fmt(own.score)}`)
     }
+    pubs.push(std!.score)
+    helds.push(heldOut.reduce((a, b) => a + b, 0) / heldOut.length)
     parts.push(`  mean held-out NAB ${fmt(heldOut.reduce((a, b) => a + b, 0) / heldOut.length)}; ${points} points in ${(ms / 1000).toFixed(1)} s (${Math.round(points / (ms / 1000))} points/s)`)
     if (perFile) {
       const at = (files: ScoredFile[], thr: number) => nabScore(files, 'standard', thr).files
@@ -118,4 +128,7 @@ for (const name of names) {
     }
     console.log(parts.join('\n'))
   }
+  const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / a.length
+  summary.push(`${name}: public ${pubs.map((x) => x.toFixed(1)).join(' ')} mean ${mean(pubs).toFixed(2)}; held-out mean ${mean(helds).toFixed(2)}`)
 }
+if (seeds.length > 1 || names.length > 1) console.log(summary.join('\n'))

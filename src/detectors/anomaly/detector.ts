@@ -2,6 +2,7 @@ import { calibrate, fitCalibration, type Calibration } from './calibration.ts'
 import { createFallbackState, fallbackObserve, type FallbackState } from './fallback.ts'
 import { createFeatureState, extractFeatures, type FeatureState } from './features.ts'
 import { trainForest, type Forest } from './forest.ts'
+import { createLikelihoodState, likelihoodObserve, type LikelihoodState } from './likelihood.ts'
 import { resolveOptions, type DetectorOptions } from './options.ts'
 import { mixSeed } from './rng.ts'
 import { createScoreCache, type ScoreCache } from './score-cache.ts'
@@ -21,8 +22,10 @@ export interface DetectorState {
   readonly dim: number
   readonly features: FeatureState
   readonly fallback: FallbackState
+  /** Long-run raw score distribution and recent raw scores (null without the likelihood). */
+  readonly likelihood: LikelihoodState | null
   /** Rolling training window, row-major, `window` rows of `dim`. */
-  readonly rows: Float64Array
+  readonly rows: Float64Array | Float32Array
   /** Rows written so far (the next row goes to rowCount % window). */
   rowCount: number
   rowsSinceTrain: number
@@ -34,8 +37,43 @@ export interface DetectorState {
   lastT: number
   cooldownLeft: number
   alertScore: number
+  /** How far above the threshold the next alert's score must be (decays each point). */
+  bar: number
+  /** Times (ms) of the last alerts and recurring alerts held back, a ring; -1 = empty. */
+  readonly alertTimes: Float64Array
+  readonly alertScores: Float64Array
+  alertCount: number
+  /** Points in a row with the (raw) score below the threshold. */
+  quiet: number
   trainPending: boolean
   lastTrainError: string
+}
+
+/** Alerts remembered for the recurrence check. */
+const ALERT_RING = 16
+
+/** Whether an alert at t repeats one remembered at about t - k periods (and is not much bigger). */
+function recurs(s: DetectorState, o: DetectorOptions, t: number, score: number): boolean {
+  const r = o.recurrence
+  if (!r) return false
+  for (let i = 0; i < ALERT_RING; i++) {
+    const at = s.alertTimes[i]!
+    if (at < 0) continue
+    const gap = t - at
+    for (let k = 1; k <= r.periods; k++) {
+      if (Math.abs(gap - k * r.periodMs) <= r.toleranceMs) {
+        const prev = s.alertScores[i]!
+        if (score <= prev + o.escalation * (1 - prev)) return true
+      }
+    }
+  }
+  return false
+}
+
+function remember(s: DetectorState, t: number, score: number): void {
+  const i = s.alertCount++ % ALERT_RING
+  s.alertTimes[i] = t
+  s.alertScores[i] = score
 }
 
 export interface SeriesDetector {
@@ -54,7 +92,8 @@ export function createDetectorState(o: DetectorOptions): DetectorState {
     dim,
     features: createFeatureState(o),
     fallback: createFallbackState(),
-    rows: new Float64Array(o.window * dim),
+    likelihood: o.likelihood ? createLikelihoodState(o.likelihood) : null,
+    rows: o.rowPrecision === 32 ? new Float32Array(o.window * dim) : new Float64Array(o.window * dim),
     rowCount: 0,
     rowsSinceTrain: 0,
     trainRound: 0,
@@ -64,9 +103,24 @@ export function createDetectorState(o: DetectorOptions): DetectorState {
     lastT: -Infinity,
     cooldownLeft: 0,
     alertScore: 0,
+    bar: 0,
+    quiet: 0,
+    alertTimes: new Float64Array(ALERT_RING).fill(-1),
+    alertScores: new Float64Array(ALERT_RING),
+    alertCount: 0,
     trainPending: false,
     lastTrainError: '',
   }
+}
+
+/** Float32 training rows widened into a buffer reused by every training on this thread. */
+let wide = new Float64Array(0)
+function widen(rows: Float64Array | Float32Array): Float64Array {
+  if (rows instanceof Float64Array) return rows
+  if (wide.length < rows.length) wide = new Float64Array(rows.length)
+  const out = wide.subarray(0, rows.length)
+  out.set(rows)
+  return out
 }
 
 /** Seams for tests: a trainer that fails shows the fallback taking over. */
@@ -82,7 +136,7 @@ export function trainState(
   s: DetectorState,
   o: DetectorOptions,
   deps: DetectorDeps = {},
-  cache: ScoreCache = createScoreCache(s.dim),
+  cache: ScoreCache = createScoreCache(s.dim, o.scoreCacheSlots),
 ): boolean {
   const count = Math.min(s.rowCount, o.window)
   s.trainPending = false
@@ -93,8 +147,13 @@ export function trainState(
   const donor = s.forest ?? undefined
   s.forest = null
   try {
-    const rows = s.rows.subarray(0, count * s.dim)
-    const options = { trees: o.trees, sampleSize: o.sampleSize, seed: mixSeed(o.seed, s.trainRound) }
+    const rows = widen(s.rows.subarray(0, count * s.dim))
+    const options = {
+      trees: o.trees,
+      sampleSize: o.sampleSize,
+      seed: mixSeed(o.seed, s.trainRound),
+      ...(o.maxDepth > 0 ? { maxDepth: o.maxDepth } : {}),
+    }
     const forest = (deps.trainForest ?? trainForest)(rows, count, s.dim, options, donor)
     const step = Math.max(1, Math.floor(count / o.calibrationRows))
     const scores: number[] = []
@@ -124,11 +183,11 @@ export function createDetector(
 ): SeriesDetector {
   const o = resolveOptions(partial)
   const s = restored ?? createDetectorState(o)
-  if (s.dim !== o.features.length || s.rows.length !== o.window * s.dim) {
+  if (s.dim !== o.features.length || s.rows.length !== o.window * s.dim || (s.rows instanceof Float32Array) !== (o.rowPrecision === 32)) {
     throw new RangeError('anomaly detector: restored state does not match the options')
   }
   const x = new Float64Array(s.dim)
-  const cache = createScoreCache(s.dim)
+  const cache = createScoreCache(s.dim, o.scoreCacheSlots)
   let last: Observation = { score: 0, anomalous: false, mode: s.forest ? 'forest' : 'fallback' }
 
   const observe = (t: number, value: number): Observation => {
@@ -144,22 +203,38 @@ export function createDetector(
       score = fb
       mode = 'fallback'
     }
+    if (o.likelihood && s.likelihood) {
+      const l = likelihoodObserve(s.likelihood, o.likelihood, score)
+      score = o.combine === 'max' ? Math.max(score, l) : l
+    }
     // Alert cooldown: one alert per event, unless the event escalates.
-    if (s.cooldownLeft > 0) {
-      s.cooldownLeft--
+    const armed = s.quiet >= o.rearmQuiet
+    s.quiet = score >= o.threshold ? 0 : s.quiet + 1
+    if (s.cooldownLeft > 0 || !armed) {
+      if (s.cooldownLeft > 0) s.cooldownLeft--
       if (score >= o.threshold && score <= s.alertScore + o.escalation * (1 - s.alertScore)) {
         score = Math.max(0, o.threshold - 0.001)
       } else if (score >= o.threshold) {
         s.alertScore = score
         s.cooldownLeft = o.cooldown
       }
-    } else if (score >= o.threshold) {
+    } else if (score >= o.threshold && recurs(s, o, t, score)) {
+      remember(s, t, score)
+      score = Math.max(0, o.threshold - 0.001)
+    } else if (score >= o.threshold + s.bar) {
+      if (o.recurrence) remember(s, t, score)
       s.alertScore = score
       s.cooldownLeft = o.cooldown
+      if (o.bar) s.bar = Math.min(1 - o.threshold, s.bar + o.bar.step)
+    } else if (score >= o.threshold) {
+      score = Math.max(0, o.threshold - 0.001)
     }
-    s.rows.set(x, (s.rowCount % o.window) * s.dim)
-    s.rowCount++
-    s.rowsSinceTrain++
+    if (o.bar) s.bar *= Math.pow(0.5, 1 / o.bar.halfLife)
+    if ((s.features.seen - 1) % o.windowStride === 0) {
+      s.rows.set(x, (s.rowCount % o.window) * s.dim)
+      s.rowCount++
+      s.rowsSinceTrain++
+    }
     s.lastT = t
     // Before the first forest: due at minTrain rows; after a failed attempt, retry on schedule.
     const due = s.forest || s.trainRound > 0

@@ -1,10 +1,15 @@
 import type { FallbackOptions } from './fallback.ts'
 import type { FeatureOptions } from './features.ts'
+import type { LikelihoodOptions } from './likelihood.ts'
 
 /** Every knob of a series detector. One configuration serves every series: nothing per file. */
 export interface DetectorOptions extends FeatureOptions {
   /** Feature rows kept for training (a rolling window). */
   readonly window: number
+  /** Training rows stored as float64, or float32 (half the memory; the forest is float32 anyway). */
+  readonly rowPrecision: 32 | 64
+  /** One point in this many is kept as a training row (the window spans window * stride points). */
+  readonly windowStride: number
   /** Rows seen before the first forest is trained; the fallback scores until then. */
   readonly minTrain: number
   /** Rows between retrains on the rolling window. */
@@ -12,6 +17,8 @@ export interface DetectorOptions extends FeatureOptions {
   readonly trees: number
   /** Rows drawn per tree. */
   readonly sampleSize: number
+  /** Tree depth cap; 0: ceil(log2 sampleSize), the isolation forest's usual limit. */
+  readonly maxDepth: number
   readonly seed: number
   /** Rows of the window scored at training time to fit the calibration. */
   readonly calibrationRows: number
@@ -28,6 +35,32 @@ export interface DetectorOptions extends FeatureOptions {
    */
   readonly escalation: number
   readonly fallback: FallbackOptions
+  /**
+   * Likelihood post-processing of the raw score (likelihood.ts); null scores with the raw
+   * score alone. `combine`: 'max' takes the larger of the raw and the likelihood score,
+   * 'likelihood' the likelihood score alone.
+   */
+  readonly likelihood: LikelihoodOptions | null
+  readonly combine: 'max' | 'likelihood'
+  /**
+   * After an alert the bar for the next one (outside the cooldown) is raised by `step` above
+   * the threshold and decays back with a half-life of `halfLife` points; bars add up, so a
+   * series that keeps alerting needs ever larger scores. null: no bar.
+   */
+  /**
+   * An alert that comes back at the time of day of an earlier one (within `toleranceMs` of
+   * t - k * periodMs, k = 1..`periods`) is a recurring pattern (a daily job), not an anomaly:
+   * it is held below the threshold unless it escalates. null: off.
+   */
+  readonly recurrence: { readonly periodMs: number; readonly toleranceMs: number; readonly periods: number } | null
+  /**
+   * After the cooldown, the detector re-arms only once the score has stayed below the
+   * threshold for this many points in a row: an event that goes on is still one alert.
+   */
+  readonly rearmQuiet: number
+  readonly bar: { readonly step: number; readonly halfLife: number } | null
+  /** Slots of the per-detector cache of scores of rows repeated under one forest (score-cache.ts). */
+  readonly scoreCacheSlots: number
   /** Train inside observe() when due (offline `detect`); false leaves it to train(). */
   readonly autoTrain: boolean
 }
@@ -40,17 +73,48 @@ export const DEFAULT_OPTIONS: DetectorOptions = {
   seasonal: { periodMs: 86_400_000, toleranceMs: 3_600_000, bucketMs: 300_000 },
   residualWindow: 12,
   window: 2000,
+  windowStride: 1,
+  rowPrecision: 64,
   minTrain: 150,
   retrainEvery: 300,
   trees: 100,
   sampleSize: 512,
+  maxDepth: 0,
   seed: 1,
   calibrationRows: 128,
   threshold: ANOMALY_THRESHOLD,
   cooldown: 200,
   escalation: 0.5,
   fallback: { alpha: 0.01, clip: 4, zLow: 2, zHigh: 22 / 3 },
+  likelihood: null,
+  combine: 'max',
+  bar: null,
+  rearmQuiet: 0,
+  recurrence: null,
+  scoreCacheSlots: 1024,
   autoTrain: true,
+}
+
+/**
+ * The compact model, for many series: at most 64 KiB of state per series, everything
+ * included (test/anomaly/compact.test.ts measures it): 12 trees of at most 127 nodes grown on
+ * 64 rows each from a 512-row window, retrained every 100 rows, a 64-slot score cache.
+ */
+export const COMPACT_OPTIONS: Partial<DetectorOptions> = {
+  window: 512,
+  trees: 12,
+  sampleSize: 64,
+  retrainEvery: 100,
+  calibrationRows: 64,
+  scoreCacheSlots: 64,
+}
+
+export type ModelName = 'default' | 'compact'
+export const MODEL_NAMES: readonly ModelName[] = ['default', 'compact']
+
+/** The options of a named model (a starting point; `partial` goes on top). */
+export function modelOptions(model: ModelName, partial: Partial<DetectorOptions> = {}): Partial<DetectorOptions> {
+  return { ...(model === 'compact' ? COMPACT_OPTIONS : {}), ...partial }
 }
 
 export function resolveOptions(partial: Partial<DetectorOptions> = {}): DetectorOptions {
@@ -58,8 +122,14 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   if (!(o.window >= 2 && o.minTrain >= 2 && o.minTrain <= o.window)) {
     throw new RangeError(`anomaly detector: need 2 <= minTrain <= window, got ${o.minTrain}, ${o.window}`)
   }
+  if (!(Number.isInteger(o.windowStride) && o.windowStride >= 1)) {
+    throw new RangeError('anomaly detector: windowStride must be an integer >= 1')
+  }
   if (!(o.retrainEvery >= 1 && o.trees >= 1 && o.sampleSize >= 2 && o.cooldown >= 0)) {
     throw new RangeError('anomaly detector: retrainEvery, trees >= 1, sampleSize >= 2, cooldown >= 0')
+  }
+  if (!(Number.isInteger(Math.log2(o.scoreCacheSlots)) && o.scoreCacheSlots >= 4)) {
+    throw new RangeError('anomaly detector: scoreCacheSlots must be a power of 2, at least 4')
   }
   if (o.features.length < 1) throw new RangeError('anomaly detector: no features')
   return o

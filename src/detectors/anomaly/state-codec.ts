@@ -1,5 +1,6 @@
 import type { DetectorState } from './detector.ts'
 import { forestIsSound, maxNodesPerTree, recordSize, type Forest } from './forest.ts'
+import { createLikelihoodState } from './likelihood.ts'
 import type { DetectorOptions } from './options.ts'
 
 /**
@@ -143,7 +144,7 @@ export function decodeState(v: unknown, o: DetectorOptions): DetectorState | nul
   const id = f64(env.id, slots)
   const min = f64(env.min, slots)
   const max = f64(env.max, slots)
-  const rows = f64(e.rows, o.window * dim)
+  const rows = o.rowPrecision === 32 ? typed(e.rows, o.window * dim, (n) => new Float32Array(n)) : f64(e.rows, o.window * dim)
   const forest = decodeForest(e.forest, dim, o)
   const seen = num(feats.seen)
   const n = num(fb.n)
@@ -174,5 +175,12 @@ export function decodeState(v: unknown, o: DetectorOptions): DetectorState | nul
     alertScore,
     trainPending: e.trainPending === true,
     lastTrainError: '',
+    // Experimental post-processing (likelihood, recurrence, bar, re-arm) is not persisted yet.
+    likelihood: o.likelihood ? createLikelihoodState(o.likelihood) : null,
+    bar: 0,
+    quiet: 0,
+    alertTimes: new Float64Array(16).fill(-1),
+    alertScores: new Float64Array(16),
+    alertCount: 0,
   }
 }

@@ -2,7 +2,6 @@ import { calibrate, fitCalibration, type Calibration } from './calibration.ts'
 import { createFallbackState, fallbackObserve, type FallbackState } from './fallback.ts'
 import { createFeatureState, extractFeatures, type FeatureState } from './features.ts'
 import { trainForest, type Forest } from './forest.ts'
-import { createLikelihoodState, likelihoodObserve, type LikelihoodState } from './likelihood.ts'
 import { resolveOptions, type DetectorOptions } from './options.ts'
 import { mixSeed } from './rng.ts'
 import { createScoreCache, type ScoreCache } from './score-cache.ts'
@@ -22,9 +21,7 @@ export interface DetectorState {
   readonly dim: number
   readonly features: FeatureState
   readonly fallback: FallbackState
-  /** Long-run raw score distribution and recent raw scores (null without the likelihood). */
-  readonly likelihood: LikelihoodState | null
-  /** Rolling training window, row-major, `window` rows of `dim`. */
+  /** Rolling training window, row-major, `window` rows of `dim` (float32 when rowPrecision is 32). */
   readonly rows: Float64Array | Float32Array
   /** Rows written so far (the next row goes to rowCount % window). */
   rowCount: number
@@ -37,43 +34,8 @@ export interface DetectorState {
   lastT: number
   cooldownLeft: number
   alertScore: number
-  /** How far above the threshold the next alert's score must be (decays each point). */
-  bar: number
-  /** Times (ms) of the last alerts and recurring alerts held back, a ring; -1 = empty. */
-  readonly alertTimes: Float64Array
-  readonly alertScores: Float64Array
-  alertCount: number
-  /** Points in a row with the (raw) score below the threshold. */
-  quiet: number
   trainPending: boolean
   lastTrainError: string
-}
-
-/** Alerts remembered for the recurrence check. */
-const ALERT_RING = 16
-
-/** Whether an alert at t repeats one remembered at about t - k periods (and is not much bigger). */
-function recurs(s: DetectorState, o: DetectorOptions, t: number, score: number): boolean {
-  const r = o.recurrence
-  if (!r) return false
-  for (let i = 0; i < ALERT_RING; i++) {
-    const at = s.alertTimes[i]!
-    if (at < 0) continue
-    const gap = t - at
-    for (let k = 1; k <= r.periods; k++) {
-      if (Math.abs(gap - k * r.periodMs) <= r.toleranceMs) {
-        const prev = s.alertScores[i]!
-        if (score <= prev + o.escalation * (1 - prev)) return true
-      }
-    }
-  }
-  return false
-}
-
-function remember(s: DetectorState, t: number, score: number): void {
-  const i = s.alertCount++ % ALERT_RING
-  s.alertTimes[i] = t
-  s.alertScores[i] = score
 }
 
 export interface SeriesDetector {
@@ -92,7 +54,6 @@ export function createDetectorState(o: DetectorOptions): DetectorState {
     dim,
     features: createFeatureState(o),
     fallback: createFallbackState(),
-    likelihood: o.likelihood ? createLikelihoodState(o.likelihood) : null,
     rows: o.rowPrecision === 32 ? new Float32Array(o.window * dim) : new Float64Array(o.window * dim),
     rowCount: 0,
     rowsSinceTrain: 0,
@@ -103,11 +64,6 @@ export function createDetectorState(o: DetectorOptions): DetectorState {
     lastT: -Infinity,
     cooldownLeft: 0,
     alertScore: 0,
-    bar: 0,
-    quiet: 0,
-    alertTimes: new Float64Array(ALERT_RING).fill(-1),
-    alertScores: new Float64Array(ALERT_RING),
-    alertCount: 0,
     trainPending: false,
     lastTrainError: '',
   }
@@ -183,7 +139,8 @@ export function createDetector(
 ): SeriesDetector {
   const o = resolveOptions(partial)
   const s = restored ?? createDetectorState(o)
-  if (s.dim !== o.features.length || s.rows.length !== o.window * s.dim || (s.rows instanceof Float32Array) !== (o.rowPrecision === 32)) {
+  const precisionFits = (s.rows instanceof Float32Array) === (o.rowPrecision === 32)
+  if (s.dim !== o.features.length || s.rows.length !== o.window * s.dim || !precisionFits) {
     throw new RangeError('anomaly detector: restored state does not match the options')
   }
   const x = new Float64Array(s.dim)
@@ -203,38 +160,22 @@ export function createDetector(
       score = fb
       mode = 'fallback'
     }
-    if (o.likelihood && s.likelihood) {
-      const l = likelihoodObserve(s.likelihood, o.likelihood, score)
-      score = o.combine === 'max' ? Math.max(score, l) : l
-    }
     // Alert cooldown: one alert per event, unless the event escalates.
-    const armed = s.quiet >= o.rearmQuiet
-    s.quiet = score >= o.threshold ? 0 : s.quiet + 1
-    if (s.cooldownLeft > 0 || !armed) {
-      if (s.cooldownLeft > 0) s.cooldownLeft--
+    if (s.cooldownLeft > 0) {
+      s.cooldownLeft--
       if (score >= o.threshold && score <= s.alertScore + o.escalation * (1 - s.alertScore)) {
         score = Math.max(0, o.threshold - 0.001)
       } else if (score >= o.threshold) {
         s.alertScore = score
         s.cooldownLeft = o.cooldown
       }
-    } else if (score >= o.threshold && recurs(s, o, t, score)) {
-      remember(s, t, score)
-      score = Math.max(0, o.threshold - 0.001)
-    } else if (score >= o.threshold + s.bar) {
-      if (o.recurrence) remember(s, t, score)
+    } else if (score >= o.threshold) {
       s.alertScore = score
       s.cooldownLeft = o.cooldown
-      if (o.bar) s.bar = Math.min(1 - o.threshold, s.bar + o.bar.step)
-    } else if (score >= o.threshold) {
-      score = Math.max(0, o.threshold - 0.001)
     }
-    if (o.bar) s.bar *= Math.pow(0.5, 1 / o.bar.halfLife)
-    if ((s.features.seen - 1) % o.windowStride === 0) {
-      s.rows.set(x, (s.rowCount % o.window) * s.dim)
-      s.rowCount++
-      s.rowsSinceTrain++
-    }
+    s.rows.set(x, (s.rowCount % o.window) * s.dim)
+    s.rowCount++
+    s.rowsSinceTrain++
     s.lastT = t
     // Before the first forest: due at minTrain rows; after a failed attempt, retry on schedule.
     const due = s.forest || s.trainRound > 0

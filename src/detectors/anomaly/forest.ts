@@ -67,8 +67,8 @@ export function forestBytes(f: Forest): number {
 }
 
 /** The most bytes forestBytes can report for these options: the memory bound. */
-export function maxForestBytes(dim: number, trees: number, sampleSize: number): number {
-  const maxDepth = Math.max(1, Math.ceil(Math.log2(sampleSize)))
+export function maxForestBytes(dim: number, trees: number, sampleSize: number, depthCap = Infinity): number {
+  const maxDepth = Math.max(1, Math.min(depthCap, Math.ceil(Math.log2(sampleSize))))
   return trees * (maxNodesPerTree(sampleSize, maxDepth) * (recordSize(dim) + 2) * 4 + 4) + 16 * dim
 }
 

@@ -1,6 +1,5 @@
 import type { DetectorState } from './detector.ts'
 import { forestIsSound, maxNodesPerTree, recordSize, type Forest } from './forest.ts'
-import { createLikelihoodState } from './likelihood.ts'
 import type { DetectorOptions } from './options.ts'
 
 /**
@@ -21,6 +20,8 @@ interface Shape {
   seasonal: DetectorOptions['seasonal']
   trees: number
   sampleSize: number
+  maxDepth: number
+  rowPrecision: number
   seed: number
 }
 
@@ -32,6 +33,8 @@ function shapeOf(o: DetectorOptions): Shape {
     seasonal: { ...o.seasonal },
     trees: o.trees,
     sampleSize: o.sampleSize,
+    maxDepth: o.maxDepth,
+    rowPrecision: o.rowPrecision,
     seed: o.seed,
   }
 }
@@ -111,7 +114,7 @@ function decodeForest(v: unknown, dim: number, o: DetectorOptions): Forest | nul
   const sampleSize = num(f.sampleSize)
   const maxDepth = num(f.maxDepth)
   if (f.dim !== dim || f.trees !== o.trees || sampleSize === null || maxDepth === null) return undefined
-  if (sampleSize < 2 || sampleSize > o.sampleSize || maxDepth !== Math.max(1, Math.ceil(Math.log2(sampleSize)))) {
+  if (sampleSize < 2 || sampleSize > o.sampleSize || maxDepth !== Math.max(1, Math.min(o.maxDepth || Infinity, Math.ceil(Math.log2(sampleSize))))) {
     return undefined
   }
   const offset = f64(f.offset, dim)
@@ -175,12 +178,5 @@ export function decodeState(v: unknown, o: DetectorOptions): DetectorState | nul
     alertScore,
     trainPending: e.trainPending === true,
     lastTrainError: '',
-    // Experimental post-processing (likelihood, recurrence, bar, re-arm) is not persisted yet.
-    likelihood: o.likelihood ? createLikelihoodState(o.likelihood) : null,
-    bar: 0,
-    quiet: 0,
-    alertTimes: new Float64Array(16).fill(-1),
-    alertScores: new Float64Array(16),
-    alertCount: 0,
   }
 }

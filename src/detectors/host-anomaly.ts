@@ -181,7 +181,7 @@ export function createHostAnomalyDetector(opts: HostAnomalyOptions): SnapshotObs
           f.gauge('odin_anomaly_score', 'Anomaly score in [0, 1] of the series, from its isolation-forest model.', s.score, labels)
           const raised = raisedAt.get(`${name}\u0000${series}`)
           const held = raised !== undefined && lastAt - raised < holdMs
-          f.gauge('odin_anomaly', `1 for ${holdMs / 60_000} min after the score reached ${threshold} (one alert per event).`, held ? 1 : 0, labels)
+          f.gauge('odin_anomaly', `1 for ${holdMs / 60_000} min after each alert (score reached ${threshold}; one alert per event, an escalation raises another), else 0.`, held ? 1 : 0, labels)
           trained &&= s.trained
           lastTrain = Math.max(lastTrain, s.lastTrainAt)
         }

@@ -15,8 +15,15 @@ export interface Candidate {
 const COMPACT_2K: Partial<DetectorOptions> = { ...COMPACT_OPTIONS }
 
 export const CANDIDATES: Record<string, Candidate> = {
-  baseline: { about: 'the default engine (61.8 on the public files before and after issue 20)', options: {} },
+  baseline: { about: 'the default engine', options: {} },
   compact: { about: 'the compact model (options.ts COMPACT_OPTIONS)', options: COMPACT_OPTIONS },
+  // Recurring alerts (the default holds back an alert seen at this time of day on each of
+  // the two previous days, +-1 h).
+  'no-recurrence': { about: 'the engine before issue 20: no recurring-alert hold', options: { recurrence: null } },
+  'rec-1d-30m': { about: 'hold an alert seen a day earlier (+-30 min)', options: { recurrence: { periodMs: 86_400_000, toleranceMs: 1_800_000, periods: 1 } } },
+  'rec-2d-30m': { about: 'hold an alert seen on both previous days (+-30 min)', options: { recurrence: { periodMs: 86_400_000, toleranceMs: 1_800_000, periods: 2 } } },
+  'rec-3d-1h': { about: 'hold an alert seen on the three previous days (+-1 h)', options: { recurrence: { periodMs: 86_400_000, toleranceMs: 3_600_000, periods: 3 } } },
+  'compact-no-recurrence': { about: 'the compact model without the recurring-alert hold', options: { ...COMPACT_OPTIONS, recurrence: null } },
   // Alert cooldown and escalation.
   cool100: { about: 'cooldown 100 points', options: { cooldown: 100 } },
   cool300: { about: 'cooldown 300 points', options: { cooldown: 300 } },

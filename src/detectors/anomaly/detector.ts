@@ -2,7 +2,8 @@ import { calibrate, fitCalibration, type Calibration } from './calibration.ts'
 import { createFallbackState, fallbackObserve, type FallbackState } from './fallback.ts'
 import { createFeatureState, extractFeatures, type FeatureState } from './features.ts'
 import { trainForest, type Forest } from './forest.ts'
-import { resolveOptions, type DetectorOptions } from './options.ts'
+import { ALERT_MEMORY, resolveOptions, type DetectorOptions } from './options.ts'
+import { createAlertMemory, isRecurring, rememberAlert, type AlertMemory } from './recurrence.ts'
 import { mixSeed } from './rng.ts'
 import { createScoreCache, type ScoreCache } from './score-cache.ts'
 
@@ -34,6 +35,8 @@ export interface DetectorState {
   lastT: number
   cooldownLeft: number
   alertScore: number
+  /** Recent alerts (and recurring ones held back), for the recurrence check. */
+  readonly alerts: AlertMemory
   trainPending: boolean
   lastTrainError: string
 }
@@ -64,6 +67,7 @@ export function createDetectorState(o: DetectorOptions): DetectorState {
     lastT: -Infinity,
     cooldownLeft: 0,
     alertScore: 0,
+    alerts: createAlertMemory(ALERT_MEMORY),
     trainPending: false,
     lastTrainError: '',
   }
@@ -169,9 +173,14 @@ export function createDetector(
         s.alertScore = score
         s.cooldownLeft = o.cooldown
       }
+    } else if (score >= o.threshold && o.recurrence && isRecurring(s.alerts, o.recurrence, o.escalation, t, score)) {
+      // A daily job: remembered (so tomorrow's is recognised too), not raised.
+      rememberAlert(s.alerts, t, score)
+      score = Math.max(0, o.threshold - 0.001)
     } else if (score >= o.threshold) {
       s.alertScore = score
       s.cooldownLeft = o.cooldown
+      if (o.recurrence) rememberAlert(s.alerts, t, score)
     }
     s.rows.set(x, (s.rowCount % o.window) * s.dim)
     s.rowCount++

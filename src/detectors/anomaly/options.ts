@@ -32,11 +32,27 @@ export interface DetectorOptions extends FeatureOptions {
    */
   readonly escalation: number
   readonly fallback: FallbackOptions
+  /**
+   * Recurring alerts: an alert that comes back at the time of day of alerts on each of the
+   * `periods` previous days (within `toleranceMs` of t - k * periodMs, k = 1..periods) is a
+   * recurring pattern, a daily job, and is held below the threshold unless it escalates over
+   * them. Held-back alerts are remembered too, so the pattern stays recognised. null: off.
+   */
+  readonly recurrence: RecurrenceOptions | null
   /** Slots of the per-detector cache of scores of rows repeated under one forest (score-cache.ts). */
   readonly scoreCacheSlots: number
   /** Train inside observe() when due (offline `detect`); false leaves it to train(). */
   readonly autoTrain: boolean
 }
+
+export interface RecurrenceOptions {
+  readonly periodMs: number
+  readonly toleranceMs: number
+  readonly periods: number
+}
+
+/** Alerts remembered for the recurrence check (one per 200 points at most: days at 15 s). */
+export const ALERT_MEMORY = 64
 
 /** The documented decision threshold on the calibrated score. */
 export const ANOMALY_THRESHOLD = 0.75
@@ -58,6 +74,7 @@ export const DEFAULT_OPTIONS: DetectorOptions = {
   cooldown: 200,
   escalation: 0.5,
   fallback: { alpha: 0.01, clip: 4, zLow: 2, zHigh: 22 / 3 },
+  recurrence: { periodMs: 86_400_000, toleranceMs: 3_600_000, periods: 2 },
   scoreCacheSlots: 1024,
   autoTrain: true,
 }
@@ -96,6 +113,10 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   }
   if (!(Number.isInteger(Math.log2(o.scoreCacheSlots)) && o.scoreCacheSlots >= 4)) {
     throw new RangeError('anomaly detector: scoreCacheSlots must be a power of 2, at least 4')
+  }
+  const r = o.recurrence
+  if (r && !(r.periodMs > 0 && r.toleranceMs >= 0 && r.toleranceMs < r.periodMs / 2 && Number.isInteger(r.periods) && r.periods >= 1)) {
+    throw new RangeError('anomaly detector: recurrence needs periodMs > 0, 0 <= toleranceMs < periodMs / 2, periods >= 1')
   }
   if (o.features.length < 1) throw new RangeError('anomaly detector: no features')
   return o

@@ -1,6 +1,6 @@
 import type { DetectorState } from './detector.ts'
 import { forestIsSound, maxNodesPerTree, recordSize, type Forest } from './forest.ts'
-import type { DetectorOptions } from './options.ts'
+import { ALERT_MEMORY, type DetectorOptions } from './options.ts'
 
 /**
  * Detector state <-> plain JSON. Typed arrays travel as base64 of their bytes (little-endian,
@@ -22,6 +22,7 @@ interface Shape {
   sampleSize: number
   maxDepth: number
   rowPrecision: number
+  recurrence: DetectorOptions['recurrence']
   seed: number
 }
 
@@ -35,6 +36,7 @@ function shapeOf(o: DetectorOptions): Shape {
     sampleSize: o.sampleSize,
     maxDepth: o.maxDepth,
     rowPrecision: o.rowPrecision,
+    recurrence: o.recurrence && { ...o.recurrence },
     seed: o.seed,
   }
 }
@@ -103,6 +105,7 @@ export function encodeState(s: DetectorState, o: DetectorOptions): EncodedState 
     lastT: Number.isFinite(s.lastT) ? s.lastT : null,
     cooldownLeft: s.cooldownLeft,
     alertScore: s.alertScore,
+    alerts: { times: b64(s.alerts.times), scores: b64(s.alerts.scores), count: s.alerts.count },
     trainPending: s.trainPending,
   }
 }
@@ -158,6 +161,11 @@ export function decodeState(v: unknown, o: DetectorOptions): DetectorState | nul
   const lastTrainAt = num(e.lastTrainAt)
   const alertScore = num(e.alertScore)
   const lastT = e.lastT === null ? -Infinity : num(e.lastT)
+  const al = obj(e.alerts)
+  const alertTimes = f64(al?.times, ALERT_MEMORY)
+  const alertScores = f64(al?.scores, ALERT_MEMORY)
+  const alertCount = num(al?.count)
+  if (!alertTimes || !alertScores || alertCount === null) return null
   if (!recent || !id || !min || !max || !rows || forest === undefined || seen === null) return null
   if (n === null || mean === null || variance === null || base === null || ints.includes(null)) return null
   if (lastTrainAt === null || alertScore === null || lastT === null) return null
@@ -176,6 +184,7 @@ export function decodeState(v: unknown, o: DetectorOptions): DetectorState | nul
     lastT,
     cooldownLeft: cooldownLeft!,
     alertScore,
+    alerts: { times: alertTimes, scores: alertScores, count: alertCount },
     trainPending: e.trainPending === true,
     lastTrainError: '',
   }

@@ -22,6 +22,8 @@ export const CANDIDATES: Record<string, Candidate> = {
   'no-recurrence': { about: 'the engine before issue 20: no recurring-alert hold', options: { recurrence: null } },
   'rec-1d-30m': { about: 'hold an alert seen a day earlier (+-30 min)', options: { recurrence: { periodMs: 86_400_000, toleranceMs: 1_800_000, periods: 1 } } },
   'rec-2d-30m': { about: 'hold an alert seen on both previous days (+-30 min)', options: { recurrence: { periodMs: 86_400_000, toleranceMs: 1_800_000, periods: 2 } } },
+  'rec-2d-90m': { about: 'hold an alert seen on both previous days (+-90 min)', options: { recurrence: { periodMs: 86_400_000, toleranceMs: 5_400_000, periods: 2 } } },
+  'rec-2d-2h': { about: 'hold an alert seen on both previous days (+-2 h)', options: { recurrence: { periodMs: 86_400_000, toleranceMs: 7_200_000, periods: 2 } } },
   'rec-3d-1h': { about: 'hold an alert seen on the three previous days (+-1 h)', options: { recurrence: { periodMs: 86_400_000, toleranceMs: 3_600_000, periods: 3 } } },
   'compact-no-recurrence': { about: 'the compact model without the recurring-alert hold', options: { ...COMPACT_OPTIONS, recurrence: null } },
   // Alert cooldown and escalation.

@@ -137,5 +137,8 @@ describe('compact model: persistence and properties', () => {
 
   it('rejects options it cannot hold', () => {
     expect(() => resolveOptions({ scoreCacheSlots: 100 })).toThrow(RangeError)
+    expect(() => resolveOptions({ maxDepth: -1 })).toThrow(RangeError)
+    expect(() => resolveOptions({ maxDepth: 2.5 })).toThrow(RangeError)
+    expect(() => resolveOptions({ rowPrecision: 16 as 32 })).toThrow(RangeError)
   })
 })

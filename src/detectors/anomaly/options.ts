@@ -114,6 +114,9 @@ export function resolveOptions(partial: Partial<DetectorOptions> = {}): Detector
   if (!(Number.isInteger(Math.log2(o.scoreCacheSlots)) && o.scoreCacheSlots >= 4)) {
     throw new RangeError('anomaly detector: scoreCacheSlots must be a power of 2, at least 4')
   }
+  if (!(Number.isInteger(o.maxDepth) && o.maxDepth >= 0 && o.maxDepth <= 30) || (o.rowPrecision !== 32 && o.rowPrecision !== 64)) {
+    throw new RangeError('anomaly detector: maxDepth must be an integer 0..30, rowPrecision 32 or 64')
+  }
   const r = o.recurrence
   if (r && !(r.periodMs > 0 && r.toleranceMs >= 0 && r.toleranceMs < r.periodMs / 2 && Number.isInteger(r.periods) && r.periods >= 1)) {
     throw new RangeError('anomaly detector: recurrence needs periodMs > 0, 0 <= toleranceMs < periodMs / 2, periods >= 1')

@@ -8,13 +8,14 @@ import type { MetricFamily } from '../metrics/types.ts'
 import type { Snapshot } from '../sampler/snapshot.ts'
 import { createAnomalyManager, type AnomalyManager } from './anomaly/manager.ts'
 import { loadModel, saveModel } from './anomaly/model-file.ts'
-import { ANOMALY_THRESHOLD, type DetectorOptions } from './anomaly/options.ts'
+import { ANOMALY_THRESHOLD, modelOptions, type DetectorOptions } from './anomaly/options.ts'
 
 /**
  * In-agent anomaly detection on a few host and GPU series, one engine per series
  * (src/detectors/anomaly), exported as odin_anomaly_* (CATALOGUE.md):
  * - detector="host": load1 (node_load1), memory_available_ratio (MemAvailable / MemTotal);
- * - detector="gpu": gpu<N>_temp (DCGM_FI_DEV_GPU_TEMP), gpu<N>_power (DCGM_FI_DEV_POWER_USAGE).
+ * - detector="gpu": gpu<N>_temp (DCGM_FI_DEV_GPU_TEMP), gpu<N>_power (DCGM_FI_DEV_POWER_USAGE),
+ *   scored by the compact model (many series: two per GPU, up to 16 GPUs).
  * Time comes from the snapshot. Retraining runs on `schedule` (setImmediate), one series per
  * task, never inside observe(); models persist under dataDir (anomaly-<detector>.model) after
  * training, at most every `saveEveryMs` of sample time, and on close().
@@ -120,7 +121,9 @@ export function createHostAnomalyDetector(opts: HostAnomalyOptions): SnapshotObs
   for (const name of NAMES) {
     const entry: Entry = {
       manager: createAnomalyManager({
-        detector: opts.detectorOptions,
+        // Up to two series per GPU: the compact model (at most 62 KB a series instead of
+        // ~0.7 MB); the host's two series keep the default.
+        detector: name === 'gpu' ? modelOptions('compact', opts.detectorOptions) : opts.detectorOptions,
         schedule,
         maxSeries: name === 'gpu' ? 2 * maxGpus : 8,
         onTrained: (series, ok) => {
@@ -181,7 +184,7 @@ export function createHostAnomalyDetector(opts: HostAnomalyOptions): SnapshotObs
           f.gauge('odin_anomaly_score', 'Anomaly score in [0, 1] of the series, from its isolation-forest model.', s.score, labels)
           const raised = raisedAt.get(`${name}\u0000${series}`)
           const held = raised !== undefined && lastAt - raised < holdMs
-          f.gauge('odin_anomaly', `1 for ${holdMs / 60_000} min after the score reached ${threshold} (one alert per event).`, held ? 1 : 0, labels)
+          f.gauge('odin_anomaly', `1 for ${holdMs / 60_000} min after each alert (score reached ${threshold}; one alert per event, an escalation raises another), else 0.`, held ? 1 : 0, labels)
           trained &&= s.trained
           lastTrain = Math.max(lastTrain, s.lastTrainAt)
         }

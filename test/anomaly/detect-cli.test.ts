@@ -73,6 +73,7 @@ describe('odin-agent detect: usage', () => {
     [['--input-dir', 'd', '--output-dir', 'o', '--jobs', '0'], /--jobs: invalid value "0" \(accepted: an integer 1\.\.256\)/],
     [['--input-dir', 'd', '--output-dir', 'o', '--jobs=two'], /--jobs: invalid value "two"/],
     [['--input', 'a.csv', '--jobs', '2'], /--jobs needs --input-dir/],
+    [['--input', 'a.csv', '--model', 'tiny'], /--model: invalid value "tiny" \(accepted: default, compact\)/],
   ]
   for (const [argv, msg] of cases) {
     it(`exits 2 with one line for ${JSON.stringify(argv)}`, async () => {
@@ -92,6 +93,19 @@ describe('odin-agent detect: usage', () => {
 })
 
 describe('odin-agent detect: one file', () => {
+  it('--model compact scores with the compact model, differently from the default', async () => {
+    const input = join(dir, 'in.csv')
+    writeFileSync(input, seriesCsv(3 * DAY))
+    const def = await detect(['--input', input])
+    const compact = await detect(['--input', input, '--model', 'compact'])
+    expect(compact.code).toBe(0)
+    const a = parseOut(def.stdout).rows
+    const b = parseOut(compact.stdout).rows
+    expect(b.map((r) => `${r[0]},${r[1]}`)).toEqual(a.map((r) => `${r[0]},${r[1]}`))
+    expect(b.map((r) => r[2])).not.toEqual(a.map((r) => r[2]))
+    expect(b.every((r) => Number(r[2]) >= 0 && Number(r[2]) <= 1)).toBe(true)
+  })
+
   it('writes timestamp,value,anomaly_score, echoing the input text, scores in [0, 1]', async () => {
     const input = join(dir, 'in.csv')
     writeFileSync(input, seriesCsv(3 * DAY))

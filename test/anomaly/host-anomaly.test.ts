@@ -2,6 +2,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadModel } from '../../src/detectors/anomaly/model-file.ts'
+import { COMPACT_OPTIONS } from '../../src/detectors/anomaly/options.ts'
 import { createHostAnomalyDetector } from '../../src/detectors/host-anomaly.ts'
 import type { Logger, LogFields } from '../../src/log/logger.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
@@ -87,6 +89,21 @@ describe('host anomaly detector', () => {
     expect(sample(det.families(), 'odin_anomaly', { detector: 'gpu', series: 'gpu1_temp' })).toBe(1)
     feed(det, tasks, 1031, 20)
     expect(sample(det.families(), 'odin_anomaly', { detector: 'gpu', series: 'gpu1_temp' })).toBe(0)
+  })
+
+  it('scores the GPU series with the compact model and the host series with the default', async () => {
+    const tasks: (() => void)[] = []
+    const det = createHostAnomalyDetector({ dataDir: dir, log: recordingLog().log, schedule: (t) => void tasks.push(t) })
+    feed(det, tasks, 0, 400)
+    await det.close?.()
+    const shapes = (name: string) => {
+      const r = loadModel(join(dir, name))
+      if (!r.ok) throw new Error(r.reason)
+      const p = r.payload as { series: Record<string, { shape: { trees: number; maxDepth: number } }> }
+      return Object.values(p.series).map((s) => s.shape)
+    }
+    expect(shapes('anomaly-gpu.model')).toEqual(Array(4).fill(expect.objectContaining({ trees: COMPACT_OPTIONS.trees, maxDepth: 6 })))
+    expect(shapes('anomaly-host.model')).toEqual(Array(2).fill(expect.objectContaining({ trees: 100, maxDepth: 0 })))
   })
 
   it('trains only in scheduled tasks, never inside observe', () => {

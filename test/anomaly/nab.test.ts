@@ -13,11 +13,16 @@ const python = ['/usr/bin/python3', '/usr/local/bin/python3'].find(existsSync)
 const available = existsSync(join(nab, 'data')) && existsSync(scorer) && python !== undefined
 
 describe.skipIf(!available)('NAB standard profile on the public files', () => {
-  it('scores at least 55 (randomCutForest 52.0, ARTime 67.7)', { timeout: 180_000 }, async () => {
+  // Seed 1 is deterministic: 63.3 (default), 62.3 (compact); docs/anomaly.md has the seeds.
+  const cases: [string, string[], number][] = [
+    ['the default model scores at least 62 (randomCutForest 52.0, ARTime 67.7)', [], 62],
+    ['the compact model scores at least 55', ['--model', 'compact'], 55],
+  ]
+  for (const [name, extra, floor] of cases) it(name, { timeout: 180_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'odin-nab-'))
     try {
       const io = { stdout: () => {}, stderr: () => {}, stderrIsTTY: false }
-      const code = await runDetectCommand(['--input-dir', join(nab, 'data'), '--output-dir', out, '--prefix', 'odin_'], io)
+      const code = await runDetectCommand(['--input-dir', join(nab, 'data'), '--output-dir', out, '--prefix', 'odin_', ...extra], io)
       expect(code).toBe(0)
       const files = readdirSync(join(nab, 'data'), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.csv'))
@@ -31,7 +36,7 @@ describe.skipIf(!available)('NAB standard profile on the public files', () => {
         '--files', ...files,
       ]).toString()
       const result = JSON.parse(json) as { score: number }
-      expect(result.score).toBeGreaterThanOrEqual(55)
+      expect(result.score).toBeGreaterThanOrEqual(floor)
     } finally {
       rmSync(out, { recursive: true, force: true })
     }

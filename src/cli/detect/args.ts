@@ -1,3 +1,5 @@
+import { MODEL_NAMES, type ModelName } from '../../detectors/anomaly/options.ts'
+
 /** Flags of `odin-agent detect`. */
 export interface DetectArgs {
   readonly help: boolean
@@ -8,6 +10,8 @@ export interface DetectArgs {
   readonly prefix: string
   /** Files scored at once in directory mode; undefined: one per CPU (at most 8). */
   readonly jobs?: number
+  /** The engine's model: 'default', or 'compact' (at most 64 KiB of state per series). */
+  readonly model: ModelName
 }
 
 export class DetectUsageError extends Error {
@@ -16,6 +20,7 @@ export class DetectUsageError extends Error {
 
 export const DETECT_HELP = `usage: odin-agent detect --input FILE.csv [--output FILE.csv]
        odin-agent detect --input-dir DIR --output-dir DIR [--prefix P] [--jobs N]
+       (either form takes [--model default|compact])
 
 Scores a timestamp,value series (NAB's format) with the anomaly engine, one configuration for
 every file, causally (each score sees only the rows before it and its own), and writes
@@ -29,13 +34,15 @@ timestamp,value,anomaly_score with the score in [0, 1].
   --jobs N           files scored in parallel in directory mode (default: one per CPU, at
                      most 8; 1 scores them one after another). Each file gets its own
                      detector, so the scores do not depend on N.
+  --model M          default (100 trees of 512 rows), or compact (12 trees of 64 rows, at
+                     most 64 KiB of state per series, for many series)
 
 Timestamps: YYYY-MM-DD[ T]HH:MM[:SS[.fff]] with optional Z or +HH:MM (UTC when absent), or
 epoch seconds (milliseconds when above 1e11). A header line is optional; blank lines, CRLF and
 a UTF-8 BOM are accepted. Exit status: 0 ok, 1 a data error (file and line named), 2 usage.
 `
 
-const VALUED = new Set(['input', 'output', 'input-dir', 'output-dir', 'prefix', 'jobs'])
+const VALUED = new Set(['input', 'output', 'input-dir', 'output-dir', 'prefix', 'jobs', 'model'])
 
 /** Parses argv; throws DetectUsageError with a one-line message naming the flag. */
 export function parseDetectArgs(argv: readonly string[]): DetectArgs {
@@ -70,6 +77,7 @@ export function parseDetectArgs(argv: readonly string[]): DetectArgs {
     outputDir: values.get('output-dir'),
     prefix: values.get('prefix') ?? '',
     jobs: values.has('jobs') ? Number(values.get('jobs')) : undefined,
+    model: (values.get('model') ?? 'default') as ModelName,
   }
   if (help) return args
   if (args.input !== undefined && args.inputDir !== undefined) {
@@ -89,6 +97,9 @@ export function parseDetectArgs(argv: readonly string[]): DetectArgs {
   }
   if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs >= 1 && args.jobs <= 256)) {
     throw new DetectUsageError(`--jobs: invalid value ${JSON.stringify(values.get('jobs'))} (accepted: an integer 1..256)`)
+  }
+  if (!MODEL_NAMES.includes(args.model)) {
+    throw new DetectUsageError(`--model: invalid value ${JSON.stringify(values.get('model'))} (accepted: ${MODEL_NAMES.join(', ')})`)
   }
   if (args.jobs !== undefined && args.inputDir === undefined) {
     throw new DetectUsageError('--jobs needs --input-dir')

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { basename, dirname, join, relative } from 'node:path'
 import { createDetector } from '../../detectors/anomaly/detector.ts'
+import { modelOptions, type ModelName } from '../../detectors/anomaly/options.ts'
 import { DETECT_HELP, DetectUsageError, parseDetectArgs } from './args.ts'
 import { createProgress, type Progress } from './progress.ts'
 import { formatScoredCsv, parseSeriesCsv, SeriesDataError, type SeriesRows } from './series-csv.ts'
@@ -10,6 +11,7 @@ import { formatScoredCsv, parseSeriesCsv, SeriesDataError, type SeriesRows } fro
 export interface FileJob {
   readonly input: string
   readonly output: string
+  readonly model: ModelName
 }
 
 /** Points scored, or the one-line reason the file was not (it names the file and line). */
@@ -29,9 +31,9 @@ export interface DetectIO {
   createPool?: (size: number) => DetectPool
 }
 
-/** Scores one series with a fresh detector: the default configuration, nothing per file. */
-export function scoreSeries(rows: SeriesRows, onProgress?: (points: number) => void): Float64Array {
-  const detector = createDetector()
+/** Scores one series with a fresh detector: one configuration for every file, nothing per file. */
+export function scoreSeries(rows: SeriesRows, onProgress?: (points: number) => void, model: ModelName = 'default'): Float64Array {
+  const detector = createDetector(modelOptions(model))
   const scores = new Float64Array(rows.values.length)
   const step = 4096
   for (let i = 0; i < scores.length; i++) {
@@ -102,7 +104,7 @@ async function writeOut(file: string, body: string): Promise<void> {
 export async function scoreFileJob(job: FileJob, onProgress?: (points: number) => void): Promise<FileJobResult> {
   try {
     const rows = parseOrThrow(await readText(job.input), job.input)
-    const scores = scoreSeries(rows, onProgress)
+    const scores = scoreSeries(rows, onProgress, job.model)
     await writeOut(job.output, formatScoredCsv(rows, scores))
     return { points: rows.values.length }
   } catch (err) {
@@ -116,18 +118,18 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(8, availableParallelism()))
 }
 
-async function runOne(input: string, output: string | undefined, io: DetectIO): Promise<void> {
+async function runOne(input: string, output: string | undefined, model: ModelName, io: DetectIO): Promise<void> {
   const text = await readText(input)
   const rows = parseOrThrow(text, input)
   const progress: Progress = createProgress(io.stderr, io.stderrIsTTY, rows.values.length)
-  const scores = scoreSeries(rows, (n) => progress.advance(n, input))
+  const scores = scoreSeries(rows, (n) => progress.advance(n, input), model)
   progress.done()
   const body = formatScoredCsv(rows, scores)
   if (output === undefined) io.stdout(body)
   else await writeOut(output, body)
 }
 
-async function runTree(inDir: string, outDir: string, prefix: string, jobs: number, io: DetectIO): Promise<number> {
+async function runTree(inDir: string, outDir: string, prefix: string, jobs: number, model: ModelName, io: DetectIO): Promise<number> {
   let files: string[]
   try {
     files = await listCsv(inDir)
@@ -154,7 +156,7 @@ async function runTree(inDir: string, outDir: string, prefix: string, jobs: numb
   }
   let failed = 0
   const progress = createProgress(io.stderr, io.stderrIsTTY, total)
-  const jobOf = (rel: string): FileJob => ({ input: join(inDir, rel), output: join(outDir, dirname(rel), prefix + basename(rel)) })
+  const jobOf = (rel: string): FileJob => ({ input: join(inDir, rel), output: join(outDir, dirname(rel), prefix + basename(rel)), model })
   const report = (r: FileJobResult): void => {
     if ('error' in r) {
       failed++
@@ -212,10 +214,10 @@ export async function runDetectCommand(argv: readonly string[], io: DetectIO): P
     return 0
   }
   if (args.inputDir !== undefined && args.outputDir !== undefined) {
-    return runTree(args.inputDir, args.outputDir, args.prefix, args.jobs ?? defaultJobs(), io)
+    return runTree(args.inputDir, args.outputDir, args.prefix, args.jobs ?? defaultJobs(), args.model, io)
   }
   try {
-    await runOne(args.input!, args.output, io)
+    await runOne(args.input!, args.output, args.model, io)
     return 0
   } catch (err) {
     if (err instanceof InputError) {

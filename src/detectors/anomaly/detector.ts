@@ -2,7 +2,8 @@ import { calibrate, fitCalibration, type Calibration } from './calibration.ts'
 import { createFallbackState, fallbackObserve, type FallbackState } from './fallback.ts'
 import { createFeatureState, extractFeatures, type FeatureState } from './features.ts'
 import { trainForest, type Forest } from './forest.ts'
-import { resolveOptions, type DetectorOptions } from './options.ts'
+import { ALERT_MEMORY, resolveOptions, type DetectorOptions } from './options.ts'
+import { createAlertMemory, isRecurring, rememberAlert, type AlertMemory } from './recurrence.ts'
 import { mixSeed } from './rng.ts'
 import { createScoreCache, type ScoreCache } from './score-cache.ts'
 
@@ -21,8 +22,8 @@ export interface DetectorState {
   readonly dim: number
   readonly features: FeatureState
   readonly fallback: FallbackState
-  /** Rolling training window, row-major, `window` rows of `dim`. */
-  readonly rows: Float64Array
+  /** Rolling training window, row-major, `window` rows of `dim` (float32 when rowPrecision is 32). */
+  readonly rows: Float64Array | Float32Array
   /** Rows written so far (the next row goes to rowCount % window). */
   rowCount: number
   rowsSinceTrain: number
@@ -34,6 +35,8 @@ export interface DetectorState {
   lastT: number
   cooldownLeft: number
   alertScore: number
+  /** Recent alerts (and recurring ones held back), for the recurrence check. */
+  readonly alerts: AlertMemory
   trainPending: boolean
   lastTrainError: string
 }
@@ -54,7 +57,7 @@ export function createDetectorState(o: DetectorOptions): DetectorState {
     dim,
     features: createFeatureState(o),
     fallback: createFallbackState(),
-    rows: new Float64Array(o.window * dim),
+    rows: o.rowPrecision === 32 ? new Float32Array(o.window * dim) : new Float64Array(o.window * dim),
     rowCount: 0,
     rowsSinceTrain: 0,
     trainRound: 0,
@@ -64,9 +67,20 @@ export function createDetectorState(o: DetectorOptions): DetectorState {
     lastT: -Infinity,
     cooldownLeft: 0,
     alertScore: 0,
+    alerts: createAlertMemory(ALERT_MEMORY),
     trainPending: false,
     lastTrainError: '',
   }
+}
+
+/** Float32 training rows widened into a buffer reused by every training on this thread. */
+let wide = new Float64Array(0)
+function widen(rows: Float64Array | Float32Array): Float64Array {
+  if (rows instanceof Float64Array) return rows
+  if (wide.length < rows.length) wide = new Float64Array(rows.length)
+  const out = wide.subarray(0, rows.length)
+  out.set(rows)
+  return out
 }
 
 /** Seams for tests: a trainer that fails shows the fallback taking over. */
@@ -82,7 +96,7 @@ export function trainState(
   s: DetectorState,
   o: DetectorOptions,
   deps: DetectorDeps = {},
-  cache: ScoreCache = createScoreCache(s.dim),
+  cache: ScoreCache = createScoreCache(s.dim, o.scoreCacheSlots),
 ): boolean {
   const count = Math.min(s.rowCount, o.window)
   s.trainPending = false
@@ -93,8 +107,13 @@ export function trainState(
   const donor = s.forest ?? undefined
   s.forest = null
   try {
-    const rows = s.rows.subarray(0, count * s.dim)
-    const options = { trees: o.trees, sampleSize: o.sampleSize, seed: mixSeed(o.seed, s.trainRound) }
+    const rows = widen(s.rows.subarray(0, count * s.dim))
+    const options = {
+      trees: o.trees,
+      sampleSize: o.sampleSize,
+      seed: mixSeed(o.seed, s.trainRound),
+      ...(o.maxDepth > 0 ? { maxDepth: o.maxDepth } : {}),
+    }
     const forest = (deps.trainForest ?? trainForest)(rows, count, s.dim, options, donor)
     const step = Math.max(1, Math.floor(count / o.calibrationRows))
     const scores: number[] = []
@@ -124,11 +143,12 @@ export function createDetector(
 ): SeriesDetector {
   const o = resolveOptions(partial)
   const s = restored ?? createDetectorState(o)
-  if (s.dim !== o.features.length || s.rows.length !== o.window * s.dim) {
+  const precisionFits = (s.rows instanceof Float32Array) === (o.rowPrecision === 32)
+  if (s.dim !== o.features.length || s.rows.length !== o.window * s.dim || !precisionFits) {
     throw new RangeError('anomaly detector: restored state does not match the options')
   }
   const x = new Float64Array(s.dim)
-  const cache = createScoreCache(s.dim)
+  const cache = createScoreCache(s.dim, o.scoreCacheSlots)
   let last: Observation = { score: 0, anomalous: false, mode: s.forest ? 'forest' : 'fallback' }
 
   const observe = (t: number, value: number): Observation => {
@@ -153,9 +173,14 @@ export function createDetector(
         s.alertScore = score
         s.cooldownLeft = o.cooldown
       }
+    } else if (score >= o.threshold && o.recurrence && isRecurring(s.alerts, o.recurrence, o.escalation, t, score)) {
+      // A daily job: remembered (so tomorrow's is recognised too), not raised.
+      rememberAlert(s.alerts, t, score)
+      score = Math.max(0, o.threshold - 0.001)
     } else if (score >= o.threshold) {
       s.alertScore = score
       s.cooldownLeft = o.cooldown
+      if (o.recurrence) rememberAlert(s.alerts, t, score)
     }
     s.rows.set(x, (s.rowCount % o.window) * s.dim)
     s.rowCount++

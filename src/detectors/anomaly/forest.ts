@@ -31,6 +31,8 @@ export interface ForestOptions {
   readonly sampleSize: number
   /** Seed for the row sampling and the splits. */
   readonly seed: number
+  /** Depth cap below ceil(log2 sampleSize) (memory: at most 2^(maxDepth+1) - 1 nodes a tree). */
+  readonly maxDepth?: number
 }
 
 export interface Forest {
@@ -65,8 +67,8 @@ export function forestBytes(f: Forest): number {
 }
 
 /** The most bytes forestBytes can report for these options: the memory bound. */
-export function maxForestBytes(dim: number, trees: number, sampleSize: number): number {
-  const maxDepth = Math.max(1, Math.ceil(Math.log2(sampleSize)))
+export function maxForestBytes(dim: number, trees: number, sampleSize: number, depthCap = Infinity): number {
+  const maxDepth = Math.max(1, Math.min(depthCap, Math.ceil(Math.log2(sampleSize))))
   return trees * (maxNodesPerTree(sampleSize, maxDepth) * (recordSize(dim) + 2) * 4 + 4) + 16 * dim
 }
 
@@ -92,7 +94,7 @@ export function trainForest(
     throw new RangeError('isolation forest needs trees >= 1 and sampleSize >= 2')
   }
   const psi = Math.min(options.sampleSize, count, 65535)
-  const maxDepth = Math.max(1, Math.ceil(Math.log2(psi)))
+  const maxDepth = Math.max(1, Math.min(options.maxDepth ?? Infinity, Math.ceil(Math.log2(psi))))
   const stride = recordSize(dim)
   // Room for the largest possible trees, reused across trainings (every slot up to the last
   // grown node is written before it is read); the grown nodes are copied out at the end.

@@ -6,7 +6,7 @@ import { deflateSync, inflateSync } from 'node:zlib'
 /**
  * The on-disk model file: one header line, then the deflated JSON payload.
  *
- *   odin-anomaly-model 2 sha256=<hex of the payload bytes> bytes=<payload length>\n<payload>
+ *   odin-anomaly-model 3 sha256=<hex of the payload bytes> bytes=<payload length>\n<payload>
  *
  * Written atomically (temp file, fsync, rename, directory fsync), so a crash leaves the old file
  * or the new one. Reading never throws: a missing, truncated, corrupt or foreign file, or one
@@ -14,10 +14,11 @@ import { deflateSync, inflateSync } from 'node:zlib'
  */
 export const MODEL_MAGIC = 'odin-anomaly-model'
 /**
- * 2: compact forest (preorder trees, `roots`/`links`/`nodes`); files of version 1 (complete
- * heap-ordered trees) are refused and the series retrains.
+ * 3: the state's shape names the depth cap and the training rows' precision (float32 rows in
+ * the compact model). 2: compact forest (preorder trees, `roots`/`links`/`nodes`); 1: complete
+ * heap-ordered trees. Files of an older version are refused and the series retrains.
  */
-export const MODEL_VERSION = 2
+export const MODEL_VERSION = 3
 /** A payload inflating past this is refused (a hostile file cannot exhaust memory). */
 const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024
 

@@ -11,15 +11,15 @@ export interface ScoreCache {
   score(forest: Forest, x: Float64Array): number
 }
 
-/** Slots in the table (a power of 2); it is emptied at three quarters full. */
-const SLOTS = 1024
+/** Slots in the table (a power of 2) unless told; it is emptied at three quarters full. */
+const DEFAULT_SLOTS = 1024
 
-export function createScoreCache(dim: number): ScoreCache {
+export function createScoreCache(dim: number, slots = DEFAULT_SLOTS): ScoreCache {
   const words = 2 * dim
   // Keys as the rows' 32-bit halves, so -0 and 0 (or any two bit patterns) never share a slot.
-  const keys = new Int32Array(SLOTS * words)
-  const values = new Float64Array(SLOTS)
-  const filled = new Uint8Array(SLOTS)
+  const keys = new Int32Array(slots * words)
+  const values = new Float64Array(slots)
+  const filled = new Uint8Array(slots)
   const bits = new Int32Array(words)
   const row = new Float64Array(bits.buffer)
   const scratch = new Float64Array(dim)
@@ -34,11 +34,11 @@ export function createScoreCache(dim: number): ScoreCache {
 
   return {
     score(forest, x) {
-      if (forest !== owner || count >= (SLOTS * 3) / 4) clear(forest)
+      if (forest !== owner || count >= (slots * 3) / 4) clear(forest)
       row.set(x)
       let h = 0
       for (let w = 0; w < words; w++) h = Math.imul(h ^ bits[w]!, 0x9e3779b1) ^ (h >>> 15)
-      for (let slot = (h ^ (h >>> 16)) & (SLOTS - 1); ; slot = (slot + 1) & (SLOTS - 1)) {
+      for (let slot = (h ^ (h >>> 16)) & (slots - 1); ; slot = (slot + 1) & (slots - 1)) {
         if (!filled[slot]) {
           const s = forestScore(forest, x, scratch)
           keys.set(bits, slot * words)

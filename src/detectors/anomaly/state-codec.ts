@@ -1,6 +1,6 @@
 import type { DetectorState } from './detector.ts'
 import { forestIsSound, maxNodesPerTree, recordSize, type Forest } from './forest.ts'
-import type { DetectorOptions } from './options.ts'
+import { ALERT_MEMORY, type DetectorOptions } from './options.ts'
 
 /**
  * Detector state <-> plain JSON. Typed arrays travel as base64 of their bytes (little-endian,
@@ -20,6 +20,9 @@ interface Shape {
   seasonal: DetectorOptions['seasonal']
   trees: number
   sampleSize: number
+  maxDepth: number
+  rowPrecision: number
+  recurrence: DetectorOptions['recurrence']
   seed: number
 }
 
@@ -31,6 +34,9 @@ function shapeOf(o: DetectorOptions): Shape {
     seasonal: { ...o.seasonal },
     trees: o.trees,
     sampleSize: o.sampleSize,
+    maxDepth: o.maxDepth,
+    rowPrecision: o.rowPrecision,
+    recurrence: o.recurrence && { ...o.recurrence },
     seed: o.seed,
   }
 }
@@ -99,6 +105,7 @@ export function encodeState(s: DetectorState, o: DetectorOptions): EncodedState 
     lastT: Number.isFinite(s.lastT) ? s.lastT : null,
     cooldownLeft: s.cooldownLeft,
     alertScore: s.alertScore,
+    alerts: { times: b64(s.alerts.times), scores: b64(s.alerts.scores), count: s.alerts.count },
     trainPending: s.trainPending,
   }
 }
@@ -110,7 +117,7 @@ function decodeForest(v: unknown, dim: number, o: DetectorOptions): Forest | nul
   const sampleSize = num(f.sampleSize)
   const maxDepth = num(f.maxDepth)
   if (f.dim !== dim || f.trees !== o.trees || sampleSize === null || maxDepth === null) return undefined
-  if (sampleSize < 2 || sampleSize > o.sampleSize || maxDepth !== Math.max(1, Math.ceil(Math.log2(sampleSize)))) {
+  if (sampleSize < 2 || sampleSize > o.sampleSize || maxDepth !== Math.max(1, Math.min(o.maxDepth || Infinity, Math.ceil(Math.log2(sampleSize))))) {
     return undefined
   }
   const offset = f64(f.offset, dim)
@@ -143,7 +150,7 @@ export function decodeState(v: unknown, o: DetectorOptions): DetectorState | nul
   const id = f64(env.id, slots)
   const min = f64(env.min, slots)
   const max = f64(env.max, slots)
-  const rows = f64(e.rows, o.window * dim)
+  const rows = o.rowPrecision === 32 ? typed(e.rows, o.window * dim, (n) => new Float32Array(n)) : f64(e.rows, o.window * dim)
   const forest = decodeForest(e.forest, dim, o)
   const seen = num(feats.seen)
   const n = num(fb.n)
@@ -154,6 +161,11 @@ export function decodeState(v: unknown, o: DetectorOptions): DetectorState | nul
   const lastTrainAt = num(e.lastTrainAt)
   const alertScore = num(e.alertScore)
   const lastT = e.lastT === null ? -Infinity : num(e.lastT)
+  const al = obj(e.alerts)
+  const alertTimes = f64(al?.times, ALERT_MEMORY)
+  const alertScores = f64(al?.scores, ALERT_MEMORY)
+  const alertCount = num(al?.count)
+  if (!alertTimes || !alertScores || alertCount === null) return null
   if (!recent || !id || !min || !max || !rows || forest === undefined || seen === null) return null
   if (n === null || mean === null || variance === null || base === null || ints.includes(null)) return null
   if (lastTrainAt === null || alertScore === null || lastT === null) return null
@@ -172,6 +184,7 @@ export function decodeState(v: unknown, o: DetectorOptions): DetectorState | nul
     lastT,
     cooldownLeft: cooldownLeft!,
     alertScore,
+    alerts: { times: alertTimes, scores: alertScores, count: alertCount },
     trainPending: e.trainPending === true,
     lastTrainError: '',
   }

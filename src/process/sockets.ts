@@ -9,12 +9,23 @@ export type FdKind = 'tcp' | 'socket' | 'pipe' | 'tty' | 'null' | 'file' | 'othe
 export interface FdTarget {
   readonly kind: FdKind
   readonly socket?: TcpSocket
+  /** The pipe's inode, for a pipe. */
+  readonly pipe?: string
+}
+
+/** The process writing into another's stdin pipe: a sibling holding the pipe as its stdout. */
+export interface PipeWriter {
+  readonly pid: number
+  /** TCP sockets the writer holds (a downloader's connection). */
+  readonly tcp: readonly TcpSocket[]
 }
 
 export interface ProcessSockets {
   readonly stdio?: { readonly stdin?: FdTarget; readonly stdout?: FdTarget; readonly stderr?: FdTarget }
   /** TCP sockets the process holds (only for processes whose descriptors were walked). */
   readonly tcp?: readonly TcpSocket[]
+  /** For a stdio process whose stdin is a pipe: the sibling writing into it, when found. */
+  readonly stdinWriter?: PipeWriter
 }
 
 export interface InspectRequest {
@@ -27,6 +38,9 @@ export interface InspectRequest {
 }
 
 const SOCKET = /^socket:\[(\d+)\]$/
+const PIPE = /^pipe:\[(\d+)\]$/
+/** Siblings looked at for the writer of a shell's stdin pipe (a pipeline is a few processes). */
+const PIPE_SIBLINGS_LIMIT = 16
 const NOT_TCP_CACHE_LIMIT = 50_000
 /** A cached TCP socket is looked up in the tables again after this many ticks (state changes). */
 const TCP_CACHE_TICKS = 8
@@ -38,13 +52,13 @@ const SWEEP_PROCESS_LIMIT = 400
  */
 const SWEEP_NAMESPACES = 4
 
-function classify(link: string): { kind: FdKind; inode?: string } {
+function classify(link: string): { kind: FdKind; inode?: string; pipe?: string } {
   const m = SOCKET.exec(link)
   if (m) {
     return { kind: 'socket', inode: m[1] }
   }
   if (link.startsWith('pipe:')) {
-    return { kind: 'pipe' }
+    return { kind: 'pipe', pipe: PIPE.exec(link)?.[1] }
   }
   if (link === '/dev/null') {
     return { kind: 'null' }
@@ -114,12 +128,14 @@ export class SocketInspector {
         }
         const c = classify(link)
         if (c.inode === undefined) {
-          return { kind: c.kind }
+          return c.pipe === undefined ? { kind: c.kind } : { kind: c.kind, pipe: c.pipe }
         }
         const socket = resolve(pid, c.inode)
         return socket ? { kind: 'tcp', socket } : { kind: 'socket' }
       }
-      out.set(pid, { stdio: { stdin: fd(0), stdout: fd(1), stderr: fd(2) } })
+      const stdin = fd(0)
+      const stdinWriter = stdin?.pipe === undefined ? undefined : this.pipeWriter(table, pid, stdin.pipe, resolve)
+      out.set(pid, { stdio: { stdin, stdout: fd(1), stderr: fd(2) }, ...(stdinWriter ? { stdinWriter } : {}) })
     }
     for (const pid of request.walk) {
       const tcp = this.walk(pid, resolve)
@@ -132,6 +148,27 @@ export class SocketInspector {
       this.tcpCache = new Map([...this.tcpCache].filter(([, v]) => tick - v.tick < TCP_CACHE_TICKS))
     }
     return out
+  }
+
+  /**
+   * The sibling (same parent) whose stdout is the pipe `inode`, with its TCP sockets: what
+   * `curl -s http://host/s.sh | sh` looks like from the shell's side.
+   */
+  private pipeWriter(table: ProcessTable, pid: number, inode: string, resolve: (pid: number, inode: string) => TcpSocket | undefined): PipeWriter | undefined {
+    const ppid = table.processes.get(pid)?.ppid
+    let looked = 0
+    for (const q of table.processes.values()) {
+      if (q.ppid !== ppid || q.pid === pid || q.kernelThread) {
+        continue
+      }
+      if (++looked > PIPE_SIBLINGS_LIMIT) {
+        return undefined
+      }
+      if (this.link(q.pid, '1') === `pipe:[${inode}]`) {
+        return { pid: q.pid, tcp: this.walk(q.pid, resolve) }
+      }
+    }
+    return undefined
   }
 
   private link(pid: number, fd: string): string | undefined {

@@ -3,7 +3,7 @@
  * path, flag or shape) and must stay silent. test/threats/near-misses.test.ts checks every
  * rule has one; the corpus test counts them with the other benign scenarios.
  */
-import { bashc, proc, scenario, shc, tcp, TTY } from './build.ts'
+import { bashc, pipedFrom, proc, scenario, shc, tcp, TTY } from './build.ts'
 import type { Scenario } from './build.ts'
 
 export interface NearMiss extends Scenario {
@@ -56,6 +56,10 @@ export const nearMisses: readonly NearMiss[] = [
   // suspicious network
   n('download_piped_to_shell', 'the Docker installer from get.docker.com', shc('curl -fsSL https://get.docker.com | sh', sudo)),
   n('download_exec_loop', 'a loop fetching metrics into a file', bashc('while true; do curl -s http://localhost:9100/metrics > /tmp/m.txt; sleep 15; done', pod)),
+  n('network_pipe_to_interpreter', 'curl from get.docker.com piped to sh (a known installer)', proc('sh', { ...pipedFrom('curl -fsSL https://get.docker.com', [tcp('54.230.10.5', 443)]), parents: ['bash', 'sudo'] })),
+  n('network_pipe_to_interpreter', 'a script file piped to sh by cat (no network)', proc('sh', { ...pipedFrom('cat /opt/setup.sh', []), parents: ['bash'] })),
+  n('network_pipe_to_interpreter', 'kubectl logs piped to a python script file', proc('python3 /opt/tools/parse.py', { ...pipedFrom('kubectl logs -f deploy/api', [tcp('10.0.0.1', 6443)]), parents: ['bash'] })),
+  n('network_pipe_to_interpreter', 'curl piped to jq, not an interpreter', proc('jq .items', { ...pipedFrom('curl -s http://10.0.0.5:8080/api', [tcp('10.0.0.5', 8080)]), parents: ['bash'] })),
   n('download_exec_temp', 'a release tarball into /opt', shc('curl -fsSLo /opt/helm.tar.gz https://get.helm.sh/helm-v3.14.0-linux-amd64.tar.gz && tar -C /opt -xzf /opt/helm.tar.gz', sudo)),
   n('network_scanner', 'ping of one host', proc('ping -c 3 10.0.0.1', admin)),
   n('tunnel_tool', 'kubectl port-forward to localhost', proc('kubectl port-forward svc/grafana 3000:80', admin)),

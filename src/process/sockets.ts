@@ -35,6 +35,8 @@ export interface InspectRequest {
   readonly walk: Iterable<number>
   /** When set, every network namespace's TCP table is read and sockets whose remote port matches are traced to their processes. */
   readonly sweep?: (remotePort: number) => boolean
+  /** Of the stdio processes, those whose stdin pipe's writer is looked for (default: all). */
+  readonly pipeWriterFor?: (pid: number) => boolean
 }
 
 const SOCKET = /^socket:\[(\d+)\]$/
@@ -120,6 +122,24 @@ export class SocketInspector {
       return s
     }
     const out = new Map<number, ProcessSockets>()
+    let children: Map<number, number[]> | undefined
+    const siblingsOf = (pid: number): number[] => {
+      if (!children) {
+        children = new Map()
+        for (const q of table.processes.values()) {
+          if (!q.kernelThread) {
+            const list = children.get(q.ppid)
+            if (list) {
+              list.push(q.pid)
+            } else {
+              children.set(q.ppid, [q.pid])
+            }
+          }
+        }
+      }
+      const ppid = table.processes.get(pid)?.ppid
+      return (ppid === undefined ? [] : (children.get(ppid) ?? [])).filter((q) => q !== pid)
+    }
     for (const pid of request.stdio) {
       const fd = (n: number): FdTarget | undefined => {
         const link = this.link(pid, String(n))
@@ -134,7 +154,8 @@ export class SocketInspector {
         return socket ? { kind: 'tcp', socket } : { kind: 'socket' }
       }
       const stdin = fd(0)
-      const stdinWriter = stdin?.pipe === undefined ? undefined : this.pipeWriter(table, pid, stdin.pipe, resolve)
+      const wanted = stdin?.pipe !== undefined && (request.pipeWriterFor?.(pid) ?? true)
+      const stdinWriter = wanted ? this.pipeWriter(siblingsOf(pid), stdin.pipe as string, resolve) : undefined
       out.set(pid, { stdio: { stdin, stdout: fd(1), stderr: fd(2) }, ...(stdinWriter ? { stdinWriter } : {}) })
     }
     for (const pid of request.walk) {
@@ -154,18 +175,10 @@ export class SocketInspector {
    * The sibling (same parent) whose stdout is the pipe `inode`, with its TCP sockets: what
    * `curl -s http://host/s.sh | sh` looks like from the shell's side.
    */
-  private pipeWriter(table: ProcessTable, pid: number, inode: string, resolve: (pid: number, inode: string) => TcpSocket | undefined): PipeWriter | undefined {
-    const ppid = table.processes.get(pid)?.ppid
-    let looked = 0
-    for (const q of table.processes.values()) {
-      if (q.ppid !== ppid || q.pid === pid || q.kernelThread) {
-        continue
-      }
-      if (++looked > PIPE_SIBLINGS_LIMIT) {
-        return undefined
-      }
-      if (this.link(q.pid, '1') === `pipe:[${inode}]`) {
-        return { pid: q.pid, tcp: this.walk(q.pid, resolve) }
+  private pipeWriter(siblings: readonly number[], inode: string, resolve: (pid: number, inode: string) => TcpSocket | undefined): PipeWriter | undefined {
+    for (const q of siblings.slice(0, PIPE_SIBLINGS_LIMIT)) {
+      if (this.link(q, '1') === `pipe:[${inode}]`) {
+        return { pid: q, tcp: this.walk(q, resolve) }
       }
     }
     return undefined

@@ -76,6 +76,40 @@ describe('filesystem collector on host-a', () => {
     expect(errorLabel(third)).toBe('')
   })
 
+  it('caps the mounts exported and counts the dropped series (thousands of mounts)', async () => {
+    const n = 3000
+    const lines = [`1 0 259:1 / ${hostA.rootfs} rw - ext4 /dev/vda1 rw`]
+    const stats: Record<string, StatEntry> = { 'root/': disk(1, 1, 1) }
+    for (let i = 0; i < n; i++) {
+      lines.push(`${i + 2} 1 0:${i + 40} / ${hostA.rootfs}/var/lib/kubelet/pods/p${i}/volumes/token rw - tmpfs tmpfs rw`)
+      stats[`root/var/lib/kubelet/pods/p${i}/volumes/token`] = disk(10, 10, 10)
+    }
+    // The same mount listed twice counts once.
+    lines.push(`${n + 2} 1 0:40 / ${hostA.rootfs}/var/lib/kubelet/pods/p0/volumes/token rw - tmpfs tmpfs rw`)
+    const collector = createFilesystemCollector()
+    const fs = overlayFS({ 'proc/1/mountinfo': `${lines.join('\n')}\n` }, stats)
+    const ctx = { ...hostA, fs, args: ['--collector.filesystem.max-mounts=100'] }
+    const fams = await collectFrom(collector, ctx)
+    expect(mountpoints(fams, 'node_filesystem_size_bytes')).toHaveLength(100)
+    expect(mountpoints(fams, 'node_filesystem_size_bytes')[0]).toBe('/')
+    expect(fs.statfsCalls).toHaveLength(100)
+    const series = fams.filter((f) => f.name.startsWith('node_filesystem_')).reduce((k, f) => k + f.samples.length, 0)
+    expect(series).toBe(100 * 8)
+    expect(valueOf(fams, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe((n + 1 - 100) * 8)
+    // A counter: the next tick adds its drops.
+    const again = await collectFrom(collector, ctx)
+    expect(valueOf(again, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe(2 * (n + 1 - 100) * 8)
+    // The default cap (1,000 mounts) holds the 37,864-series case to 8,000.
+    const byDefault = await collectFrom(createFilesystemCollector(), { ...hostA, fs: overlayFS({ 'proc/1/mountinfo': `${lines.join('\n')}\n` }, stats) })
+    expect(mountpoints(byDefault, 'node_filesystem_size_bytes')).toHaveLength(1000)
+    expect(valueOf(byDefault, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe((n + 1 - 1000) * 8)
+  })
+
+  it('drops nothing under the cap', async () => {
+    const fams = await collectFrom(createFilesystemCollector(), { ...hostA, fs: overlayFS({}, healthy) })
+    expect(valueOf(fams, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe(0)
+  })
+
   it('honours include/exclude flags', async () => {
     const fs = overlayFS({}, healthy)
     const fams = await collectFrom(createFilesystemCollector(), { ...hostA, fs, args: ['--collector.filesystem.mount-points-include=^/(data|srv/.*)$', '--collector.filesystem.fs-types-exclude=^xfs$'] })

@@ -4,6 +4,7 @@ import { flagString } from '../config/config.ts'
 import { writeFileAtomicSync } from '../gpu/atomic-write.ts'
 import { sharedGpuInventory } from '../gpu/inventory.ts'
 import type { GpuIdentity, GpuInventory } from '../gpu/inventory.ts'
+import { KlogRecords } from '../gpu/klog-records.ts'
 import { KmsgReader } from '../gpu/kmsg-reader.ts'
 import { pciKey } from '../gpu/pci.ts'
 import { parseNvidiaProcInformation } from '../gpu/proc-driver.ts'
@@ -12,12 +13,24 @@ import { emptyXidState, parseXidState, serializeXidState, xidKey } from '../gpu/
 import type { XidState } from '../gpu/xid-state.ts'
 import { Families } from '../metrics/families.ts'
 import { errorCode, isNotFound } from '../platform/host-fs.ts'
+import { bindKlogReadAll } from '../platform/klogctl.ts'
 import { readOptional } from './read.ts'
 import type { CollectContext, Collector } from './types.ts'
 import { NoDataError } from './types.ts'
 
 export interface GpuXidCollectorOptions {
   readonly inventory?: GpuInventory
+  /** Binds syslog(2) READ_ALL (src/platform/klogctl.ts; injected in tests). */
+  readonly klog?: () => Promise<() => string>
+}
+
+/** `--collector.gpu_xid.kmsg-path=syslog`: read the ring buffer through syslog(2) only. */
+const SYSLOG = 'syslog'
+const DEFAULT_KMSG = '/dev/kmsg'
+
+interface LogSource {
+  readLines(): string[]
+  close(): void
 }
 
 export interface GpuXidCollector extends Collector {
@@ -33,7 +46,7 @@ export const XID_STATE_FILE = 'gpu-xid-state.json'
  */
 export function createGpuXidCollector(options: GpuXidCollectorOptions = {}): GpuXidCollector {
   const inventory = options.inventory ?? sharedGpuInventory
-  let reader: KmsgReader | undefined
+  let reader: LogSource | undefined
   let state: XidState | undefined
   let saveFailed = false
 
@@ -43,7 +56,7 @@ export function createGpuXidCollector(options: GpuXidCollectorOptions = {}): Gpu
     name: 'gpu_xid',
     defaultEnabled: true,
     help: 'Counts NVIDIA Xid errors from the kernel log.',
-    flags: [{ name: 'collector.gpu_xid.kmsg-path', kind: 'string', default: '/dev/kmsg', help: 'Kernel log to read NVRM Xid lines from.' }],
+    flags: [{ name: 'collector.gpu_xid.kmsg-path', kind: 'string', default: DEFAULT_KMSG, help: 'Kernel log to read NVRM Xid lines from; "syslog" reads it through syslog(2) (CAP_SYSLOG, no device), which is also tried when the path cannot be opened.' }],
     async collect(ctx) {
       const procGpus = await readProcGpus(ctx)
       if (inventory.size === 0 && procGpus.size === 0) {
@@ -55,17 +68,22 @@ export function createGpuXidCollector(options: GpuXidCollectorOptions = {}): Gpu
       }
       const path = flagString(ctx.config, 'collector.gpu_xid.kmsg-path')
       if (!reader) {
+        reader = path === SYSLOG ? await openSyslog(ctx, undefined) : undefined
+      }
+      if (!reader) {
         const r = new KmsgReader(path)
         try {
           r.open()
+          reader = r
         } catch (err) {
           const code = errorCode(err)
-          if (isNotFound(err) || code === 'EACCES' || code === 'EPERM') {
-            throw new NoDataError(`couldn't open ${path}: ${code}`, { cause: err })
+          if (!(isNotFound(err) || code === 'EACCES' || code === 'EPERM')) {
+            throw new Error(`couldn't open ${path}: ${(err as Error).message}`, { cause: err })
           }
-          throw new Error(`couldn't open ${path}: ${(err as Error).message}`, { cause: err })
+          // In a Kubernetes pod /dev/kmsg is absent or refused by the device cgroup unless the
+          // container is privileged; syslog(2) needs only CAP_SYSLOG.
+          reader = await openSyslog(ctx, `couldn't open ${path}: ${code}`)
         }
-        reader = r
       }
       const bootSeconds = await bootTimeSeconds(ctx)
       let changed = false
@@ -113,6 +131,19 @@ export function createGpuXidCollector(options: GpuXidCollectorOptions = {}): Gpu
       reader?.close()
       reader = undefined
     },
+  }
+
+  /** The ring buffer through syslog(2), or no data saying why neither source could be read. */
+  async function openSyslog(ctx: CollectContext, kmsgFailure: string | undefined): Promise<LogSource> {
+    try {
+      const readAll = await (options.klog ?? bindKlogReadAll)()
+      readAll() // fails here (EPERM) without CAP_SYSLOG
+      ctx.log.info('kernel log read through syslog(2)', kmsgFailure === undefined ? {} : { because: kmsgFailure })
+      return new KlogRecords(readAll)
+    } catch (err) {
+      const why = `syslog(2): ${errorCode(err) ?? (err as Error).message}`
+      throw new NoDataError(kmsgFailure === undefined ? `couldn't read the kernel log through ${why}` : `${kmsgFailure}; ${why}`, { cause: err })
+    }
   }
 }
 

@@ -75,6 +75,28 @@ describe('namedprocess collector', () => {
     expect(samplesOf(none, 'namedprocess_namegroup_num_procs').map((s) => s.labels.groupname).sort()).toEqual(['***', 'init', 'job-train'])
   })
 
+  it('captures and templates see only the redacted command line, whatever the config', async () => {
+    const proc = mkdtempSync(join(tmp, 'proc-secret-'))
+    cpSync(FIXTURE, proc, { recursive: true, verbatimSymlinks: true })
+    // 101 takes its password as a value beginning with '-'; 100 rewrote its argv[0] (setproctitle).
+    writeFileSync(join(proc, '101/cmdline'), 'app\0--password\0-dashsecret88\0--pw=hunter2\0')
+    writeFileSync(join(proc, '100/cmdline'), 'worker --token hunter3 --port 80\0')
+    const config = join(tmp, 'capture.yml')
+    writeFileSync(config, `process_names:
+  - name: "pw{{.Matches.pw}}"
+    cmdline: ['--password (?P<pw>\\S+)']
+  - name: "pw2-{{.Matches.pw}}"
+    cmdline: ['--pw=(?P<pw>\\S*)']
+  - name: "{{.ExeBase}}:{{.Matches}}"
+    cmdline: ['--token \\S+']
+`)
+    const fs = createHostFS({ procfs: proc, sysfs: '/nonexistent', rootfs: tmp })
+    const f = await collectFrom(namedprocessCollector, { fs, args: [`--collector.namedprocess.config=${config}`, '--no-collector.namedprocess.children'] })
+    const groups = samplesOf(f, 'namedprocess_namegroup_num_procs').map((s) => s.labels.groupname).sort()
+    expect(groups).toEqual(['pw***', 'worker --token *** --port 80:map[:--token ***]'])
+    expect(JSON.stringify(groups)).not.toMatch(/dashsecret88|hunter2|hunter3/)
+  })
+
   it('fails with the file named when the config is invalid', async () => {
     const config = join(tmp, 'bad.yml')
     writeFileSync(config, 'process_names: [{name: "{{.PID}}", comm: [x]}]')

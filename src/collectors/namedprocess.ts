@@ -9,7 +9,7 @@ import { processTable } from '../process/shared.ts'
 import type { ProcessIdentity, ProcessRecord, ProcessTable, ReadErrorReason } from '../process/types.ts'
 import { userNamesFor } from '../process/users.ts'
 import type { UserNames } from '../process/users.ts'
-import { redactCommandLine } from '../security/redact.ts'
+import { redactArgv } from '../security/redact.ts'
 import type { Collector, CollectContext } from './types.ts'
 
 const P = 'namedprocess_namegroup_'
@@ -65,10 +65,12 @@ function configuredGroups(table: ProcessTable, state: State, config: NamegroupCo
       own.set(p.pid, cached.group)
       continue
     }
+    // Matchers, captures and templates see only the redacted argv: no config can pull a secret into a label.
+    const argv = redactArgv(p.identity.argv)
     const group = matchName(config, {
       comm: p.comm,
-      argv: p.identity.argv,
-      cmdline: redactCommandLine(p.identity.argv, Number.POSITIVE_INFINITY),
+      argv,
+      cmdline: argv.join(' '),
       username: users.name(p.euid),
     })
     state.cache.set(p.identity, { comm: p.comm, euid: p.euid, group })

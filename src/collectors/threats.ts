@@ -162,6 +162,9 @@ export const threatsCollector: Collector = {
     const sockets = state.inspector.inspect(table, {
       stdio,
       walk,
+      // Only a shell or interpreter that may take its program from stdin (no -c/-e/-m) needs
+      // the writer of its stdin pipe (network_pipe_to_interpreter).
+      pipeWriterFor: (pid) => !(table.processes.get(pid)?.identity.argv ?? []).some((a) => /^-[a-zA-Z]*[cem][a-zA-Z]*$/.test(a)),
       sweep: state.tick % SWEEP_EVERY_TICKS === 1 ? (port) => POOL_PORTS_STRONG.has(port) : undefined,
     })
 

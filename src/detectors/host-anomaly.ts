@@ -7,8 +7,9 @@ import { Families } from '../metrics/families.ts'
 import type { MetricFamily } from '../metrics/types.ts'
 import type { Snapshot } from '../sampler/snapshot.ts'
 import { createAnomalyManager, type AnomalyManager } from './anomaly/manager.ts'
-import { loadModel, saveModel } from './anomaly/model-file.ts'
-import { ANOMALY_THRESHOLD, modelOptions, type DetectorOptions } from './anomaly/options.ts'
+import { loadModel, rejectModel, removeLeftoverTemps, saveModel } from './anomaly/model-file.ts'
+import { ANOMALY_THRESHOLD, modelOptions, resolveOptions, type DetectorOptions } from './anomaly/options.ts'
+import { maxEncodedStateBytes } from './anomaly/state-codec.ts'
 
 /**
  * In-agent anomaly detection on a few host and GPU series, one engine per series
@@ -105,6 +106,13 @@ export function createHostAnomalyDetector(opts: HostAnomalyOptions): SnapshotObs
     lastSaveAt: number
   }
   const entries = new Map<DetectorName, Entry>()
+  if (opts.dataDir) {
+    const removed = removeLeftoverTemps(opts.dataDir)
+    if (removed.length > 0) log.info('anomaly model temp files left by an interrupted save removed', { files: removed.length })
+  }
+  // Up to two series per GPU: the compact model (at most 62 KB a series instead of ~0.7 MB);
+  // the host's two series keep the default.
+  const detectorOf = (name: DetectorName) => (name === 'gpu' ? modelOptions('compact', opts.detectorOptions) : opts.detectorOptions)
 
   const save = (name: DetectorName, e: Entry): void => {
     if (!e.path || !e.dirty) return
@@ -119,13 +127,12 @@ export function createHostAnomalyDetector(opts: HostAnomalyOptions): SnapshotObs
   }
 
   for (const name of NAMES) {
+    const maxSeries = name === 'gpu' ? 2 * maxGpus : 8
     const entry: Entry = {
       manager: createAnomalyManager({
-        // Up to two series per GPU: the compact model (at most 62 KB a series instead of
-        // ~0.7 MB); the host's two series keep the default.
-        detector: name === 'gpu' ? modelOptions('compact', opts.detectorOptions) : opts.detectorOptions,
+        detector: detectorOf(name),
         schedule,
-        maxSeries: name === 'gpu' ? 2 * maxGpus : 8,
+        maxSeries,
         onTrained: (series, ok) => {
           if (!ok) {
             log.warn('anomaly model training failed; statistical fallback in use', { detector: name, series })
@@ -143,12 +150,19 @@ export function createHostAnomalyDetector(opts: HostAnomalyOptions): SnapshotObs
     }
     entries.set(name, entry)
     if (entry.path) {
-      const loaded = loadModel(entry.path)
+      // The payload can hold no more than maxSeries series at their largest: inflate no further.
+      const perSeriesBytes = maxEncodedStateBytes(resolveOptions(detectorOf(name)))
+      const loaded = loadModel(entry.path, maxSeries * (perSeriesBytes + 1024) + 65_536)
       if (loaded.ok) {
         const r = entry.manager.restore(loaded.payload)
         log.info('anomaly models restored', { detector: name, restored: r.restored, rejected: r.rejected })
+        if (r.invalid) {
+          // Logged once: the file is moved aside, so the next start does not meet it again.
+          log.warn('anomaly model invalid, moved aside; its series retrain', { detector: name, reason: r.invalid, moved_to: rejectModel(entry.path) ?? '(removed)' })
+        }
       } else if (loaded.reason !== 'no model file') {
-        log.warn('anomaly model unusable, retraining', { detector: name, reason: loaded.reason })
+        const aside = loaded.reason.startsWith('cannot read') ? undefined : (rejectModel(entry.path) ?? '(removed)')
+        log.warn('anomaly model unusable, retraining', { detector: name, reason: loaded.reason, ...(aside ? { moved_to: aside } : {}) })
       }
     }
   }

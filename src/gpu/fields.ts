@@ -21,9 +21,39 @@ export interface GpuField {
   readonly div?: number
   /** nvidia-smi's unit -> the metric's unit, for the README table. */
   readonly unit?: string
+  /** Sources chosen per GPU (by architecture and product name) instead of `sources`. */
+  readonly sourcesFor?: (gpu: GpuModel) => readonly FieldSource[]
+}
+
+/** What a field may choose its sources by: `<product_architecture>` and `<product_name>`. */
+export interface GpuModel {
+  readonly architecture: string
+  readonly productName: string
 }
 
 const power = (name: string): string[] => [`power_readings/${name}`, `gpu_power_readings/${name}`]
+
+/**
+ * Whether NVML's power usage (nvmlDeviceGetPowerUsage, dcgm-exporter's
+ * DCGM_FI_DEV_POWER_USAGE) is the instantaneous reading: "On Ampere (except GA100) or newer
+ * GPUs, the API returns power averaged over 1 sec interval. On GA100 and older architectures,
+ * instantaneous power is returned." GA100 boards: A100, A30, A800.
+ */
+export function nvmlPowerIsInstant(gpu: GpuModel): boolean {
+  return /^(?:Kepler|Maxwell|Pascal|Volta|Turing)$/i.test(gpu.architecture.trim()) || /\bA(?:100|30|800)\b/.test(gpu.productName)
+}
+
+/**
+ * DCGM_FI_DEV_POWER_USAGE = NVML's power usage. nvidia-smi prints exactly that as
+ * `power_draw` where the driver has the element, so it wins (the last present source wins).
+ * Drivers that print only `average_power_draw` and `instant_power_draw` (v12 from 570, v13)
+ * leave it to the architecture: the instant reading on GA100 and older, the 1 s average on
+ * newer GPUs.
+ */
+const powerUsageSources = (gpu: GpuModel): FieldSource[] =>
+  nvmlPowerIsInstant(gpu)
+    ? [...power('average_power_draw'), ...power('instant_power_draw'), ...power('power_draw')]
+    : [...power('instant_power_draw'), ...power('average_power_draw'), ...power('power_draw')]
 
 const ECC_SBE = (scope: 'volatile' | 'aggregate'): FieldSource[] => [
   `ecc_errors/${scope}/single_bit/total`,
@@ -49,7 +79,7 @@ export const GPU_FIELDS: readonly GpuField[] = [
   { metric: 'DCGM_FI_DEV_MEM_MAX_OP_TEMP', type: 'gauge', help: 'Maximum operating temperature of the memory (in C).', sources: ['temperature/gpu_temp_max_mem_threshold'], unit: 'C' },
   {
     metric: 'DCGM_FI_DEV_POWER_USAGE', type: 'gauge', help: 'Power draw (in W).',
-    sources: [...power('power_draw'), ...power('average_power_draw')], unit: 'W',
+    sources: powerUsageSources({ architecture: 'Hopper', productName: '' }), sourcesFor: powerUsageSources, unit: 'W',
   },
   { metric: 'DCGM_FI_DEV_POWER_USAGE_INSTANT', type: 'gauge', help: 'Current instantaneous power usage (in W).', sources: power('instant_power_draw'), unit: 'W' },
   {

@@ -180,9 +180,13 @@ export function programName(commandLine: string): string {
 
 function readFields(node: unknown, fields: readonly GpuField[]): Map<string, number> {
   const values = new Map<string, number>()
+  let model: { architecture: string; productName: string } | undefined
   for (const field of fields) {
     const parse = field.kind === 'flag' ? parseSmiFlag : field.kind === 'pstate' ? parseSmiPstate : parseSmiNumber
-    const v = lastPresent(field.sources, node, parse)
+    if (field.sourcesFor) {
+      model ??= { architecture: smiText(textAt(node, 'product_architecture')), productName: smiText(textAt(node, 'product_name')) }
+    }
+    const v = lastPresent(field.sourcesFor && model ? field.sourcesFor(model) : field.sources, node, parse)
     if (v !== undefined) {
       values.set(field.metric, convert(field, v))
     }

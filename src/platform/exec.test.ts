@@ -1,5 +1,29 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ExecError, execFileNoShell } from './exec.ts'
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  // A zombie awaiting its reaper (init, for an orphan) is dead for our purpose.
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+async function settle(pids: number[]): Promise<number[]> {
+  for (let i = 0; i < 40 && pids.some(alive); i++) {
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  return pids.filter(alive)
+}
 
 describe('execFileNoShell', () => {
   it('passes arguments verbatim, without a shell', async () => {
@@ -38,5 +62,33 @@ describe('execFileNoShell', () => {
     const r = await execFileNoShell('/usr/bin/env', [], { timeoutMs: 2000 })
     expect(r.stdout).not.toContain('hunter2')
     delete process.env.ODIN_TEST_SECRET
+  })
+
+  it('kills a wrapper\'s children with it at the deadline: the whole process group, no orphans', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odin-exec-'))
+    try {
+      const pids = join(dir, 'pids')
+      // A wrapper nvidia-smi: two children that ignore SIGTERM, then it waits on them.
+      const script = `trap "" TERM; (trap "" TERM; echo $$ >/dev/null; exec sleep 30) & echo $! >> ${pids}; (trap "" TERM; exec sleep 30) & echo $! >> ${pids}; echo $$ >> ${pids}; wait`
+      const r = await execFileNoShell('/bin/sh', ['-c', script], { timeoutMs: 300, killGraceMs: 200 })
+      expect(r.timedOut).toBe(true)
+      const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number)
+      expect(started).toHaveLength(3)
+      expect(await settle(started)).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('leaves nothing behind from a wrapper that exits and leaves a child running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odin-exec-'))
+    try {
+      const pids = join(dir, 'pids')
+      const r = await execFileNoShell('/bin/sh', ['-c', `sleep 30 >/dev/null 2>&1 & echo $! > ${pids}; echo ok`], { timeoutMs: 2000 })
+      expect(r).toMatchObject({ code: 0, stdout: 'ok\n', timedOut: false })
+      expect(await settle([Number(readFileSync(pids, 'utf8'))])).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

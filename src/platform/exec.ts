@@ -20,7 +20,12 @@ export interface ExecResult {
   readonly durationMs: number
 }
 
-/** Runs a program by absolute path, never through a shell. */
+/**
+ * Runs a program by absolute path, never through a shell, in a process group of its own:
+ * at the deadline (or on abort, or too much output) the whole group is signalled, so a
+ * wrapper script's children (`nvidia-smi` wrappers that fork the real one) die with it, and
+ * whatever the run left behind in its group is SIGKILLed once it has exited.
+ */
 export type Exec = (file: string, args: readonly string[], options: ExecOptions) => Promise<ExecResult>
 
 export class ExecError extends Error {
@@ -45,7 +50,8 @@ export const execFileNoShell: Exec = (file, args, options) =>
         shell: false,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: options.env ?? { PATH: '/usr/bin:/bin', LC_ALL: 'C' },
-        detached: false,
+        // setsid(): the child leads a new process group (and session) that kill(-pid) reaches.
+        detached: true,
       })
     } catch (err) {
       reject(new ExecError(`couldn't start ${file}: ${String(err)}`, undefined, { cause: err }))
@@ -59,12 +65,28 @@ export const execFileNoShell: Exec = (file, args, options) =>
     let settled = false
     let killTimer: ReturnType<typeof setTimeout> | undefined
 
-    const kill = () => {
-      if (child.exitCode !== null || child.signalCode !== null) {
+    /** Signals the child's whole process group; falls back to the child when there is none. */
+    const signalGroup = (sig: NodeJS.Signals): void => {
+      const pid = child.pid
+      if (pid === undefined) {
         return
       }
-      child.kill('SIGTERM')
-      killTimer = setTimeout(() => child.kill('SIGKILL'), grace)
+      try {
+        process.kill(-pid, sig)
+      } catch {
+        try {
+          child.kill(sig)
+        } catch {
+          // already gone
+        }
+      }
+    }
+    const kill = () => {
+      if (killTimer !== undefined) {
+        return
+      }
+      signalGroup('SIGTERM')
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), grace)
       killTimer.unref?.()
     }
     const deadline = setTimeout(() => {
@@ -97,6 +119,8 @@ export const execFileNoShell: Exec = (file, args, options) =>
       if (killTimer) {
         clearTimeout(killTimer)
       }
+      // The leader is gone; anything it left in its group (a wrapper's children) goes too.
+      signalGroup('SIGKILL')
       options.signal?.removeEventListener('abort', onAbort)
       child.stdout.destroy()
       child.stderr.destroy()

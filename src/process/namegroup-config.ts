@@ -95,7 +95,7 @@ export function parseNamegroupConfig(text: string, source: string): NamegroupCon
   return { matchers }
 }
 
-/** What a matcher sees of a process; cmdline is already redacted. */
+/** What a matcher sees of a process; argv and cmdline are already redacted (see redactArgv). */
 export interface MatchInput {
   readonly comm: string
   readonly argv: readonly string[]

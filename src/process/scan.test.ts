@@ -78,6 +78,54 @@ describe('ProcessScanner read errors', () => {
     expect(table.readErrors.permission).toBe(3)
   })
 
+  it('counts a denial once per process and file, not on every tick it is read again', async () => {
+    // PID 1's io denied to a root agent (seen live: +1 every tick); 100's io denied too.
+    const scanner = new ProcessScanner({ procfs: FIXTURE, refreshEvery: 1, files: failing({ '/1/io': 'EACCES', '/100/io': 'EACCES', '/1/exe': 'EPERM' }) })
+    for (let tick = 0; tick < 5; tick++) {
+      const table = await scanner.scan(tick * 15_000)
+      expect(table.processes.get(1)).toMatchObject({ readBytes: undefined, identity: { exe: undefined } })
+      expect(table.readErrors).toEqual({ vanished: 0, permission: 3, parse: 0, other: 0 })
+    }
+    scanner.close()
+  })
+
+  it('exports a live process whose optional files are missing, without those fields', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odin-proc-'))
+    try {
+      cpSync(FIXTURE, dir, { recursive: true, verbatimSymlinks: true })
+      for (const file of ['io', 'cgroup', 'ns', 'exe', 'cwd']) {
+        rmSync(join(dir, '100', file), { recursive: true, force: true })
+      }
+      const table = await new ProcessScanner({ procfs: dir, files: createProcFiles(0) }).scan(0)
+      const p = table.processes.get(100)
+      expect(p).toMatchObject({ comm: 'python3', readBytes: undefined, writeBytes: undefined, residentBytes: 2048000 * 1024, openFds: 5 })
+      expect(p?.identity).toMatchObject({ argv: ['python3', 'train.py', '--config', 'configs/llama.yaml'], exe: undefined, cwd: undefined, netns: undefined, container: false })
+      expect(table.readErrors).toEqual({ vanished: 0, permission: 0, parse: 0, other: 0 })
+    } finally {
+      rmSync(dir, { recursive: true })
+    }
+  })
+
+  it('still drops a process whose optional file is missing because it exited', async () => {
+    const real = createProcFiles(0)
+    let gone = false
+    const files: ProcFiles = {
+      ...real,
+      read: (p) => {
+        if (p.endsWith('/100/io')) {
+          gone = true
+        }
+        if (gone && p.includes('/100/')) {
+          throw new ProcFileError(`ENOENT: ${p}`, 'ENOENT')
+        }
+        return real.read(p)
+      },
+    }
+    const table = await new ProcessScanner({ procfs: FIXTURE, files }).scan(0)
+    expect(table.processes.has(100)).toBe(false)
+    expect(table.readErrors.vanished).toBe(1)
+  })
+
   it('drops a process that vanishes mid-read and counts it', async () => {
     const scanner = new ProcessScanner({ procfs: FIXTURE, files: failing({ '/101/status': 'ENOENT', '/200/io': 'ESRCH', '/300/stat': 'ENOENT' }) })
     const table = await scanner.scan(0)

@@ -36,6 +36,8 @@ interface Entry {
   schedRaw?: Uint8Array
   record: ProcessRecord
   at: number
+  /** Optional files this process denied us (EACCES, EPERM): counted once, retried on refresh. */
+  readonly denied: Set<string>
 }
 
 /** Thrown when a process disappears between two reads of its files. */
@@ -163,8 +165,9 @@ export class ProcessScanner {
         schedFd = this.optionalHold(this.path(pid, 'schedstat'))
         schedRaw = schedFd === undefined ? undefined : this.files.rereadIfChanged(schedFd, undefined)
       }
-      const record = this.build(pid, stat, now, boot, undefined, undefined)
-      this.entries.set(pid, { pid, starttime: stat.starttime, statFd, schedFd, statRaw, schedRaw, record, at: now })
+      const denied = new Set<string>()
+      const record = this.build(pid, stat, now, boot, undefined, undefined, denied, true)
+      this.entries.set(pid, { pid, starttime: stat.starttime, statFd, schedFd, statRaw, schedRaw, record, at: now, denied })
       return record
     } catch (err) {
       for (const fd of [statFd, schedFd]) {
@@ -220,7 +223,7 @@ export class ProcessScanner {
     // or on its periodic refresh, which also catches argv rewritten in place.
     const prev = entry.record
     const identity = forced || stat.comm !== prev.comm ? undefined : prev.identity
-    entry.record = this.build(entry.pid, stat, now, boot, { record: prev, at: entry.at }, identity)
+    entry.record = this.build(entry.pid, stat, now, boot, { record: prev, at: entry.at }, identity, entry.denied, forced)
     entry.statRaw = statRaw
     entry.at = now
     return entry.record
@@ -259,13 +262,16 @@ export class ProcessScanner {
     boot: number,
     previous: { record: ProcessRecord; at: number } | undefined,
     identity: ProcessIdentity | undefined,
+    denied: Set<string>,
+    retryDenied: boolean,
   ): ProcessRecord {
     const prev = previous?.record
     const kernel = isKernelThread(stat)
     const zombie = stat.state === 'Z' || stat.state === 'X'
     const status = parsePidStatus(this.files.read(this.path(pid, 'status')))
-    const io = kernel || zombie ? undefined : this.optional(() => parsePidIo(this.files.read(this.path(pid, 'io'))))
-    const openFds = kernel ? 0 : zombie ? undefined : this.optional(() => this.files.countFds(this.path(pid, 'fd')))
+    const opt = { pid, denied, retryDenied }
+    const io = kernel || zombie ? undefined : this.optional(opt, 'io', () => parsePidIo(this.files.read(this.path(pid, 'io'))))
+    const openFds = kernel ? 0 : zombie ? undefined : this.optional(opt, 'fd', () => this.files.countFds(this.path(pid, 'fd')))
     const cpuUserSeconds = stat.utime / CLOCK_TICKS
     const cpuSystemSeconds = stat.stime / CLOCK_TICKS
     const elapsed = previous ? (now - previous.at) / 1000 : 0
@@ -296,33 +302,65 @@ export class ProcessScanner {
       writeBytes: io?.writeBytes,
       openFds,
       cpuCores,
-      identity: identity ?? (kernel ? KERNEL_IDENTITY : this.identity(pid, zombie)),
+      identity: identity ?? (kernel ? KERNEL_IDENTITY : this.identity(pid, zombie, opt)),
     }
   }
 
-  /** Reads an optional per-process file; permission errors are counted, a vanished process is not optional. */
-  private optional<T>(read: () => T): T | undefined {
+  /**
+   * Reads an optional per-process file (io, fd, exe, cwd, cgroup, ns/net). A file that is
+   * missing while the process lives (no CONFIG_TASK_IO_ACCOUNTING, a fixture, a kernel
+   * without the namespace) leaves the field out; a process that exited is dropped. A denied
+   * file (EACCES, EPERM: a non-dumpable process, an LSM) leaves the field out and is counted
+   * once per process and file, not on every tick it is read again: the agent running as root
+   * counted its host's PID 1 `io` denial every 15 s. Denied files are retried only on the
+   * process's periodic refresh.
+   */
+  private optional<T>(opt: { pid: number; denied: Set<string>; retryDenied: boolean }, file: string, read: () => T): T | undefined {
+    if (!opt.retryDenied && opt.denied.has(file)) {
+      return undefined
+    }
     try {
-      return read()
+      const value = read()
+      opt.denied.delete(file)
+      return value
     } catch (err) {
       const reason = readErrorReason(err)
       if (reason === 'vanished') {
+        if (isNotFound(err) && this.alive(opt.pid)) {
+          return undefined
+        }
         throw new VanishedError('process exited mid-read', { cause: err })
+      }
+      if (reason === 'permission') {
+        if (!opt.denied.has(file)) {
+          opt.denied.add(file)
+          this.errors.permission++
+        }
+        return undefined
       }
       this.errors[reason]++
       return undefined
     }
   }
 
-  private identity(pid: number, zombie: boolean): ProcessIdentity {
+  /** Whether the process still exists: its stat can be read (only asked after an ENOENT). */
+  private alive(pid: number): boolean {
+    try {
+      return this.files.read(this.path(pid, 'stat')) !== ''
+    } catch {
+      return false
+    }
+  }
+
+  private identity(pid: number, zombie: boolean, opt: { pid: number; denied: Set<string>; retryDenied: boolean }): ProcessIdentity {
     const argv = parseCmdline(this.files.read(this.path(pid, 'cmdline')))
     if (zombie) {
       return { argv, exeDeleted: false, container: false }
     }
-    const link = this.optional(() => parseExeLink(this.files.readlink(this.path(pid, 'exe'))))
-    const cwd = this.optional(() => this.files.readlink(this.path(pid, 'cwd')))
-    const cgroup = this.optional(() => this.files.read(this.path(pid, 'cgroup')))
-    const netns = this.optional(() => this.files.readlink(this.path(pid, 'ns/net')))
+    const link = this.optional(opt, 'exe', () => parseExeLink(this.files.readlink(this.path(pid, 'exe'))))
+    const cwd = this.optional(opt, 'cwd', () => this.files.readlink(this.path(pid, 'cwd')))
+    const cgroup = this.optional(opt, 'cgroup', () => this.files.read(this.path(pid, 'cgroup')))
+    const netns = this.optional(opt, 'ns/net', () => this.files.readlink(this.path(pid, 'ns/net')))
     return {
       argv,
       exe: link?.exe,

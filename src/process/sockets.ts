@@ -9,12 +9,23 @@ export type FdKind = 'tcp' | 'socket' | 'pipe' | 'tty' | 'null' | 'file' | 'othe
 export interface FdTarget {
   readonly kind: FdKind
   readonly socket?: TcpSocket
+  /** The pipe's inode, for a pipe. */
+  readonly pipe?: string
+}
+
+/** The process writing into another's stdin pipe: a sibling holding the pipe as its stdout. */
+export interface PipeWriter {
+  readonly pid: number
+  /** TCP sockets the writer holds (a downloader's connection). */
+  readonly tcp: readonly TcpSocket[]
 }
 
 export interface ProcessSockets {
   readonly stdio?: { readonly stdin?: FdTarget; readonly stdout?: FdTarget; readonly stderr?: FdTarget }
   /** TCP sockets the process holds (only for processes whose descriptors were walked). */
   readonly tcp?: readonly TcpSocket[]
+  /** For a stdio process whose stdin is a pipe: the sibling writing into it, when found. */
+  readonly stdinWriter?: PipeWriter
 }
 
 export interface InspectRequest {
@@ -24,9 +35,14 @@ export interface InspectRequest {
   readonly walk: Iterable<number>
   /** When set, every network namespace's TCP table is read and sockets whose remote port matches are traced to their processes. */
   readonly sweep?: (remotePort: number) => boolean
+  /** Of the stdio processes, those whose stdin pipe's writer is looked for (default: all). */
+  readonly pipeWriterFor?: (pid: number) => boolean
 }
 
 const SOCKET = /^socket:\[(\d+)\]$/
+const PIPE = /^pipe:\[(\d+)\]$/
+/** Siblings looked at for the writer of a shell's stdin pipe (a pipeline is a few processes). */
+const PIPE_SIBLINGS_LIMIT = 16
 const NOT_TCP_CACHE_LIMIT = 50_000
 /** A cached TCP socket is looked up in the tables again after this many ticks (state changes). */
 const TCP_CACHE_TICKS = 8
@@ -38,13 +54,13 @@ const SWEEP_PROCESS_LIMIT = 400
  */
 const SWEEP_NAMESPACES = 4
 
-function classify(link: string): { kind: FdKind; inode?: string } {
+function classify(link: string): { kind: FdKind; inode?: string; pipe?: string } {
   const m = SOCKET.exec(link)
   if (m) {
     return { kind: 'socket', inode: m[1] }
   }
   if (link.startsWith('pipe:')) {
-    return { kind: 'pipe' }
+    return { kind: 'pipe', pipe: PIPE.exec(link)?.[1] }
   }
   if (link === '/dev/null') {
     return { kind: 'null' }
@@ -106,6 +122,24 @@ export class SocketInspector {
       return s
     }
     const out = new Map<number, ProcessSockets>()
+    let children: Map<number, number[]> | undefined
+    const siblingsOf = (pid: number): number[] => {
+      if (!children) {
+        children = new Map()
+        for (const q of table.processes.values()) {
+          if (!q.kernelThread) {
+            const list = children.get(q.ppid)
+            if (list) {
+              list.push(q.pid)
+            } else {
+              children.set(q.ppid, [q.pid])
+            }
+          }
+        }
+      }
+      const ppid = table.processes.get(pid)?.ppid
+      return (ppid === undefined ? [] : (children.get(ppid) ?? [])).filter((q) => q !== pid)
+    }
     for (const pid of request.stdio) {
       const fd = (n: number): FdTarget | undefined => {
         const link = this.link(pid, String(n))
@@ -114,12 +148,15 @@ export class SocketInspector {
         }
         const c = classify(link)
         if (c.inode === undefined) {
-          return { kind: c.kind }
+          return c.pipe === undefined ? { kind: c.kind } : { kind: c.kind, pipe: c.pipe }
         }
         const socket = resolve(pid, c.inode)
         return socket ? { kind: 'tcp', socket } : { kind: 'socket' }
       }
-      out.set(pid, { stdio: { stdin: fd(0), stdout: fd(1), stderr: fd(2) } })
+      const stdin = fd(0)
+      const wanted = stdin?.pipe !== undefined && (request.pipeWriterFor?.(pid) ?? true)
+      const stdinWriter = wanted ? this.pipeWriter(siblingsOf(pid), stdin.pipe as string, resolve) : undefined
+      out.set(pid, { stdio: { stdin, stdout: fd(1), stderr: fd(2) }, ...(stdinWriter ? { stdinWriter } : {}) })
     }
     for (const pid of request.walk) {
       const tcp = this.walk(pid, resolve)
@@ -132,6 +169,19 @@ export class SocketInspector {
       this.tcpCache = new Map([...this.tcpCache].filter(([, v]) => tick - v.tick < TCP_CACHE_TICKS))
     }
     return out
+  }
+
+  /**
+   * The sibling (same parent) whose stdout is the pipe `inode`, with its TCP sockets: what
+   * `curl -s http://host/s.sh | sh` looks like from the shell's side.
+   */
+  private pipeWriter(siblings: readonly number[], inode: string, resolve: (pid: number, inode: string) => TcpSocket | undefined): PipeWriter | undefined {
+    for (const q of siblings.slice(0, PIPE_SIBLINGS_LIMIT)) {
+      if (this.link(q, '1') === `pipe:[${inode}]`) {
+        return { pid: q, tcp: this.walk(q, resolve) }
+      }
+    }
+    return undefined
   }
 
   private link(pid: number, fd: string): string | undefined {

@@ -18,7 +18,7 @@ const BOOT = NOW / 1000 - 93700.52
 const open: GpuXidCollector[] = []
 afterEach(() => open.splice(0).forEach((c) => c.close()))
 
-function setup(opts: { inventory?: GpuInventory; procfs?: string; kmsg?: string; dataDir?: string } = {}) {
+function setup(opts: { inventory?: GpuInventory; procfs?: string; kmsg?: string; dataDir?: string; klog?: () => Promise<() => string> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'odin-xid-'))
   const kmsg = opts.kmsg ?? join(dir, 'kmsg')
   if (!opts.kmsg) {
@@ -33,7 +33,7 @@ function setup(opts: { inventory?: GpuInventory; procfs?: string; kmsg?: string;
     now: () => NOW,
   }
   const make = () => {
-    const c = createGpuXidCollector({ inventory: opts.inventory ?? new GpuInventory() })
+    const c = createGpuXidCollector({ inventory: opts.inventory ?? new GpuInventory(), klog: opts.klog })
     open.push(c)
     return c
   }
@@ -129,6 +129,41 @@ describe('gpu_xid collector', () => {
     const outcome = await s.isolated()
     expect(outcome).toMatchObject({ success: false, noData: true })
     expect(outcome.error).toMatch(/no NVIDIA GPU known/)
+  })
+
+  it('reads the ring buffer through syslog(2) when the kernel log cannot be opened (a pod without /dev/kmsg)', async () => {
+    // What syslog(2) READ_ALL returns: `<pri>[seconds.micros] message`, no sequence numbers.
+    let text = [
+      '<6>[86400.123456] NVRM: GPU at PCI:0000:18:00: GPU-11111111-2222-3333-4444-000000000000',
+      '<4>[86460.000001] NVRM: Xid (PCI:0000:18:00): 13, pid=4242, name=python3, Graphics Exception',
+      '<4>[93600.500000] NVRM: Xid (PCI:0000:2a:00): 79, pid=\'<unknown>\', GPU has fallen off the bus.',
+      '',
+    ].join('\n')
+    const s = setup({ kmsg: '/nonexistent/kmsg', klog: async () => () => text })
+    const fams = await s.collect()
+    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(1)
+    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu1, xid: '79' })).toBe(1)
+    expect(valueOf(fams, 'odin_gpu_last_xid_timestamp_seconds', gpu1)).toBeCloseTo(BOOT + 93600.5, 6)
+    expect(s.log.lines.filter((l) => l.level === 'info').map((l) => l.msg)).toEqual(['kernel log read through syslog(2)'])
+    // The whole buffer comes back on every call: only newer records count.
+    text += '<4>[94000.000000] NVRM: Xid (PCI:0000:18:00): 13, pid=1, name=x, Graphics Exception\n'
+    const again = await s.collect()
+    expect(valueOf(again, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
+    expect(valueOf(again, 'odin_gpu_xid_errors_total', { ...gpu1, xid: '79' })).toBe(1)
+    // A restart in the same boot resumes after the last counted record.
+    s.restart()
+    const resumed = await s.collect()
+    expect(valueOf(resumed, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
+  })
+
+  it('"syslog" as the path reads only through syslog(2); without CAP_SYSLOG it is no data naming both', async () => {
+    const ok = setup({ kmsg: 'syslog', klog: async () => () => '<4>[5.000000] NVRM: Xid (PCI:0000:18:00): 48, pid=1, An uncorrectable double bit error\n' })
+    expect(valueOf(await ok.collect(), 'odin_gpu_xid_errors_total', { ...gpu0, xid: '48' })).toBe(1)
+    const eperm = Object.assign(new Error('syslog(2) failed with errno 1'), { code: 'EPERM' })
+    const denied = setup({ kmsg: '/nonexistent/kmsg', klog: async () => () => { throw eperm } })
+    const outcome = await denied.isolated()
+    expect(outcome).toMatchObject({ success: false, noData: true })
+    expect(outcome.error).toMatch(/couldn't open \/nonexistent\/kmsg: ENOENT; syslog\(2\): EPERM/)
   })
 
   it('an unreadable kernel log is no data, quietly', async () => {

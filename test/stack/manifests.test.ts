@@ -209,8 +209,14 @@ describe('the agent DaemonSet', () => {
     expect(sc.allowPrivilegeEscalation).toBe(false)
     expect(sc.privileged ?? false).toBe(false)
     expect(sc.capabilities?.drop).toEqual(['ALL'])
-    // Measured (docs/stack.md): reading other users' /proc/PID/io, fd and exe.
-    expect([...(sc.capabilities?.add ?? [])].sort()).toEqual(['DAC_READ_SEARCH', 'SYS_PTRACE'])
+    // Measured (docs/stack.md): reading other users' /proc/PID/io, fd and exe; the GPU agent
+    // also reads the kernel log for Xid errors through syslog(2) (docs/gpu.md: /dev/kmsg
+    // would need a privileged container).
+    expect([...(sc.capabilities?.add ?? [])].sort()).toEqual(name === 'odin-agent-gpu' ? ['DAC_READ_SEARCH', 'SYSLOG', 'SYS_PTRACE'] : ['DAC_READ_SEARCH', 'SYS_PTRACE'])
+    if (name === 'odin-agent-gpu') {
+      expect(c.args).toContain('--collector.gpu_xid.kmsg-path=syslog')
+      expect((c.volumeMounts ?? []).map((m) => m.mountPath)).not.toContain('/dev/kmsg')
+    }
     expect(p.securityContext?.seccompProfile?.type).toBe('RuntimeDefault')
     expect(p.automountServiceAccountToken).toBe(false)
   })

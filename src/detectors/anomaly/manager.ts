@@ -1,6 +1,6 @@
 import { createDetector, type DetectorMode, type Observation, type SeriesDetector } from './detector.ts'
 import { resolveOptions, type DetectorOptions } from './options.ts'
-import { decodeState, encodeState } from './state-codec.ts'
+import { decodeStateChecked, encodeState } from './state-codec.ts'
 
 /**
  * Many series, one engine each, with retraining kept off the scoring path: `observe` only
@@ -13,6 +13,11 @@ export interface AnomalyManagerOptions {
   readonly schedule: (task: () => void) => void
   /** Series beyond this many are not tracked (observe returns undefined). */
   readonly maxSeries?: number
+  /**
+   * Restored series not observed within this much sample time of the first observation after
+   * restore() are dropped, freeing their slots for series that do exist (default 5 minutes).
+   */
+  readonly restoreGraceMs?: number
   /** Called after each training attempt. */
   readonly onTrained?: (series: string, ok: boolean) => void
 }
@@ -36,8 +41,17 @@ export interface AnomalyManager {
   drop(series: string): void
   /** Payload for saveModel: every series' state. */
   encode(): unknown
-  /** Adopts stored states that fit the options; the rest start cold. */
-  restore(payload: unknown): { restored: number; rejected: number }
+  /**
+   * Adopts stored states that fit the options; the rest start cold. `invalid` names the first
+   * series whose state was out of range (not merely saved under other options), with why.
+   */
+  restore(payload: unknown): RestoreResult
+}
+
+export interface RestoreResult {
+  readonly restored: number
+  readonly rejected: number
+  readonly invalid?: string
 }
 
 const PAYLOAD_KIND = 'odin-anomaly-manager'
@@ -49,6 +63,21 @@ export function createAnomalyManager(opts: AnomalyManagerOptions): AnomalyManage
   const last = new Map<string, Observation>()
   const due = new Set<string>()
   let scheduled = false
+  const restoreGraceMs = opts.restoreGraceMs ?? 300_000
+  /** Restored series not yet observed, and the sample time the grace period started. */
+  const unclaimed = new Set<string>()
+  let graceFrom: number | undefined
+
+  const expireUnclaimed = (t: number): void => {
+    graceFrom ??= t
+    if (t - graceFrom < restoreGraceMs) return
+    for (const series of unclaimed) {
+      detectors.delete(series)
+      last.delete(series)
+      due.delete(series)
+    }
+    unclaimed.clear()
+  }
 
   const trainOne = (series: string): void => {
     due.delete(series)
@@ -70,6 +99,10 @@ export function createAnomalyManager(opts: AnomalyManagerOptions): AnomalyManage
   }
 
   const observe = (series: string, t: number, value: number): Observation | undefined => {
+    if (unclaimed.size > 0) {
+      unclaimed.delete(series)
+      expireUnclaimed(t)
+    }
     let d = detectors.get(series)
     if (!d) {
       if (detectors.size >= maxSeries) return undefined
@@ -114,6 +147,7 @@ export function createAnomalyManager(opts: AnomalyManagerOptions): AnomalyManage
       return out
     },
     drop(series) {
+      unclaimed.delete(series)
       detectors.delete(series)
       last.delete(series)
       due.delete(series)
@@ -130,16 +164,20 @@ export function createAnomalyManager(opts: AnomalyManagerOptions): AnomalyManage
       }
       let restored = 0
       let rejected = 0
+      let invalid: string | undefined
       for (const [name, encoded] of Object.entries(p.series as Record<string, unknown>)) {
-        const state = decodeState(encoded, options)
-        if (!state || detectors.size >= maxSeries) {
+        const state = decodeStateChecked(encoded, options)
+        if ('reason' in state || detectors.size >= maxSeries) {
+          if ('reason' in state && state.reason.startsWith('invalid')) invalid ??= `series ${JSON.stringify(name.slice(0, 64))}: ${state.reason}`
           rejected++
           continue
         }
         detectors.set(name, createDetector(options, state))
+        unclaimed.add(name)
         restored++
       }
-      return { restored, rejected }
+      graceFrom = undefined
+      return { restored, rejected, invalid }
     },
   }
 }

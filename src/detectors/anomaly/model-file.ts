@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { deflateSync, inflateSync } from 'node:zlib'
 
 /**
@@ -19,8 +19,12 @@ export const MODEL_MAGIC = 'odin-anomaly-model'
  * heap-ordered trees. Files of an older version are refused and the series retrains.
  */
 export const MODEL_VERSION = 3
-/** A payload inflating past this is refused (a hostile file cannot exhaust memory). */
-const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024
+/**
+ * A payload inflating past this is refused when the caller gives no cap of its own; callers
+ * pass the bound their model can reach (maxEncodedStateBytes x series), so a 200 KB file that
+ * inflates to 200 MB stops at that bound instead of taking the agent's memory.
+ */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 
 export type LoadResult =
   | { readonly ok: true; readonly payload: unknown }
@@ -37,7 +41,7 @@ export function encodeModel(payload: unknown): Buffer {
   return Buffer.concat([header, body])
 }
 
-export function decodeModel(file: Buffer): LoadResult {
+export function decodeModel(file: Buffer, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES): LoadResult {
   const nl = file.indexOf(0x0a)
   if (nl < 0 || nl > 200) return { ok: false, reason: 'no header line' }
   const header = /^(\S+) (\d+) sha256=([0-9a-f]{64}) bytes=(\d+)$/.exec(file.subarray(0, nl).toString('latin1'))
@@ -46,8 +50,17 @@ export function decodeModel(file: Buffer): LoadResult {
   const body = file.subarray(nl + 1)
   if (body.length !== Number(header[4])) return { ok: false, reason: `payload is ${body.length} bytes, header says ${header[4]}` }
   if (createHash('sha256').update(body).digest('hex') !== header[3]) return { ok: false, reason: 'checksum mismatch' }
+  let inflated: Buffer
   try {
-    const json = inflateSync(body, { maxOutputLength: MAX_PAYLOAD_BYTES }).toString('utf8')
+    // zlib stops at maxOutputLength: at most the cap is ever allocated.
+    inflated = inflateSync(body, { maxOutputLength: maxPayloadBytes })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) return { ok: false, reason: `payload inflates past ${maxPayloadBytes} bytes` }
+    return { ok: false, reason: `payload unreadable: ${err instanceof Error ? err.message : String(err)}` }
+  }
+  try {
+    const json = inflated.toString('utf8')
     return { ok: true, payload: JSON.parse(json) }
   } catch (err) {
     return { ok: false, reason: `payload unreadable: ${err instanceof Error ? err.message : String(err)}` }
@@ -55,7 +68,7 @@ export function decodeModel(file: Buffer): LoadResult {
 }
 
 /** Reads a model file; never throws. */
-export function loadModel(path: string): LoadResult {
+export function loadModel(path: string, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES): LoadResult {
   let file: Buffer
   try {
     file = readFileSync(path)
@@ -63,7 +76,47 @@ export function loadModel(path: string): LoadResult {
     const code = (err as NodeJS.ErrnoException).code ?? 'error'
     return { ok: false, reason: code === 'ENOENT' ? 'no model file' : `cannot read (${code})` }
   }
-  return decodeModel(file)
+  return decodeModel(file, maxPayloadBytes)
+}
+
+/**
+ * Moves a model file that failed validation aside to `<path>.rejected` (replacing an older
+ * one), so the next start neither trips on it again nor loses it for a post-mortem.
+ * Returns the new path, or undefined when it could not be moved (then it is removed).
+ */
+export function rejectModel(path: string): string | undefined {
+  const aside = `${path}.rejected`
+  try {
+    renameSync(path, aside)
+    return aside
+  } catch {
+    rmSync(path, { force: true })
+    return undefined
+  }
+}
+
+/**
+ * Removes `*.model.tmp-*` files a crash mid-save left in `dir` (as Prometheus' TSDB removes
+ * its leftovers on open). Call at start, before any save. Returns the names removed.
+ */
+export function removeLeftoverTemps(dir: string): string[] {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return []
+  }
+  const removed: string[] = []
+  for (const name of names) {
+    if (!/\.model\.tmp-[^/]*$/.test(name)) continue
+    try {
+      rmSync(join(dir, name), { force: true })
+      removed.push(name)
+    } catch {
+      // Not ours to remove (permissions): leave it.
+    }
+  }
+  return removed
 }
 
 /** Writes the model file atomically: temp file in the same directory, fsync, rename, dir fsync. */

@@ -135,54 +135,114 @@ function decodeForest(v: unknown, dim: number, o: DetectorOptions): Forest | nul
   return forestIsSound(forest) ? forest : undefined
 }
 
+/** Seasonal-envelope slots for these options (as createEnvelopeState sizes them). */
+function envelopeSlots(o: DetectorOptions): number {
+  return Math.ceil((o.seasonal.periodMs + 2 * o.seasonal.toleranceMs) / o.seasonal.bucketMs) + 2
+}
+
+/**
+ * The most bytes the JSON of one encoded series can take under these options: every array at
+ * its largest (base64 is 4/3 of the bytes), plus the scalars and the shape. The model file's
+ * inflate cap is built from this, so a small file cannot inflate to more than a real model.
+ */
+export function maxEncodedStateBytes(o: DetectorOptions): number {
+  const dim = o.features.length
+  const b64len = (bytes: number) => 4 * Math.ceil(bytes / 3)
+  const maxDepth = Math.max(1, Math.ceil(Math.log2(o.sampleSize)))
+  const nodes = o.trees * maxNodesPerTree(o.sampleSize, maxDepth)
+  const arrays =
+    b64len(8 * Math.max(1, o.residualWindow)) +
+    3 * b64len(8 * envelopeSlots(o)) +
+    b64len(8 * o.window * dim) +
+    2 * b64len(8 * dim) +
+    b64len(4 * o.trees) +
+    b64len(4 * 2 * nodes) +
+    b64len(4 * nodes * recordSize(dim)) +
+    2 * b64len(8 * ALERT_MEMORY)
+  return arrays + JSON.stringify(shapeOf(o)).length + 4096
+}
+
+const allFinite = (a: Float64Array | Float32Array): boolean => a.every(Number.isFinite)
+
+/** A whole number in [min, max]: counts and ring positions, checked before any is used. */
+const int = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | null =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : null
+
 /** The state stored by encodeState, or null when it does not fit these options. */
 export function decodeState(v: unknown, o: DetectorOptions): DetectorState | null {
+  const r = decodeStateChecked(v, o)
+  return 'reason' in r ? null : r
+}
+
+/**
+ * The state stored by encodeState, or why it cannot be used: `does not fit` (saved under
+ * other options: not the file's fault) or `invalid ...` (a count, length or index out of range
+ * in a file whose checksum held: hand-made or from a buggy writer).
+ */
+export function decodeStateChecked(v: unknown, o: DetectorOptions): DetectorState | { readonly reason: string } {
   const e = obj(v)
-  if (!e || JSON.stringify(e.shape) !== JSON.stringify(shapeOf(o))) return null
+  if (!e || JSON.stringify(e.shape) !== JSON.stringify(shapeOf(o))) return { reason: 'does not fit these options' }
+  const bad = (what: string) => ({ reason: `invalid ${what}` })
   const dim = o.features.length
   const feats = obj(e.features)
   const env = obj(feats?.envelope)
   const fb = obj(e.fallback)
   const cal = obj(e.calibration)
-  if (e.dim !== dim || !feats || !env || !fb || !cal) return null
-  const slots = Math.ceil((o.seasonal.periodMs + 2 * o.seasonal.toleranceMs) / o.seasonal.bucketMs) + 2
+  if (e.dim !== dim) return bad('dim')
+  if (!feats || !env || !fb || !cal) return bad('structure')
+  // Counts and ring positions: rows go to rowCount % window, recent values to seen % window.
+  const rowCount = int(e.rowCount, 0)
+  const rowsSinceTrain = int(e.rowsSinceTrain, 0)
+  const trainRound = int(e.trainRound, 0)
+  const cooldownLeft = int(e.cooldownLeft, 0, o.cooldown)
+  const seen = int(feats.seen, 0)
+  if (rowCount === null) return bad('rowCount')
+  if (rowsSinceTrain === null || rowsSinceTrain > rowCount) return bad('rowsSinceTrain')
+  if (trainRound === null) return bad('trainRound')
+  if (cooldownLeft === null) return bad('cooldownLeft')
+  if (seen === null) return bad('features.seen')
+  const n = num(fb.n)
+  const variance = num(fb.variance)
+  if (n === null || n < 0) return bad('fallback.n')
+  if (variance === null || variance < 0) return bad('fallback.variance')
+  const alertScore = num(e.alertScore)
+  if (alertScore === null || alertScore < 0 || alertScore > 1) return bad('alertScore')
+  const slots = envelopeSlots(o)
   const recent = f64(feats.recent, Math.max(1, o.residualWindow))
   const id = f64(env.id, slots)
   const min = f64(env.min, slots)
   const max = f64(env.max, slots)
   const rows = o.rowPrecision === 32 ? typed(e.rows, o.window * dim, (n) => new Float32Array(n)) : f64(e.rows, o.window * dim)
+  if (!recent || !id || !min || !max || !rows) return bad('array length')
+  if (![recent, min, max, rows].every(allFinite)) return bad('non-finite value')
   const forest = decodeForest(e.forest, dim, o)
-  const seen = num(feats.seen)
-  const n = num(fb.n)
+  if (forest === undefined) return bad('forest')
   const mean = num(fb.mean)
-  const variance = num(fb.variance)
   const base = num(cal.base)
-  const ints = [e.rowCount, e.rowsSinceTrain, e.trainRound, e.cooldownLeft].map(num)
   const lastTrainAt = num(e.lastTrainAt)
-  const alertScore = num(e.alertScore)
   const lastT = e.lastT === null ? -Infinity : num(e.lastT)
+  if (mean === null || base === null) return bad('fallback.mean or calibration.base')
+  if (lastTrainAt === null || lastTrainAt < 0 || lastT === null) return bad('timestamps')
+  // The recurrence memory: times and scores of the last alerts, the next at count % length.
   const al = obj(e.alerts)
   const alertTimes = f64(al?.times, ALERT_MEMORY)
   const alertScores = f64(al?.scores, ALERT_MEMORY)
-  const alertCount = num(al?.count)
-  if (!alertTimes || !alertScores || alertCount === null) return null
-  if (!recent || !id || !min || !max || !rows || forest === undefined || seen === null) return null
-  if (n === null || mean === null || variance === null || base === null || ints.includes(null)) return null
-  if (lastTrainAt === null || alertScore === null || lastT === null) return null
-  const [rowCount, rowsSinceTrain, trainRound, cooldownLeft] = ints as number[]
+  const alertCount = int(al?.count, 0)
+  if (!alertTimes || !alertScores || alertCount === null) return bad('alerts')
+  if (![alertTimes, alertScores].every(allFinite)) return bad('alerts: non-finite value')
   return {
     dim,
     features: { recent, seen, envelope: { id, min, max } },
     fallback: { n, mean, variance },
     rows,
-    rowCount: rowCount!,
-    rowsSinceTrain: rowsSinceTrain!,
-    trainRound: trainRound!,
+    rowCount,
+    rowsSinceTrain,
+    trainRound,
     forest,
     calibration: { base },
     lastTrainAt,
     lastT,
-    cooldownLeft: cooldownLeft!,
+    cooldownLeft,
     alertScore,
     alerts: { times: alertTimes, scores: alertScores, count: alertCount },
     trainPending: e.trainPending === true,

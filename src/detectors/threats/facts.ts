@@ -61,7 +61,14 @@ export function factsFor(
       ? { stdin: stdioFd(sockets.stdio.stdin), stdout: stdioFd(sockets.stdio.stdout), stderr: stdioFd(sockets.stdio.stderr) }
       : undefined,
     connections: sockets?.tcp?.map(connection),
+    stdinFrom: stdinFrom(table, sockets),
   }
+}
+
+function stdinFrom(table: ProcessTable, sockets: ProcessSockets | undefined): ProcessFacts['stdinFrom'] {
+  const w = sockets?.stdinWriter
+  const q = w === undefined ? undefined : table.processes.get(w.pid)
+  return w && q ? { comm: q.comm, argv: q.identity.argv, connections: w.tcp.map(connection) } : undefined
 }
 
 /** Lifetime CPU of at least this many cores on average, after this many seconds, is sustained. */

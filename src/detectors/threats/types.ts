@@ -55,6 +55,8 @@ export interface ProcessFacts {
   /** Parent first, then grandparent, and so on. */
   readonly ancestors: readonly Ancestor[]
   readonly stdio?: { readonly stdin?: StdioFd; readonly stdout?: StdioFd; readonly stderr?: StdioFd }
+  /** The process writing into this one's stdin pipe (a sibling in a pipeline), when known. */
+  readonly stdinFrom?: { readonly comm: string; readonly argv: readonly string[]; readonly connections: readonly Connection[] }
   /** TCP connections; undefined when this process's sockets were not inspected. */
   readonly connections?: readonly Connection[]
 }

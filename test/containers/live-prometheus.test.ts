@@ -7,20 +7,19 @@
 // cgroup v1 host with Debian's prometheus installed; removes every cgroup it made.
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBinary, freePort, startAgent, waitFor } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
+import { CG, CgroupV1Tree, canBuildV1, exited } from '../helpers/cgroup-v1.ts'
 import { TempTree, writeIdentity } from '../helpers/containers.ts'
 import { findTool, loadDashboards, loadRules, metricNames, queriesOf, repoRoot } from '../stack/stack-files.ts'
 
-const CG = '/sys/fs/cgroup'
 const CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'blkio']
 const prometheusBin = findTool('prometheus')
-const isV1 = existsSync(join(CG, 'memory', 'memory.limit_in_bytes')) && !existsSync(join(CG, 'cgroup.controllers'))
-const canRun = process.getuid?.() === 0 && isV1 && CONTROLLERS.every((c) => existsSync(join(CG, c))) && prometheusBin !== undefined && findTool('unshare') !== undefined && findTool('ip') !== undefined
+const canRun = canBuildV1(CONTROLLERS) && prometheusBin !== undefined && findTool('unshare') !== undefined && findTool('ip') !== undefined
 if (!canRun) {
   console.warn('live-prometheus: needs root on a cgroup v1 host, prometheus, unshare and ip; the live Prometheus test is NOT run')
 }
@@ -34,29 +33,15 @@ const SANDBOX = `${'5a1d'.repeat(15)}${String(process.pid % 10000).padStart(4, '
 const ID = `${'c0de'.repeat(15)}${String(process.pid % 10000).padStart(4, '0')}`
 const TOP = `odin-liveprom-${process.pid}`
 const podRel = `/${TOP}/kubepods/burstable/pod${UID}`
-const dirs: string[] = []
+const cgroups = new CgroupV1Tree(CONTROLLERS)
 const children: ChildProcess[] = []
 const rootfs = new TempTree()
 const tmp = mkdtempSync(join(tmpdir(), 'odin-liveprom-'))
 let agent: RunningAgent | undefined
 let promUrl = ''
 
-function mkCgroup(rel: string): void {
-  for (const c of CONTROLLERS) {
-    let path = join(CG, c)
-    for (const seg of rel.split('/').filter(Boolean)) {
-      path = join(path, seg)
-      if (!existsSync(path)) {
-        mkdirSync(path)
-        dirs.push(path)
-      }
-    }
-  }
-}
-
-function enter(rel: string, pid: number): void {
-  for (const c of CONTROLLERS) writeFileSync(join(CG, c, rel, 'cgroup.procs'), `${pid}\n`)
-}
+const mkCgroup = (rel: string) => cgroups.mk(rel)
+const enter = (rel: string, pid: number) => cgroups.enter(rel, pid)
 
 async function run(cmd: string, args: string[]): Promise<ChildProcess> {
   const child = spawn(cmd, args, { stdio: 'ignore' })
@@ -68,8 +53,6 @@ async function run(cmd: string, args: string[]): Promise<ChildProcess> {
   return child
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())))
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 interface PromResult {
   status: string
@@ -141,16 +124,7 @@ afterAll(async () => {
   await agent?.stop()
   for (const c of children) c.kill('SIGKILL')
   await Promise.all(children.map(exited))
-  for (const d of dirs.reverse()) {
-    for (let i = 0; i < 20; i++) {
-      try {
-        rmdirSync(d)
-        break
-      } catch {
-        await sleep(50) // a killed task leaves the cgroup a moment later
-      }
-    }
-  }
+  await cgroups.dispose()
   rootfs.dispose()
   rmSync(tmp, { recursive: true, force: true })
 })

@@ -194,7 +194,7 @@ export const CATALOGUE = new Set([
   'container_network_receive_bytes_total', 'container_network_transmit_bytes_total', 'container_network_receive_packets_total',
   'container_network_transmit_packets_total', 'container_network_receive_packets_dropped_total',
   'container_network_transmit_packets_dropped_total', 'container_network_receive_errors_total', 'container_network_transmit_errors_total',
-  'odin_container_info', 'odin_container_restarts_total', 'odin_pod_oom_kills_total', 'odin_containers',
+  'odin_container_info', 'odin_container_restarts_total', 'odin_pod_oom_kills_total', 'odin_containers', 'odin_gpu_container_memory_bytes',
   // node_exporter names
   'node_timex_offset_seconds', 'node_timex_sync_status', 'node_timex_maxerror_seconds', 'node_bonding_slaves', 'node_bonding_active',
   'node_md_disks', 'node_md_disks_required', 'node_timex_estimated_error_seconds', 'node_edac_correctable_errors_total',

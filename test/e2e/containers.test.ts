@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { binaryPath, ensureBinary, startAgent } from '../helpers/binary.ts'
+import { binaryPath, ensureBinary, startAgent, waitFor } from '../helpers/binary.ts'
 import { TempTree, writeIdentity } from '../helpers/containers.ts'
 
 const ID = 'e2e0'.repeat(16)
@@ -44,6 +44,23 @@ describe('odin-agent binary: --collector.containers', () => {
       expect(text).toContain('odin_container_restarts_total{namespace="ml",pod="trainer-0",container="trainer",uid="e2e00000-0000-4000-8000-000000000001"} 2\n')
       expect(text).toContain('odin_containers{state="resolved"} 1\n')
       expect(text).not.toContain('s3cr3t')
+    } finally {
+      await agent.stop()
+    }
+  })
+
+  it('--collector.containers.extended adds the extended families (cpu.stat user/system, memory.stat keys)', async () => {
+    const agent = await startAgent(['--collector.disable-defaults', '--collector.containers', '--collector.containers.extended', `--path.sysfs=${sys.root}`, `--path.rootfs=${root.root}`, `--path.procfs=${proc.root}`])
+    try {
+      // the first sample may still be running when the agent starts listening
+      const text = await waitFor(async () => {
+        const t = await (await fetch(`${agent.url}/metrics`)).text()
+        return t.includes('container_memory_usage_bytes{') ? t : undefined
+      }, 10_000, 'the first container sample')
+      const labels = `container="trainer",id="${REL}",image="example/trainer:1",name="${ID}",namespace="ml",pod="trainer-0"`
+      expect(text).toContain('# HELP container_memory_total_inactive_file_bytes Current total inactive file in bytes.\n# TYPE container_memory_total_inactive_file_bytes gauge\n')
+      expect(text).toContain(`container_memory_total_inactive_file_bytes{${labels}} 96\n`)
+      expect(text).not.toContain('container_threads{')
     } finally {
       await agent.stop()
     }

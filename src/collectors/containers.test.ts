@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs'
+import { appendFileSync, rmSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { collectFrom, contextFor, samplesOf, valueOf } from '../../test/helpers/collect.ts'
 import { TempTree, writeIdentity } from '../../test/helpers/containers.ts'
@@ -101,6 +101,45 @@ describe('containers collector', () => {
     const after = await containersCollector.collect(ctx)
     expect(containerIds(after)).toEqual([`${pod}/${hex('b')}`, `${pod}/${hex('c')}`])
     expect(valueOf(after, 'odin_pod_oom_kills_total', { uid: UID })).toBe(3)
+  })
+
+  it('v1: the kernel log adds kills in containers removed before a tick read their counter, never one a counter saw', async () => {
+    const pod = `/kubepods/burstable/pod${UID}`
+    const v1 = (t: TempTree, id: string, oom: number) =>
+      t
+        .file(`fs/cgroup/memory${pod}/${id}/memory.usage_in_bytes`, '10\n')
+        .file(`fs/cgroup/memory${pod}/${id}/memory.stat`, 'total_rss 1\n')
+        .file(`fs/cgroup/memory${pod}/${id}/memory.oom_control`, `oom_kill_disable 0\nunder_oom 0\noom_kill ${oom}\n`)
+    const oomLine = (seq: number, memcg: string) =>
+      `3,${seq},${seq * 1000},-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=${memcg},task_memcg=${memcg},task=tail,pid=${seq},uid=0\n`
+    const sys = tree()
+    v1(v1(sys, hex('a'), 2), hex('b'), 1)
+    const root = identities(pc(hex('a'), 'app'), pc(hex('b'), 'side'))
+    // Both kills of a and the one of b, as the counters read them.
+    const kmsg = tree().file('kmsg', `6,1,10,-;Linux version 6.1\n${oomLine(2, `${pod}/${hex('a')}`)}${oomLine(3, `${pod}/${hex('a')}`)}4,4,40,-;Memory cgroup out of memory: Killed process 3 (tail)\n${oomLine(5, `${pod}/${hex('b')}`)}`)
+    const ctx = contextFor(containersCollector, { sysfs: sys.root, rootfs: root.root, args: [`--collector.containers.kmsg-path=${kmsg.path('kmsg')}`] })
+    expect(valueOf(await containersCollector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(3)
+    // b is killed again and removed, d comes and goes between two ticks; another pod's kill,
+    // a repeated sequence number and a malformed record count nothing here.
+    appendFileSync(
+      kmsg.path('kmsg'),
+      `${oomLine(6, `${pod}/${hex('b')}`)}${oomLine(7, `${pod}/${hex('d')}`)}${oomLine(7, `${pod}/${hex('d')}`)}${oomLine(8, `/kubepods/burstable/pod${'f'.repeat(8)}-ffff-ffff-ffff-${'f'.repeat(12)}/${hex('e')}`)}3,9,90,-;oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=${pod}/${hex('a')}\n`,
+    )
+    rmSync(sys.path('fs', 'cgroup', 'memory', pod, hex('b')), { recursive: true })
+    const after = await containersCollector.collect(ctx)
+    expect(containerIds(after)).toEqual([`${pod}/${hex('a')}`])
+    expect(valueOf(after, 'odin_pod_oom_kills_total', { uid: UID })).toBe(5) // a 2 (counter and log), b 2 (log), d 1 (log)
+  })
+
+  it('v1: an unreadable kernel log leaves the counters as the only source, with no error', async () => {
+    const pod = `/kubepods/burstable/pod${UID}`
+    const sys = tree()
+      .file(`fs/cgroup/memory${pod}/${hex('a')}/memory.usage_in_bytes`, '10\n')
+      .file(`fs/cgroup/memory${pod}/${hex('a')}/memory.stat`, 'total_rss 1\n')
+      .file(`fs/cgroup/memory${pod}/${hex('a')}/memory.oom_control`, 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n')
+    const ctx = contextFor(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app')).root, args: ['--collector.containers.kmsg-path=/nonexistent/kmsg'] })
+    expect(valueOf(await containersCollector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
+    expect(valueOf(await containersCollector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
   })
 
   it('drops a container whose cgroup vanished, for the tick, with no error', async () => {

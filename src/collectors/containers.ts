@@ -1,4 +1,4 @@
-import { flagBool, flagNumber } from '../config/config.ts'
+import { flagBool, flagNumber, flagString } from '../config/config.ts'
 import { Families } from '../metrics/families.ts'
 import type { HostFS } from '../platform/host-fs.ts'
 import { detectLayout } from '../containers/cgroup-layout.ts'
@@ -10,6 +10,7 @@ import type { ContainerSpec, ContainerStats, ReadMemo } from '../containers/cgro
 import { addContainerFamilies } from '../containers/container-families.ts'
 import { readDeviceNames } from '../containers/device-names.ts'
 import { IdentityResolver } from '../containers/identity.ts'
+import { KernelOomLog } from '../containers/kernel-oom-log.ts'
 import { PodOomKills } from '../containers/pod-oom.ts'
 import { addNetworkFamilies, readSandboxInterfaces } from '../containers/sandbox-network.ts'
 import { parseCgroupKeyed } from '../procfs/cgroup-stat.ts'
@@ -19,6 +20,8 @@ import { NoDataError } from './types.ts'
 
 const MAX_FLAG = 'collector.containers.max-containers'
 const PRESSURE_FLAG = 'collector.containers.pressure'
+const KMSG_FLAG = 'collector.containers.kmsg-path'
+const EXTENDED_FLAG = 'collector.containers.extended'
 const DEFAULT_MAX = 200
 /** Limits, quota, period and start time change rarely: re-read at most this often. */
 const SPEC_REFRESH_MS = 60_000
@@ -30,6 +33,8 @@ const SERIES_PER_CONTAINER = 11
 interface State {
   readonly resolver: IdentityResolver
   readonly podOom: PodOomKills
+  /** v1 only: the kernel log's oom-kill records (created on the first v1 tick). */
+  kmsg: KernelOomLog | undefined
   readonly specs: Map<string, { spec: ContainerSpec; at: number }>
   readonly memos: Map<string, ReadMemo>
   /** Container cgroup paths exposed last tick: they keep their place under the cap. */
@@ -44,7 +49,7 @@ const states = new WeakMap<HostFS, State>()
 function stateFor(fs: HostFS): State {
   let s = states.get(fs)
   if (!s) {
-    s = { resolver: new IdentityResolver(), podOom: new PodOomKills(), specs: new Map(), memos: new Map(), exposed: new Set(), droppedSeries: 0, devices: undefined, bootTime: null }
+    s = { resolver: new IdentityResolver(), podOom: new PodOomKills(), kmsg: undefined, specs: new Map(), memos: new Map(), exposed: new Set(), droppedSeries: 0, devices: undefined, bootTime: null }
     states.set(fs, s)
   }
   return s
@@ -95,8 +100,10 @@ export const containersCollector: Collector = {
   defaultEnabled: true,
   help: 'Per-container CPU, memory, OOM, limits, block IO and pod network with cAdvisor names, from cgroups (does nothing where no container cgroup exists).',
   flags: [
-    { name: MAX_FLAG, kind: 'int', default: DEFAULT_MAX, help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.' },
+    { name: MAX_FLAG, kind: 'int', min: 0, default: DEFAULT_MAX, help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.' },
     { name: PRESSURE_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_pressure_{cpu,memory,io}_{waiting,stalled}_seconds_total from the cgroup v2 PSI files." },
+    { name: EXTENDED_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_cpu_{user,system}_seconds_total, container_memory_{mapped_file,failures_total,total_active_file_bytes,total_inactive_file_bytes}, container_processes and container_threads{,_max} (1-3 more reads per container)." },
+    { name: KMSG_FLAG, kind: 'string', default: '/dev/kmsg', help: "Kernel log whose oom-kill records add, on cgroup v1, kills in containers removed before a tick read their counter to odin_pod_oom_kills_total ('' to not read it)." },
   ],
   async collect(ctx) {
     const layout = await detectLayout(ctx.fs)
@@ -123,7 +130,7 @@ export const containersCollector: Collector = {
     candidates.sort((a, b) => Number(state.exposed.has(b.path)) - Number(state.exposed.has(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     const kept = candidates.slice(0, limit)
     const cut = candidates.slice(limit)
-    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG) }
+    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG), extended: flagBool(ctx.config, EXTENDED_FLAG) }
     const sampled: Sampled[] = []
     for (const c of kept) {
       const spec = await specFor(ctx, state, layout, c.path)
@@ -196,7 +203,7 @@ function labelsOf(path: string, who: Resolved): Record<string, string> {
 /**
  * odin_pod_oom_kills_total{namespace,pod,uid} for every pod cgroup one of whose containers
  * (or its sandbox) was named: v2 reads the pod's hierarchical memory.events, v1 sums the
- * containers' counters (src/containers/pod-oom.ts).
+ * containers' counters and the kernel log's oom-kill records (src/containers/pod-oom.ts).
  */
 async function addPodOomKills(
   ctx: CollectContext,
@@ -209,6 +216,15 @@ async function addPodOomKills(
 ): Promise<void> {
   for (const s of sampled) {
     if (s.cls.podUid !== undefined && s.stats.oomKills !== undefined) state.podOom.observe(s.cls.podUid, s.cls.containerId, s.stats.oomKills)
+  }
+  if (!layout.unified) {
+    state.kmsg ??= new KernelOomLog(flagString(ctx.config, KMSG_FLAG))
+    const before = state.kmsg.unavailable
+    for (const k of state.kmsg.drain()) state.podOom.logKill(k.podUid, k.containerId)
+    const after = state.kmsg.unavailable
+    if (before === undefined && after !== undefined) {
+      ctx.log.info('kernel log not read: v1 pod OOM kills come from the container counters only', { err: after })
+    }
   }
   state.podOom.retain(new Set(pods.map((p) => p.cls.podUid)))
   const names = new Map<string, Resolved>()
@@ -224,7 +240,7 @@ async function addPodOomKills(
       kills = state.podOom.total(pod.cls.podUid)
     }
     if (kills !== undefined) {
-      f.counter('odin_pod_oom_kills_total', 'odin-agent: OOM kills in the pod, its containers that are gone included (v2: the pod cgroup memory.events oom_kill; v1: the sum of its containers).', kills, {
+      f.counter('odin_pod_oom_kills_total', 'odin-agent: OOM kills in the pod, its containers that are gone included (v2: the pod cgroup memory.events oom_kill; v1: the sum over its containers of the larger of their oom_kill counter and their kernel-log oom-kill records).', kills, {
         namespace: who.namespace,
         pod: who.pod,
         uid: pod.cls.podUid,

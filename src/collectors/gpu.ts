@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path'
 import { flagNumber, flagString } from '../config/config.ts'
+import { GpuContainerMemory } from '../gpu/gpu-containers.ts'
 import { addHealthFamilies, addReportFamilies } from '../gpu/gpu-families.ts'
 import { GpuSampler } from '../gpu/gpu-sampler.ts'
 import { sharedGpuInventory } from '../gpu/inventory.ts'
@@ -40,6 +41,7 @@ export function createGpuCollector(options: GpuCollectorOptions = {}): GpuCollec
   let sampler: GpuSampler | undefined
   let dropped = 0
   let countedSeq = 0
+  const containerMemory = new GpuContainerMemory()
   return {
     name: 'gpu',
     defaultEnabled: true,
@@ -83,10 +85,12 @@ export function createGpuCollector(options: GpuCollectorOptions = {}): GpuCollec
       const f = new Families()
       const fresh = last.kind === 'ok' && ctx.now() - last.finishedAt <= FRESH_INTERVALS * ctx.config.samplerIntervalMs
       if (fresh && last.report) {
-        const { dropped: cut } = addReportFamilies(f, last.report, flagNumber(ctx.config, 'collector.gpu.process-series-limit'))
+        const limit = flagNumber(ctx.config, 'collector.gpu.process-series-limit')
+        const { dropped: cut } = addReportFamilies(f, last.report, limit)
+        const cutContainers = await containerMemory.add(f, ctx.fs, last.report.gpus, limit, ctx.now())
         if (last.seq !== countedSeq) {
           countedSeq = last.seq
-          dropped += cut
+          dropped += cut + cutContainers
         }
       }
       addHealthFamilies(f, {

@@ -9,6 +9,8 @@ export interface FlagSpec {
   /** Accepted values for `enum`. */
   readonly values?: readonly string[]
   /** For `list`: the value is split on commas and repeated flags accumulate. */
+  /** For `int`: the least accepted value (a count or a cap: 0). */
+  readonly min?: number
 }
 
 export type FlagValue = string | number | boolean | readonly string[]
@@ -52,10 +54,12 @@ export function coerceFlag(spec: FlagSpec, raw: string): FlagValue {
       }
       throw new FlagError(`--${spec.name}: invalid value "${raw}" (accepted: true, false)`)
     case 'int': {
-      if (!/^-?\d+$/.test(raw)) {
-        throw new FlagError(`--${spec.name}: invalid value "${raw}" (accepted: an integer)`)
+      const n = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN
+      if (!Number.isSafeInteger(n) || (spec.min !== undefined && n < spec.min)) {
+        const accepted = spec.min === undefined ? 'an integer' : `an integer >= ${spec.min}`
+        throw new FlagError(`--${spec.name}: invalid value "${raw}" (accepted: ${accepted})`)
       }
-      return Number(raw)
+      return n
     }
     case 'duration':
       try {

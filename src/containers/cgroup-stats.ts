@@ -9,6 +9,8 @@ import type { CgroupKeyed } from '../procfs/cgroup-stat.ts'
 import { parsePressure } from '../procfs/pressure.ts'
 import { parseCfsQuota, parseCgroupUint, parseCpuMax, parseMemoryLimit } from '../procfs/cgroup-value.ts'
 import type { CgroupLayout, Controller } from './cgroup-layout.ts'
+import { readExtended } from './extended-stats.ts'
+import type { ExtendedStats } from './extended-stats.ts'
 
 /**
  * One container's usage, in the kernel's units, with cAdvisor's formulas applied
@@ -26,6 +28,10 @@ export interface ContainerStats {
   readonly io?: ReadonlyMap<string, DeviceIo>
   /** v2 PSI totals in microseconds ("some" waiting, "full" stalled), with --collector.containers.pressure. */
   readonly pressure?: Partial<Record<PressureResource, { readonly someMicros: number; readonly fullMicros: number | undefined }>>
+  /** With --collector.containers.extended (src/containers/extended-stats.ts). */
+  readonly extended?: ExtendedStats
+  /** The keyed files already parsed this tick, for the extended reader (not exported). */
+  readonly raw?: { readonly cpuStat: CgroupKeyed | undefined; readonly memoryStat: CgroupKeyed | undefined }
 }
 
 export type PressureResource = 'cpu' | 'memory' | 'io'
@@ -55,6 +61,8 @@ export interface ReadMemo {
 export interface ReadOptions {
   /** Read the v2 {cpu,memory,io}.pressure files too. */
   readonly pressure: boolean
+  /** Keep the extended families' values (and read cpuacct.stat, cgroup.procs, pids.*). */
+  readonly extended?: boolean
 }
 
 /** The container's cgroup went away during the read: drop it for this tick. */
@@ -63,7 +71,7 @@ export class CgroupVanishedError extends Error {
 }
 
 /** Reads through HostFS; a missing file is undefined, any other failure propagates. */
-async function maybe(fs: HostFS, path: string): Promise<string | undefined> {
+export async function maybe(fs: HostFS, path: string): Promise<string | undefined> {
   try {
     return await fs.readFile(path)
   } catch (err) {
@@ -79,7 +87,7 @@ async function must(fs: HostFS, path: string): Promise<string> {
   return text
 }
 
-function dirOf(layout: CgroupLayout, controller: Controller, rel: string): string | undefined {
+export function dirOf(layout: CgroupLayout, controller: Controller, rel: string): string | undefined {
   const root = layout.controllers.get(controller)
   return root === undefined ? undefined : root + rel
 }
@@ -106,10 +114,15 @@ function memoryFromStat(usage: number, stat: CgroupKeyed, keys: { rss: string; c
 }
 
 export async function readStats(fs: HostFS, layout: CgroupLayout, rel: string, spec: ContainerSpec, memo: ReadMemo, options: ReadOptions, onParseError: (err: Error) => void): Promise<ContainerStats> {
-  if (!layout.unified) return readV1(fs, layout, rel, spec, memo, onParseError)
-  const dir = layout.discovery + rel
-  const stats = await readV2(fs, dir, onParseError)
-  return options.pressure ? { ...stats, pressure: await readPressure(fs, dir) } : stats
+  let stats: ContainerStats
+  if (!layout.unified) {
+    stats = await readV1(fs, layout, rel, spec, memo, onParseError)
+  } else {
+    const dir = layout.discovery + rel
+    stats = await readV2(fs, dir, onParseError)
+    if (options.pressure) stats = { ...stats, pressure: await readPressure(fs, dir) }
+  }
+  return options.extended ? { ...stats, extended: await readExtended(fs, layout, rel, spec, stats) } : stats
 }
 
 /** v2 PSI files; a missing or malformed one leaves its resource out. */
@@ -147,7 +160,7 @@ async function readV2(fs: HostFS, dir: string, onParseError: (err: Error) => voi
     const usage = requireKey(s, 'usage_usec', f('cpu.stat')) * 1000
     const periods = s.values.get('nr_periods')
     const cfs = periods === undefined ? undefined : { periods, throttledPeriods: s.values.get('nr_throttled') ?? 0, throttledNanos: (s.values.get('throttled_usec') ?? 0) * 1000 }
-    return { usage, cfs }
+    return { usage, cfs, stat: s }
   }, onParseError)
   const memory =
     currentText === undefined || memStatText === undefined
@@ -155,12 +168,14 @@ async function readV2(fs: HostFS, dir: string, onParseError: (err: Error) => voi
       : await group(async () => {
           const usage = parseCgroupUint(currentText, f('memory.current'))
           const swap = swapText === undefined ? 0 : parseCgroupUint(swapText, f('memory.swap.current'))
-          return memoryFromStat(usage, parseCgroupKeyed(memStatText), { rss: 'anon', cache: 'file', swap: undefined, inactive: 'inactive_file' }, swap)
+          const stat = parseCgroupKeyed(memStatText)
+          return { ...memoryFromStat(usage, stat, { rss: 'anon', cache: 'file', swap: undefined, inactive: 'inactive_file' }, swap), stat }
         }, onParseError)
   return {
     cpuUsageNanos: cpu?.usage,
     cfs: cpu?.cfs,
-    memory,
+    memory: memory && { usage: memory.usage, workingSet: memory.workingSet, rss: memory.rss, cache: memory.cache, swap: memory.swap },
+    raw: { cpuStat: cpu?.stat, memoryStat: memory?.stat },
     oomKills: eventsText === undefined ? undefined : parseCgroupKeyed(eventsText).values.get('oom_kill'),
     io: ioText === undefined ? undefined : parseIoStat(ioText),
   }
@@ -188,11 +203,11 @@ async function readV1(fs: HostFS, layout: CgroupLayout, rel: string, spec: Conta
             ? { rss: 'total_rss', cache: 'total_cache', swap: 'total_swap', inactive: 'total_inactive_file' }
             : { rss: 'rss', cache: 'cache', swap: 'swap', inactive: 'total_inactive_file' }
           const m = memoryFromStat(parseCgroupUint(usageText, join(mem, 'memory.usage_in_bytes')), stat, keys, undefined)
-          return { m, oom: oomText === undefined ? undefined : parseCgroupKeyed(oomText).values.get('oom_kill') }
+          return { m, stat, oom: oomText === undefined ? undefined : parseCgroupKeyed(oomText).values.get('oom_kill') }
         }, onParseError),
     blkio === undefined ? undefined : group(() => readBlkio(fs, blkio, memo), onParseError),
   ])
-  return { cpuUsageNanos: usage, cfs, memory: memory?.m, oomKills: memory?.oom, io }
+  return { cpuUsageNanos: usage, cfs, memory: memory?.m, oomKills: memory?.oom, io, raw: { cpuStat: undefined, memoryStat: memory?.stat } }
 }
 
 /**

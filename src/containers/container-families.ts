@@ -36,6 +36,30 @@ export const PRESSURE_FAMILIES = [
   ['io', 'container_pressure_io_waiting_seconds_total', 'container_pressure_io_stalled_seconds_total', 'IO'],
 ] as const
 
+/**
+ * --collector.containers.extended: part of cAdvisor's remaining kubelet families, with
+ * cAdvisor v0.52.1's HELP text and type (golden file).
+ */
+export const EXTENDED_FAMILIES = {
+  container_cpu_user_seconds_total: ['counter', 'Cumulative user cpu time consumed in seconds.'],
+  container_cpu_system_seconds_total: ['counter', 'Cumulative system cpu time consumed in seconds.'],
+  container_memory_mapped_file: ['gauge', 'Size of memory mapped files in bytes.'],
+  container_memory_failures_total: ['counter', 'Cumulative count of memory allocation failures.'],
+  container_memory_total_active_file_bytes: ['gauge', 'Current total active file in bytes.'],
+  container_memory_total_inactive_file_bytes: ['gauge', 'Current total inactive file in bytes.'],
+  container_processes: ['gauge', 'Number of processes running inside the container.'],
+  container_threads: ['gauge', 'Number of threads running inside the container'],
+  container_threads_max: ['gauge', 'Maximum number of threads allowed inside the container, infinity if value is zero'],
+} as const
+
+type ExtendedFamily = keyof typeof EXTENDED_FAMILIES
+
+function addExtended(f: Families, name: ExtendedFamily, value: number | undefined, labels: Labels): void {
+  if (value === undefined) return
+  const [type, help] = EXTENDED_FAMILIES[name]
+  f.add(name, type, help, labels, value)
+}
+
 /** The families' types, as cAdvisor declares them. */
 export const CADVISOR_TYPE: Readonly<Record<CadvisorFamily, 'counter' | 'gauge'>> = {
   container_cpu_usage_seconds_total: 'counter',
@@ -103,6 +127,21 @@ export function addContainerFamilies(f: Families, labels: Labels, stats: Contain
     if (p === undefined) continue
     f.counter(waiting, `Total time duration tasks in the container have waited due to ${what} congestion.`, p.someMicros / 1e6, labels)
     if (p.fullMicros !== undefined) f.counter(stalled, `Total time duration no tasks in the container could make progress due to ${what} congestion.`, p.fullMicros / 1e6, labels)
+  }
+  const x = stats.extended
+  if (x !== undefined) {
+    addExtended(f, 'container_cpu_user_seconds_total', x.userNanos === undefined ? undefined : x.userNanos / 1e9, labels)
+    addExtended(f, 'container_cpu_system_seconds_total', x.systemNanos === undefined ? undefined : x.systemNanos / 1e9, labels)
+    addExtended(f, 'container_memory_mapped_file', x.mappedFile, labels)
+    for (const scope of ['container', 'hierarchy']) {
+      addExtended(f, 'container_memory_failures_total', x.pgfault, { ...labels, failure_type: 'pgfault', scope })
+      addExtended(f, 'container_memory_failures_total', x.pgmajfault, { ...labels, failure_type: 'pgmajfault', scope })
+    }
+    addExtended(f, 'container_memory_total_active_file_bytes', x.activeFile, labels)
+    addExtended(f, 'container_memory_total_inactive_file_bytes', x.inactiveFile, labels)
+    addExtended(f, 'container_processes', x.processes, labels)
+    addExtended(f, 'container_threads', x.threads, labels)
+    addExtended(f, 'container_threads_max', x.threadsMax, labels)
   }
   if (stats.io !== undefined) {
     // Devices with the same name (every number no disk has is "") are summed: one series each.

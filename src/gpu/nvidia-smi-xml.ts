@@ -10,6 +10,12 @@ export interface GpuProcess {
   readonly usedBytes: number
 }
 
+/** A process's host PID (nvidia-smi prints host PIDs) and memory: attributed to containers, never a label. */
+export interface GpuProcessPid {
+  readonly pid: number
+  readonly usedBytes: number
+}
+
 export interface MigInstance {
   readonly gpuInstanceId: string
   /** `<slices>g.<GiB>gb`, derived (see docs/gpu.md); '' when the capture lacks the parts. */
@@ -35,6 +41,8 @@ export interface GpuReading {
   readonly mig: readonly MigInstance[]
   /** Summed per program name, largest first. */
   readonly processes: readonly GpuProcess[]
+  /** Per host PID, for odin_gpu_container_memory_bytes (src/gpu/gpu-containers.ts); absent in hand-built readings. */
+  readonly processPids?: readonly GpuProcessPid[]
 }
 
 export interface NvidiaSmiReport {
@@ -125,7 +133,24 @@ function readGpu(node: unknown, index: number): GpuReading {
     throttleSeconds,
     mig: readMig(node),
     processes: readProcesses(node),
+    processPids: readProcessPids(node),
   }
+}
+
+function readProcessPids(gpu: unknown): GpuProcessPid[] {
+  const nodes = child(child(gpu, 'processes'), 'process_info')
+  if (!Array.isArray(nodes)) {
+    return []
+  }
+  const out: GpuProcessPid[] = []
+  for (const node of nodes) {
+    const pid = parseSmiNumber(textAt(node, 'pid'))
+    const mib = parseSmiNumber(textAt(node, 'used_memory'))
+    if (pid !== undefined && Number.isSafeInteger(pid) && pid > 0 && mib !== undefined) {
+      out.push({ pid, usedBytes: mib * 1024 * 1024 })
+    }
+  }
+  return out
 }
 
 function readMig(gpu: unknown): MigInstance[] {

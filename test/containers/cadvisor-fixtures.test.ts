@@ -227,6 +227,71 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
     })
   })
 
+  describe('--collector.containers.extended on the v1 and v2 trees', () => {
+    /** Extended families of one container; memory_failures_total keyed by failure_type/scope. */
+    const extended = (families: readonly MetricFamily[], id: string) => {
+      const out: Record<string, number> = {}
+      for (const f of families) {
+        if (!/^container_(cpu_(user|system)_seconds_total|memory_(mapped_file|failures_total|total_(in)?active_file_bytes)|processes|threads(_max)?)$/.test(f.name)) continue
+        for (const s of f.samples) {
+          if (s.labels.id !== id) continue
+          out[s.labels.failure_type === undefined ? f.name : `${f.name}{${s.labels.failure_type},${s.labels.scope}}`] = s.value
+        }
+      }
+      return out
+    }
+
+    it('amzn2 (v1, use_hierarchy 1): cpuacct.stat ticks, memory.stat keys, cgroup.procs of the cpu directory', async () => {
+      const ID = '1d3d308a7d48a27814a68bf33a44acf4441c9c02463ca0bc1cdfdc8c0b4a8496'
+      const UID = '7a96c459-d529-44ae-9f99-90d3798d6426'
+      const REL = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID.replaceAll('-', '_')}.slice/cri-containerd-${ID}.scope`
+      const root = tree()
+      writeIdentity(root, { id: ID, namespace: 'kube-system', pod: 'aws-node-abcde', uid: UID, container: 'aws-node', image: 'i', restarts: 0 })
+      const families = await collectFrom(containersCollector, { sysfs: join(P, 'elastic', 'amzn2', 'sys'), procfs: join(P, 'elastic', 'amzn2', 'proc'), rootfs: root.root, now: NOW, args: ['--collector.containers.extended'] })
+      expect(extended(families, REL)).toEqual({
+        // cpuacct.stat "user 10848891" / "system 1516502" in USER_HZ (100) ticks, to ns, to s
+        container_cpu_user_seconds_total: (10848891 * 1e9) / 100 / 1e9,
+        container_cpu_system_seconds_total: (1516502 * 1e9) / 100 / 1e9,
+        // use_hierarchy 1: total_mapped_file; pgfault/pgmajfault (local keys) for both scopes
+        container_memory_mapped_file: 0,
+        'container_memory_failures_total{pgfault,container}': 116218146,
+        'container_memory_failures_total{pgmajfault,container}': 0,
+        'container_memory_failures_total{pgfault,hierarchy}': 116218146,
+        'container_memory_failures_total{pgmajfault,hierarchy}': 0,
+        container_memory_total_active_file_bytes: 0,
+        container_memory_total_inactive_file_bytes: 78557184,
+        // 12 lines in cpu,cpuacct/.../cgroup.procs; no pids hierarchy is read on v1
+        container_processes: 12,
+      })
+    })
+
+    it('telegraf-v2: cpu.stat user/system_usec, memory.stat keys, pids.current/pids.max (no cgroup.procs in the fixture)', async () => {
+      const ID = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'
+      const UID = '11111111-2222-3333-4444-555555555555'
+      const REL = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID.replaceAll('-', '_')}.slice/cri-containerd-${ID}.scope`
+      const sys = tree().file('fs/cgroup/cgroup.controllers', 'cpu io memory pids\n').copy(join(P, 'telegraf-v2'), `fs/cgroup${REL}`)
+      const root = tree()
+      writeIdentity(root, { id: ID, namespace: 'ml', pod: 'trainer-0', uid: UID, container: 'trainer', image: 'i', restarts: 0 })
+      const families = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root, now: NOW, args: ['--collector.containers.extended'] })
+      expect(extended(families, REL)).toEqual({
+        container_cpu_user_seconds_total: (61355716211 * 1000) / 1e9,
+        container_cpu_system_seconds_total: (37345608977 * 1000) / 1e9,
+        container_memory_mapped_file: 14213120,
+        'container_memory_failures_total{pgfault,container}': 1973187551,
+        'container_memory_failures_total{pgmajfault,container}': 8497,
+        'container_memory_failures_total{pgfault,hierarchy}': 1973187551,
+        'container_memory_failures_total{pgmajfault,hierarchy}': 8497,
+        container_memory_total_active_file_bytes: 5597401088,
+        container_memory_total_inactive_file_bytes: 2935459840,
+        container_threads: 592,
+        container_threads_max: 629145,
+      })
+      // without the flag none of them is there
+      const plain = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root, now: NOW })
+      expect(extended(plain, REL)).toEqual({})
+    })
+  })
+
   describe('elastic/docker system.slice: a real cgroup v2 Docker scope (systemd driver)', () => {
     const ID = '1c8fa019edd4b9d4b2856f4932c55929c5c118c808ed5faee9a135ca6e84b039'
     const REL = `/system.slice/docker-${ID}.scope`

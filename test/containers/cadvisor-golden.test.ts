@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { addContainerFamilies, CADVISOR_HELP, PRESSURE_FAMILIES } from '../../src/containers/container-families.ts'
+import { addContainerFamilies, CADVISOR_HELP, EXTENDED_FAMILIES, PRESSURE_FAMILIES } from '../../src/containers/container-families.ts'
 import type { CadvisorFamily } from '../../src/containers/container-families.ts'
 import { Families } from '../../src/metrics/families.ts'
 import { addNetworkFamilies, NETWORK_FAMILIES } from '../../src/containers/sandbox-network.ts'
@@ -47,6 +47,10 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
       io: new Map([['8:0', { readBytes: 3, writeBytes: 6, reads: 24, writes: 28 }]]),
       // PSI totals in microseconds: cpu full 100 some 200, memory 1000/2000, io 1100/2200
       pressure: { cpu: { someMicros: 200, fullMicros: 100 }, memory: { someMicros: 2000, fullMicros: 1000 }, io: { someMicros: 2200, fullMicros: 1100 } },
+      // --collector.containers.extended: user 6 ns, system 7 ns, mapped 16, pgfault 10 / pgmajfault 11
+      // (container scope; the agent gives the hierarchy scope the same value, as cAdvisor does on
+      // real cgroups), active/inactive file 7/6, 1 process, 5 threads of at most 100.
+      extended: { userNanos: 6, systemNanos: 7, mappedFile: 16, pgfault: 10, pgmajfault: 11, activeFile: 7, inactiveFile: 6, processes: 1, threads: 5, threadsMax: 100 },
     },
     { cpuPeriodMicros: 100000, cpuQuotaMicros: 10000, memoryLimit: 2048, startTimeSeconds: 1257894000, useHierarchy: false },
     (d) => (d === '8:0' ? '/dev/sdb' : ''),
@@ -70,7 +74,9 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
   const ours = renderExposition(families.list())
 
   it('emits every default family', () => {
-    expect([...headers(ours).keys()].sort()).toEqual([...Object.keys(CADVISOR_HELP), ...NETWORK_FAMILIES.map(([n]) => n), ...PRESSURE_FAMILIES.flatMap(([, w, st]) => [w, st])].sort())
+    expect([...headers(ours).keys()].sort()).toEqual(
+      [...Object.keys(CADVISOR_HELP), ...NETWORK_FAMILIES.map(([n]) => n), ...PRESSURE_FAMILIES.flatMap(([, w, st]) => [w, st]), ...Object.keys(EXTENDED_FAMILIES)].sort(),
+    )
   })
 
   it('has HELP and TYPE lines byte-equal to cAdvisor v0.52.1 (the kubelet file for the spec memory limit)', () => {
@@ -106,10 +112,18 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
       [w, []],
       [st, []],
     ]),
+    ...Object.keys(EXTENDED_FAMILIES)
+      .filter((n) => n !== 'container_memory_failures_total')
+      .map((n): [string, string[]] => [n, []]),
   ])('%s converts units as the golden file does', (name, needles) => {
     const want = goldenValue(golden, name, ...needles)
     expect(want).toBeDefined()
     expect(goldenValue(ours, name)).toBe(want)
+  })
+
+  it.each(['pgfault', 'pgmajfault'])('container_memory_failures_total{failure_type="%s",scope="container"} is the golden value', (type) => {
+    const needles = [`failure_type="${type}"`, 'scope="container"']
+    expect(goldenValue(ours, 'container_memory_failures_total', ...needles)).toBe(goldenValue(golden, 'container_memory_failures_total', ...needles))
   })
 
   it('writes no timestamps', () => {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { binaryPath, ensureBinary, startAgent } from '../helpers/binary.ts'
+import { binaryPath, ensureBinary, startAgent, waitFor } from '../helpers/binary.ts'
 import { TempTree, writeIdentity } from '../helpers/containers.ts'
 
 const ID = 'e2e0'.repeat(16)
@@ -15,6 +15,8 @@ const sys = new TempTree()
   .file(`fs/cgroup${REL}/memory.stat`, 'anon 3000\nfile 1000\ninactive_file 96\n')
   .file(`fs/cgroup${REL}/memory.max`, 'max\n')
   .file(`fs/cgroup${REL}/memory.events`, 'oom_kill 3\n')
+// An empty procfs: no process, so no sandbox network (the agent checks that it is a directory).
+const proc = new TempTree().file('stat', 'cpu  0 0 0 0 0 0 0 0 0 0\nbtime 1700000000\n')
 const root = new TempTree()
 // A procfs with no processes: the pod's network is not read, and the root check at start passes.
 const proc = new TempTree().file('stat', 'cpu  0 0 0 0 0 0 0 0 0 0\n')
@@ -25,6 +27,7 @@ beforeAll(async () => {
 }, 180_000)
 afterAll(() => {
   sys.dispose()
+  proc.dispose()
   root.dispose()
   proc.dispose()
 })
@@ -49,9 +52,26 @@ describe('odin-agent binary: --collector.containers', () => {
     }
   })
 
-  it('a bad --collector.containers.max-containers exits 2 with one line', () => {
-    const r = spawnSync(binaryPath, ['--collector.containers.max-containers=many'], { encoding: 'utf8' })
+  it('--collector.containers.extended adds the extended families (cpu.stat user/system, memory.stat keys)', async () => {
+    const agent = await startAgent(['--collector.disable-defaults', '--collector.containers', '--collector.containers.extended', `--path.sysfs=${sys.root}`, `--path.rootfs=${root.root}`, `--path.procfs=${proc.root}`])
+    try {
+      // the first sample may still be running when the agent starts listening
+      const text = await waitFor(async () => {
+        const t = await (await fetch(`${agent.url}/metrics`)).text()
+        return t.includes('container_memory_usage_bytes{') ? t : undefined
+      }, 10_000, 'the first container sample')
+      const labels = `container="trainer",id="${REL}",image="example/trainer:1",name="${ID}",namespace="ml",pod="trainer-0"`
+      expect(text).toContain('# HELP container_memory_total_inactive_file_bytes Current total inactive file in bytes.\n# TYPE container_memory_total_inactive_file_bytes gauge\n')
+      expect(text).toContain(`container_memory_total_inactive_file_bytes{${labels}} 96\n`)
+      expect(text).not.toContain('container_threads{')
+    } finally {
+      await agent.stop()
+    }
+  })
+
+  it.each(['many', '-1', '1.5', '1e3', ''])('--collector.containers.max-containers=%j exits 2 with one line', (raw) => {
+    const r = spawnSync(binaryPath, [`--collector.containers.max-containers=${raw}`], { encoding: 'utf8' })
     expect(r.status).toBe(2)
-    expect(r.stderr.trim().split('\n')).toEqual(['odin-agent: --collector.containers.max-containers: invalid value "many" (accepted: an integer)'])
+    expect(r.stderr.trim().split('\n')).toEqual([`odin-agent: --collector.containers.max-containers: invalid value "${raw}" (accepted: an integer >= 0)`])
   })
 })

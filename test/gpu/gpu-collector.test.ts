@@ -7,6 +7,7 @@ import { execFileNoShell } from '../../src/platform/exec.ts'
 import type { Exec } from '../../src/platform/exec.ts'
 import { contextFor, runIsolated, samplesOf, valueOf } from '../helpers/collect.ts'
 import type { CollectOptions } from '../helpers/collect.ts'
+import { TempTree, writeIdentity } from '../helpers/containers.ts'
 import { fixture, installFakeNvidiaSmi } from './fake-smi.ts'
 import type { FakeControl } from './fake-smi.ts'
 import { recordingLogger } from './record-logger.ts'
@@ -16,7 +17,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()))
 })
 
-function setup(control: FakeControl, opts: { waitMs?: number; args?: string[]; exec?: Exec } = {}) {
+function setup(control: FakeControl, opts: { waitMs?: number; args?: string[]; exec?: Exec; procfs?: string; rootfs?: string } = {}) {
   const fake = installFakeNvidiaSmi(control)
   const inventory = new GpuInventory()
   const collector = createGpuCollector({ inventory, waitMs: opts.waitMs ?? 3000 })
@@ -28,6 +29,8 @@ function setup(control: FakeControl, opts: { waitMs?: number; args?: string[]; e
     log,
     now: () => t,
     exec: opts.exec,
+    procfs: opts.procfs,
+    rootfs: opts.rootfs,
   }
   return {
     fake,
@@ -41,6 +44,26 @@ function setup(control: FakeControl, opts: { waitMs?: number; args?: string[]; e
 }
 
 describe('gpu collector against the fake nvidia-smi', () => {
+  it('attributes GPU memory to the pod container of each host PID (odin_gpu_container_memory_bytes)', async () => {
+    const uid = '0a0b0c0d-1111-4222-8333-444455556666'
+    const id = 'e5'.repeat(32)
+    const scope = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid.replaceAll('-', '_')}.slice/cri-containerd-${id}.scope`
+    // 412233 and 412301 are the capture's two python3 PIDs on GPU 0: one in a pod, one on the host
+    const proc = new TempTree().file('412233/cgroup', `0::${scope}\n`).file('412301/cgroup', '0::/user.slice/user-1000.slice/session-3.scope\n')
+    const root = new TempTree()
+    writeIdentity(root, { id, namespace: 'ml', pod: 'llama-0', uid, container: 'train', image: 'nvcr.io/nvidia/pytorch:24.05-py3', restarts: 0 })
+    try {
+      const s = setup({ capture: fixture('h100-sxm-2gpu.xml') }, { procfs: proc.root, rootfs: root.root })
+      const fams = await s.collect()
+      expect(samplesOf(fams, 'odin_gpu_container_memory_bytes')).toEqual([
+        { labels: { gpu: '0', UUID: 'GPU-11111111-2222-3333-4444-000000000000', namespace: 'ml', pod: 'llama-0', container: 'train' }, value: 36864 * 1024 * 1024 },
+      ])
+    } finally {
+      proc.dispose()
+      root.dispose()
+    }
+  })
+
   it('exposes dcgm-exporter names and labels from a replayed capture', async () => {
     const s = setup({ capture: fixture('h100-sxm-2gpu.xml') })
     const fams = await s.collect()

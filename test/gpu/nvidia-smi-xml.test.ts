@@ -45,6 +45,12 @@ describe('parseNvidiaSmiXml on our captures', () => {
     // Two python3 processes are one series; arguments (and the key in them) are gone.
     expect(g0?.processes).toEqual([{ name: 'python3', usedBytes: (36864 + 35840) * MiB }])
     expect(g1?.processes).toEqual([])
+    // host PIDs kept apart, for attribution to containers (never a label)
+    expect(g0?.processPids).toEqual([
+      { pid: 412233, usedBytes: 36864 * MiB },
+      { pid: 412301, usedBytes: 35840 * MiB },
+    ])
+    expect(g1?.processPids).toEqual([])
   })
 
   it('reads a GeForce workstation: fan and encoder present, ECC absent', () => {

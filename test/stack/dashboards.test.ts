@@ -9,8 +9,8 @@ import { CATALOGUE, PROMETHEUS_SERIES, loadDashboards, loadRules, metricNames, p
 const dashboards = loadDashboards()
 const records = new Set(loadRules().records.map((r) => r.record))
 
-test('the five dashboards are there', () => {
-  expect(dashboards.map((d) => d.json.uid).sort()).toEqual(['odin-gpu', 'odin-logs', 'odin-node', 'odin-overview', 'odin-processes'])
+test('the six dashboards are there', () => {
+  expect(dashboards.map((d) => d.json.uid).sort()).toEqual(['odin-gpu', 'odin-logs', 'odin-node', 'odin-overview', 'odin-pods', 'odin-processes'])
 })
 
 describe.each(dashboards.map((d) => [d.file, d] as const))('%s', (file, d) => {

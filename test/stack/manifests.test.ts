@@ -475,7 +475,7 @@ describe('Alertmanager, Grafana, Loki', () => {
     const c = pod(find(objs, 'Deployment', 'grafana')).containers[0] as Container
     expect(c.env?.find((e) => e.name === 'GF_SECURITY_ADMIN_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'grafana-admin', key: 'admin-password' })
     const dashboards = objs.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('odin-dashboard-'))
-    expect(dashboards).toHaveLength(5)
+    expect(dashboards).toHaveLength(6)
     for (const d of dashboards) {
       for (const [file, text] of Object.entries(d.data as Record<string, string>)) {
         expect(text).toBe(readFileSync(join(repoRoot, 'dashboards', file), 'utf8'))

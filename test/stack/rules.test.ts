@@ -40,7 +40,7 @@ test.skipIf(promtool)('promtool is installed (.ci/run installs Debian prometheus
 
 describe('alert shape', () => {
   test('there are alerts in every area', () => {
-    expect(new Set(alerts.map((a) => a.file))).toEqual(new Set(['agent.yml', 'anomaly.yml', 'gpu.yml', 'node.yml', 'security.yml']))
+    expect(new Set(alerts.map((a) => a.file))).toEqual(new Set(['agent.yml', 'anomaly.yml', 'containers.yml', 'gpu.yml', 'node.yml', 'security.yml']))
   })
 
   test.each(alerts.map((a) => [`${a.alert} (${a.labels?.severity})`, a] as const))('%s', (_, a) => {

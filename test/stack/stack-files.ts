@@ -185,6 +185,16 @@ export const CATALOGUE = new Set([
   'odin_security_findings_total', 'odin_security_active_threats',
   'odin_anomaly_score', 'odin_anomaly', 'odin_anomaly_model_trained', 'odin_anomaly_model_last_train_timestamp_seconds',
   'odin_disk_fill_eta_seconds',
+  // cAdvisor's names (--collector.containers) and the agent's own container series
+  'container_cpu_usage_seconds_total', 'container_cpu_cfs_periods_total', 'container_cpu_cfs_throttled_periods_total',
+  'container_cpu_cfs_throttled_seconds_total', 'container_memory_working_set_bytes', 'container_memory_usage_bytes',
+  'container_memory_rss', 'container_memory_cache', 'container_memory_swap', 'container_oom_events_total',
+  'container_spec_memory_limit_bytes', 'container_spec_cpu_period', 'container_spec_cpu_quota', 'container_start_time_seconds',
+  'container_fs_reads_bytes_total', 'container_fs_writes_bytes_total', 'container_fs_reads_total', 'container_fs_writes_total',
+  'container_network_receive_bytes_total', 'container_network_transmit_bytes_total', 'container_network_receive_packets_total',
+  'container_network_transmit_packets_total', 'container_network_receive_packets_dropped_total',
+  'container_network_transmit_packets_dropped_total', 'container_network_receive_errors_total', 'container_network_transmit_errors_total',
+  'odin_container_info', 'odin_container_restarts_total', 'odin_pod_oom_kills_total', 'odin_containers', 'odin_gpu_container_memory_bytes',
   // node_exporter names
   'node_timex_offset_seconds', 'node_timex_sync_status', 'node_timex_maxerror_seconds', 'node_bonding_slaves', 'node_bonding_active',
   'node_md_disks', 'node_md_disks_required', 'node_timex_estimated_error_seconds', 'node_edac_correctable_errors_total',

@@ -18,8 +18,6 @@ const sys = new TempTree()
 // An empty procfs: no process, so no sandbox network (the agent checks that it is a directory).
 const proc = new TempTree().file('stat', 'cpu  0 0 0 0 0 0 0 0 0 0\nbtime 1700000000\n')
 const root = new TempTree()
-// A procfs with no processes: the pod's network is not read, and the root check at start passes.
-const proc = new TempTree().file('stat', 'cpu  0 0 0 0 0 0 0 0 0 0\n')
 writeIdentity(root, { id: ID, namespace: 'ml', pod: 'trainer-0', uid: UID, container: 'trainer', image: 'example/trainer:1', restarts: 2 })
 
 beforeAll(async () => {
@@ -29,7 +27,6 @@ afterAll(() => {
   sys.dispose()
   proc.dispose()
   root.dispose()
-  proc.dispose()
 })
 
 describe('odin-agent binary: --collector.containers', () => {

@@ -5,7 +5,9 @@
 // /metrics after the second tick, split into container series (the containers collector's
 // families) and the rest.
 //
-//   npx bun bench/series-per-node.ts [--containers 0,30,100,200,250] [--cgroup v1,v2] [--max-series N]
+//   npx bun bench/series-per-node.ts [--containers 0,30,100,200,250] [--cgroup v1,v2] [--max-series N] [--save DIR]
+//
+// --save DIR writes each body to DIR/<cgroup>-<containers>.prom, for bench/scale.ts --body.
 //
 // Pods as on a busy node: ~1.5 containers per pod, at most 110 pods (the kubelet's default
 // max-pods), every pod with a sandbox in its own network namespace with one interface (eth0),
@@ -27,6 +29,7 @@ const COUNTS = arg('containers', '0,30,100,200,250').split(',').map(Number)
 const VERSIONS = arg('cgroup', 'v1,v2').split(',')
 const EXTRA = process.argv.includes('--max-series') ? [`--web.max-series=${arg('max-series', '0')}`] : []
 const MAX_PODS = 110
+const SAVE = process.argv.includes('--save') ? arg('save', '.') : undefined
 
 const hex = (n: number, len: number) => n.toString(16).padStart(len, '0')
 const uidOf = (p: number) => `5e1e5000-0000-4000-8000-${hex(p, 12)}`
@@ -158,7 +161,9 @@ try {
           return n === 0 || /^odin_containers\{state="resolved"\} [1-9]/m.test(text) ? text : undefined
         }, 20_000, 'a snapshot with containers')
         await new Promise((r) => setTimeout(r, 1500))
-        const c = count(await (await fetch(`${agent.url}/metrics`)).text())
+        const text = await (await fetch(`${agent.url}/metrics`)).text()
+        if (SAVE !== undefined) writeFileSync(join(SAVE, `${version}-${n}.prom`), text)
+        const c = count(text)
         const pods = n === 0 ? 0 : podsFor(n).length
         console.log(`${version} | ${n} | ${pods} | ${c.resolved} | ${c.total} | ${c.containers} | ${c.total - c.containers}`)
       } finally {

@@ -1,6 +1,9 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { binaryPath, ensureBinary, startAgent, waitFor } from '../helpers/binary.ts'
+import { binaryPath, ensureBinary, freePort, startAgent, waitFor } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
 import { TempTree, writeIdentity } from '../helpers/containers.ts'
 
@@ -85,6 +88,42 @@ describe('odin-agent binary: --web.max-series', () => {
       await capped.stop()
     }
   })
+
+  const prometheus = spawnSync('prometheus', ['--version']).status === 0
+  it.skipIf(!prometheus)('a real Prometheus with sample_limit at the cap keeps scraping the capped agent; the same node uncapped fails its scrape', async () => {
+    const open = await startAgent([...args, '--web.max-series=0'])
+    const tmp = mkdtempSync(join(tmpdir(), 'odin-series-cap-'))
+    let capped: RunningAgent | undefined
+    try {
+      const max = samples(await metricsWithContainers(open)).length - 150
+      capped = await startAgent([...args, `--web.max-series=${max}`])
+      await metricsWithContainers(capped)
+      const job = (name: string, agent: RunningAgent) => ({ job_name: name, scrape_interval: '1s', sample_limit: max, static_configs: [{ targets: [`127.0.0.1:${agent.port}`] }] })
+      writeFileSync(join(tmp, 'prometheus.yml'), JSON.stringify({ scrape_configs: [job('capped', capped), job('open', open)] }))
+      const port = await freePort()
+      const prom = spawn('prometheus', [`--config.file=${join(tmp, 'prometheus.yml')}`, `--storage.tsdb.path=${join(tmp, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=error'], { stdio: 'ignore' })
+      try {
+        const query = async (expr: string) => {
+          const body = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as { data: { result: { value: [number, string] }[] } }
+          return body.data.result[0] === undefined ? undefined : Number(body.data.result[0].value[1])
+        }
+        await waitFor(async () => (await query('up{job="capped"}')) !== undefined && (await query('up{job="open"}')) !== undefined, 25_000, 'both targets scraped')
+        await new Promise((r) => setTimeout(r, 2500))
+        expect(await query('up{job="capped"}')).toBe(1)
+        expect(await query('scrape_samples_scraped{job="capped"}')).toBeLessThanOrEqual(max)
+        expect(await query('count({job="capped",__name__=~"node_.*"})')).toBeGreaterThan(0)
+        expect(await query('up{job="open"}')).toBe(0)
+        expect(await query('count({job="open",__name__=~"node_.*"})')).toBeUndefined()
+      } finally {
+        prom.kill('SIGTERM')
+        await new Promise((r) => prom.once('exit', r))
+      }
+    } finally {
+      await capped?.stop()
+      await open.stop()
+      rmSync(tmp, { recursive: true, force: true })
+    }
+  }, 60_000)
 
   it('a cap below 100 exits 2 with one line', () => {
     const r = spawnSync(binaryPath, ['--web.max-series=50'], { encoding: 'utf8' })

@@ -7,6 +7,9 @@
 //
 //   bun bench/scale.ts [--n 10,50,200] [--duration 60] [--warmup 35] [--body FILE] [--binary PATH]
 //
+// A body with container series (bench/series-per-node.ts --save) gets its pod, id, name,
+// container_id and uid values prefixed per target, so every node's containers are distinct.
+//
 // Part of `npm run bench`; runs alone as above. Needs `prometheus` on PATH (Debian's).
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -50,7 +53,13 @@ interface Line {
   head: string
   value: number
   step: number
+  /** A container or pod series: its identity labels get a per-target prefix (below). */
+  vary: boolean
 }
+
+/** Container series carry pod, container ID and cgroup path: distinct per node, as on a cluster. */
+const CONTAINER_SERIES = /^(container_|odin_container_|odin_pod_)/
+const IDENTITY_LABELS = /([{,](?:pod|id|name|container_id|uid)=")/g
 
 /** Sample lines split into series and value; each series gets its own per-scrape step. */
 function parseBody(body: string): { lines: (Line | string)[]; series: number } {
@@ -69,7 +78,7 @@ function parseBody(body: string): { lines: (Line | string)[]; series: number } {
     const counter = name.endsWith('_total') || name.endsWith('_seconds_total') || name.endsWith('_count') || name.endsWith('_sum')
     // Counters rise by a series-specific amount; gauges wander around their captured value.
     const step = counter ? 1 + (series % 13) * 0.37 : value === 0 ? 0 : ((series % 5) - 2) * 0.001 * Math.abs(value)
-    return { head: l.slice(0, sp + 1), value, step }
+    return { head: l.slice(0, sp + 1), value, step, vary: CONTAINER_SERIES.test(name) }
   })
   return { lines, series }
 }
@@ -85,7 +94,8 @@ function serveTargets(lines: (Line | string)[]): Promise<{ server: Server; port:
     }
     const k = (scrapes.get(m[1] as string) ?? 0) + 1
     scrapes.set(m[1] as string, k)
-    const out = lines.map((l) => (typeof l === 'string' ? l : `${l.head}${l.step === 0 ? l.value : l.value + k * l.step}`)).join('\n')
+    const prefix = `$1n${m[1]}-`
+    const out = lines.map((l) => (typeof l === 'string' ? l : `${l.vary ? l.head.replace(IDENTITY_LABELS, prefix) : l.head}${l.step === 0 ? l.value : l.value + k * l.step}`)).join('\n')
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(out)
   })
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })))

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs'
 import type { Hono } from 'hono'
 import type { Collector } from './collectors/types.ts'
+import { flagNumber } from './config/config.ts'
 import type { AgentConfig } from './config/config.ts'
 import type { Logger } from './log/logger.ts'
 import { Families } from './metrics/families.ts'
+import { renderExposition } from './metrics/exposition.ts'
 import { SnapshotRegistry } from './metrics/registry.ts'
+import { SeriesCap } from './metrics/series-cap.ts'
 import { selfMetrics } from './metrics/self-metrics.ts'
 import type { MetricFamily } from './metrics/types.ts'
 import { execFileNoShell } from './platform/exec.ts'
@@ -64,6 +67,12 @@ function realBootTime(): number {
   }
 }
 
+/** The collector whose outcome holds the family (only asked when the series cap cuts). */
+function ownerOf(snapshot: Snapshot, family: string): string | undefined {
+  for (const [collector, outcome] of snapshot.outcomes) if (outcome.families.some((f) => f.name === family)) return collector
+  return undefined
+}
+
 /** Wires collectors, sampler, registry and HTTP app; binding a port is left to the caller. */
 export function createAgent(deps: AgentDeps): Agent {
   const { config, log } = deps
@@ -88,7 +97,8 @@ export function createAgent(deps: AgentDeps): Agent {
     now: deps.now,
     extraFamilies: () => [...buildInfo(), ...visibilityFams, ...selfMetrics(bootTime)],
   })
-  const registry = new SnapshotRegistry()
+  const maxSeries = flagNumber(config, 'web.max-series')
+  const registry = new SnapshotRegistry(renderExposition, maxSeries > 0 ? new SeriesCap(maxSeries, log) : undefined)
   const status = new StatusModel()
   const observerHealth = new Map<string, { ok: boolean; error: string | null }>()
   sampler.onSnapshot((snapshot) => {
@@ -104,7 +114,7 @@ export function createAgent(deps: AgentDeps): Agent {
       }
     }
     const families = extra.length ? [...snapshot.families, ...extra.flat()] : snapshot.families
-    registry.update(families)
+    registry.update(families, (name) => ownerOf(snapshot, name))
     status.observe(snapshot.at, families)
   })
   const now = deps.now ?? Date.now

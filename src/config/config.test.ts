@@ -55,12 +55,21 @@ describe('parseAgentArgs', () => {
     [['--sampler.interval=soon'], /--sampler.interval: invalid value "soon"/],
     [['--sampler.interval=10ms'], /at least 100ms/],
     [['--web.max-requests=many'], /--web.max-requests: invalid value "many" \(accepted: an integer\)/],
+    [['--web.max-series=lots'], /--web.max-series: invalid value "lots" \(accepted: an integer\)/],
+    [['--web.max-series=99'], /--web.max-series: invalid value "99" \(accepted: 0 for no limit, or an integer of at least 100\)/],
+    [['--web.max-series=-1'], /--web.max-series: invalid value "-1"/],
     [['--path.procfs'], /--path.procfs: missing value/],
     [['stray'], /unexpected argument "stray"/],
     [['--collector.cpu=maybe'], /--collector.cpu: invalid value "maybe" \(accepted: true, false\)/],
   ])('rejects %j with one line naming the flag', (argv, message) => {
     expect(() => parseAgentArgs(argv, switchables)).toThrowError(FlagError)
     expect(() => parseAgentArgs(argv, switchables)).toThrowError(message)
+  })
+
+  it('--web.max-series defaults to the per-node budget, 8000; 0 turns the cap off', () => {
+    expect(parseAgentArgs([], switchables).config.flags.get('web.max-series')).toBe(8000)
+    expect(parseAgentArgs(['--web.max-series=0'], switchables).config.flags.get('web.max-series')).toBe(0)
+    expect(parseAgentArgs(['--web.max-series=100'], switchables).config.flags.get('web.max-series')).toBe(100)
   })
 
   it('recognises --help', () => {

@@ -1,4 +1,5 @@
 import { EXPOSITION_CONTENT_TYPE, renderExposition } from './exposition.ts'
+import type { OwnerOf, SeriesCap } from './series-cap.ts'
 import type { MetricFamily } from './types.ts'
 
 export type Render = (families: readonly MetricFamily[]) => string
@@ -14,15 +15,23 @@ export class SnapshotRegistry {
   private families: readonly MetricFamily[] = []
   private rendered: string | null = null
 
-  constructor(private readonly render: Render = renderExposition) {}
+  constructor(
+    private readonly render: Render = renderExposition,
+    private readonly cap?: SeriesCap,
+  ) {}
 
-  /** A family name met twice (an observer re-exporting a collector's family) keeps the last. */
-  update(families: readonly MetricFamily[]): void {
+  /**
+   * A family name met twice (an observer re-exporting a collector's family) keeps the last.
+   * With a cap (--web.max-series), what is kept never exceeds it; `ownerOf` names the
+   * collector of a family for the dropped counter.
+   */
+  update(families: readonly MetricFamily[], ownerOf?: OwnerOf): void {
     const byName = new Map<string, MetricFamily>()
     for (const family of families) {
       byName.set(family.name, family)
     }
-    this.families = byName.size === families.length ? families : [...byName.values()]
+    const unique = byName.size === families.length ? families : [...byName.values()]
+    this.families = this.cap ? this.cap.apply(unique, ownerOf) : unique
     this.rendered = null
   }
 

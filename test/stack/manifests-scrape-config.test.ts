@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
 import { parse } from 'yaml'
 import { diskAssetSource } from '../../src/assets/asset-source.ts'
+import { GLOBAL_FLAGS } from '../../src/config/config.ts'
 import { runManifestsCommand } from '../../src/cli/manifests/index.ts'
 import { DEFAULT_OPTIONS, buildManifests } from '../../src/cli/manifests/render.ts'
 import { checkPrometheusConfig, promtool } from './manifests-promtool.ts'
@@ -40,8 +41,10 @@ test('--scrape-config prints the embedded odin-agent job, namespace and all', as
   expect(job.job_name).toBe('odin-agent')
   expect(readFileSync(join(repoRoot, 'rules', 'agent.yml'), 'utf8')).toContain('up{job="odin-agent"}')
   expect(job.kubernetes_sd_configs[0]?.role).toBe('pod')
-  // The series budget per node (README, Scaling) travels with the job.
-  expect(job.sample_limit).toBe(4000)
+  // The series budget per node (README, Scaling) travels with the job, equal to the
+  // agent's own default cap (--web.max-series), so the agent never trips it.
+  expect(job.sample_limit).toBe(8000)
+  expect(GLOBAL_FLAGS.find((f) => f.name === 'web.max-series')?.default).toBe(job.sample_limit)
   expect(job.kubernetes_sd_configs[0]?.namespaces.names).toEqual(['monitoring-agent'])
   for (const target of ['node', 'instance']) {
     expect(job.relabel_configs.find((r) => r.target_label === target)?.source_labels).toEqual(['__meta_kubernetes_pod_node_name'])

@@ -10,6 +10,7 @@ import type { MetricFamily } from './metrics/types.ts'
 import { execFileNoShell } from './platform/exec.ts'
 import type { Exec } from './platform/exec.ts'
 import { createHostFS } from './platform/host-fs.ts'
+import type { CollectorWorkers } from './sampler/collector-workers.ts'
 import { Sampler } from './sampler/sampler.ts'
 import type { Snapshot } from './sampler/snapshot.ts'
 import { RequestTracker, createApp } from './server/app.ts'
@@ -30,6 +31,11 @@ export interface AgentDeps {
   readonly exec?: Exec
   readonly observers?: readonly SnapshotObserver[]
   readonly now?: () => number
+  /**
+   * Runs the collectors on worker threads (collector-workers.ts, the binary); without it
+   * they run in this thread (tests). Its stand-ins replace `collectors`.
+   */
+  readonly workers?: CollectorWorkers
 }
 
 export interface Agent {
@@ -53,7 +59,8 @@ function realBootTime(): number {
 /** Wires collectors, sampler, registry and HTTP app; binding a port is left to the caller. */
 export function createAgent(deps: AgentDeps): Agent {
   const { config, log } = deps
-  const enabled = deps.collectors.filter((c) => config.enabled.includes(c.name))
+  const workers = deps.workers
+  const enabled = (workers?.collectors ?? deps.collectors).filter((c) => config.enabled.includes(c.name))
   const bootTime = realBootTime()
   const observers = deps.observers ?? []
   const buildInfo = (): MetricFamily[] => {
@@ -61,14 +68,16 @@ export function createAgent(deps: AgentDeps): Agent {
     f.gauge('odin_agent_build_info', 'odin-agent: A metric with a constant 1 labeled by version, revision and runtime.', 1, deps.version)
     return f.list()
   }
+  const hostFS = createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs, netnsPid: config.netnsPid })
   const sampler = new Sampler({
     collectors: enabled,
     config,
-    fs: createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs, netnsPid: config.netnsPid }),
+    // With workers, the host is read there: a tick's end closes their descriptors.
+    fs: workers ? { ...hostFS, endTick: () => workers.endTick() } : hostFS,
     exec: deps.exec ?? execFileNoShell,
     log,
     now: deps.now,
-    extraFamilies: () => [...buildInfo(), ...selfMetrics(bootTime)],
+    extraFamilies: () => [...buildInfo(), ...selfMetrics(bootTime), ...(workers?.families() ?? [])],
   })
   const registry = new SnapshotRegistry()
   sampler.onSnapshot((snapshot) => {
@@ -104,6 +113,7 @@ export function createAgent(deps: AgentDeps): Agent {
     start: () => sampler.start(),
     stop: async () => {
       sampler.stop()
+      await workers?.close()
       for (const o of observers) {
         await o.close?.()
       }

@@ -13,6 +13,9 @@ import { serve } from './platform/serve.ts'
 import { buildVersion } from './version.ts'
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { DETECT_WORKER, createWorkerPool } from './platform/detect-pool.ts'
+import { COLLECTOR_WORKER, collectorWorkerSpawner, serveCollectorWorker } from './platform/collector-worker.ts'
+import type { CollectorWorkerData } from './platform/collector-worker.ts'
+import { MAX_ABANDONED_WORKERS, startCollectorWorkers, stuckReadMs } from './sampler/collector-workers.ts'
 
 // process.exit drops whatever a pipe has not taken yet (`manifests | kubectl` lost all but
 // 64 KiB), so every write is tracked and exit waits for them to be flushed.
@@ -58,7 +61,16 @@ async function runAgent(argv: readonly string[]): Promise<number> {
   const observers = allDetectors
     .filter((d) => config.enabled.includes(d.name))
     .map((d) => d.create({ config, log: log.child({ detector: d.name }) }))
-  const agent = createAgent({ config, collectors: allCollectors, observers, log, version: { ...buildVersion, runtime } })
+  // Collectors read the host on a worker thread: a read that never returns (a FIFO, a
+  // process stuck on a dead NFS mount) cannot stop /metrics, /healthz or SIGTERM here.
+  const workers = startCollectorWorkers({
+    collectors: allCollectors.filter((c) => config.enabled.includes(c.name)),
+    spawn: collectorWorkerSpawner(new URL(import.meta.url), argv),
+    log,
+    stuckAfterMs: stuckReadMs(config.collectorTimeoutMs),
+    maxAbandoned: MAX_ABANDONED_WORKERS,
+  })
+  const agent = createAgent({ config, collectors: allCollectors, observers, log, version: { ...buildVersion, runtime }, workers })
   const server = serve(agent.app, address)
   log.info('starting odin-agent', { version: buildVersion.version, revision: buildVersion.revision, address: `${address.hostname}:${server.port}` })
   log.info('enabled collectors and detectors', { enabled: [...config.enabled].sort().join(',') })
@@ -129,9 +141,14 @@ async function mainThread(): Promise<void> {
   }
 }
 
-if (!isMainThread && (workerData as { role?: string } | null)?.role === DETECT_WORKER && parentPort) {
+const role = isMainThread ? undefined : (workerData as { role?: string } | null)?.role
+if (role === DETECT_WORKER && parentPort) {
   const { serveDetectJobs } = await import('./cli/detect/worker.ts')
   serveDetectJobs(parentPort)
+} else if (role === COLLECTOR_WORKER && parentPort) {
+  const data = workerData as CollectorWorkerData
+  const { config } = parseAgentArgs(data.argv, [...allCollectors, ...allDetectors])
+  serveCollectorWorker(parentPort, data, config, allCollectors, createLogger({ level: config.logLevel, format: config.logFormat }))
 } else {
   await mainThread()
 }

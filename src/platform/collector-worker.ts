@@ -34,10 +34,11 @@ export async function serveCollectorWorker(port: MessagePort, data: CollectorWor
   // ones. The collectors run in short bursts here, as they did on the main thread; without
   // it a tick cost ~20% more CPU and the worker ~8 MiB more RSS (docs/performance.md).
   Bun.unsafe.setJITPolicy(WORKER_JIT_POLICY)
-  const [{ allCollectors }, { createLogger }, { createCollectorHost }, { execFileNoShell }, { createHostFS }, { createSharedReadGuard }] = await Promise.all([
+  const [{ allCollectors }, { createLogger }, { createCollectorHost }, { batchingPoster }, { execFileNoShell }, { createHostFS }, { createSharedReadGuard }] = await Promise.all([
     import('../collectors/index.ts'),
     import('../log/logger.ts'),
     import('../sampler/collector-host.ts'),
+    import('../sampler/reply-wire.ts'),
     import('./exec.ts'),
     import('./host-fs.ts'),
     import('./read-guard.ts'),
@@ -53,7 +54,7 @@ export async function serveCollectorWorker(port: MessagePort, data: CollectorWor
     exec: execFileNoShell,
     log: createLogger({ level: config.logLevel, format: config.logFormat }),
     blocked,
-    post: (reply) => port.postMessage(reply),
+    post: batchingPoster((wire) => port.postMessage(wire)),
     afterTick: () => Bun.gc(false),
   })
   port.on('message', (request: HostRequest) => host(request))

@@ -28,7 +28,7 @@ class FakeWorker extends EventEmitter implements WorkerLike {
     return Promise.resolve(1)
   }
   reply(r: HostReply): void {
-    this.emit('message', r)
+    this.emit('message', [r])
   }
   runs(): number[] {
     return this.requests.flatMap((r) => (r.type === 'run' ? [r.id] : []))

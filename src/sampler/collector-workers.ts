@@ -6,6 +6,8 @@ import type { MetricFamily } from '../metrics/types.ts'
 import { createGuardBuffer, watchReadGuard } from '../platform/read-guard.ts'
 import type { GuardSample } from '../platform/read-guard.ts'
 import type { HostReply, HostRequest } from './collector-host.ts'
+import { decodeReplies } from './reply-wire.ts'
+import type { ReplyWire } from './reply-wire.ts'
 
 /**
  * Abandoned threads kept at most: each holds its stack and heap (about 10 MiB, see
@@ -25,7 +27,7 @@ export function stuckReadMs(collectorTimeoutMs: number): number {
 /** The part of a node:worker_threads Worker used here (tests pass a fake). */
 export interface WorkerLike {
   postMessage(message: HostRequest): void
-  on(event: 'message', listener: (reply: HostReply) => void): unknown
+  on(event: 'message', listener: (wire: ReplyWire) => void): unknown
   on(event: 'exit', listener: (code: number) => void): unknown
   on(event: 'error', listener: (err: Error) => void): unknown
   terminate(): unknown
@@ -106,7 +108,11 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
     const guard = createGuardBuffer()
     const worker = options.spawn({ guard, blocked: [...blocked.values()] })
     const thread: Thread = { worker, sample: watchReadGuard(guard), runs: new Map(), seenSeq: -1, seenAt: 0 }
-    worker.on('message', (reply) => settle(thread, reply))
+    worker.on('message', (wire) => {
+      for (const reply of decodeReplies(wire)) {
+        settle(thread, reply)
+      }
+    })
     worker.on('error', (err) => log.error('collector worker failed', { err: err.message }))
     worker.on('exit', (code) => exited(thread, code))
     return thread

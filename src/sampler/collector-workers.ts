@@ -78,6 +78,8 @@ interface Thread {
   /** The open read's sequence number when first seen by the watchdog, and when. */
   seenSeq: number
   seenAt: number
+  /** Exited on its own (a crash): the next run starts another. */
+  dead: boolean
 }
 
 /**
@@ -107,7 +109,7 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
   const spawn = (): Thread => {
     const guard = createGuardBuffer()
     const worker = options.spawn({ guard, blocked: [...blocked.values()] })
-    const thread: Thread = { worker, sample: watchReadGuard(guard), runs: new Map(), seenSeq: -1, seenAt: 0 }
+    const thread: Thread = { worker, sample: watchReadGuard(guard), runs: new Map(), seenSeq: -1, seenAt: 0, dead: false }
     worker.on('message', (wire) => {
       for (const reply of decodeReplies(wire)) {
         settle(thread, reply)
@@ -137,7 +139,7 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
     if (path !== undefined) {
       // An abandoned thread whose read came back: the path may be read again.
       blocked.delete(thread.worker)
-      if (![...blocked.values()].includes(path)) {
+      if (![...blocked.values()].includes(path) && !current.dead) {
         current.worker.postMessage({ type: 'unblock', path })
       }
       log.info('abandoned collector worker exited; its read returned', { path })
@@ -146,12 +148,21 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
     if (thread !== current || closed) {
       return
     }
-    log.error('collector worker exited; starting another', { code })
-    current = spawn()
+    // Started again lazily, by the next run: a thread that dies at start cannot spin.
+    log.error('collector worker exited; the next run starts another', { code })
+    thread.dead = true
     for (const run of thread.runs.values()) {
       run.reject(new Error(`collector worker exited (code ${code}) during the run`))
     }
     thread.runs.clear()
+    idle()
+  }
+
+  const live = (): Thread => {
+    if (current.dead) {
+      current = spawn()
+    }
+    return current
   }
 
   const idle = () => {
@@ -234,8 +245,9 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
           return
         }
         const id = ++nextId
-        current.runs.set(id, { id, collector: c.name, resolve, reject })
-        current.worker.postMessage({ type: 'run', id, collector: c.name })
+        const thread = live()
+        thread.runs.set(id, { id, collector: c.name, resolve, reject })
+        thread.worker.postMessage({ type: 'run', id, collector: c.name })
         watch()
         ctx.signal.addEventListener('abort', () => current.worker.postMessage({ type: 'abort', id }), { once: true })
       }),
@@ -243,7 +255,11 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
 
   return {
     collectors: options.collectors.map(proxy),
-    endTick: () => current.worker.postMessage({ type: 'endTick' }),
+    endTick: () => {
+      if (!current.dead) {
+        current.worker.postMessage({ type: 'endTick' })
+      }
+    },
     families: () => {
       const f = new Families()
       f.counter(

@@ -6,9 +6,11 @@
 // reads utime+stime of the whole process (/proc/PID/stat: live and exited threads, worker
 // threads included) over the window and divides by the ticks in it; RSS is VmRSS at the
 // window's end and the highest seen once a second. Rounds alternate which starts first.
+// Per-thread CPU (live threads only) shows where it went: the main thread, the collector
+// "Worker", mimalloc's scavenger.
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -34,6 +36,21 @@ const cpuMs = (pid: number) => {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return ((Number(f[11]) + Number(f[12])) * 1000) / TICK_HZ
 }
+/** CPU ms of each live thread by name (the main thread has the binary's name, Bun's workers "Worker"). */
+const threadMs = (pid: number): Map<string, number> => {
+  const by = new Map<string, number>()
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      by.set(name, (by.get(name) ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / TICK_HZ)
+    } catch {
+      // the thread exited
+    }
+  }
+  return by
+}
 const rssMiB = (pid: number) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -42,6 +59,7 @@ function start(binary: string, dataDir: string): ChildProcess {
 }
 
 interface Result {
+  threads: string
   cpuPerTick: number
   rss: number
   rssMax: number
@@ -55,6 +73,7 @@ for (let round = 0; round < rounds; round++) {
     await sleep(warmupS * 1000)
     const pids = children.map((c) => c.pid as number)
     const cpu0 = pids.map(cpuMs)
+    const threads0 = pids.map(threadMs)
     const rssMax = pids.map(() => 0)
     for (let s = 0; s < seconds; s++) {
       await sleep(1000)
@@ -63,7 +82,13 @@ for (let round = 0; round < rounds; round++) {
     const ticks = (seconds * 1000) / intervalMs
     order.forEach((k, i) => {
       const pid = pids[i] as number
-      results[k].push({ cpuPerTick: (cpuMs(pid) - (cpu0[i] as number)) / ticks, rss: rssMiB(pid), rssMax: rssMax[i] as number })
+      const t1 = threadMs(pid)
+      const threads = [...t1]
+        .map(([name, ms]) => [name, (ms - (threads0[i]?.get(name) ?? 0)) / ticks] as const)
+        .filter(([, ms]) => ms > 0)
+        .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+        .join(', ')
+      results[k].push({ threads, cpuPerTick: (cpuMs(pid) - (cpu0[i] as number)) / ticks, rss: rssMiB(pid), rssMax: rssMax[i] as number })
     })
   } finally {
     for (const c of children) {
@@ -77,6 +102,6 @@ for (let round = 0; round < rounds; round++) {
 }
 for (const k of ['a', 'b'] as const) {
   for (const r of results[k]) {
-    console.log(`${k} ${binaries[k]}: cpu/tick ${r.cpuPerTick.toFixed(2)} ms, RSS ${r.rss.toFixed(1)} MiB (max ${r.rssMax.toFixed(1)})`)
+    console.log(`${k} ${binaries[k]}: cpu/tick ${r.cpuPerTick.toFixed(2)} ms (threads: ${r.threads}), RSS ${r.rss.toFixed(1)} MiB (max ${r.rssMax.toFixed(1)})`)
   }
 }

@@ -58,5 +58,9 @@ export async function serveCollectorWorker(port: MessagePort, data: CollectorWor
     post: batchingPoster((wire) => port.postMessage(wire)),
     afterTick: () => Bun.gc(false),
   })
-  port.on('message', (request: HostRequest) => host(request))
+  port.on('message', (batch: readonly HostRequest[]) => {
+    for (const request of batch) {
+      host(request)
+    }
+  })
 }

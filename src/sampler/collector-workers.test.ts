@@ -16,12 +16,14 @@ class FakeWorker extends EventEmitter implements WorkerLike {
   readonly requests: HostRequest[] = []
   readonly guard: ReadGuard
   terminated = false
+  batches = 0
   constructor(readonly start: WorkerStart) {
     super()
     this.guard = createSharedReadGuard(start.guard, new Set(start.blocked))
   }
-  postMessage(message: HostRequest): void {
-    this.requests.push(message)
+  postMessage(batch: readonly HostRequest[]): void {
+    this.batches++
+    this.requests.push(...batch)
   }
   terminate(): Promise<number> {
     this.terminated = true
@@ -90,6 +92,9 @@ describe('collector workers (the serving side)', () => {
     const a = loadavg.collect(ctx(loadavg))
     const b = cpu.collect(ctx(cpu))
     const w = workers[0]!
+    expect(w.requests).toEqual([])
+    await Promise.resolve()
+    expect(w.batches).toBe(1)
     expect(w.requests).toEqual([
       { type: 'run', id: 1, collector: 'loadavg' },
       { type: 'run', id: 2, collector: 'cpu' },
@@ -140,6 +145,7 @@ describe('collector workers (the serving side)', () => {
 
     // The read returns: the abandoned thread exits and the path is read again.
     stuck.emit('exit', 1)
+    await Promise.resolve()
     expect(fresh.requests.at(-1)).toEqual({ type: 'unblock', path: '/fixture/proc/loadavg' })
     expect(pool.stats()).toEqual({ abandoned: 1, stuck: 0 })
     await pool.close()
@@ -200,6 +206,7 @@ describe('collector workers (the serving side)', () => {
     expect(workers).toHaveLength(1)
     expect(vi.getTimerCount()).toBe(0)
     const next = loadavg.collect(ctx(loadavg))
+    await Promise.resolve()
     expect(workers[1]!.runs()).toEqual([2])
     workers[1]!.reply({ type: 'done', id: 2, families: [] })
     await expect(next).resolves.toEqual([])

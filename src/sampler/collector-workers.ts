@@ -26,7 +26,8 @@ export function stuckReadMs(collectorTimeoutMs: number): number {
 
 /** The part of a node:worker_threads Worker used here (tests pass a fake). */
 export interface WorkerLike {
-  postMessage(message: HostRequest): void
+  /** Requests go in batches: the sampler starts every collector in one turn. */
+  postMessage(batch: readonly HostRequest[]): void
   on(event: 'message', listener: (wire: ReplyWire) => void): unknown
   on(event: 'exit', listener: (code: number) => void): unknown
   on(event: 'error', listener: (err: Error) => void): unknown
@@ -80,6 +81,8 @@ interface Thread {
   seenAt: number
   /** Exited on its own (a crash): the next run starts another. */
   dead: boolean
+  /** Requests of this turn, sent together after it. */
+  outbox: HostRequest[]
 }
 
 /**
@@ -109,7 +112,7 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
   const spawn = (): Thread => {
     const guard = createGuardBuffer()
     const worker = options.spawn({ guard, blocked: [...blocked.values()] })
-    const thread: Thread = { worker, sample: watchReadGuard(guard), runs: new Map(), seenSeq: -1, seenAt: 0, dead: false }
+    const thread: Thread = { worker, sample: watchReadGuard(guard), runs: new Map(), seenSeq: -1, seenAt: 0, dead: false, outbox: [] }
     worker.on('message', (wire) => {
       for (const reply of decodeReplies(wire)) {
         settle(thread, reply)
@@ -118,6 +121,18 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
     worker.on('error', (err) => log.error('collector worker failed', { err: err.message }))
     worker.on('exit', (code) => exited(thread, code))
     return thread
+  }
+
+  const send = (thread: Thread, request: HostRequest) => {
+    if (thread.outbox.push(request) === 1) {
+      queueMicrotask(() => {
+        const batch = thread.outbox
+        thread.outbox = []
+        if (!thread.dead) {
+          thread.worker.postMessage(batch)
+        }
+      })
+    }
   }
 
   const settle = (thread: Thread, reply: HostReply) => {
@@ -140,7 +155,7 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
       // An abandoned thread whose read came back: the path may be read again.
       blocked.delete(thread.worker)
       if (![...blocked.values()].includes(path) && !current.dead) {
-        current.worker.postMessage({ type: 'unblock', path })
+        send(current, { type: 'unblock', path })
       }
       log.info('abandoned collector worker exited; its read returned', { path })
       return
@@ -224,7 +239,7 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
     // the stuck path now fails at once there. Their deadlines keep running meanwhile.
     for (const run of thread.runs.values()) {
       current.runs.set(run.id, run)
-      current.worker.postMessage({ type: 'run', id: run.id, collector: run.collector })
+      send(current, { type: 'run', id: run.id, collector: run.collector })
     }
     thread.runs.clear()
     current.seenSeq = -1
@@ -247,9 +262,9 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
         const id = ++nextId
         const thread = live()
         thread.runs.set(id, { id, collector: c.name, resolve, reject })
-        thread.worker.postMessage({ type: 'run', id, collector: c.name })
+        send(thread, { type: 'run', id, collector: c.name })
         watch()
-        ctx.signal.addEventListener('abort', () => current.worker.postMessage({ type: 'abort', id }), { once: true })
+        ctx.signal.addEventListener('abort', () => send(current, { type: 'abort', id }), { once: true })
       }),
   })
 
@@ -257,7 +272,7 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
     collectors: options.collectors.map(proxy),
     endTick: () => {
       if (!current.dead) {
-        current.worker.postMessage({ type: 'endTick' })
+        send(current, { type: 'endTick' })
       }
     },
     families: () => {

@@ -131,6 +131,42 @@ describe('a read blocked in the kernel', () => {
     expect((await agent.stop('SIGTERM')).code).toBe(0)
   }, 40_000)
 
+  it('five FIFOs: four threads abandoned, the fifth kept at the bound; /healthz answers and SIGTERM exits within 2 s', async () => {
+    const { root, proc } = procWithFifo(join(hostA, 'proc'), 'loadavg')
+    for (const name of ['meminfo', 'stat', join('1', 'mountinfo'), 'diskstats']) {
+      unlinkSync(join(proc, name))
+      expect(spawnSync('mkfifo', [join(proc, name)]).status).toBe(0)
+    }
+    const agent = await startAgent([
+      `--path.procfs=${proc}`,
+      `--path.sysfs=${hostA}/sys`,
+      `--path.rootfs=${hostA}/root`,
+      `--data-dir=${join(root, 'data')}`,
+      '--collector.timeout=1s',
+      '--sampler.interval=1s',
+    ])
+    agents.push(agent)
+    const body = await waitFor(
+      async () => {
+        expect((await timedGet(`${agent.url}/healthz`)).status).toBe(200)
+        const m = await timedGet(`${agent.url}/metrics`)
+        return /^odin_collector_workers_abandoned_total 4$/m.test(m.body) && /bound of abandoned workers is reached/.test(agent.logs()) ? m.body : undefined
+      },
+      20_000,
+      'four abandoned workers and the bound',
+    )
+    expect(body).toMatch(/^odin_collector_workers_stuck 4$/m)
+    // The fifth stuck thread is kept: collectors fail at their deadlines, the server answers.
+    await new Promise((r) => setTimeout(r, 2500))
+    const later = await timedGet(`${agent.url}/metrics`)
+    expect(later.body).toMatch(/^odin_collector_workers_abandoned_total 4$/m)
+    expect(successOf(later.body, 'uname')).toBe('0')
+    expect(agent.logs().match(/bound of abandoned workers is reached/g)).toHaveLength(1)
+    const { code, ms } = await agent.stop('SIGTERM')
+    expect(code).toBe(0)
+    expect(ms).toBeLessThan(2000)
+  }, 60_000)
+
   it('a FIFO as one /proc/PID/cmdline: the process walk drops that process only, SIGTERM exits within 2 s', async () => {
     const { root, proc } = procWithFifo(procPids, join('100', 'cmdline'))
     const agent = await startAgent([

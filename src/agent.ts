@@ -13,10 +13,11 @@ import type { MetricFamily } from './metrics/types.ts'
 import { execFileNoShell } from './platform/exec.ts'
 import type { Exec } from './platform/exec.ts'
 import { createHostFS } from './platform/host-fs.ts'
+import type { CollectorWorkers } from './sampler/collector-workers.ts'
 import { Sampler } from './sampler/sampler.ts'
 import type { Snapshot } from './sampler/snapshot.ts'
 import { RequestTracker, createApp } from './server/app.ts'
-import { activeThreats } from './collectors/threats.ts'
+import type { ActiveThreat } from './collectors/threats.ts'
 import { ANOMALY_THRESHOLD } from './detectors/anomaly/options.ts'
 import { readVisibilityInput } from './platform/own-credentials.ts'
 import { assessVisibility, describeLimit, visibilityFamilies } from './process/visibility.ts'
@@ -45,6 +46,11 @@ export interface AgentDeps {
   readonly visibility?: Visibility
   /** What --web.config.file sets on the HTTP surface: basic auth and extra headers. */
   readonly web?: { readonly auth?: BasicAuth; readonly headers?: () => Readonly<Record<string, string>> }
+  /**
+   * Runs the collectors on worker threads (collector-workers.ts, the binary); without it
+   * they run in this thread (tests). Its stand-ins replace `collectors`.
+   */
+  readonly workers?: CollectorWorkers
 }
 
 export interface Agent {
@@ -76,7 +82,8 @@ function ownerOf(snapshot: Snapshot, family: string): string | undefined {
 /** Wires collectors, sampler, registry and HTTP app; binding a port is left to the caller. */
 export function createAgent(deps: AgentDeps): Agent {
   const { config, log } = deps
-  const enabled = deps.collectors.filter((c) => config.enabled.includes(c.name))
+  const workers = deps.workers
+  const enabled = (workers?.collectors ?? deps.collectors).filter((c) => config.enabled.includes(c.name))
   const bootTime = realBootTime()
   const observers = deps.observers ?? []
   const visibility =
@@ -87,15 +94,16 @@ export function createAgent(deps: AgentDeps): Agent {
     f.gauge('odin_agent_build_info', 'odin-agent: A metric with a constant 1 labeled by version, revision and runtime.', 1, deps.version)
     return f.list()
   }
-  const fs = createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs, netnsPid: config.netnsPid })
+  const hostFS = createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs, netnsPid: config.netnsPid })
   const sampler = new Sampler({
     collectors: enabled,
     config,
-    fs,
+    // With workers, the host is read there: a tick's end closes their descriptors.
+    fs: workers ? { ...hostFS, endTick: () => workers.endTick() } : hostFS,
     exec: deps.exec ?? execFileNoShell,
     log,
     now: deps.now,
-    extraFamilies: () => [...buildInfo(), ...visibilityFams, ...selfMetrics(bootTime)],
+    extraFamilies: () => [...buildInfo(), ...visibilityFams, ...selfMetrics(bootTime), ...(workers?.families() ?? [])],
   })
   const maxSeries = flagNumber(config, 'web.max-series')
   const registry = new SnapshotRegistry(renderExposition, maxSeries > 0 ? new SeriesCap(maxSeries, log) : undefined)
@@ -141,7 +149,7 @@ export function createAgent(deps: AgentDeps): Agent {
         ready,
         health: sampler.collectorHealth(),
         detectors: observerHealth,
-        threats: activeThreats(fs),
+        threats: (sampler.published('detector.threats') as readonly ActiveThreat[] | undefined) ?? [],
         visibilityLimits: visibility.limits.map(describeLimit),
         threshold: ANOMALY_THRESHOLD,
       }),
@@ -158,6 +166,7 @@ export function createAgent(deps: AgentDeps): Agent {
     start: () => sampler.start(),
     stop: async () => {
       sampler.stop()
+      await workers?.close()
       for (const o of observers) {
         await o.close?.()
       }

@@ -48,10 +48,6 @@ export const MAX_ACTIVE_THREATS = 50
 const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 }
 
 /** The findings active in the latest tick of the threats collector reading through `fs`. */
-export function activeThreats(fs: HostFS): readonly ActiveThreat[] {
-  return states.get(fs)?.active ?? []
-}
-
 const states = new WeakMap<HostFS, State>()
 
 function stateFor(fs: HostFS): State {
@@ -194,6 +190,7 @@ export const threatsCollector: Collector = {
     }
     active.sort((a, b) => (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || a.rule.localeCompare(b.rule))
     state.active = active.slice(0, MAX_ACTIVE_THREATS)
+    ctx.publish?.(state.active)
     for (const n of state.tracker.update(alive, observations)) {
       const facts = factsByProcess.get(n.process)
       if (facts) {

@@ -19,6 +19,12 @@ export interface CollectContext {
    * process walk) run once per tick however many collectors need them.
    */
   readonly shared: <T>(key: string, load: () => Promise<T>) => Promise<T>
+  /**
+   * Hands the serving thread a plain-data value of this run beside the families (the status
+   * page's threat findings): kept per collector, readable there with Sampler.published.
+   * Crosses from a collector worker as JSON.
+   */
+  readonly publish?: (value: unknown) => void
 }
 
 /**

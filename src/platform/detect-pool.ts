@@ -1,8 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import type { DetectPool, FileJob, FileJobResult } from '../cli/detect/index.ts'
 
-/** Marks a worker started by this pool; the entry module checks it (see main.ts). */
-export const DETECT_WORKER = 'odin-detect-worker'
+import { DETECT_WORKER } from './worker-roles.ts'
 
 /**
  * `size` worker threads running `entry` (the agent's own entry module, which serves detect jobs

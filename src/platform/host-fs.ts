@@ -3,6 +3,8 @@ import { readFile, readdir, readlink, statfs } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import { heldDescriptorBudget } from '../process/proc-files.ts'
 import { createHeldFiles } from './held-files.ts'
+import { NO_GUARD } from './read-guard.ts'
+import type { ReadGuard } from './read-guard.ts'
 
 export interface StatFs {
   readonly type: number
@@ -24,6 +26,11 @@ export interface HostFS {
   readonly rootfs: string
   /** --path.netns-pid: whose network namespace net() reads ('' the agent's own). */
   readonly netnsPid: string
+  /**
+   * Marks every synchronous read (procfs, sysfs) for a watcher on another thread
+   * (read-guard.ts); the process walk's reader marks its reads with it too.
+   */
+  readonly guard?: ReadGuard
   proc(...parts: string[]): string
   /** <procfs>/net/... , or <procfs>/PID/net/... with --path.netns-pid. */
   net(...parts: string[]): string
@@ -61,8 +68,13 @@ export interface Roots {
  * read through descriptors held across ticks (held-files.ts): one pread instead of open,
  * read and close. A fixture tree is a plain directory whose files tests rewrite, so it is
  * always read afresh.
+ *
+ * A synchronous read that never returns (a FIFO in place of a file, a hung sensor) stops
+ * the thread that made it: the agent makes these reads on a collector worker thread whose
+ * `guard` publishes each read, so the serving thread can abandon a stuck one
+ * (src/sampler/collector-workers.ts).
  */
-export function createHostFS(roots: Roots): HostFS {
+export function createHostFS(roots: Roots, guard: ReadGuard = NO_GUARD): HostFS {
   const withSep = (r: string) => (r.endsWith(sep) ? r : r + sep)
   const memoryBacked = [roots.procfs, roots.sysfs].map(withSep)
   const sync = (path: string) => memoryBacked.some((r) => path.startsWith(r))
@@ -72,12 +84,35 @@ export function createHostFS(roots: Roots): HostFS {
   // Half of what the process walk may hold (a quarter of the agent's own descriptor limit),
   // at most 512: a tick reads ~250 host files.
   const held = kernelBacked.length > 0 ? createHeldFiles(Math.min(512, Math.floor(heldDescriptorBudget(ownLimits()) / 2))) : undefined
-  const readSync = (path: string): string =>
-    held && kernelBacked.some((r) => path.startsWith(r)) ? held.read(path) : readFileSync(path, 'utf8')
+  const readSync = (path: string): string => {
+    guard.enter(path)
+    try {
+      return held && kernelBacked.some((r) => path.startsWith(r)) ? held.read(path) : readFileSync(path, 'utf8')
+    } finally {
+      guard.leave()
+    }
+  }
+  const listSync = (path: string): string[] => {
+    guard.enter(path)
+    try {
+      return readdirSync(path)
+    } finally {
+      guard.leave()
+    }
+  }
+  const linkSync = (path: string): string => {
+    guard.enter(path)
+    try {
+      return readlinkSync(path)
+    } finally {
+      guard.leave()
+    }
+  }
   const netnsPid = roots.netnsPid ?? ''
   return {
     ...roots,
     netnsPid,
+    guard,
     proc: (...parts) => join(roots.procfs, ...parts),
     // /proc/net is a link to self/net: the reader's namespace. /proc/PID/net is PID's.
     net: (...parts) => (netnsPid ? join(roots.procfs, netnsPid, 'net', ...parts) : join(roots.procfs, 'net', ...parts)),
@@ -85,8 +120,8 @@ export function createHostFS(roots: Roots): HostFS {
     root: (...parts) => join(roots.rootfs, ...parts),
     // async so that a failed synchronous read still arrives as a rejected promise
     readFile: async (path) => (sync(path) ? readSync(path) : readFile(path, 'utf8')),
-    readdir: async (path) => (sync(path) ? readdirSync(path) : readdir(path)),
-    readlink: async (path) => (sync(path) ? readlinkSync(path) : readlink(path)),
+    readdir: async (path) => (sync(path) ? listSync(path) : readdir(path)),
+    readlink: async (path) => (sync(path) ? linkSync(path) : readlink(path)),
     statfs: async (path) => {
       const s = await statfs(path)
       return {

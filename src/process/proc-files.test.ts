@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { listeners, listeningPorts } from '../../test/helpers/listeners.ts'
+import { join } from 'node:path'
+import { BlockedReadError } from '../platform/read-guard.ts'
+import type { ReadGuard } from '../platform/read-guard.ts'
 import { createProcFiles, heldDescriptorBudget } from './proc-files.ts'
 
 describe.runIf(process.platform === 'linux')('createProcFiles on the live /proc', () => {
@@ -33,5 +36,45 @@ describe('heldDescriptorBudget', () => {
     { text: undefined, budget: 1024 },
   ])('$text -> $budget', ({ text, budget }) => {
     expect(heldDescriptorBudget(text)).toBe(budget)
+  })
+})
+
+describe('createProcFiles marks every read that can block on its guard', () => {
+  const pids = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'proc-pids')
+  it('enter/leave around each call, held descriptors under their path; a blocked path is refused', () => {
+    const marks: string[] = []
+    const blocked = new Set<string>()
+    const guard: ReadGuard = {
+      enter: (p) => {
+        if (blocked.has(p)) {
+          throw new BlockedReadError(p)
+        }
+        marks.push(`> ${p.slice(pids.length)}`)
+      },
+      leave: () => marks.push('<'),
+    }
+    const files = createProcFiles(16, pids, guard)
+    files.read(join(pids, '1', 'stat'))
+    const fd = files.hold(join(pids, '1', 'schedstat')) as number
+    files.reread(fd)
+    files.rereadIfChanged(fd, undefined)
+    files.readdir(join(pids, '1', 'fd'))
+    files.countFds(join(pids, '1', 'fd'))
+    files.readlink(join(pids, '1', 'exe'))
+    expect(() => files.read(join(pids, '1', 'nope'))).toThrow(/ENOENT/)
+    expect(marks).toEqual([
+      '> /1/stat', '<',
+      '> /1/schedstat', '<',
+      '> /1/schedstat', '<',
+      '> /1/schedstat', '<',
+      '> /1/fd', '<',
+      '> /1/fd', '<',
+      '> /1/exe', '<',
+      '> /1/nope', '<',
+    ])
+    blocked.add(join(pids, '1', 'schedstat'))
+    expect(() => files.reread(fd)).toThrow(BlockedReadError)
+    expect(() => files.read(join(pids, '1', 'schedstat'))).toThrow(/still blocked in the kernel/)
+    files.release(fd)
   })
 })

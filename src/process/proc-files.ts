@@ -1,5 +1,7 @@
 import { closeSync, openSync, readSync, readdirSync, readlinkSync, statSync, statfsSync } from 'node:fs'
 import { readWhole } from '../platform/held-files.ts'
+import { NO_GUARD } from '../platform/read-guard.ts'
+import type { ReadGuard } from '../platform/read-guard.ts'
 
 /**
  * Synchronous, allocation-light access to /proc/PID files. The process walk reads
@@ -56,11 +58,16 @@ function isProcfs(root: string | undefined): boolean {
   }
 }
 
-/** `procfs` is the root the paths will be under; it decides whether fd directories can be counted by size. */
-export function createProcFiles(heldBudget = 4096, procfs?: string): ProcFiles {
+/**
+ * `procfs` is the root the paths will be under; it decides whether fd directories can be
+ * counted by size. Every system call that can block is marked on `guard` (read-guard.ts),
+ * held descriptors under the path they were opened with.
+ */
+export function createProcFiles(heldBudget = 4096, procfs?: string, guard: ReadGuard = NO_GUARD): ProcFiles {
   let buf: Buffer = Buffer.allocUnsafe(64 * 1024)
   let held = 0
   const sizedFdDirs = isProcfs(procfs)
+  const heldPaths = new Map<number, string>()
   const readAll = (fd: number): string => {
     const { text, buffer } = readWhole(fd, buf)
     buf = buffer
@@ -68,33 +75,53 @@ export function createProcFiles(heldBudget = 4096, procfs?: string): ProcFiles {
   }
   return {
     read(path) {
-      const fd = openSync(path, 'r')
+      guard.enter(path)
       try {
-        return readAll(fd)
+        const fd = openSync(path, 'r')
+        try {
+          return readAll(fd)
+        } finally {
+          closeSync(fd)
+        }
       } finally {
-        closeSync(fd)
+        guard.leave()
       }
     },
     hold(path) {
       if (held >= heldBudget) {
         return undefined
       }
+      guard.enter(path)
       try {
         const fd = openSync(path, 'r')
         held++
+        heldPaths.set(fd, path)
         return fd
       } catch (err) {
         if ((err as { code?: string }).code === 'EMFILE' || (err as { code?: string }).code === 'ENFILE') {
           return undefined
         }
         throw err
+      } finally {
+        guard.leave()
       }
     },
     reread(fd) {
-      return readAll(fd)
+      guard.enter(heldPaths.get(fd) ?? '')
+      try {
+        return readAll(fd)
+      } finally {
+        guard.leave()
+      }
     },
     rereadIfChanged(fd, previous) {
-      const n = readSync(fd, buf, 0, 4096, 0)
+      guard.enter(heldPaths.get(fd) ?? '')
+      let n: number
+      try {
+        n = readSync(fd, buf, 0, 4096, 0)
+      } finally {
+        guard.leave()
+      }
       if (previous !== undefined && previous.length === n && buf.compare(previous, 0, n, 0, n) === 0) {
         return undefined
       }
@@ -102,18 +129,38 @@ export function createProcFiles(heldBudget = 4096, procfs?: string): ProcFiles {
     },
     release(fd) {
       held--
+      heldPaths.delete(fd)
       try {
         closeSync(fd)
       } catch {
         // already closed; nothing to release
       }
     },
-    readdir: (path) => readdirSync(path),
-    countFds: (path) => {
-      const size = sizedFdDirs ? statSync(path).size : 0
-      return size > 0 ? size : readdirSync(path).length
+    readdir: (path) => {
+      guard.enter(path)
+      try {
+        return readdirSync(path)
+      } finally {
+        guard.leave()
+      }
     },
-    readlink: (path) => readlinkSync(path),
+    countFds: (path) => {
+      guard.enter(path)
+      try {
+        const size = sizedFdDirs ? statSync(path).size : 0
+        return size > 0 ? size : readdirSync(path).length
+      } finally {
+        guard.leave()
+      }
+    },
+    readlink: (path) => {
+      guard.enter(path)
+      try {
+        return readlinkSync(path)
+      } finally {
+        guard.leave()
+      }
+    },
     held: () => held,
   }
 }

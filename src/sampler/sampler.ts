@@ -61,6 +61,7 @@ export class Sampler {
   private readonly noData = new Map<string, NoDataState>()
   private readonly loggers = new Map<string, Logger>()
   private readonly listeners: SnapshotListener[] = []
+  private readonly publishedBy = new Map<string, unknown>()
   private timer: ReturnType<typeof setTimeout> | undefined
   private running: Promise<Snapshot> | undefined
   private stopped = false
@@ -68,6 +69,11 @@ export class Sampler {
 
   constructor(private readonly deps: SamplerDeps) {
     this.now = deps.now ?? Date.now
+  }
+
+  /** What collector `name` last handed over with ctx.publish (undefined before its first run). */
+  published(name: string): unknown {
+    return this.publishedBy.get(name)
   }
 
   latest(): Snapshot | undefined {
@@ -136,6 +142,9 @@ export class Sampler {
       log: this.loggerFor(collector.name),
       now: this.now,
       shared,
+      publish: (value: unknown) => {
+        this.publishedBy.set(collector.name, value)
+      },
     })
     const skipped = new Set<string>()
     const outcomes = await Promise.all(

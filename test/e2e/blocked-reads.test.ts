@@ -1,0 +1,205 @@
+import { spawnSync } from 'node:child_process'
+import { closeSync, constants, cpSync, mkdtempSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureBinary, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
+import type { RunningAgent } from '../helpers/binary.ts'
+
+// Issue 22, item 1: a read that never returns (here a FIFO nobody writes, as the cmdline of
+// a process stuck on a dead NFS mount or a hung sensor would be) must cost only the
+// collector that reads it. Before, /metrics and /healthz stopped answering and SIGTERM was
+// ignored.
+
+const hostA = join(repoRoot, 'test', 'fixtures', 'host-a')
+const procPids = join(repoRoot, 'test', 'fixtures', 'proc-pids')
+const dirs: string[] = []
+const agents: RunningAgent[] = []
+
+beforeAll(async () => {
+  await ensureBinary()
+}, 180_000)
+
+afterAll(async () => {
+  for (const a of agents) {
+    await a.stop('SIGKILL')
+  }
+  for (const d of dirs) {
+    rmSync(d, { recursive: true, force: true })
+  }
+})
+
+/** A copy of `proc` in a tmp dir with `fifo` (relative) replaced by a FIFO. */
+function procWithFifo(proc: string, fifo: string): { root: string; proc: string; fifo: string } {
+  const root = mkdtempSync(join(tmpdir(), 'odin-fifo-'))
+  dirs.push(root)
+  const copy = join(root, 'proc')
+  cpSync(proc, copy, { recursive: true, verbatimSymlinks: true })
+  const path = join(copy, fifo)
+  unlinkSync(path)
+  const made = spawnSync('mkfifo', [path])
+  expect(made.status).toBe(0)
+  return { root, proc: copy, fifo: path }
+}
+
+/** GET with a deadline: the time it took, or a failure naming the path. */
+async function timedGet(url: string, timeoutMs = 1000): Promise<{ status: number; body: string; ms: number }> {
+  const t0 = performance.now()
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
+  const body = await res.text()
+  return { status: res.status, body, ms: performance.now() - t0 }
+}
+
+const successOf = (body: string, collector: string) => new RegExp(`^odin_scrape_collector_success\\{collector="${collector}"\\} (\\d)$`, 'm').exec(body)?.[1]
+
+describe('a read blocked in the kernel', () => {
+  it('a FIFO as loadavg: /metrics and /healthz answer, loadavg fails, the rest succeed, SIGTERM exits within 2 s', async () => {
+    const { root, proc, fifo } = procWithFifo(join(hostA, 'proc'), 'loadavg')
+    const agent = await startAgent([
+      '--sampler.worker',
+      `--path.procfs=${proc}`,
+      `--path.sysfs=${hostA}/sys`,
+      `--path.rootfs=${hostA}/root`,
+      `--data-dir=${join(root, 'data')}`,
+      '--collector.timeout=2s',
+      '--sampler.interval=1s',
+    ])
+    agents.push(agent)
+    const body = await waitFor(
+      async () => {
+        // Every answer comes at once, before and after the stuck read is found.
+        const health = await timedGet(`${agent.url}/healthz`)
+        expect(health.status).toBe(200)
+        const m = await timedGet(`${agent.url}/metrics`)
+        expect(m.status).toBe(200)
+        return successOf(m.body, 'loadavg') === '0' ? m.body : undefined
+      },
+      10_000,
+      'loadavg to report success 0',
+    )
+    expect(successOf(body, 'cpu')).toBe('1')
+    expect(successOf(body, 'meminfo')).toBe('1')
+    expect(body).not.toMatch(/^node_load1 /m)
+    expect(body).toMatch(/^# HELP odin_collector_workers_abandoned_total \S.*$/m)
+    expect(body).toMatch(/^# TYPE odin_collector_workers_abandoned_total counter$/m)
+    expect(body).toMatch(/^odin_collector_workers_abandoned_total 1$/m)
+    expect(body).toMatch(/^odin_collector_workers_stuck 1$/m)
+    expect(agent.logs()).toMatch(/collector worker abandoned and replaced" path=\S*loadavg/)
+    // Ticks go on with the stuck thread left behind: still one abandoned, not one per tick.
+    await new Promise((r) => setTimeout(r, 2500))
+    const later = await timedGet(`${agent.url}/metrics`)
+    expect(later.ms).toBeLessThan(1000)
+    expect(later.body).toMatch(/^odin_collector_workers_abandoned_total 1$/m)
+    expect(successOf(later.body, 'loadavg')).toBe('0')
+    expect(successOf(later.body, 'cpu')).toBe('1')
+
+    const { code, ms } = await agent.stop('SIGTERM')
+    expect(code).toBe(0)
+    expect(ms).toBeLessThan(2000)
+    void fifo
+  }, 40_000)
+
+  it('when the stuck read returns, the abandoned thread exits and the file is read again', async () => {
+    const { root, proc, fifo } = procWithFifo(join(hostA, 'proc'), 'loadavg')
+    const agent = await startAgent([
+      '--sampler.worker',
+      `--path.procfs=${proc}`,
+      `--path.sysfs=${hostA}/sys`,
+      `--path.rootfs=${hostA}/root`,
+      `--data-dir=${join(root, 'data')}`,
+      '--collector.timeout=2s',
+      '--sampler.interval=1s',
+    ])
+    agents.push(agent)
+    await waitFor(async () => /^odin_collector_workers_stuck 1$/m.test((await timedGet(`${agent.url}/metrics`)).body), 10_000, 'the abandoned worker')
+    // The abandoned thread is blocked opening the FIFO: open its other end, put a regular
+    // loadavg in the FIFO's place, then write and close so the stuck read returns.
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)
+    writeFileSync(join(root, 'loadavg.new'), '0.25 0.50 0.75 1/100 4242\n')
+    renameSync(join(root, 'loadavg.new'), fifo)
+    writeSync(writer, '9.99 9.99 9.99 1/1 1\n')
+    closeSync(writer)
+    const body = await waitFor(
+      async () => {
+        const m = await timedGet(`${agent.url}/metrics`)
+        return successOf(m.body, 'loadavg') === '1' ? m.body : undefined
+      },
+      10_000,
+      'loadavg to succeed again',
+    )
+    expect(body).toMatch(/^node_load1 0\.25$/m)
+    expect(body).toMatch(/^odin_collector_workers_stuck 0$/m)
+    expect(body).toMatch(/^odin_collector_workers_abandoned_total 1$/m)
+    expect((await agent.stop('SIGTERM')).code).toBe(0)
+  }, 40_000)
+
+  it('five FIFOs: four threads abandoned, the fifth kept at the bound; /healthz answers and SIGTERM exits within 2 s', async () => {
+    const { root, proc } = procWithFifo(join(hostA, 'proc'), 'loadavg')
+    for (const name of ['meminfo', 'stat', join('1', 'mountinfo'), 'diskstats']) {
+      unlinkSync(join(proc, name))
+      expect(spawnSync('mkfifo', [join(proc, name)]).status).toBe(0)
+    }
+    const agent = await startAgent([
+      '--sampler.worker',
+      `--path.procfs=${proc}`,
+      `--path.sysfs=${hostA}/sys`,
+      `--path.rootfs=${hostA}/root`,
+      `--data-dir=${join(root, 'data')}`,
+      '--collector.timeout=1s',
+      '--sampler.interval=1s',
+    ])
+    agents.push(agent)
+    const body = await waitFor(
+      async () => {
+        expect((await timedGet(`${agent.url}/healthz`)).status).toBe(200)
+        const m = await timedGet(`${agent.url}/metrics`)
+        return /^odin_collector_workers_abandoned_total 4$/m.test(m.body) && /bound of abandoned workers is reached/.test(agent.logs()) ? m.body : undefined
+      },
+      20_000,
+      'four abandoned workers and the bound',
+    )
+    expect(body).toMatch(/^odin_collector_workers_stuck 4$/m)
+    // The fifth stuck thread is kept: collectors fail at their deadlines, the server answers.
+    await new Promise((r) => setTimeout(r, 2500))
+    const later = await timedGet(`${agent.url}/metrics`)
+    expect(later.body).toMatch(/^odin_collector_workers_abandoned_total 4$/m)
+    expect(successOf(later.body, 'uname')).toBe('0')
+    expect(agent.logs().match(/bound of abandoned workers is reached/g)).toHaveLength(1)
+    const { code, ms } = await agent.stop('SIGTERM')
+    expect(code).toBe(0)
+    expect(ms).toBeLessThan(2000)
+  }, 60_000)
+
+  it('a FIFO as one /proc/PID/cmdline: the process walk drops that process only, SIGTERM exits within 2 s', async () => {
+    const { root, proc } = procWithFifo(procPids, join('100', 'cmdline'))
+    const agent = await startAgent([
+      '--sampler.worker',
+      `--path.procfs=${proc}`,
+      `--path.sysfs=${hostA}/sys`,
+      `--path.rootfs=${hostA}/root`,
+      `--data-dir=${join(root, 'data')}`,
+      '--collector.disable-defaults',
+      '--collector.namedprocess',
+      '--collector.loadavg',
+      '--collector.timeout=2s',
+      '--sampler.interval=1s',
+    ])
+    agents.push(agent)
+    const body = await waitFor(
+      async () => {
+        expect((await timedGet(`${agent.url}/healthz`)).status).toBe(200)
+        const m = await timedGet(`${agent.url}/metrics`)
+        return /^odin_collector_workers_abandoned_total 1$/m.test(m.body) && successOf(m.body, 'namedprocess') === '1' ? m.body : undefined
+      },
+      10_000,
+      'namedprocess to succeed without the stuck process',
+    )
+    // python3 100 (the FIFO) is left out; python3 101 is still counted.
+    expect(body).toMatch(/^namedprocess_namegroup_num_procs\{groupname="python3"\} 1$/m)
+    expect(body).toMatch(/^namedprocess_namegroup_num_procs\{groupname="systemd"\} 1$/m)
+    expect(agent.logs()).toMatch(/collector worker abandoned and replaced" path=\S*100\/cmdline/)
+    const { code, ms } = await agent.stop('SIGTERM')
+    expect(code).toBe(0)
+    expect(ms).toBeLessThan(2000)
+  }, 40_000)
+})

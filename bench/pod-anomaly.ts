@@ -13,7 +13,11 @@
  * sampler's tick) and, apart, the scheduled trainings (off the tick, amortised per tick).
  * CPU is process.cpuUsage(); the median of the three runs is printed. Memory: heap used and
  * RSS after a full GC, before the detector exists and after training, and the same with
- * 0 containers.
+ * 0 containers. In Bun heapUsed includes typed arrays' stores. RSS inside one process also
+ * holds the bench's own garbage, so compare separate processes after the warm-up:
+ *
+ *   npx bun bench/pod-anomaly.ts --only --containers 100 --ticks 1   # with the detector
+ *   npx bun bench/pod-anomaly.ts --only --containers 100 --ticks 1 --baseline   # same feed, no detector
  */
 import { createPodAnomalyDetector } from '../src/detectors/pod-anomaly.ts'
 import { silentLogger } from '../src/log/logger.ts'
@@ -39,7 +43,7 @@ const mem = () => {
   gc()
   const m = process.memoryUsage()
   // Typed arrays' stores (the models' windows and forests) are counted apart from the heap.
-  return { heap: m.heapUsed + (m.arrayBuffers ?? 0), rss: m.rss }
+  return { heap: m.heapUsed, buffers: m.arrayBuffers ?? 0, rss: m.rss }
 }
 
 /** A seeded generator (xorshift) and its normal deviates: the same data on every run. */
@@ -92,17 +96,23 @@ function cpuMs(f: () => void): number {
   return (d.user + d.system) / 1000
 }
 
+let rssAfterTraining = 0
+
 function measure(n: number) {
   const feed = makeFeed(n)
   const before = mem()
   const tasks: (() => void)[] = []
   const det = createPodAnomalyDetector({ dataDir: '', log: silentLogger, schedule: (t) => void tasks.push(t) })
   for (let i = 0; i < 1100; i++) {
-    det.observe(feed(i))
+    const snap = feed(i)
+    if (BASELINE) continue
+    det.observe(snap)
     det.families()
     while (tasks.length > 0) tasks.shift()!()
   }
   const after = mem()
+  rssAfterTraining = after.rss
+  if (BASELINE) return { tickMs: 0, trainMs: 0, runs: [], heapMiB: (after.heap - before.heap) / MIB, buffersMiB: 0, rssMiB: (after.rss - before.rss) / MIB }
   const runs: { tick: number; train: number }[] = []
   let tick = 1100
   for (let r = 0; r < 3; r++) {
@@ -127,16 +137,34 @@ function measure(n: number) {
     trainMs: med(runs.map((r) => r.train)),
     runs,
     heapMiB: (after.heap - before.heap) / MIB,
+    buffersMiB: (after.buffers - before.buffers) / MIB,
     rssMiB: (after.rss - before.rss) / MIB,
   }
 }
 
-const idle = measure(0)
+// --only: one measurement in this process (compare RSS across two processes, 0 and N).
+const ONLY = process.argv.includes('--only')
+/** --baseline: the same snapshots, never observed (RSS of the bench itself, to subtract). */
+const BASELINE = process.argv.includes('--baseline')
+const idle = ONLY ? { tickMs: 0, trainMs: 0, heapMiB: 0, buffersMiB: 0, rssMiB: 0 } : measure(0)
 const busy = measure(N)
-const fmt = (x: number) => x.toFixed(3)
-console.log(`pod detector, ${TICKS} ticks x 3 runs (median), process.cpuUsage():`)
-console.log(`  0 containers:   observe+families ${fmt(idle.tickMs)} ms/tick`)
-console.log(`  ${N} containers: observe+families ${fmt(busy.tickMs)} ms/tick (runs ${busy.runs.map((r) => fmt(r.tick)).join(', ')}), ` +
-  `scheduled training ${fmt(busy.trainMs)} ms/tick amortised (runs ${busy.runs.map((r) => fmt(r.train)).join(', ')})`)
-console.log(`  per container per tick: ${fmt((busy.tickMs - idle.tickMs) / N)} ms scoring, ${fmt(busy.trainMs / N)} ms training`)
-console.log(`  memory after training, over before the detector (full GC): heap+arrayBuffers +${busy.heapMiB.toFixed(2)} MiB, RSS +${busy.rssMiB.toFixed(2)} MiB (0 containers: heap +${idle.heapMiB.toFixed(2)}, RSS +${idle.rssMiB.toFixed(2)})`)
+if (!BASELINE) report()
+else {
+  console.log(`baseline (${N} containers' snapshots, no detector): heapUsed +${busy.heapMiB.toFixed(2)} MiB, RSS +${busy.rssMiB.toFixed(2)} MiB, process RSS after the same ticks (full GC): ${(rssAfterTraining / MIB).toFixed(1)} MiB`)
+}
+function report(): void {
+  const fmt = (x: number) => x.toFixed(3)
+  console.log(`pod detector, ${TICKS} ticks x 3 runs (median), process.cpuUsage():`)
+  console.log(`  0 containers:   observe+families ${fmt(idle.tickMs)} ms/tick`)
+  console.log(`  ${N} containers: observe+families ${fmt(busy.tickMs)} ms/tick (runs ${busy.runs.map((r) => fmt(r.tick)).join(', ')}), ` +
+    `scheduled training ${fmt(busy.trainMs)} ms/tick amortised (runs ${busy.runs.map((r) => fmt(r.train)).join(', ')})`)
+  console.log(`  per container per tick: ${fmt((busy.tickMs - idle.tickMs) / N)} ms scoring, ${fmt(busy.trainMs / N)} ms training`)
+  console.log(`  memory after training, over before the detector (full GC): heapUsed +${busy.heapMiB.toFixed(2)} MiB, arrayBuffers +${busy.buffersMiB.toFixed(2)} MiB, RSS +${busy.rssMiB.toFixed(2)} MiB` +
+    (ONLY ? '' : ` (0 containers: heapUsed +${idle.heapMiB.toFixed(2)}, arrayBuffers +${idle.buffersMiB.toFixed(2)}, RSS +${idle.rssMiB.toFixed(2)})`))
+  console.log(`  process RSS right after training (full GC): ${(rssAfterTraining / MIB).toFixed(1)} MiB`)
+}
+
+// The allocator returns freed pages to the system lazily: RSS again after a pause.
+await new Promise((r) => setTimeout(r, 5000))
+gc()
+console.log(`  process RSS 5 s later (full GC): ${(process.memoryUsage().rss / MIB).toFixed(1)} MiB`)

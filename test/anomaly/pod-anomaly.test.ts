@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -227,6 +227,17 @@ describe('pod anomaly detector', () => {
       if (i > 400) expect(scores(b)).toEqual(scores(a))
     }
     expect(value(b.families(), 'odin_anomaly_model_trained', { detector: 'pod' })).toBe(1)
+  })
+
+  it('moves an unusable anomaly-pod.model aside and retrains', () => {
+    writeFileSync(join(dir, 'anomaly-pod.model'), 'odin-anomaly-model 3 sha256=00 bytes=3\nabc')
+    const tasks: (() => void)[] = []
+    const { log, lines } = recordingLog()
+    const det = createPodAnomalyDetector({ dataDir: dir, log, schedule: (t) => void tasks.push(t) })
+    expect(lines.filter((l) => l.startsWith('warn anomaly model unusable, retraining') && l.includes('"detector":"pod"'))).toHaveLength(1)
+    expect(existsSync(join(dir, 'anomaly-pod.model'))).toBe(false)
+    run(det, tasks, [ctr(0)], 0, 200, gaussian(2))
+    expect(value(det.families(), 'odin_anomaly_model_trained', { detector: 'pod' })).toBe(1)
   })
 
   it('is idle without container series: no family, no model file', async () => {

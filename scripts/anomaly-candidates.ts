@@ -1,4 +1,5 @@
 import { COMPACT_OPTIONS, type DetectorOptions } from '../src/detectors/anomaly/options.ts'
+import { POD_MODEL } from '../src/detectors/pod-anomaly.ts'
 
 /**
  * Candidate engine configurations scored by scripts/anomaly-eval.ts. Every one is a single
@@ -17,6 +18,8 @@ const COMPACT_2K: Partial<DetectorOptions> = { ...COMPACT_OPTIONS }
 export const CANDIDATES: Record<string, Candidate> = {
   baseline: { about: 'the default engine', options: {} },
   compact: { about: 'the compact model (options.ts COMPACT_OPTIONS)', options: COMPACT_OPTIONS },
+  pod: { about: 'the pod detector (pod-anomaly.ts POD_MODEL): compact, 8 trees, 1,000-row window', options: POD_MODEL },
+  'compact-w1000': { about: 'compact with a 1,000-row window', options: { ...COMPACT_OPTIONS, window: 1000 } },
   // Recurring alerts (the default holds back an alert seen at this time of day on each of
   // the two previous days, +-1 h).
   'no-recurrence': { about: 'the engine before issue 20: no recurring-alert hold', options: { recurrence: null } },

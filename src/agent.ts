@@ -15,7 +15,7 @@ import type { Exec } from './platform/exec.ts'
 import { createHostFS } from './platform/host-fs.ts'
 import type { CollectorWorkers } from './sampler/collector-workers.ts'
 import { Sampler } from './sampler/sampler.ts'
-import type { Snapshot } from './sampler/snapshot.ts'
+import { mergeFamilies, type Snapshot } from './sampler/snapshot.ts'
 import { RequestTracker, createApp } from './server/app.ts'
 import type { ActiveThreat } from './collectors/threats.ts'
 import { ANOMALY_THRESHOLD } from './detectors/anomaly/options.ts'
@@ -121,7 +121,9 @@ export function createAgent(deps: AgentDeps): Agent {
         log.error('observer failed', { observer: o.name, err: String(err) })
       }
     }
-    const families = extra.length ? [...snapshot.families, ...extra.flat()] : snapshot.families
+    // Detectors may add samples to a family another source serves (odin_anomaly_score from
+    // several detectors, odin_series_dropped_total): merged, not replaced.
+    const families = extra.length ? mergeFamilies([snapshot.families, ...extra]) : snapshot.families
     registry.update(families, (name) => ownerOf(snapshot, name))
     status.observe(snapshot.at, families)
   })

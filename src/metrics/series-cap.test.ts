@@ -80,6 +80,23 @@ describe('SeriesCap', () => {
     expect(count(fams)).toBe(224)
   })
 
+  it('cuts a pod detector score with its pod, and keeps the host and GPU scores', () => {
+    const fams = node({ host: 100, pods: 30, containerCounter: 0 })
+    const f = new Families()
+    f.gauge('odin_anomaly_score', 's', 0.1, { detector: 'host', series: 'load1' })
+    for (let p = 0; p < 30; p++) f.gauge('odin_anomaly_score', 's', 0.2, { detector: 'pod', namespace: 'shop', pod: `app-${p}`, container: 'c0', series: 'memory_working_set' })
+    const all = [...fams, ...f.list()] // 100 + 120 + 3 health + 1 counter + 31 scores = 255
+    const out = new SeriesCap(200).apply(all)
+    expect(count(out)).toBeLessThanOrEqual(200)
+    expect(samplesOf(out, 'node_thing')).toHaveLength(100)
+    // 55 over: 11 pods of 5 series (4 container series and a score), the last eleven.
+    expect(podsOf(out)).toEqual(Array.from({ length: 19 }, (_, p) => `app-${p}`))
+    const scores = samplesOf(out, 'odin_anomaly_score')
+    expect(scores.filter((s) => s.labels.detector === 'pod').map((s) => s.labels.pod)).toEqual(podsOf(out))
+    expect(scores.filter((s) => s.labels.detector === 'host')).toHaveLength(1)
+    expect(dropped(out, 'containers')).toBe(55)
+  })
+
   it('is deterministic and counts per snapshot; the counter stays once the node fits again', () => {
     const log = recorder()
     const cap = new SeriesCap(200, log)

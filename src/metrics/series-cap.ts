@@ -8,7 +8,8 @@ const DROPPED_HELP = 'odin-agent: Series cut by a per-collector cap.'
 /**
  * Who gives way first when a snapshot has more series than the cap:
  * 2: container series (cAdvisor's `container_*` and the agent's per-container and per-pod
- *    series), a whole pod at a time, the pod that appears last first;
+ *    series, and the pod detector's scores: `podSample`), a whole pod at a time, the pod that
+ *    appears last first;
  * 1: every other series (host, GPU, processes), from the end of the exposition;
  * 0: the agent's own health (`odin_*` but the per-container ones, `process_*`), last.
  */
@@ -16,6 +17,17 @@ export function shedTier(name: string): 0 | 1 | 2 {
   if (name.startsWith('container_') || name.startsWith('odin_container_') || name.startsWith('odin_pod_')) return 2
   return name.startsWith('odin_') || name.startsWith('process_') ? 0 : 1
 }
+
+/**
+ * A sample that goes with its pod: every sample of a tier-2 family, and the pod detector's
+ * anomaly series (`odin_anomaly*` with a `pod` label), so a cut pod takes its scores along.
+ */
+function podSample(name: string, s: Sample): boolean {
+  return shedTier(name) === 2 || (name.startsWith('odin_anomaly') && s.labels.pod !== undefined)
+}
+
+/** Families that may hold samples that go with their pod. */
+const hasPodSamples = (name: string): boolean => shedTier(name) === 2 || name.startsWith('odin_anomaly')
 
 /** The collector a family came from, for the `collector` label of the dropped counter. */
 export type OwnerOf = (family: string) => string | undefined
@@ -68,9 +80,10 @@ export class SeriesCap {
     if (over() > 0) {
       const pods = new Map<string, { n: number; owner: string }>()
       for (const f of families) {
-        if (shedTier(f.name) !== 2) continue
+        if (!hasPodSamples(f.name)) continue
         const owner = ownerOf(f.name) ?? 'containers'
         for (const s of f.samples) {
+          if (!podSample(f.name, s)) continue
           const key = podKey(s)
           const p = pods.get(key)
           if (p) p.n++
@@ -113,7 +126,7 @@ export class SeriesCap {
     const out: MetricFamily[] = []
     for (const f of families) {
       let samples = f.samples
-      if (podsCut.size > 0 && shedTier(f.name) === 2) samples = samples.filter((s) => !podsCut.has(podKey(s)))
+      if (podsCut.size > 0 && hasPodSamples(f.name)) samples = samples.filter((s) => !(podSample(f.name, s) && podsCut.has(podKey(s))))
       const k = keep.get(f)
       if (k !== undefined) samples = samples.slice(0, k)
       if (f.name === DROPPED_FAMILY) samples = this.withDropped(samples)

@@ -39,6 +39,8 @@ export interface AnomalyManager {
   status(): SeriesStatus[]
   /** Stops tracking a series (its label set vanished). */
   drop(series: string): void
+  /** The engine of a tracked series (for measuring its state). */
+  detectorOf(series: string): SeriesDetector | undefined
   /** Payload for saveModel: every series' state. */
   encode(): unknown
   /**
@@ -152,6 +154,7 @@ export function createAnomalyManager(opts: AnomalyManagerOptions): AnomalyManage
       last.delete(series)
       due.delete(series)
     },
+    detectorOf: (series) => detectors.get(series),
     encode() {
       const series: Record<string, unknown> = {}
       for (const [name, d] of detectors) series[name] = encodeState(d.state, options)

@@ -21,6 +21,7 @@ import { parseAgentArgs } from '../../src/config/config.ts'
 import { allDetectors } from '../../src/detectors/index.ts'
 import { findTool, repoRoot, ruleFiles } from './stack-files.ts'
 import { assets, docs, find } from './manifests-objects.ts'
+import { parseManifestsArgs } from '../../src/cli/manifests/options.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'odin-manifests-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -486,6 +487,11 @@ describe('the command', () => {
     const out = { stdout: '', stderr: '' }
     return { out, io: { stdout: (s: string) => void (out.stdout += s), stderr: (s: string) => void (out.stderr += s) } }
   }
+
+  test('--namespace, --image and --storage-class set their options, in both spellings', () => {
+    expect(parseManifestsArgs(['--namespace', 'obs', '--image=registry.local/odin:1.2.3', '--storage-class', ' fast-ssd '])).toMatchObject({ namespace: 'obs', image: 'registry.local/odin:1.2.3', storageClass: 'fast-ssd' })
+    expect(parseManifestsArgs(['--namespace=obs', '--image', 'registry.local/odin:1.2.3', '--storage-class=fast-ssd'])).toMatchObject({ namespace: 'obs', image: 'registry.local/odin:1.2.3', storageClass: 'fast-ssd' })
+  })
 
   test('prints multi-document YAML and exits 0', async () => {
     const { out, io: sink } = io()

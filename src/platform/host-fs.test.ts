@@ -1,24 +1,13 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createHostFS } from './host-fs.ts'
-import { BlockedReadError } from './read-guard.ts'
-import type { ReadGuard } from './read-guard.ts'
+import { markingGuard } from '../../test/helpers/read-guard.ts'
 
 const hostA = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'host-a')
 
 describe('createHostFS marks its synchronous reads on its guard', () => {
   it('procfs and sysfs reads, listings and links are marked; a blocked path is refused; rootfs is not marked', async () => {
-    const marks: string[] = []
-    const blocked = new Set<string>()
-    const guard: ReadGuard = {
-      enter: (p) => {
-        if (blocked.has(p)) {
-          throw new BlockedReadError(p)
-        }
-        marks.push(p.slice(hostA.length))
-      },
-      leave: () => marks.push('<'),
-    }
+    const { guard, marks, blocked } = markingGuard((p) => p.slice(hostA.length))
     const fs = createHostFS({ procfs: join(hostA, 'proc'), sysfs: join(hostA, 'sys'), rootfs: join(hostA, 'root') }, guard)
     expect(fs.guard).toBe(guard)
     await fs.readFile(fs.proc('loadavg'))

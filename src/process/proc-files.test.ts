@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { listeners, listeningPorts } from '../../test/helpers/listeners.ts'
+import { markingGuard } from '../../test/helpers/read-guard.ts'
 import { join } from 'node:path'
 import { BlockedReadError } from '../platform/read-guard.ts'
-import type { ReadGuard } from '../platform/read-guard.ts'
 import { createProcFiles, heldDescriptorBudget } from './proc-files.ts'
 
 describe.runIf(process.platform === 'linux')('createProcFiles on the live /proc', () => {
@@ -42,17 +42,7 @@ describe('heldDescriptorBudget', () => {
 describe('createProcFiles marks every read that can block on its guard', () => {
   const pids = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'proc-pids')
   it('enter/leave around each call, held descriptors under their path; a blocked path is refused', () => {
-    const marks: string[] = []
-    const blocked = new Set<string>()
-    const guard: ReadGuard = {
-      enter: (p) => {
-        if (blocked.has(p)) {
-          throw new BlockedReadError(p)
-        }
-        marks.push(`> ${p.slice(pids.length)}`)
-      },
-      leave: () => marks.push('<'),
-    }
+    const { guard, marks, blocked } = markingGuard((p) => `> ${p.slice(pids.length)}`)
     const files = createProcFiles(16, pids, guard)
     files.read(join(pids, '1', 'stat'))
     const fd = files.hold(join(pids, '1', 'schedstat')) as number

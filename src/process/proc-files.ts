@@ -73,55 +73,46 @@ export function createProcFiles(heldBudget = 4096, procfs?: string, guard: ReadG
     buf = buffer
     return text
   }
+  /** `call` marked on the guard as a read of `path`. */
+  const marked = <T>(path: string, call: () => T): T => {
+    guard.enter(path)
+    try {
+      return call()
+    } finally {
+      guard.leave()
+    }
+  }
   return {
-    read(path) {
-      guard.enter(path)
-      try {
+    read: (path) =>
+      marked(path, () => {
         const fd = openSync(path, 'r')
         try {
           return readAll(fd)
         } finally {
           closeSync(fd)
         }
-      } finally {
-        guard.leave()
-      }
-    },
+      }),
     hold(path) {
       if (held >= heldBudget) {
         return undefined
       }
-      guard.enter(path)
-      try {
-        const fd = openSync(path, 'r')
-        held++
-        heldPaths.set(fd, path)
-        return fd
-      } catch (err) {
-        if ((err as { code?: string }).code === 'EMFILE' || (err as { code?: string }).code === 'ENFILE') {
-          return undefined
+      return marked(path, () => {
+        try {
+          const fd = openSync(path, 'r')
+          held++
+          heldPaths.set(fd, path)
+          return fd
+        } catch (err) {
+          if ((err as { code?: string }).code === 'EMFILE' || (err as { code?: string }).code === 'ENFILE') {
+            return undefined
+          }
+          throw err
         }
-        throw err
-      } finally {
-        guard.leave()
-      }
+      })
     },
-    reread(fd) {
-      guard.enter(heldPaths.get(fd) ?? '')
-      try {
-        return readAll(fd)
-      } finally {
-        guard.leave()
-      }
-    },
+    reread: (fd) => marked(heldPaths.get(fd) ?? '', () => readAll(fd)),
     rereadIfChanged(fd, previous) {
-      guard.enter(heldPaths.get(fd) ?? '')
-      let n: number
-      try {
-        n = readSync(fd, buf, 0, 4096, 0)
-      } finally {
-        guard.leave()
-      }
+      const n = marked(heldPaths.get(fd) ?? '', () => readSync(fd, buf, 0, 4096, 0))
       if (previous !== undefined && previous.length === n && buf.compare(previous, 0, n, 0, n) === 0) {
         return undefined
       }
@@ -136,31 +127,13 @@ export function createProcFiles(heldBudget = 4096, procfs?: string, guard: ReadG
         // already closed; nothing to release
       }
     },
-    readdir: (path) => {
-      guard.enter(path)
-      try {
-        return readdirSync(path)
-      } finally {
-        guard.leave()
-      }
-    },
-    countFds: (path) => {
-      guard.enter(path)
-      try {
+    readdir: (path) => marked(path, () => readdirSync(path)),
+    countFds: (path) =>
+      marked(path, () => {
         const size = sizedFdDirs ? statSync(path).size : 0
         return size > 0 ? size : readdirSync(path).length
-      } finally {
-        guard.leave()
-      }
-    },
-    readlink: (path) => {
-      guard.enter(path)
-      try {
-        return readlinkSync(path)
-      } finally {
-        guard.leave()
-      }
-    },
+      }),
+    readlink: (path) => marked(path, () => readlinkSync(path)),
     held: () => held,
   }
 }

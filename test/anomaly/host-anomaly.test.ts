@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadModel } from '../../src/detectors/anomaly/model-file.ts'
 import { COMPACT_OPTIONS } from '../../src/detectors/anomaly/options.ts'
 import { createHostAnomalyDetector } from '../../src/detectors/host-anomaly.ts'
-import type { Logger, LogFields } from '../../src/log/logger.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
 import type { Snapshot } from '../../src/sampler/snapshot.ts'
 import { gaussian } from './synthetic.ts'
+import { recordingLog } from './recording-log.ts'
 
 const STEP = 15_000
 const T0 = Date.UTC(2024, 3, 1)
@@ -28,18 +28,6 @@ function snapshot(i: number, temps: number[], load1: number, availRatio: number)
     },
   ]
   return { seq: i, at: T0 + i * STEP, durationSeconds: 0.01, outcomes: new Map(), families }
-}
-
-function recordingLog() {
-  const lines: string[] = []
-  const log: Logger = {
-    debug: () => {},
-    info: (m: string, f?: LogFields) => void lines.push(`info ${m} ${JSON.stringify(f ?? {})}`),
-    warn: (m: string, f?: LogFields) => void lines.push(`warn ${m} ${JSON.stringify(f ?? {})}`),
-    error: (m: string, f?: LogFields) => void lines.push(`error ${m} ${JSON.stringify(f ?? {})}`),
-    child: () => log,
-  }
-  return { log, lines }
 }
 
 function sample(fams: MetricFamily[], name: string, labels: Record<string, string>): number | undefined {

@@ -8,8 +8,8 @@ import { MODEL_VERSION, encodeModel, loadModel, removeLeftoverTemps, saveModel }
 import { modelOptions, resolveOptions } from '../../src/detectors/anomaly/options.ts'
 import { decodeStateChecked, maxEncodedStateBytes } from '../../src/detectors/anomaly/state-codec.ts'
 import { createHostAnomalyDetector } from '../../src/detectors/host-anomaly.ts'
-import type { Logger, LogFields } from '../../src/log/logger.ts'
 import type { Snapshot } from '../../src/sampler/snapshot.ts'
+import { recordingLog } from './recording-log.ts'
 
 let dir: string
 beforeEach(() => {
@@ -28,18 +28,6 @@ function hostSnapshot(i: number, load1 = 1 + (i % 5) / 10): Snapshot {
     outcomes: new Map(),
     families: [{ name: 'node_load1', help: '', type: 'gauge', samples: [{ labels: {}, value: load1 }] }],
   }
-}
-
-function recordingLog() {
-  const lines: string[] = []
-  const log: Logger = {
-    debug: () => {},
-    info: (m: string, f?: LogFields) => void lines.push(`info ${m} ${JSON.stringify(f ?? {})}`),
-    warn: (m: string, f?: LogFields) => void lines.push(`warn ${m} ${JSON.stringify(f ?? {})}`),
-    error: (m: string, f?: LogFields) => void lines.push(`error ${m} ${JSON.stringify(f ?? {})}`),
-    child: () => log,
-  }
-  return { log, lines }
 }
 
 /** A manager payload with a trained `load1` series, as the host detector saves it. */

@@ -11,10 +11,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBinary, freePort, startAgent, waitFor } from '../helpers/binary.ts'
+import { ensureBinary, startAgent, waitFor } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
 import { CG, CgroupV1Tree, canBuildV1, exited } from '../helpers/cgroup-v1.ts'
 import { TempTree, writeIdentity } from '../helpers/containers.ts'
+import { queryPrometheus, scrapeConfig, startPrometheus } from '../helpers/prometheus.ts'
+import type { PromResult } from '../helpers/prometheus.ts'
 import { findTool, loadDashboards, loadRules, metricNames, queriesOf, repoRoot } from '../stack/stack-files.ts'
 
 const CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'blkio']
@@ -54,15 +56,8 @@ async function run(cmd: string, args: string[]): Promise<ChildProcess> {
 }
 
 
-interface PromResult {
-  status: string
-  error?: string
-  data: { result: { metric: Record<string, string>; value: [number, string] }[] }
-}
-
 async function query(expr: string): Promise<PromResult> {
-  const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(10_000) })
-  return (await res.json()) as PromResult
+  return queryPrometheus(promUrl, expr)
 }
 
 /** Grafana's variables, set to this test's pod. */
@@ -95,19 +90,9 @@ beforeAll(async () => {
   enter(`${podRel}/${ID}`, burner.pid as number)
 
   agent = await startAgent([`--data-dir=${join(tmp, 'data')}`, `--path.rootfs=${rootfs.root}`, '--sampler.interval=1s'], 30_000)
-  const promPort = await freePort()
-  promUrl = `http://127.0.0.1:${promPort}`
-  writeFileSync(
-    join(tmp, 'prometheus.yml'),
-    JSON.stringify({
-      global: { scrape_interval: '1s', evaluation_interval: '1s' },
-      rule_files: [join(repoRoot, 'rules', 'containers.yml')],
-      scrape_configs: [{ job_name: 'odin-agent', static_configs: [{ targets: [`127.0.0.1:${agent.port}`] }] }],
-    }),
-  )
-  const prom = spawn(prometheusBin as string, [`--config.file=${join(tmp, 'prometheus.yml')}`, `--storage.tsdb.path=${join(tmp, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], { stdio: 'ignore' })
-  children.push(prom)
-  await waitFor(async () => (await fetch(`${promUrl}/-/ready`, { signal: AbortSignal.timeout(2000) })).ok, 30_000, 'Prometheus to be ready')
+  const prom = await startPrometheus({ bin: prometheusBin as string, dir: tmp, config: scrapeConfig(`127.0.0.1:${agent.port}`, [join(repoRoot, 'rules', 'containers.yml')]) })
+  children.push(prom.child)
+  promUrl = prom.url
   // Enough scrapes of this pod for rates and increases over 15 s (the first samples come
   // at once; the CFS counters rise every 100 ms period).
   await waitFor(

@@ -52,19 +52,17 @@ async function timedGet(url: string, timeoutMs = 1000): Promise<{ status: number
 
 const successOf = (body: string, collector: string) => new RegExp(`^odin_scrape_collector_success\\{collector="${collector}"\\} (\\d)$`, 'm').exec(body)?.[1]
 
+/** The agent on the worker sampler over `proc` and host-a's sys and root, ticking every second. */
+async function startOnProc(root: string, proc: string, extra: string[]): Promise<RunningAgent> {
+  const agent = await startAgent(['--sampler.worker', `--path.procfs=${proc}`, `--path.sysfs=${hostA}/sys`, `--path.rootfs=${hostA}/root`, `--data-dir=${join(root, 'data')}`, ...extra, '--sampler.interval=1s'])
+  agents.push(agent)
+  return agent
+}
+
 describe('a read blocked in the kernel', () => {
   it('a FIFO as loadavg: /metrics and /healthz answer, loadavg fails, the rest succeed, SIGTERM exits within 2 s', async () => {
     const { root, proc, fifo } = procWithFifo(join(hostA, 'proc'), 'loadavg')
-    const agent = await startAgent([
-      '--sampler.worker',
-      `--path.procfs=${proc}`,
-      `--path.sysfs=${hostA}/sys`,
-      `--path.rootfs=${hostA}/root`,
-      `--data-dir=${join(root, 'data')}`,
-      '--collector.timeout=2s',
-      '--sampler.interval=1s',
-    ])
-    agents.push(agent)
+    const agent = await startOnProc(root, proc, ['--collector.timeout=2s'])
     const body = await waitFor(
       async () => {
         // Every answer comes at once, before and after the stuck read is found.
@@ -101,16 +99,7 @@ describe('a read blocked in the kernel', () => {
 
   it('when the stuck read returns, the abandoned thread exits and the file is read again', async () => {
     const { root, proc, fifo } = procWithFifo(join(hostA, 'proc'), 'loadavg')
-    const agent = await startAgent([
-      '--sampler.worker',
-      `--path.procfs=${proc}`,
-      `--path.sysfs=${hostA}/sys`,
-      `--path.rootfs=${hostA}/root`,
-      `--data-dir=${join(root, 'data')}`,
-      '--collector.timeout=2s',
-      '--sampler.interval=1s',
-    ])
-    agents.push(agent)
+    const agent = await startOnProc(root, proc, ['--collector.timeout=2s'])
     await waitFor(async () => /^odin_collector_workers_stuck 1$/m.test((await timedGet(`${agent.url}/metrics`)).body), 10_000, 'the abandoned worker')
     // The abandoned thread is blocked opening the FIFO: open its other end, put a regular
     // loadavg in the FIFO's place, then write and close so the stuck read returns.
@@ -139,16 +128,7 @@ describe('a read blocked in the kernel', () => {
       unlinkSync(join(proc, name))
       expect(spawnSync('mkfifo', [join(proc, name)]).status).toBe(0)
     }
-    const agent = await startAgent([
-      '--sampler.worker',
-      `--path.procfs=${proc}`,
-      `--path.sysfs=${hostA}/sys`,
-      `--path.rootfs=${hostA}/root`,
-      `--data-dir=${join(root, 'data')}`,
-      '--collector.timeout=1s',
-      '--sampler.interval=1s',
-    ])
-    agents.push(agent)
+    const agent = await startOnProc(root, proc, ['--collector.timeout=1s'])
     const body = await waitFor(
       async () => {
         expect((await timedGet(`${agent.url}/healthz`)).status).toBe(200)
@@ -172,19 +152,7 @@ describe('a read blocked in the kernel', () => {
 
   it('a FIFO as one /proc/PID/cmdline: the process walk drops that process only, SIGTERM exits within 2 s', async () => {
     const { root, proc } = procWithFifo(procPids, join('100', 'cmdline'))
-    const agent = await startAgent([
-      '--sampler.worker',
-      `--path.procfs=${proc}`,
-      `--path.sysfs=${hostA}/sys`,
-      `--path.rootfs=${hostA}/root`,
-      `--data-dir=${join(root, 'data')}`,
-      '--collector.disable-defaults',
-      '--collector.namedprocess',
-      '--collector.loadavg',
-      '--collector.timeout=2s',
-      '--sampler.interval=1s',
-    ])
-    agents.push(agent)
+    const agent = await startOnProc(root, proc, ['--collector.disable-defaults', '--collector.namedprocess', '--collector.loadavg', '--collector.timeout=2s'])
     const body = await waitFor(
       async () => {
         expect((await timedGet(`${agent.url}/healthz`)).status).toBe(200)

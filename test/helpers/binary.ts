@@ -133,8 +133,8 @@ export async function startAgent(args: string[], timeoutMs = 15_000): Promise<Ru
   }
 }
 
-/** Polls `fn` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+/** Polls `fn` until it returns a truthy value or the deadline passes; `detail` adds to a timeout's message. */
+export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs: number, what: string, detail?: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let lastErr: unknown
   while (Date.now() < deadline) {
@@ -148,5 +148,26 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeo
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`)
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}${detail ? `\n${detail()}` : ''}`)
+}
+
+/** SIGTERMs every child still running and waits for each to exit, SIGKILLing any that takes over 5 s. */
+export async function stopChildren(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) {
+            resolve()
+            return
+          }
+          const hard = setTimeout(() => c.kill('SIGKILL'), 5000)
+          c.once('exit', () => {
+            clearTimeout(hard)
+            resolve()
+          })
+          c.kill('SIGTERM')
+        }),
+    ),
+  )
 }

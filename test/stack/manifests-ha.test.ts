@@ -7,28 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { parse, parseAllDocuments } from 'yaml'
-import { diskAssetSource } from '../../src/assets/asset-source.ts'
+import { parse } from 'yaml'
 import type { K8sObject } from '../../src/cli/manifests/kustomize.ts'
-import { DEFAULT_OPTIONS, renderManifests } from '../../src/cli/manifests/render.ts'
+import { DEFAULT_OPTIONS } from '../../src/cli/manifests/render.ts'
 import type { ManifestOptions } from '../../src/cli/manifests/render.ts'
 import { checkPrometheusConfig, promtool } from './manifests-promtool.ts'
-import { repoRoot } from './stack-files.ts'
+import { docs, find } from './manifests-objects.ts'
 
-const assets = diskAssetSource(repoRoot)
 const tmp = mkdtempSync(join(tmpdir(), 'odin-ha-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-function docs(options: ManifestOptions): K8sObject[] {
-  return parseAllDocuments(renderManifests(assets, options)).map((d) => d.toJS() as K8sObject)
-}
-function find(objs: K8sObject[], kind: string, name: string): K8sObject {
-  const o = objs.find((x) => x.kind === kind && x.metadata.name === name)
-  if (!o) {
-    throw new Error(`no ${kind} ${name}`)
-  }
-  return o
-}
 interface Container {
   name: string
   image: string

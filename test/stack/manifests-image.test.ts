@@ -16,23 +16,13 @@ import { diskAssetSource } from '../../src/assets/asset-source.ts'
 import type { K8sObject } from '../../src/cli/manifests/kustomize.ts'
 import { DEFAULT_OPTIONS, buildManifests } from '../../src/cli/manifests/render.ts'
 import { RUNTIME_ENV } from '../../src/platform/runtime-env.ts'
-import { ensureBinary, freePort } from '../helpers/binary.ts'
+import { ensureBinary, freePort, stopChildren } from '../helpers/binary.ts'
 import { findTool, repoRoot } from './stack-files.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'odin-image-'))
 let child: ChildProcess | undefined
 afterAll(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const c = child
-    await new Promise<void>((resolve) => {
-      const hard = setTimeout(() => c.kill('SIGKILL'), 5000)
-      c.once('exit', () => {
-        clearTimeout(hard)
-        resolve()
-      })
-      c.kill('SIGTERM')
-    })
-  }
+  await stopChildren(child ? [child] : [])
   rmSync(tmp, { recursive: true, force: true })
 })
 

@@ -13,15 +13,14 @@ import { DaemonSet } from 'kubernetes-models/apps/v1'
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1'
 import { afterAll, describe, expect, test } from 'vitest'
 import { parse, parseAllDocuments, stringify } from 'yaml'
-import { diskAssetSource } from '../../src/assets/asset-source.ts'
 import { runManifestsCommand } from '../../src/cli/manifests/index.ts'
 import type { K8sObject } from '../../src/cli/manifests/kustomize.ts'
 import { OperatorTranslationError, toOperatorRelabel } from '../../src/cli/manifests/operator.ts'
-import { DEFAULT_OPTIONS, renderManifests } from '../../src/cli/manifests/render.ts'
+import { DEFAULT_OPTIONS } from '../../src/cli/manifests/render.ts'
 import type { ManifestOptions } from '../../src/cli/manifests/render.ts'
 import { findTool, repoRoot, ruleFiles } from './stack-files.ts'
+import { assets, docs, find } from './manifests-objects.ts'
 
-const assets = diskAssetSource(repoRoot)
 const tmp = mkdtempSync(join(tmpdir(), 'odin-operator-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
@@ -36,21 +35,6 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
 }
 
 const KPS: ManifestOptions = { ...DEFAULT_OPTIONS, namespace: 'monitoring', prometheusOperator: true, prometheusOperatorLabels: { release: 'kube-prometheus-stack' } }
-
-function docs(options: ManifestOptions): K8sObject[] {
-  return parseAllDocuments(renderManifests(assets, options)).map((d) => {
-    expect(d.errors).toEqual([])
-    return d.toJS() as K8sObject
-  })
-}
-
-function find(objs: K8sObject[], kind: string, name: string): K8sObject {
-  const o = objs.find((x) => x.kind === kind && x.metadata.name === name)
-  if (!o) {
-    throw new Error(`no ${kind} ${name}`)
-  }
-  return o
-}
 
 interface Relabel {
   sourceLabels?: string[]

@@ -13,54 +13,25 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { parse } from 'yaml'
 import { diskAssetSource } from '../../src/assets/asset-source.ts'
 import { DEFAULT_OPTIONS, buildManifests } from '../../src/cli/manifests/render.ts'
-import { ensureBinary, freePort } from '../helpers/binary.ts'
+import { ensureBinary, freePort, stopChildren, waitFor } from '../helpers/binary.ts'
+import { queryPrometheus, startPrometheus } from '../helpers/prometheus.ts'
+import type { PromSample, StartedPrometheus } from '../helpers/prometheus.ts'
 import { findTool, repoRoot, ruleFiles } from './stack-files.ts'
 
 const prometheusBin = findTool('prometheus')
 const tmp = mkdtempSync(join(tmpdir(), 'odin-remote-write-'))
 const children: ChildProcess[] = []
-const logs = new Map<string, Buffer[]>()
-let receiverUrl = ''
+let receiver: StartedPrometheus | undefined
+let sender: StartedPrometheus | undefined
 const NODE = 'e2e-node'
 
-function start(name: string, file: string, args: string[], env?: Record<string, string>): ChildProcess {
-  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
-  const chunks: Buffer[] = []
-  logs.set(name, chunks)
-  child.stdout?.on('data', (b: Buffer) => chunks.push(b))
-  child.stderr?.on('data', (b: Buffer) => chunks.push(b))
-  children.push(child)
-  return child
+/** The receiver's and the sender's last lines, for a timeout's message. */
+function tails(): string {
+  return `--- sender ---\n${sender?.tail() ?? ''}\n--- receiver ---\n${receiver?.tail() ?? ''}`
 }
 
-function tail(name: string): string {
-  return Buffer.concat(logs.get(name) ?? []).toString('utf8').split('\n').slice(-15).join('\n')
-}
-
-async function waitFor<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const v = await check()
-      if (v !== undefined) {
-        return v
-      }
-    } catch (err) {
-      last = err
-    }
-    await new Promise((r) => setTimeout(r, 500))
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}\n--- sender ---\n${tail('sender')}\n--- receiver ---\n${tail('receiver')}`)
-}
-
-interface Sample {
-  metric: Record<string, string>
-  value: [number, string]
-}
-async function query(expr: string): Promise<Sample[]> {
-  const res = await fetch(`${receiverUrl}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(5000) })
-  const body = (await res.json()) as { status: string; error?: string; data: { result: Sample[] } }
+async function query(expr: string): Promise<PromSample[]> {
+  const body = await queryPrometheus(receiver?.url ?? '', expr, 5000)
   if (body.status !== 'success') {
     throw new Error(`${expr}: ${body.error}`)
   }
@@ -119,58 +90,42 @@ beforeAll(async () => {
   }
   const agentBin = process.env.ODIN_AGENT_BINARY ?? (await ensureBinary())
   const agent = `127.0.0.1:${await freePort()}`
-  start('agent', agentBin, [`--web.listen-address=${agent}`, `--data-dir=${join(tmp, 'agent-data')}`, '--sampler.interval=1s', '--log.format=json'])
-  const receiver = `127.0.0.1:${await freePort()}`
-  receiverUrl = `http://${receiver}`
-  writeFileSync(join(tmp, 'receiver.yml'), 'global: {}\n')
-  start('receiver', prometheusBin, [`--config.file=${join(tmp, 'receiver.yml')}`, `--storage.tsdb.path=${join(tmp, 'receiver-tsdb')}`, `--web.listen-address=${receiver}`, '--web.enable-remote-write-receiver', '--log.level=warn'])
-  writeFileSync(join(tmp, 'sender.yml'), senderConfig(agent, `${receiverUrl}/api/v1/write`))
-  const sender = `127.0.0.1:${await freePort()}`
+  children.push(spawn(agentBin, [`--web.listen-address=${agent}`, `--data-dir=${join(tmp, 'agent-data')}`, '--sampler.interval=1s', '--log.format=json'], { stdio: 'ignore' }))
+  receiver = await startPrometheus({ bin: prometheusBin, dir: tmp, name: 'receiver', config: 'global: {}\n', args: ['--web.enable-remote-write-receiver'] })
+  children.push(receiver.child)
   // Prometheus 3 (the manifests' image) always expands ${POD_NAME}; Debian's 2.x needs the flag.
-  start(
-    'sender',
-    prometheusBin,
-    [`--config.file=${join(tmp, 'sender.yml')}`, `--storage.tsdb.path=${join(tmp, 'sender-tsdb')}`, `--web.listen-address=${sender}`, '--enable-feature=expand-external-labels', '--log.level=warn'],
-    { POD_NAME: 'prometheus-0' },
-  )
-  for (const [what, url] of [['the agent', `http://${agent}/ready`], ['the receiver', `${receiverUrl}/-/ready`], ['the sender', `http://${sender}/-/ready`]] as const) {
-    await waitFor(what, 30_000, async () => ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined))
-  }
+  sender = await startPrometheus({ bin: prometheusBin, dir: tmp, name: 'sender', config: senderConfig(agent, `${receiver.url}/api/v1/write`), args: ['--enable-feature=expand-external-labels'], env: { POD_NAME: 'prometheus-0' } })
+  children.push(sender.child)
+  await waitFor(async () => (await fetch(`http://${agent}/ready`, { signal: AbortSignal.timeout(2000) })).ok, 30_000, 'the agent')
 }, 180_000)
 
 afterAll(async () => {
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) {
-            resolve()
-            return
-          }
-          const hard = setTimeout(() => c.kill('SIGKILL'), 5000)
-          c.once('exit', () => {
-            clearTimeout(hard)
-            resolve()
-          })
-          c.kill('SIGTERM')
-        }),
-    ),
-  )
+  await stopChildren(children)
   rmSync(tmp, { recursive: true, force: true })
 })
 
 test.skipIf(!prometheusBin)('the receiver holds the agent\'s series and a recording-rule result, labelled as the stack labels them', async () => {
   const labels = `job="odin-agent",instance="${NODE}",node="${NODE}",replica="prometheus-0"`
-  const load = await waitFor('node_load1 at the receiver', 60_000, async () => {
-    const r = await query(`node_load1{${labels}}`)
-    return r.length === 1 ? r : undefined
-  })
+  const load = await waitFor(
+    async () => {
+      const r = await query(`node_load1{${labels}}`)
+      return r.length === 1 ? r : undefined
+    },
+    60_000,
+    'node_load1 at the receiver',
+    tails,
+  )
   expect(load[0]?.metric).toEqual({ __name__: 'node_load1', job: 'odin-agent', instance: NODE, node: NODE, replica: 'prometheus-0' })
   // A recording rule from rules/node.yml, evaluated by the sender and written on.
-  const rule = await waitFor('instance:node_cpu_utilisation:rate5m at the receiver', 60_000, async () => {
-    const r = await query(`instance:node_cpu_utilisation:rate5m{${labels}}`)
-    return r.length === 1 ? r : undefined
-  })
+  const rule = await waitFor(
+    async () => {
+      const r = await query(`instance:node_cpu_utilisation:rate5m{${labels}}`)
+      return r.length === 1 ? r : undefined
+    },
+    60_000,
+    'instance:node_cpu_utilisation:rate5m at the receiver',
+    tails,
+  )
   expect(Number(rule[0]?.value[1])).toBeGreaterThanOrEqual(0)
   // More than a handful of series made the trip: the whole scrape, not one metric.
   const count = await query(`count({job="odin-agent",replica="prometheus-0"})`)

@@ -12,7 +12,6 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1'
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1'
 import { afterAll, describe, expect, test } from 'vitest'
 import { parse, parseAllDocuments } from 'yaml'
-import { diskAssetSource } from '../../src/assets/asset-source.ts'
 import { runManifestsCommand } from '../../src/cli/manifests/index.ts'
 import type { K8sObject } from '../../src/cli/manifests/kustomize.ts'
 import { COMPONENTS, DEFAULT_OPTIONS, buildManifests, renderManifests } from '../../src/cli/manifests/render.ts'
@@ -21,8 +20,9 @@ import { allCollectors } from '../../src/collectors/index.ts'
 import { parseAgentArgs } from '../../src/config/config.ts'
 import { allDetectors } from '../../src/detectors/index.ts'
 import { findTool, repoRoot, ruleFiles } from './stack-files.ts'
+import { assets, docs, find } from './manifests-objects.ts'
+import { parseManifestsArgs } from '../../src/cli/manifests/options.ts'
 
-const assets = diskAssetSource(repoRoot)
 const tmp = mkdtempSync(join(tmpdir(), 'odin-manifests-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
@@ -59,21 +59,6 @@ const VARIANTS: [string, ManifestOptions][] = [
   ['--ha --storage-class fast-ssd --remote-write https://mimir.example/api/v1/push --remote-write-auth basic:odin', { ...DEFAULT_OPTIONS, ha: true, storageClass: 'fast-ssd', remoteWrite: { url: 'https://mimir.example/api/v1/push', auth: { kind: 'basic', username: 'odin' } } }],
   ['--remote-write https://receive.example/api/v1/receive --remote-write-auth bearer', { ...DEFAULT_OPTIONS, remoteWrite: { url: 'https://receive.example/api/v1/receive', auth: { kind: 'bearer' } } }],
 ]
-
-function docs(options: ManifestOptions): K8sObject[] {
-  return parseAllDocuments(renderManifests(assets, options)).map((d) => {
-    expect(d.errors).toEqual([])
-    return d.toJS() as K8sObject
-  })
-}
-
-function find(objs: K8sObject[], kind: string, name: string): K8sObject {
-  const o = objs.find((x) => x.kind === kind && x.metadata.name === name)
-  if (!o) {
-    throw new Error(`no ${kind} ${name}`)
-  }
-  return o
-}
 
 interface Container {
   name: string
@@ -502,6 +487,11 @@ describe('the command', () => {
     const out = { stdout: '', stderr: '' }
     return { out, io: { stdout: (s: string) => void (out.stdout += s), stderr: (s: string) => void (out.stderr += s) } }
   }
+
+  test('--namespace, --image and --storage-class set their options, in both spellings', () => {
+    expect(parseManifestsArgs(['--namespace', 'obs', '--image=registry.local/odin:1.2.3', '--storage-class', ' fast-ssd '])).toMatchObject({ namespace: 'obs', image: 'registry.local/odin:1.2.3', storageClass: 'fast-ssd' })
+    expect(parseManifestsArgs(['--namespace=obs', '--image', 'registry.local/odin:1.2.3', '--storage-class=fast-ssd'])).toMatchObject({ namespace: 'obs', image: 'registry.local/odin:1.2.3', storageClass: 'fast-ssd' })
+  })
 
   test('prints multi-document YAML and exits 0', async () => {
     const { out, io: sink } = io()

@@ -12,7 +12,9 @@ import { parseAllDocuments } from 'yaml'
 import { diskAssetSource } from '../../src/assets/asset-source.ts'
 import { DEFAULT_OPTIONS, buildManifests } from '../../src/cli/manifests/render.ts'
 import { allCollectors } from '../../src/collectors/index.ts'
-import { ensureBinary, freePort } from '../helpers/binary.ts'
+import { ensureBinary, freePort, stopChildren, waitFor } from '../helpers/binary.ts'
+import { queryPrometheus, scrapeConfig, startPrometheus } from '../helpers/prometheus.ts'
+import type { PromResult } from '../helpers/prometheus.ts'
 import { findTool, loadDashboards, loadRules, metricNames, queriesOf, repoRoot, ruleFiles, variablesOf } from './stack-files.ts'
 import type { Query } from './stack-files.ts'
 
@@ -35,33 +37,8 @@ function start(file: string, args: string[], log: string): ChildProcess {
   return child
 }
 
-/** Polls `check` until it returns a value, at most `ms`; the last error explains a timeout. */
-async function waitFor<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const v = await check()
-      if (v !== undefined) {
-        return v
-      }
-    } catch (err) {
-      last = err
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`)
-}
-
-interface PromResult {
-  status: string
-  error?: string
-  data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] }
-}
-
 async function query(expr: string): Promise<PromResult> {
-  const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(10_000) })
-  return (await res.json()) as PromResult
+  return queryPrometheus(promUrl, expr)
 }
 
 /** Grafana's variables as this test's Prometheus sees them. */
@@ -104,55 +81,33 @@ beforeAll(async () => {
     console.warn('no fake nvidia-smi or fixtures: the GPU panels are only parsed, not filled')
   }
   start(agentBin, args, 'agent.log')
-  await waitFor('the agent to be ready', 30_000, async () => {
-    const r = await fetch(`http://${instance}/ready`, { signal: AbortSignal.timeout(2000) })
-    return r.status === 200 ? true : undefined
-  })
+  await waitFor(async () => (await fetch(`http://${instance}/ready`, { signal: AbortSignal.timeout(2000) })).status === 200, 30_000, 'the agent to be ready')
 
-  const promPort = await freePort()
-  promUrl = `http://127.0.0.1:${promPort}`
-  writeFileSync(
-    join(tmp, 'prometheus.yml'),
-    JSON.stringify({
-      global: { scrape_interval: '1s', evaluation_interval: '1s' },
-      rule_files: ruleFiles().map((f) => join(repoRoot, 'rules', f)),
-      scrape_configs: [{ job_name: 'odin-agent', static_configs: [{ targets: [instance] }] }],
-    }),
-  )
-  start(prometheusBin, [`--config.file=${join(tmp, 'prometheus.yml')}`, `--storage.tsdb.path=${join(tmp, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], 'prometheus.log')
-  await waitFor('Prometheus to be ready', 30_000, async () => ((await fetch(`${promUrl}/-/ready`, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined))
+  const prom = await startPrometheus({ bin: prometheusBin, dir: tmp, config: scrapeConfig(instance, ruleFiles().map((f) => join(repoRoot, 'rules', f))) })
+  children.push(prom.child)
+  promUrl = prom.url
   // Rates need two scrapes and recording rules one evaluation after that.
-  await waitFor('the agent target and the node recording rules', 60_000, async () => {
-    const up = await query('up{job="odin-agent"} == 1')
-    const cpu = await query('instance:node_cpu_utilisation:rate5m')
-    return up.data.result.length === 1 && cpu.data.result.length === 1 ? true : undefined
-  })
-  await waitFor('every rule group to be evaluated', 30_000, async () => {
-    const res = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: { rules: { health: string }[] }[] } }
-    return res.data.groups.every((g) => g.rules.every((r) => r.health !== 'unknown')) ? true : undefined
-  })
+  await waitFor(
+    async () => {
+      const up = await query('up{job="odin-agent"} == 1')
+      const cpu = await query('instance:node_cpu_utilisation:rate5m')
+      return up.data.result.length === 1 && cpu.data.result.length === 1
+    },
+    60_000,
+    'the agent target and the node recording rules',
+  )
+  await waitFor(
+    async () => {
+      const res = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: { rules: { health: string }[] }[] } }
+      return res.data.groups.every((g) => g.rules.every((r) => r.health !== 'unknown'))
+    },
+    30_000,
+    'every rule group to be evaluated',
+  )
 }, 420_000)
 
 afterAll(async () => {
-  for (const c of children) {
-    c.kill('SIGTERM')
-  }
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) {
-            resolve()
-            return
-          }
-          const hard = setTimeout(() => c.kill('SIGKILL'), 5000)
-          c.once('exit', () => {
-            clearTimeout(hard)
-            resolve()
-          })
-        }),
-    ),
-  )
+  await stopChildren(children)
   rmSync(tmp, { recursive: true, force: true })
 })
 

@@ -26,6 +26,12 @@ const SWITCHES: Record<string, 'gpu' | 'hostNetwork' | 'ha' | 'prometheusOperato
   'prometheus-operator': 'prometheusOperator',
   'scrape-config': 'scrapeConfig',
 }
+/** Flags whose value is a checked name (value()), and the option each one sets. */
+const NAMES: Record<string, 'namespace' | 'image' | 'storageClass'> = {
+  namespace: 'namespace',
+  image: 'image',
+  'storage-class': 'storageClass',
+}
 const ACCEPTED = FLAGS.map((f) => `--${f}`).join(', ')
 
 export const MANIFESTS_HELP = `usage: odin-agent manifests [flags] | kubectl apply -f -
@@ -213,18 +219,14 @@ export function parseManifestsArgs(argv: readonly string[]): Parsed {
       fail(name, 'missing value')
     }
     raw = raw.trim()
+    const option = NAMES[name]
+    if (option !== undefined) {
+      out[option] = value(name, raw)
+      continue
+    }
     switch (name) {
       case 'components':
         out.components = components(raw)
-        break
-      case 'namespace':
-        out.namespace = value(name, raw)
-        break
-      case 'image':
-        out.image = value(name, raw)
-        break
-      case 'storage-class':
-        out.storageClass = value(name, raw)
         break
       case 'prometheus-url':
         out.prometheusUrl = url(name, raw)

@@ -103,7 +103,20 @@ describe('a read blocked in the kernel', () => {
     await waitFor(async () => /^odin_collector_workers_stuck 1$/m.test((await timedGet(`${agent.url}/metrics`)).body), 10_000, 'the abandoned worker')
     // The abandoned thread is blocked opening the FIFO: open its other end, put a regular
     // loadavg in the FIFO's place, then write and close so the stuck read returns.
-    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)
+    // The guard marks the read before the thread enters open(2): until it is inside, opening
+    // the writing end fails with ENXIO (no reader yet), so retry until it is there.
+    const writer = await waitFor(
+      async () => {
+        try {
+          return openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENXIO') return undefined
+          throw err
+        }
+      },
+      10_000,
+      'the stuck thread to hold the FIFO open for reading',
+    )
     writeFileSync(join(root, 'loadavg.new'), '0.25 0.50 0.75 1/100 4242\n')
     renameSync(join(root, 'loadavg.new'), fifo)
     writeSync(writer, '9.99 9.99 9.99 1/1 1\n')

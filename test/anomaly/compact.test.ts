@@ -2,26 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createDetector, type DetectorState } from '../../src/detectors/anomaly/detector.ts'
+import { createDetector } from '../../src/detectors/anomaly/detector.ts'
 import { loadDetector, saveDetector } from '../../src/detectors/anomaly/detector-file.ts'
 import { forestBytes, maxForestBytes } from '../../src/detectors/anomaly/forest.ts'
 import { encodeModel, MODEL_VERSION } from '../../src/detectors/anomaly/model-file.ts'
 import { COMPACT_OPTIONS, modelOptions, resolveOptions } from '../../src/detectors/anomaly/options.ts'
 import { encodeState } from '../../src/detectors/anomaly/state-codec.ts'
 import { DAY, dailySeries, timeOf } from './synthetic.ts'
+import { structuralBytes } from './structural-bytes.ts'
 
-/** Bytes of every typed array a detector holds for its series, plus 8 per scalar field. */
-function structuralBytes(s: DetectorState): number {
-  let bytes = 0
-  const walk = (v: unknown): void => {
-    if (ArrayBuffer.isView(v)) bytes += v.buffer.byteLength
-    else if (typeof v === 'number' || typeof v === 'boolean') bytes += 8
-    else if (typeof v === 'string') bytes += 2 * v.length
-    else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x)
-  }
-  walk({ ...s, forest: null })
-  return bytes + (s.forest ? forestBytes(s.forest) : 0)
-}
 
 /** The per-detector score cache: keys (2 int32 per feature), values (float64), filled flags. */
 const cacheBytes = (slots: number, dim: number): number => slots * (8 * dim + 8 + 1)

@@ -2,16 +2,15 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { DetectorState } from '../../src/detectors/anomaly/detector.ts'
-import { forestBytes } from '../../src/detectors/anomaly/forest.ts'
 import { loadModel } from '../../src/detectors/anomaly/model-file.ts'
 import { resolveOptions } from '../../src/detectors/anomaly/options.ts'
 import { CPU_SERIES, createPodAnomalyDetector, createPodPicker, MEMORY_SERIES, POD_MODEL } from '../../src/detectors/pod-anomaly.ts'
 import { createSeriesAnomalyDetector } from '../../src/detectors/series-anomaly.ts'
-import type { Logger, LogFields } from '../../src/log/logger.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
 import type { Snapshot } from '../../src/sampler/snapshot.ts'
 import { gaussian } from './synthetic.ts'
+import { structuralBytes } from './structural-bytes.ts'
+import { recordingLog } from './recording-log.ts'
 
 const STEP = 15_000
 const T0 = Date.UTC(2024, 3, 1)
@@ -44,17 +43,6 @@ function ctr(n: number): Ctr {
   return { ns: 'ml', pod: `trainer-${n}`, name: 'worker', id: `/kubepods/pod${n}/c${n}`, cpu: 0, ws: 0 }
 }
 
-function recordingLog() {
-  const lines: string[] = []
-  const log: Logger = {
-    debug: () => {},
-    info: (m: string, f?: LogFields) => void lines.push(`info ${m} ${JSON.stringify(f ?? {})}`),
-    warn: (m: string, f?: LogFields) => void lines.push(`warn ${m} ${JSON.stringify(f ?? {})}`),
-    error: (m: string, f?: LogFields) => void lines.push(`error ${m} ${JSON.stringify(f ?? {})}`),
-    child: () => log,
-  }
-  return { log, lines }
-}
 
 function value(fams: MetricFamily[], name: string, labels: Record<string, string>): number | undefined {
   return fams.find((f) => f.name === name)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value
@@ -251,18 +239,6 @@ describe('pod anomaly detector', () => {
   })
 })
 
-/** Bytes of every typed array a detector holds, plus 8 per scalar and 2 per string character (as compact.test.ts). */
-function structuralBytes(s: DetectorState): number {
-  let bytes = 0
-  const walk = (v: unknown): void => {
-    if (ArrayBuffer.isView(v)) bytes += v.buffer.byteLength
-    else if (typeof v === 'number' || typeof v === 'boolean') bytes += 8
-    else if (typeof v === 'string') bytes += 2 * v.length
-    else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x)
-  }
-  walk({ ...s, forest: null })
-  return bytes + (s.forest ? forestBytes(s.forest) : 0)
-}
 
 describe('pod anomaly detector: memory at the container cap', () => {
   it('holds at most 64 KiB a series and 16 MiB for 400 series (200 containers), trained on full windows', () => {

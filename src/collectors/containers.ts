@@ -17,6 +17,7 @@ import { parseCgroupKeyed } from '../procfs/cgroup-stat.ts'
 import type { Resolved } from '../containers/identity.ts'
 import type { Collector, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
+import { countDropped } from '../metrics/dropped.ts'
 
 const MAX_FLAG = 'collector.containers.max-containers'
 const PRESSURE_FLAG = 'collector.containers.pressure'
@@ -190,7 +191,7 @@ export const containersCollector: Collector = {
       }
     }
     for (const [stateName, n] of Object.entries(counts)) f.gauge('odin_containers', COUNTS_HELP, n, { state: stateName })
-    f.counter('odin_series_dropped_total', 'odin-agent: Series cut by a per-collector cap.', state.droppedSeries, { collector: 'containers' })
+    countDropped(f, state.droppedSeries, 'containers')
     return f.list()
   },
 }

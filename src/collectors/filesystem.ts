@@ -6,6 +6,7 @@ import { parseMountInfo } from '../procfs/mountinfo.ts'
 import { deviceFilterFlags, deviceFilterFrom } from './device-filter.ts'
 import { readOrNoData } from './read.ts'
 import type { CollectContext, Collector } from './types.ts'
+import { countDropped } from '../metrics/dropped.ts'
 
 const DEFAULT_MOUNT_POINTS_EXCLUDE = '^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)'
 const DEFAULT_FS_TYPES_EXCLUDE =
@@ -13,7 +14,6 @@ const DEFAULT_FS_TYPES_EXCLUDE =
 const STUCK = 'mountpoint timeout'
 /** Series one mount exports when its statfs answers (device_error, readonly, 5 sizes, mount_info). */
 const SERIES_PER_MOUNT = 8
-const DROPPED_HELP = 'odin-agent: Series cut by a per-collector cap.'
 
 /** Go's strerror text for the errno a failed statfs gives, as node_exporter's device_error label. */
 const ERRNO_TEXT: Readonly<Record<string, string>> = {
@@ -182,7 +182,7 @@ export function createFilesystemCollector(): Collector {
         f.gauge('node_filesystem_files_free', 'Filesystem total free file nodes.', s.ffree, labels)
         f.gauge('node_filesystem_mount_info', 'Filesystem mount information.', 1, { device: m.device, major: m.major, minor: m.minor, mountpoint: m.mountpoint })
       })
-      f.counter('odin_series_dropped_total', DROPPED_HELP, dropped, { collector: 'filesystem' })
+      countDropped(f, dropped, 'filesystem')
       return f.list()
     },
   }

@@ -11,6 +11,7 @@ import { userNamesFor } from '../process/users.ts'
 import type { UserNames } from '../process/users.ts'
 import { redactArgv } from '../security/redact.ts'
 import type { Collector, CollectContext } from './types.ts'
+import { countDropped } from '../metrics/dropped.ts'
 
 const P = 'namedprocess_namegroup_'
 const SERIES_PER_GROUP = 20
@@ -167,7 +168,7 @@ export const namedprocessCollector: Collector = {
     for (const reason of REASONS) {
       f.counter('odin_process_read_errors_total', 'odin-agent: Per-process /proc reads that failed (process exited mid-read, permission denied, malformed).', table.readErrors[reason], { reason })
     }
-    f.counter('odin_series_dropped_total', 'odin-agent: Series cut by a per-collector cap.', state.dropped, { collector: 'namedprocess' })
+    countDropped(f, state.dropped, 'namedprocess')
     return f.list()
   },
 }

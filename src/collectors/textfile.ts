@@ -6,6 +6,7 @@ import type { Labels } from '../metrics/types.ts'
 import { parsePromText } from '../procfs/prom-text.ts'
 import type { TextFamily, TextMetricType, TextSample } from '../procfs/prom-text.ts'
 import type { Collector, CollectContext } from './types.ts'
+import { countDropped } from '../metrics/dropped.ts'
 
 /** Samples one scrape takes from textfiles; the rest are dropped and counted. */
 export const TEXTFILE_MAX_SERIES = 10_000
@@ -154,7 +155,7 @@ export function createTextfileCollector(deps: Partial<TextfileDeps> = {}): Colle
       }
       f.gauge('node_textfile_scrape_error', '1 if there was an error opening or reading a file, 0 otherwise', errored ? 1 : 0)
       if (droppedTotal > 0) {
-        f.counter('odin_series_dropped_total', 'Series cut by a per-collector cap.', droppedTotal, { collector: 'textfile' })
+        countDropped(f, droppedTotal, 'textfile')
       }
       return f.list()
     },

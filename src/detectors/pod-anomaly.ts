@@ -5,6 +5,7 @@ import type { Sample } from '../metrics/types.ts'
 import type { Snapshot } from '../sampler/snapshot.ts'
 import { modelOptions, type DetectorOptions } from './anomaly/options.ts'
 import { anomalyObserver, createSeriesAnomalyDetector, type SeriesSubject } from './series-anomaly.ts'
+import { countDropped } from '../metrics/dropped.ts'
 
 /**
  * The pod detector: per container (cAdvisor's series with container!=""), the CPU usage rate
@@ -151,6 +152,6 @@ export function createPodAnomalyDetector(opts: PodAnomalyOptions): SnapshotObser
     // a series the engine could not place its 2.
     const cut = 4 * picker.dropped() + 2 * detector.untracked()
     if (cut === 0 && detector.tracked() === 0) return
-    f.counter('odin_series_dropped_total', 'odin-agent: Series cut by a per-collector cap.', cut, { collector: POD_OBSERVER })
+    countDropped(f, cut, POD_OBSERVER)
   })
 }

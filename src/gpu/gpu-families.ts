@@ -3,6 +3,7 @@ import type { Labels } from '../metrics/types.ts'
 import { GPU_FIELDS, MIG_FIELDS } from './fields.ts'
 import type { GpuField } from './fields.ts'
 import type { GpuReading, NvidiaSmiReport } from './nvidia-smi-xml.ts'
+import { countDropped } from '../metrics/dropped.ts'
 
 /** dcgm-exporter's labels for one GPU (Hostname left out: Prometheus adds `instance`). */
 export function gpuLabels(gpu: GpuReading): Labels {
@@ -95,5 +96,5 @@ export function addHealthFamilies(f: Families, h: GpuHealth): void {
     f.gauge('odin_gpu_last_success_timestamp_seconds', 'odin-agent: When nvidia-smi last succeeded, in seconds since the epoch.', h.lastSuccessAt / 1000)
   }
   f.counter('odin_gpu_collect_failures_total', 'odin-agent: nvidia-smi runs that failed, timed out or printed unusable output.', h.failures)
-  f.counter('odin_series_dropped_total', 'odin-agent: Series cut by a per-collector cap.', h.droppedSeries, { collector: 'gpu' })
+  countDropped(f, h.droppedSeries, 'gpu')
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { LogFields, Logger } from '../log/logger.ts'
 import { Families } from './families.ts'
 import { SnapshotRegistry } from './registry.ts'
-import { DROPPED_FAMILY, SeriesCap, shedTier } from './series-cap.ts'
+import { DROPPED_FAMILY } from './dropped.ts'
+import { SeriesCap, shedTier } from './series-cap.ts'
 import type { MetricFamily } from './types.ts'
 
 /** A node: `host` host series, pods with `perPod` container series each, the agent's health. */

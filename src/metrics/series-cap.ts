@@ -1,9 +1,6 @@
 import type { Logger } from '../log/logger.ts'
 import type { MetricFamily, Sample } from './types.ts'
-
-/** The family every cut is counted in, by collector (shared with the collectors' own caps). */
-export const DROPPED_FAMILY = 'odin_series_dropped_total'
-const DROPPED_HELP = 'odin-agent: Series cut by a per-collector cap.'
+import { DROPPED_FAMILY, DROPPED_HELP } from './dropped.ts'
 
 /**
  * Who gives way first when a snapshot has more series than the cap:

@@ -37,9 +37,11 @@ describe('parseAgentArgs', () => {
     expect(config.enabled).toEqual(['meminfo', 'textfile'])
   })
 
-  it('--collector.disable-defaults keeps only explicit collectors', () => {
+  it('--collector.disable-defaults keeps only explicit collectors, and detectors only when named (no /proc walk otherwise)', () => {
     const { config } = parseAgentArgs(['--collector.disable-defaults', '--collector.meminfo'], switchables)
-    expect(config.enabled).toEqual(['meminfo', 'detector.threats'])
+    expect(config.enabled).toEqual(['meminfo'])
+    const named = parseAgentArgs(['--collector.disable-defaults', '--collector.meminfo', '--detector.threats'], switchables)
+    expect(named.config.enabled).toEqual(['meminfo', 'detector.threats'])
   })
 
   it('reads collector-specific flags declared by the collector', () => {

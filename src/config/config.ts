@@ -48,7 +48,7 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { name: 'sampler.interval', kind: 'duration', default: '15s', help: 'How often collectors run; /metrics serves the latest sample.' },
   { name: 'collector.timeout', kind: 'duration', default: '10s', help: 'Deadline for one collector run; past it the collector reports success 0.' },
   { name: 'sampler.worker', kind: 'bool', default: false, help: 'Run the collectors on a worker thread, so that a read blocked in the kernel (a FIFO, a process stuck on a dead NFS or FUSE mount) costs only its collector and never /metrics, /healthz or shutdown. Costs about 9 MiB RSS and 10-15% CPU per tick; on in the DaemonSet (see README).' },
-  { name: 'collector.disable-defaults', kind: 'bool', default: false, help: 'Disable every collector that is not enabled explicitly.' },
+  { name: 'collector.disable-defaults', kind: 'bool', default: false, help: 'Disable every collector and detector that is not enabled explicitly.' },
   { name: 'log.level', kind: 'enum', values: LOG_LEVELS, default: 'info', help: 'Only log messages with the given severity or above.' },
   { name: 'log.format', kind: 'enum', values: LOG_FORMATS, default: 'logfmt', help: 'Output format of log messages.' },
   { name: 'data-dir', kind: 'string', default: '/var/lib/odin-agent', help: 'Directory for persistent state (anomaly models).' },
@@ -140,7 +140,7 @@ export function parseAgentArgs(argv: readonly string[], switchables: readonly Sw
 
   const disableDefaults = values.get('collector.disable-defaults') === true
   const enabled = switchables
-    .filter((s) => explicit.get(s.name) ?? (disableDefaults && !s.name.startsWith('detector.') ? false : s.defaultEnabled))
+    .filter((s) => explicit.get(s.name) ?? (disableDefaults ? false : s.defaultEnabled))
     .map((s) => s.name)
 
   const config: AgentConfig = {

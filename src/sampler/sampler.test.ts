@@ -21,6 +21,36 @@ function sampler(collectors: Collector[], fs = createHostFS({ procfs: '/x', sysf
 }
 
 describe('Sampler', () => {
+  it('refuses a textfile series that repeats a collected one, and a family of another type, counting and logging each', async () => {
+    const gauges = (name: string, samples: [Record<string, string>, number][], type: 'gauge' | 'counter' = 'gauge') => {
+      const f = new Families()
+      for (const [labels, v] of samples) {
+        if (type === 'gauge') f.gauge(name, `${name} help`, v, labels)
+        else f.counter(name, `${name} help`, v, labels)
+      }
+      return f.list()
+    }
+    const loadavg: Collector = { name: 'loadavg', defaultEnabled: true, help: '', collect: async () => gauges('node_load1', [[{}, 0.5]]) }
+    const textfile: Collector = {
+      name: 'textfile', defaultEnabled: true, help: '',
+      collect: async () => [...gauges('node_load1', [[{}, 99], [{ source: 'cron' }, 1]]), ...gauges('node_good', [[{}, 1]], 'counter')],
+    }
+    const good: Collector = { name: 'good', defaultEnabled: true, help: '', collect: async () => gauges('node_good', [[{}, 1]]) }
+    const warnings: string[] = []
+    const { config } = parseAgentArgs(['--collector.timeout=200ms'], [good, loadavg, textfile])
+    const log = { ...silentLogger, warn: (m: string) => void warnings.push(m), child: () => log }
+    const s = new Sampler({ collectors: [good, loadavg, textfile], config, fs: createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' }), exec: execFileNoShell, log, now: () => 1000 })
+    const first = await s.tick()
+    const load1 = first.families.filter((f) => f.name === 'node_load1')
+    expect(load1).toHaveLength(1)
+    expect(load1[0]?.samples).toEqual([{ labels: {}, value: 0.5 }, { labels: { source: 'cron' }, value: 1 }])
+    expect(first.families.find((f) => f.name === 'node_good')).toMatchObject({ type: 'gauge', samples: [{ labels: {}, value: 1 }] })
+    expect(warnings).toHaveLength(2)
+    const second = await s.tick()
+    expect(warnings).toHaveLength(2) // logged once per source, family and reason
+    expect(second.families.find((f) => f.name === 'odin_scrape_collisions_total')?.samples).toEqual([{ labels: { collector: 'textfile' }, value: 2 }])
+  })
+
   it('ends the host files tick once every collector of the tick has read', async () => {
     const events: string[] = []
     const base = createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' })

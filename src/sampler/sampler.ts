@@ -62,6 +62,9 @@ export class Sampler {
   private readonly loggers = new Map<string, Logger>()
   private readonly listeners: SnapshotListener[] = []
   private readonly publishedBy = new Map<string, unknown>()
+  /** Series left out of the snapshot because an earlier source exported them, by source. */
+  private readonly collisions = new Map<string, number>()
+  private readonly collisionsLogged = new Set<string>()
   private timer: ReturnType<typeof setTimeout> | undefined
   private running: Promise<Snapshot> | undefined
   private stopped = false
@@ -173,11 +176,21 @@ export class Sampler {
       })
     }
     fs.endTick()
-    const families = mergeFamilies([
-      ...outcomes.map((o) => o.families),
-      scrapeFamilies(outcomes),
-      this.deps.extraFamilies?.() ?? [],
-    ])
+    const groups = [...outcomes.map((o) => o.families), scrapeFamilies(outcomes, this.collisions), this.deps.extraFamilies?.() ?? []]
+    const families = mergeFamilies(groups, (r) => {
+      const source = outcomes[r.group]?.collector ?? 'agent'
+      this.collisions.set(source, (this.collisions.get(source) ?? 0) + r.samples)
+      const key = `${source}\u0000${r.family}\u0000${r.reason}`
+      if (!this.collisionsLogged.has(key)) {
+        this.collisionsLogged.add(key)
+        log.warn(
+          r.reason === 'type'
+            ? 'family left out: another collector already exports this name with another type (logged once)'
+            : 'series left out: another collector already exports this name and labels (logged once)',
+          { collector: source, family: r.family, samples: r.samples },
+        )
+      }
+    })
     const snapshot: Snapshot = Object.freeze({
       seq: ++this.seq,
       at,
@@ -237,8 +250,11 @@ export class Sampler {
   }
 }
 
-function scrapeFamilies(outcomes: readonly CollectorOutcome[]): MetricFamily[] {
+function scrapeFamilies(outcomes: readonly CollectorOutcome[], collisions: ReadonlyMap<string, number>): MetricFamily[] {
   const f = new Families()
+  for (const [collector, n] of collisions) {
+    f.counter('odin_scrape_collisions_total', 'odin-agent: Series left out because an earlier collector already exported the same name and labels, or the same name with another type (node_exporter refuses such a collision).', n, { collector })
+  }
   for (const o of outcomes) {
     f.gauge('odin_scrape_collector_duration_seconds', 'odin-agent: Duration of a collector scrape.', o.durationSeconds, { collector: o.collector })
   }

@@ -12,18 +12,59 @@ export interface Snapshot {
   readonly families: readonly MetricFamily[]
 }
 
-/** Merges families of the same name (first HELP/TYPE wins) in first-seen order. */
-export function mergeFamilies(groups: readonly (readonly MetricFamily[])[]): MetricFamily[] {
-  const merged = new Map<string, { name: string; help: string; type: MetricFamily['type']; samples: MetricFamily['samples'][number][] }>()
-  for (const group of groups) {
+/** A family or samples left out by mergeFamilies, and why. */
+export interface MergeRejection {
+  /** Index of the group (the source) whose family or samples were left out. */
+  readonly group: number
+  readonly family: string
+  readonly reason: 'type' | 'duplicate'
+  readonly samples: number
+}
+
+const labelKey = (labels: Readonly<Record<string, string>>): string =>
+  JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]))
+
+/**
+ * Merges families of the same name in first-seen order, as node_exporter's registry does: the
+ * first source's HELP and TYPE stand; a later family of the same name with another type is
+ * left out whole, and a later sample whose labels equal one already there is left out (a
+ * textfile's `node_load1 99` cannot shadow the loadavg collector's). Each rejection is
+ * reported; label sets are compared only for names that more than one source exports.
+ */
+export function mergeFamilies(groups: readonly (readonly MetricFamily[])[], onReject?: (r: MergeRejection) => void): MetricFamily[] {
+  type Merged = { name: string; help: string; type: MetricFamily['type']; samples: MetricFamily['samples'][number][] }
+  const merged = new Map<string, Merged>()
+  const keysOf = new Map<string, Set<string>>()
+  groups.forEach((group, index) => {
     for (const family of group) {
       const existing = merged.get(family.name)
-      if (existing) {
-        existing.samples.push(...family.samples)
-      } else {
+      if (!existing) {
         merged.set(family.name, { ...family, samples: [...family.samples] })
+        continue
+      }
+      if (existing.type !== family.type) {
+        onReject?.({ group: index, family: family.name, reason: 'type', samples: family.samples.length })
+        continue
+      }
+      let keys = keysOf.get(family.name)
+      if (!keys) {
+        keys = new Set(existing.samples.map((x) => labelKey(x.labels)))
+        keysOf.set(family.name, keys)
+      }
+      let duplicates = 0
+      for (const sample of family.samples) {
+        const key = labelKey(sample.labels)
+        if (keys.has(key)) {
+          duplicates++
+        } else {
+          keys.add(key)
+          existing.samples.push(sample)
+        }
+      }
+      if (duplicates > 0) {
+        onReject?.({ group: index, family: family.name, reason: 'duplicate', samples: duplicates })
       }
     }
-  }
+  })
   return [...merged.values()]
 }

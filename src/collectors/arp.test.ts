@@ -3,7 +3,7 @@ import { collectFrom, family, samplesOf } from '../../test/helpers/collect.ts'
 import { withProc } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { arpCollector } from './arp.ts'
-import { DeviceFilterError } from './device-filter.ts'
+import { FlagError } from '../config/flag-spec.ts'
 import { NoDataError } from './types.ts'
 
 const ARP =
@@ -37,9 +37,9 @@ describe('arp collector', () => {
     expect(byDevice(families)).toEqual({ br0: 2, vlan30: 1, docker0: 1 })
   })
 
-  it('rejects both filter flags together', async () => {
+  it('rejects both filter flags together, at start when the flags are parsed', async () => {
     const args = ['--collector.arp.device-include=a', '--collector.arp.device-exclude=b']
-    await expect(withProc({ 'net/arp': ARP }, (o) => collectFrom(arpCollector, { ...o, args }))).rejects.toBeInstanceOf(DeviceFilterError)
+    await expect(withProc({ 'net/arp': ARP }, async (o) => collectFrom(arpCollector, { ...o, args }))).rejects.toBeInstanceOf(FlagError)
   })
 
   it('reads the --path.netns-pid process namespace', async () => {

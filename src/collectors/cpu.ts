@@ -4,7 +4,7 @@ import { isNotFound } from '../platform/host-fs.ts'
 import { parseCpuInfo, parseCpuList } from '../procfs/cpuinfo.ts'
 import { CPU_TIME_FIELDS } from '../procfs/stat.ts'
 import type { CpuTimes } from '../procfs/stat.ts'
-import { goRegExp } from './device-filter.ts'
+import { goRegExp, regexpFlag } from './device-filter.ts'
 import { readOptional } from './read.ts'
 import { readProcStat } from './stat.ts'
 import type { CollectContext, Collector } from './types.ts'
@@ -54,8 +54,8 @@ export function createCpuCollector(): Collector {
       { name: 'collector.cpu.guest', kind: 'bool', default: true, help: 'Enables metric node_cpu_guest_seconds_total' },
       // On by default here (node_exporter: off); see docs/host-collectors.md.
       { name: 'collector.cpu.info', kind: 'bool', default: true, help: 'Enables metric cpu_info (node_cpu_info, node_cpu_flag_info, node_cpu_bug_info).' },
-      { name: 'collector.cpu.info.flags-include', kind: 'string', default: '', help: 'Filter the `flags` field in cpuInfo with a value that must be a regular expression (empty: every flag).' },
-      { name: 'collector.cpu.info.bugs-include', kind: 'string', default: '', help: 'Filter the `bugs` field in cpuInfo with a value that must be a regular expression (empty: every bug).' },
+      { name: 'collector.cpu.info.flags-include', kind: 'string', check: regexpFlag, default: '', help: 'Filter the `flags` field in cpuInfo with a value that must be a regular expression (empty: every flag).' },
+      { name: 'collector.cpu.info.bugs-include', kind: 'string', check: regexpFlag, default: '', help: 'Filter the `bugs` field in cpuInfo with a value that must be a regular expression (empty: every bug).' },
     ],
     async collect(ctx) {
       const f = new Families()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseAgentArgs } from '../config/config.ts'
+import { FlagError } from '../config/flag-spec.ts'
 import type { Switchable } from '../config/config.ts'
 import { DeviceFilterError, deviceFilterFlags, deviceFilterFrom, goRegExp } from './device-filter.ts'
 
@@ -19,9 +20,20 @@ describe('deviceFilterFrom', () => {
     }
   })
 
-  it('rejects both patterns set, and a pattern that does not compile', () => {
-    expect(() => filter('--collector.x.device-exclude=a', '--collector.x.device-include=b')).toThrowError(DeviceFilterError)
-    expect(() => filter('--collector.x.device-include=(')).toThrowError(/collector\.x\.device-include: invalid regular expression/)
+  it('rejects both patterns set, and a pattern that does not compile: at start, when the flags are parsed', () => {
+    expect(() => filter('--collector.x.device-exclude=a', '--collector.x.device-include=b')).toThrowError(FlagError)
+    expect(() => filter('--collector.x.device-include=(')).toThrowError(/^--collector\.x\.device-include: invalid value "\(" \(accepted: a regular expression\)$/)
+  })
+
+  it('still refuses them when built from a config the parser did not check', () => {
+    const config = parseAgentArgs([], [owner]).config
+    const flags = new Map(config.flags)
+    flags.set('collector.x.device-exclude', 'a')
+    flags.set('collector.x.device-include', 'b')
+    expect(() => deviceFilterFrom({ ...config, flags }, 'collector.x.device', '^lo$')).toThrowError(DeviceFilterError)
+    flags.set('collector.x.device-exclude', '^lo$')
+    flags.set('collector.x.device-include', '(')
+    expect(() => deviceFilterFrom({ ...config, flags }, 'collector.x.device', '^lo$')).toThrowError(/collector\.x\.device-include: invalid regular expression/)
   })
 
   it('declares the pair with node_exporter help text', () => {

@@ -26,14 +26,24 @@ export function goRegExp(pattern: string): RegExp {
   return new RegExp(m ? pattern.slice(m[0].length) : pattern, flags)
 }
 
+/** A FlagSpec check: the value compiles as goRegExp does it at collect time. */
+export function regexpFlag(value: string): string | undefined {
+  try {
+    goRegExp(value)
+    return undefined
+  } catch {
+    return 'a regular expression'
+  }
+}
+
 /**
  * Declares `<prefix>-include` / `<prefix>-exclude` (e.g. `collector.netdev.device`),
  * with node_exporter's help text and default exclude.
  */
 export function deviceFilterFlags(prefix: string, noun: string, defaultExclude = ''): FlagSpec[] {
   return [
-    { name: `${prefix}-exclude`, kind: 'string', default: defaultExclude, help: `Regexp of ${noun} to exclude (mutually exclusive to ${prefix.split('.').pop()}-include).` },
-    { name: `${prefix}-include`, kind: 'string', default: '', help: `Regexp of ${noun} to include (mutually exclusive to ${prefix.split('.').pop()}-exclude).` },
+    { name: `${prefix}-exclude`, kind: 'string', default: defaultExclude, check: regexpFlag, exclusiveWith: `${prefix}-include`, help: `Regexp of ${noun} to exclude (mutually exclusive to ${prefix.split('.').pop()}-include).` },
+    { name: `${prefix}-include`, kind: 'string', default: '', check: regexpFlag, exclusiveWith: `${prefix}-exclude`, help: `Regexp of ${noun} to include (mutually exclusive to ${prefix.split('.').pop()}-exclude).` },
   ]
 }
 

@@ -6,6 +6,7 @@ import { compileFlagRegex } from './flag-regex.ts'
 import { readOptional } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
 import type { Collector } from './types.ts'
+import { regexpFlag } from './device-filter.ts'
 
 /** Numeric /sys/class/net/<iface> attributes: metric suffix, file, type. speed is special. */
 const ATTRIBUTES: readonly (readonly [metric: string, file: string, type: MetricType])[] = [
@@ -52,7 +53,7 @@ export const netclassCollector: Collector = {
   defaultEnabled: true,
   help: 'Exposes network interface info from /sys/class/net/.',
   flags: [
-    { name: 'collector.netclass.ignored-devices', kind: 'string', default: '^$', help: 'Regexp of net devices to ignore for netclass collector.' },
+    { name: 'collector.netclass.ignored-devices', kind: 'string', check: regexpFlag, default: '^$', help: 'Regexp of net devices to ignore for netclass collector.' },
     { name: 'collector.netclass.ignore-invalid-speed', kind: 'bool', default: false, help: 'Ignore devices where the speed is invalid. This will be the default behavior in 2.x.' },
   ],
   async collect(ctx) {

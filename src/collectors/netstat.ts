@@ -5,6 +5,7 @@ import { parseGoFloat } from '../procfs/sysfs-value.ts'
 import { compileFlagRegex } from './flag-regex.ts'
 import { readOptional, readOrNoData } from './read.ts'
 import type { Collector } from './types.ts'
+import { regexpFlag } from './device-filter.ts'
 
 export const NETSTAT_FIELDS_DEFAULT =
   '^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$'
@@ -17,7 +18,7 @@ export const netstatCollector: Collector = {
   name: 'netstat',
   defaultEnabled: true,
   help: 'Exposes network statistics from /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6.',
-  flags: [{ name: 'collector.netstat.fields', kind: 'string', default: NETSTAT_FIELDS_DEFAULT, help: 'Regexp of fields to return for netstat collector.' }],
+  flags: [{ name: 'collector.netstat.fields', kind: 'string', check: regexpFlag, default: NETSTAT_FIELDS_DEFAULT, help: 'Regexp of fields to return for netstat collector.' }],
   async collect(ctx) {
     const pattern = compileFlagRegex(ctx.config, 'collector.netstat.fields')
     const netstatPath = ctx.fs.net('netstat')

@@ -4,6 +4,7 @@ import { compileFlagRegex } from './flag-regex.ts'
 import { readOptional } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
 import type { Collector } from './types.ts'
+import { regexpFlag } from './device-filter.ts'
 
 /** Numeric attributes: metric suffix, sysfs file, divisor to base units (µA, µV, µWh, µW, 0.1 °C). */
 const NUMERIC: readonly (readonly [metric: string, file: string, divisor: number])[] = [
@@ -66,7 +67,7 @@ export const powersupplyclassCollector: Collector = {
   name: 'powersupplyclass',
   defaultEnabled: true,
   help: 'Exposes power supply (battery, AC) statistics from /sys/class/power_supply/.',
-  flags: [{ name: 'collector.powersupply.ignored-supplies', kind: 'string', default: '^$', help: 'Regexp of power supplies to ignore for powersupplyclass collector.' }],
+  flags: [{ name: 'collector.powersupply.ignored-supplies', kind: 'string', check: regexpFlag, default: '^$', help: 'Regexp of power supplies to ignore for powersupplyclass collector.' }],
   async collect(ctx) {
     const ignored = compileFlagRegex(ctx.config, 'collector.powersupply.ignored-supplies')
     const supplies = await sysClassDevices(ctx, 'power_supply')

@@ -8,6 +8,7 @@ import { readIfPresent } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
 import type { Collector } from './types.ts'
 import { NoDataError } from './types.ts'
+import { regexpFlag } from './device-filter.ts'
 
 /** stats/ files: file, metric suffix, type, scale (ns to seconds), help; node_exporter's order. */
 const STATS: readonly (readonly [file: string, metric: string, type: MetricType, scale: number, help: string])[] = [
@@ -41,7 +42,7 @@ export const tapestatsCollector: Collector = {
   name: 'tapestats',
   defaultEnabled: true,
   help: 'Exposes statistics from /sys/class/scsi_tape.',
-  flags: [{ name: IGNORED_FLAG, kind: 'string', default: '^$', help: 'Regexp of devices to ignore for tapestats.' }],
+  flags: [{ name: IGNORED_FLAG, kind: 'string', check: regexpFlag, default: '^$', help: 'Regexp of devices to ignore for tapestats.' }],
   async collect(ctx) {
     const ignored = compileFlagRegex(ctx.config, IGNORED_FLAG)
     const tapes = (await sysClassDevices(ctx, 'scsi_tape')).filter((t) => TAPE.test(t.name))

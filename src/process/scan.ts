@@ -33,6 +33,8 @@ interface Entry {
   statFd?: number
   schedFd?: number
   statRaw: string
+  /** PidStat.argSpan when last read: a change means an exec. */
+  argSpan?: string | undefined
   schedRaw?: Uint8Array
   record: ProcessRecord
   at: number
@@ -167,7 +169,7 @@ export class ProcessScanner {
       }
       const denied = new Set<string>()
       const record = this.build(pid, stat, now, boot, undefined, undefined, denied, true)
-      this.entries.set(pid, { pid, starttime: stat.starttime, statFd, schedFd, statRaw, schedRaw, record, at: now, denied })
+      this.entries.set(pid, { pid, starttime: stat.starttime, statFd, schedFd, statRaw, argSpan: stat.argSpan, schedRaw, record, at: now, denied })
       return record
     } catch (err) {
       for (const fd of [statFd, schedFd]) {
@@ -219,10 +221,13 @@ export class ProcessScanner {
       this.forget(entry)
       return this.discover(entry.pid, now, boot)
     }
-    // It ran: counters are re-read; what it is (argv, exe) only after an exec (a new comm)
-    // or on its periodic refresh, which also catches argv rewritten in place.
+    // It ran: counters are re-read; what it is (argv, exe) only after an exec (a new comm,
+    // or argv moved: a forked `sh` that became another `sh`) or on its periodic refresh,
+    // which also catches argv rewritten in place.
     const prev = entry.record
-    const identity = forced || stat.comm !== prev.comm ? undefined : prev.identity
+    const execed = stat.comm !== prev.comm || stat.argSpan !== entry.argSpan
+    entry.argSpan = stat.argSpan
+    const identity = forced || execed ? undefined : prev.identity
     entry.record = this.build(entry.pid, stat, now, boot, { record: prev, at: entry.at }, identity, entry.denied, forced)
     entry.statRaw = statRaw
     entry.at = now

@@ -40,6 +40,16 @@ describe('parsePidStat', () => {
     expect(() => parsePidStat(text)).toThrowError(ParseError)
   })
 
+  // A real 6.x line (52 fields): arg_start and arg_end are fields 48 and 49.
+  const full = '4242 (sh) S 4200 4200 4100 34816 4200 4194304 120 0 0 0 0 0 0 0 20 0 1 0 99 2732032 250 18446744073709551615 94209420890112 94209420980601 140727306361152 0 0 0 0 0 65538 1 0 0 17 1 0 0 0 0 0 94209421002640 94209421007492 94209440165888 140727306363563 140727306363602 140727306363602 140727306366955 0'
+  it.each([
+    [full, '140727306363563:140727306363602'],
+    [full.replace(/ 140727306363563 140727306363602 /, ' 0 0 '), '0:0'],
+    ['1234 (bash) ' + tail, undefined],
+  ])('reads where argv sits (arg_start:arg_end) when the kernel gives it: %#', (text, span) => {
+    expect(parsePidStat(text).argSpan).toBe(span)
+  })
+
   it('recognises kernel threads by PF_KTHREAD or parent kthreadd', () => {
     const kthread = parsePidStat('9 (kworker/0:1) I 2 0 0 0 -1 69238880 0 0 0 0 0 5 0 0 20 0 1 0 3 0 0')
     expect(isKernelThread(kthread)).toBe(true)

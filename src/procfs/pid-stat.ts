@@ -18,6 +18,12 @@ export interface PidStat {
   readonly vsize: number
   /** Resident set in pages. */
   readonly rss: number
+  /**
+   * `arg_start:arg_end` (fields 48-49, Linux 3.5+): where argv sits in memory. An exec
+   * moves it (a new, randomised stack), so it tells an exec that kept the comm (`sh` running
+   * `sh`) from a process that only ran. "0:0" where ptrace access is denied; absent on old kernels.
+   */
+  readonly argSpan?: string
 }
 
 /** PF_KTHREAD in the per-process flags word: the task is a kernel thread. */
@@ -56,6 +62,7 @@ export function parsePidStat(text: string): PidStat {
     starttime: field(19, 'starttime'),
     vsize: field(20, 'vsize'),
     rss: field(21, 'rss'),
+    ...(f.length > 46 ? { argSpan: `${f[45]}:${f[46]}` } : {}),
   }
 }
 

@@ -11,7 +11,10 @@ import type { RunningAgent } from '../helpers/binary.ts'
 
 // `downloader | sh` for real: the left side holds a loopback TCP connection while it
 // streams a (harmless) script into sh. The agent sees the shell's stdin pipe, finds the
-// writer among its siblings, and the writer's socket.
+// writer among its siblings, and the writer's socket. The agent is already running when
+// the pipeline starts, and the reading side is a forked `sh -c` subshell for its first
+// seconds before it execs `sh`: the same comm, so only argv moving in memory tells the
+// scanner that it is now a shell reading its program from the pipe.
 describe.runIf(process.platform === 'linux')('the binary sees a shell fed by a process with a network connection', () => {
   const dir = mkdtempSync(join(tmpdir(), 'odin-e2e-pipe-'))
   const held: Socket[] = []
@@ -26,8 +29,8 @@ describe.runIf(process.platform === 'linux')('the binary sees a shell fed by a p
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     port = (server.address() as { port: number }).port
     const writer = `const s = require('net').connect(${port}, '127.0.0.1', () => process.stdout.write('sleep 60\\n')); s.on('error', () => {})`
-    pipeline = spawn('sh', ['-c', `'${process.execPath}' -e "${writer}" | sh`], { stdio: 'ignore', detached: true })
     agent = await startAgent(['--sampler.interval=1s', `--data-dir=${join(dir, 'data')}`])
+    pipeline = spawn('sh', ['-c', `'${process.execPath}' -e "${writer}" | (sleep 2; exec sh)`], { stdio: 'ignore', detached: true })
   }, 180_000)
   afterAll(async () => {
     if (pipeline?.pid !== undefined) {

@@ -78,7 +78,12 @@ function classify(link: string): { kind: FdKind; inode?: string; pipe?: string }
  * (journald's stream sockets, D-Bus) are remembered and never looked up again.
  */
 export class SocketInspector {
-  private readonly notTcp = new Set<string>()
+  /**
+   * Inodes not found in the TCP tables, and the tick they were looked up. Looked up again
+   * after TCP_CACHE_TICKS: a socket created but not yet connected is in no table, and a
+   * process that connects later (a reverse shell that waits) must not stay hidden.
+   */
+  private notTcp = new Map<string, number>()
   /** TCP inodes seen recently: a connected socket keeps its endpoints, so tables are not re-read for it every tick. */
   private tcpCache = new Map<string, { readonly socket: TcpSocket; readonly tick: number }>()
   private tick = 0
@@ -102,7 +107,8 @@ export class SocketInspector {
       return t
     }
     const resolve = (pid: number, inode: string): TcpSocket | undefined => {
-      if (this.notTcp.has(inode)) {
+      const missed = this.notTcp.get(inode)
+      if (missed !== undefined && tick - missed < TCP_CACHE_TICKS) {
         return undefined
       }
       const cached = this.tcpCache.get(inode)
@@ -112,12 +118,13 @@ export class SocketInspector {
       const s = tcpTable(pid).get(inode)
       if (s) {
         this.tcpCache.set(inode, { socket: s, tick })
-      }
-      if (!s) {
+        this.notTcp.delete(inode)
+      } else {
         if (this.notTcp.size > NOT_TCP_CACHE_LIMIT) {
-          this.notTcp.clear()
+          const recent = [...this.notTcp].filter(([, at]) => tick - at < TCP_CACHE_TICKS)
+          this.notTcp = new Map(recent.length > NOT_TCP_CACHE_LIMIT / 2 ? [] : recent)
         }
-        this.notTcp.add(inode)
+        this.notTcp.set(inode, tick)
       }
       return s
     }

@@ -16,8 +16,8 @@ function node(opts: { host: number; pods: number; perPod?: number; containerCoun
     for (let k = 0; k < per - 1; k++) f.counter('container_cpu_usage_seconds_total', 'c', p, { ...labels, container: `c${k}`, cpu: 'total' })
     f.counter('odin_pod_oom_kills_total', 'o', 0, labels)
   }
-  f.gauge('odin_scrape_collector_success', 's', 1, { collector: 'cpu' })
-  f.gauge('odin_scrape_collector_success', 's', 1, { collector: 'containers' })
+  f.gauge('node_scrape_collector_success', 's', 1, { collector: 'cpu' })
+  f.gauge('node_scrape_collector_success', 's', 1, { collector: 'containers' })
   f.gauge('process_open_fds', 'p', 10)
   if (opts.containerCounter !== undefined) f.counter(DROPPED_FAMILY, 'd', opts.containerCounter, { collector: 'containers' })
   return f.list()
@@ -43,7 +43,7 @@ describe('shedTier', () => {
     ['odin_pod_oom_kills_total', 2],
     ['odin_containers', 0],
     ['odin_series_dropped_total', 0],
-    ['odin_scrape_collector_success', 0],
+    ['node_scrape_collector_success', 0],
     ['process_resident_memory_bytes', 0],
     ['node_cpu_seconds_total', 1],
     ['DCGM_FI_DEV_GPU_TEMP', 1],
@@ -68,7 +68,7 @@ describe('SeriesCap', () => {
     const out = cap.apply(fams)
     expect(count(out)).toBeLessThanOrEqual(200)
     expect(samplesOf(out, 'node_thing')).toHaveLength(100)
-    expect(samplesOf(out, 'odin_scrape_collector_success')).toHaveLength(2)
+    expect(samplesOf(out, 'node_scrape_collector_success')).toHaveLength(2)
     expect(samplesOf(out, 'process_open_fds')).toHaveLength(1)
     // 24 over: 6 pods of 4 series, the last six.
     expect(podsOf(out)).toEqual(Array.from({ length: 24 }, (_, p) => `app-${p}`))
@@ -138,11 +138,11 @@ describe('SeriesCap', () => {
   it('cuts the health series last and never the counter itself', () => {
     const f = new Families()
     for (let i = 0; i < 10; i++) f.gauge('node_a', 'a', i, { i: String(i) })
-    for (let i = 0; i < 300; i++) f.gauge('odin_scrape_collector_success', 's', 1, { collector: `c${i}` })
+    for (let i = 0; i < 300; i++) f.gauge('node_scrape_collector_success', 's', 1, { collector: `c${i}` })
     const out = new SeriesCap(100).apply(f.list())
     expect(count(out)).toBe(100)
     expect(samplesOf(out, 'node_a')).toHaveLength(0)
-    expect(samplesOf(out, 'odin_scrape_collector_success')).toHaveLength(99)
+    expect(samplesOf(out, 'node_scrape_collector_success')).toHaveLength(99)
     expect(dropped(out, 'agent')).toBe(211)
   })
 

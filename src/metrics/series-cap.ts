@@ -8,11 +8,12 @@ import { DROPPED_FAMILY, DROPPED_HELP } from './dropped.ts'
  *    series, and the pod detector's scores: `podSample`), a whole pod at a time, the pod that
  *    appears last first;
  * 1: every other series (host, GPU, processes), from the end of the exposition;
- * 0: the agent's own health (`odin_*` but the per-container ones, `process_*`), last.
+ * 0: the agent's own health (`odin_*` but the per-container ones, `process_*`, and the
+ *    collector self-metrics under node_exporter's names, `node_scrape_collector_*`), last.
  */
 export function shedTier(name: string): 0 | 1 | 2 {
   if (name.startsWith('container_') || name.startsWith('odin_container_') || name.startsWith('odin_pod_')) return 2
-  return name.startsWith('odin_') || name.startsWith('process_') ? 0 : 1
+  return name.startsWith('odin_') || name.startsWith('process_') || name.startsWith('node_scrape_collector_') ? 0 : 1
 }
 
 /**

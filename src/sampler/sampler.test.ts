@@ -66,7 +66,7 @@ describe('Sampler', () => {
     const good: Collector = { name: 'good', defaultEnabled: true, help: '', collect: async () => { const f = new Families(); f.gauge('node_good', 'g', 1); return f.list() } }
     const bad: Collector = { name: 'bad', defaultEnabled: true, help: '', collect: async () => { throw new Error('nope') } }
     const snap = await sampler([good, bad]).tick()
-    const success = snap.families.find((f) => f.name === 'odin_scrape_collector_success')
+    const success = snap.families.find((f) => f.name === 'node_scrape_collector_success')
     expect(success?.samples).toEqual([
       { labels: { collector: 'good' }, value: 1 },
       { labels: { collector: 'bad' }, value: 0 },
@@ -128,7 +128,7 @@ describe('Sampler', () => {
       },
     }
     const s = sampler([gpu])
-    const successOf = (snap: Awaited<ReturnType<Sampler['tick']>>) => snap.families.find((f) => f.name === 'odin_scrape_collector_success')?.samples[0]?.value
+    const successOf = (snap: Awaited<ReturnType<Sampler['tick']>>) => snap.families.find((f) => f.name === 'node_scrape_collector_success')?.samples[0]?.value
     for (let i = 0; i < NO_DATA_STREAK + NO_DATA_RECHECK_TICKS; i++) {
       expect(successOf(await s.tick())).toBe(0)
     }

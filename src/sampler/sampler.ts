@@ -256,10 +256,10 @@ function scrapeFamilies(outcomes: readonly CollectorOutcome[], collisions: Reado
     f.counter('odin_scrape_collisions_total', 'odin-agent: Series left out because an earlier collector already exported the same name and labels, or the same name with another type (node_exporter refuses such a collision).', n, { collector })
   }
   for (const o of outcomes) {
-    f.gauge('odin_scrape_collector_duration_seconds', 'odin-agent: Duration of a collector scrape.', o.durationSeconds, { collector: o.collector })
+    f.gauge('node_scrape_collector_duration_seconds', 'node_exporter: Duration of a collector scrape.', o.durationSeconds, { collector: o.collector })
   }
   for (const o of outcomes) {
-    f.gauge('odin_scrape_collector_success', 'odin-agent: Whether a collector succeeded.', o.success ? 1 : 0, { collector: o.collector })
+    f.gauge('node_scrape_collector_success', 'node_exporter: Whether a collector succeeded.', o.success ? 1 : 0, { collector: o.collector })
   }
   return f.list()
 }

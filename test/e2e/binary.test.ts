@@ -102,7 +102,7 @@ describe('odin-agent on a fixture host', () => {
     expect(body).toMatch(/^node_load1 \d/m)
     expect(body).toMatch(/^node_cpu_seconds_total\{cpu="0",mode="idle"\} \d/m)
     expect(body).toMatch(/^node_memory_MemTotal_bytes \d/m)
-    expect(body).toMatch(/^odin_scrape_collector_success\{collector="loadavg"\} 1$/m)
+    expect(body).toMatch(/^node_scrape_collector_success\{collector="loadavg"\} 1$/m)
     expect(body).toMatch(/^odin_agent_build_info\{version="[^"]+",revision="[^"]+",runtime="bun [^"]+"\} 1$/m)
     expect(body).toMatch(/^process_resident_memory_bytes \d+$/m)
   })

@@ -50,7 +50,7 @@ async function timedGet(url: string, timeoutMs = 1000): Promise<{ status: number
   return { status: res.status, body, ms: performance.now() - t0 }
 }
 
-const successOf = (body: string, collector: string) => new RegExp(`^odin_scrape_collector_success\\{collector="${collector}"\\} (\\d)$`, 'm').exec(body)?.[1]
+const successOf = (body: string, collector: string) => new RegExp(`^node_scrape_collector_success\\{collector="${collector}"\\} (\\d)$`, 'm').exec(body)?.[1]
 
 /** The agent on the worker sampler over `proc` and host-a's sys and root, ticking every second. */
 async function startOnProc(root: string, proc: string, extra: string[]): Promise<RunningAgent> {

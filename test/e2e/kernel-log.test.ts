@@ -34,7 +34,7 @@ describe.runIf(canReadSyslog)('the binary in a pod without /dev/kmsg', () => {
       const text = await (await fetch(`${agent.url}/metrics`)).text()
       return /^DCGM_FI_DEV_XID_ERRORS\{/m.test(text) ? text : undefined
     }, 15_000, 'the Xid collector to report')
-    expect(body).toMatch(/^odin_scrape_collector_success\{collector="gpu_xid"\} 1$/m)
+    expect(body).toMatch(/^node_scrape_collector_success\{collector="gpu_xid"\} 1$/m)
     expect(agent.logs()).toMatch(/kernel log read through syslog\(2\).*ENOENT/)
   }, 20_000)
 })

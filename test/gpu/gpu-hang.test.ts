@@ -83,7 +83,7 @@ it('a wedged nvidia-smi never slows /metrics and leaks no process or descriptor'
   expect(body).toMatch(/^odin_gpu_up 0$/m)
   expect(body).toMatch(/^odin_gpu_collect_failures_total [1-9]\d*$/m)
   expect(body).not.toMatch(/^DCGM_FI_/m)
-  expect(body).toMatch(/^odin_scrape_collector_success\{collector="gpu"\} 1$/m)
+  expect(body).toMatch(/^node_scrape_collector_success\{collector="gpu"\} 1$/m)
   expect(peak).toBe(1)
   expect(deadlineRuns.length).toBeGreaterThanOrEqual(10)
   for (const r of deadlineRuns) {

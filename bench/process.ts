@@ -22,7 +22,7 @@ import { parseAgentArgs } from '../src/config/config.ts'
 import { silentLogger } from '../src/log/logger.ts'
 import { execFileNoShell } from '../src/platform/exec.ts'
 import { createHostFS } from '../src/platform/host-fs.ts'
-import { scannerFor } from '../src/process/shared.ts'
+import { scannerFor } from '../src/collectors/process-table.ts'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)

@@ -15,7 +15,7 @@ import { serve } from './platform/serve.ts'
 import { onReloadSignal, shutdownSignal } from './platform/signals.ts'
 import { openWebConfig, watchWebConfig } from './platform/web-config-watch.ts'
 import { buildVersion } from './version.ts'
-import { createWorkerPool } from './platform/detect-pool.ts'
+import { createWorkerPool } from './cli/detect/worker-pool.ts'
 import { collectorWorkerSpawner } from './platform/collector-worker.ts'
 import { MAX_ABANDONED_WORKERS, startCollectorWorkers, stuckReadMs } from './sampler/collector-workers.ts'
 

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, readlinkSync, statfsSync } from 'node:fs'
 import { readFile, readdir, readlink, statfs } from 'node:fs/promises'
 import { join, sep } from 'node:path'
-import { heldDescriptorBudget } from '../process/proc-files.ts'
+import { heldDescriptorBudget } from './proc-files.ts'
 import { createHeldFiles } from './held-files.ts'
 import { NO_GUARD } from './read-guard.ts'
 import type { ReadGuard } from './read-guard.ts'

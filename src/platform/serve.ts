@@ -1,11 +1,24 @@
 import { isIP } from 'node:net'
 import type { Hono } from 'hono'
 import { FlagError } from '../config/flag-spec.ts'
-import type { TlsServeOptions } from '../server/web-tls.ts'
 import type { ListenAddress } from './listen-address.ts'
 
-/** What Bun.serve takes as `tls`; built from --web.config.file by server/web-tls.ts. */
-export type ServeTls = TlsServeOptions
+/**
+ * What Bun.serve takes as `tls` (node:tls' createServer shares these names); built from
+ * --web.config.file by server/web-tls.ts.
+ */
+export interface ServeTls {
+  readonly cert: string
+  readonly key: string
+  readonly ca?: string
+  readonly requestCert: boolean
+  readonly rejectUnauthorized: boolean
+  /** SSL_OP_NO_TLSv1_x bits: how min_version and max_version reach BoringSSL and OpenSSL. */
+  readonly secureOptions: number
+  readonly ciphers?: string
+  /** Offer HTTP/2 by ALPN (`http_server_config.http2`, on by default as in exporter-toolkit). */
+  readonly http2: boolean
+}
 
 export interface RunningServer {
   readonly port: number

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ProcessScanner } from './scan.ts'
-import { ProcFileError, createProcFiles } from './proc-files.ts'
-import type { ProcFiles } from './proc-files.ts'
+import { ProcFileError, createProcFiles } from '../platform/proc-files.ts'
+import type { ProcFiles } from '../platform/proc-files.ts'
 
 const FIXTURE = join(import.meta.dirname, '../../test/fixtures/proc-pids')
 

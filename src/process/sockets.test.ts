@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createProcFiles } from './proc-files.ts'
+import { createProcFiles } from '../platform/proc-files.ts'
 import { SocketInspector } from './sockets.ts'
 import type { ProcessTable } from './types.ts'
 

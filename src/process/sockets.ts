@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { parseNetTcp } from '../procfs/net-tcp.ts'
 import type { TcpSocket } from '../procfs/net-tcp.ts'
-import type { ProcFiles } from './proc-files.ts'
+import type { ProcFiles } from '../platform/proc-files.ts'
 import type { ProcessTable } from './types.ts'
 
 export type FdKind = 'tcp' | 'socket' | 'pipe' | 'tty' | 'null' | 'file' | 'other'

@@ -2,20 +2,10 @@ import { X509Certificate, createHash, createPrivateKey } from 'node:crypto'
 import { FlagError } from '../config/flag-spec.ts'
 import { TLS_VERSIONS, parseWebConfig } from './web-config.ts'
 import type { TlsServerConfig, TlsVersion, WebConfig } from './web-config.ts'
+import type { ServeTls } from '../platform/serve.ts'
 
-/** What the listener takes: Bun.serve's `tls` and node:tls' createServer share these names. */
-export interface TlsServeOptions {
-  readonly cert: string
-  readonly key: string
-  readonly ca?: string
-  readonly requestCert: boolean
-  readonly rejectUnauthorized: boolean
-  /** SSL_OP_NO_TLSv1_x bits: how min_version and max_version reach BoringSSL and OpenSSL. */
-  readonly secureOptions: number
-  readonly ciphers?: string
-  /** Offer HTTP/2 by ALPN (`http_server_config.http2`, on by default as in exporter-toolkit). */
-  readonly http2: boolean
-}
+/** What the listener takes (platform/serve.ts owns the shape). */
+export type TlsServeOptions = ServeTls
 
 /** OpenSSL's and BoringSSL's values (ssl.h): the same in both. */
 export const SSL_OP_NO: Readonly<Record<TlsVersion, number>> = {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
-import type { DetectPool, FileJob, FileJobResult } from '../cli/detect/index.ts'
+import type { DetectPool, FileJob, FileJobResult } from './index.ts'
 
-import { DETECT_WORKER } from './worker-roles.ts'
+import { DETECT_WORKER } from '../../platform/worker-roles.ts'
 
 /**
  * `size` worker threads running `entry` (the agent's own entry module, which serves detect jobs

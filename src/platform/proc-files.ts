@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, readdirSync, readlinkSync, statSync, statfsSync } from 'node:fs'
-import { readWhole } from '../platform/held-files.ts'
-import { NO_GUARD } from '../platform/read-guard.ts'
-import type { ReadGuard } from '../platform/read-guard.ts'
+import { readWhole } from './held-files.ts'
+import { NO_GUARD } from './read-guard.ts'
+import type { ReadGuard } from './read-guard.ts'
 
 /**
  * Synchronous, allocation-light access to /proc/PID files. The process walk reads

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseCapEff, procHidepid } from '../process/visibility.ts'
-import type { VisibilityInput } from '../process/visibility.ts'
+import { parseCapEff, procHidepid } from './visibility.ts'
+import type { VisibilityInput } from './visibility.ts'
 
 function read(path: string): string | undefined {
   try {

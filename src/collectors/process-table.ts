@@ -1,10 +1,10 @@
-import type { CollectContext } from '../collectors/types.ts'
-import { NoDataError } from '../collectors/types.ts'
+import type { CollectContext } from './types.ts'
+import { NoDataError } from './types.ts'
 import type { HostFS } from '../platform/host-fs.ts'
 import { isNotFound, ownLimits } from '../platform/host-fs.ts'
-import { createProcFiles, heldDescriptorBudget } from './proc-files.ts'
-import { ProcessScanner } from './scan.ts'
-import type { ProcessTable } from './types.ts'
+import { createProcFiles, heldDescriptorBudget } from '../platform/proc-files.ts'
+import { ProcessScanner } from '../process/scan.ts'
+import type { ProcessTable } from '../process/types.ts'
 
 const scanners = new WeakMap<HostFS, ProcessScanner>()
 const running = new WeakMap<ProcessScanner, Promise<ProcessTable>>()

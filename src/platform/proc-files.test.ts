@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { listeners, listeningPorts } from '../../test/helpers/listeners.ts'
 import { markingGuard } from '../../test/helpers/read-guard.ts'
 import { join } from 'node:path'
-import { BlockedReadError } from '../platform/read-guard.ts'
+import { BlockedReadError } from './read-guard.ts'
 import { createProcFiles, heldDescriptorBudget } from './proc-files.ts'
 
 describe.runIf(process.platform === 'linux')('createProcFiles on the live /proc', () => {

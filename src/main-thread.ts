@@ -73,7 +73,8 @@ async function runAgent(argv: readonly string[], entry: URL): Promise<number> {
     .map((d) => d.create({ config, log: log.child({ detector: d.name }) }))
   // With --sampler.worker, collectors read the host on a worker thread: a read that never
   // returns (a FIFO, a process stuck on a dead NFS mount) cannot stop /metrics, /healthz or
-  // SIGTERM here. Off by default: the second VM costs ~9 MiB RSS (docs/performance.md).
+  // SIGTERM here. Off by default: the second VM costs RSS the bare binary's budget lacks
+  // (docs/performance.md).
   const workers = flagBool(config, 'sampler.worker')
     ? startCollectorWorkers({
         collectors: allCollectors.filter((c) => config.enabled.includes(c.name)),
@@ -99,8 +100,8 @@ async function runAgent(argv: readonly string[], entry: URL): Promise<number> {
     log.warn('running as root; the agent needs only read access to /proc and /sys (see README)')
   }
   // With Bun's 1 s GC timer off (runtime-env.ts), one collection after each tick, when its
-  // garbage is fresh: RSS over 600 one-second ticks as with the timer (74-89 MiB against
-  // 74-85), where no collection at all let it reach 99 MiB.
+  // garbage is fresh: RSS stays about where the timer kept it, where no collection at all
+  // let it grow (docs/performance.md).
   agent.sampler.onSnapshot(() => Bun.gc(false))
   agent.start()
 

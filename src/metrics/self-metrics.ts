@@ -45,8 +45,8 @@ export function selfMetrics(bootTimeSeconds: number): MetricFamily[] {
 
 /**
  * Descriptors open in the process whose fd directory this is. Since Linux 6.2 the
- * directory's size is that count: one stat instead of listing every entry (the agent holds
- * ~300 descriptors; the listing cost 80 us against 9 us, measured). Older kernels report 0:
+ * directory's size is that count: one stat instead of listing every entry (about a tenth of
+ * the cost for the agent's ~300 descriptors: docs/performance.md). Older kernels report 0:
  * the entries are counted then, less the descriptor the listing itself held open (as
  * prom-client does).
  */

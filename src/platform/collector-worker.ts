@@ -32,8 +32,7 @@ export async function serveCollectorWorker(port: MessagePort, data: CollectorWor
   // The JIT policy is per VM: the binary's main thread starts with the x100 tier-up
   // thresholds of `--compile-jit-policy=100` (scripts/build.mjs), a worker with the normal
   // ones. The collectors run in short bursts here, as they did on the main thread; without
-  // it the worker cost more CPU than the whole agent had (28.5 against 27.5 ms per tick)
-  // and 12 MiB more RSS (docs/performance.md, 2026-12-07).
+  // it the worker cost more CPU than the whole agent had, and more RSS (docs/performance.md).
   Bun.unsafe.setJITPolicy(WORKER_JIT_POLICY)
   const [{ allCollectors }, { createLogger }, { createCollectorHost }, { batchingPoster }, { execFileNoShell }, { createHostFS }, { createSharedReadGuard }] = await Promise.all([
     import('../collectors/index.ts'),

@@ -58,8 +58,7 @@ export interface Roots {
  * Paths under --path.procfs and --path.sysfs are read synchronously. procfs and sysfs
  * files are generated in memory by the kernel on read: a read never waits on a disk or
  * a network, and a thread-pool round trip per file costs more than the read itself
- * (measured: six /proc and /sys files cost 0.10 ms CPU with readFileSync, 0.24 ms with
- * fs.promises; a tick reads ~400 such files, see docs/performance.md). Everything else
+ * (figures: docs/performance.md, "Figures behind source comments"). Everything else
  * (rootfs, textfile directories, which may sit on a network filesystem) and statfs
  * (which hangs on a dead NFS mount, so the filesystem collector relies on its deadline)
  * stay asynchronous. The per-process walk in src/process has its own synchronous reader.

@@ -5,10 +5,9 @@ import type { ReadGuard } from './read-guard.ts'
 
 /**
  * Synchronous, allocation-light access to /proc/PID files. The process walk reads
- * thousands of tiny files per tick; measured on a 2-core VM with 2,000 processes, one
- * pass over /proc/PID/stat cost 360 ms CPU through fs.promises.readFile, 58 ms through
- * readFileSync and 29 ms through open/read/close into a reused buffer, and 16 ms by
- * pread on a descriptor held open across ticks. Held descriptors also pin the process:
+ * thousands of tiny files per tick: readFileSync costs a fraction of fs.promises, a
+ * reused buffer less again, and pread on a descriptor held open across ticks least (figures:
+ * docs/performance.md, "Figures behind source comments"). Held descriptors also pin the process:
  * after it exits, reads fail with ESRCH even if its PID is reused.
  *
  * Paths are built by the caller from HostFS roots (ctx.fs.proc), so fixture trees work.

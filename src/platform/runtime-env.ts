@@ -4,33 +4,30 @@
  * arguments) when they are missing, so a plain `odin-agent` on a host gets them as the
  * DaemonSet and the image, which set them, do.
  *
+ * Each setting's figures, dated: docs/performance.md, "Figures behind source comments".
+ *
  * BUN_GC_TIMER_DISABLE: Bun's GC controller starts a collection every second while the
  * heap size changes (every 30 s once it stays put). The agent's heap changes on every
- * tick, so it stayed on the 1 s timer: 19 ms of CPU per 30 s in an idle compiled
- * `Bun.serve` hello-world, 0 with the variable; the agent at 15 s ticks 22 -> 17 ms per
- * tick interval (README, Performance). JavaScriptCore's own collections, driven by
- * allocation and its eden/full activity timers, still run, and RSS stays where it was.
+ * tick, so it stayed on the 1 s timer and burnt CPU even idle. JavaScriptCore's own
+ * collections, driven by allocation and its eden/full activity timers, still run, and RSS
+ * stays where it was.
  *
  * BUN_JSC_heapGrowthMaxIncrease=1.1: each tick's snapshot lives until the next one, so the
- * eden collection after a tick promotes it (~250 KB) to the old generation, where only a full
+ * eden collection after a tick promotes it to the old generation, where only a full
  * collection frees it. JavaScriptCore lets the heap grow to about twice its live size before
- * one (full collections at ~21 MB for ~6 MB live): at 15 s ticks RSS climbed from 53 to 74 MiB
- * over ten minutes, then fell back. At 1.1 full collections come at ~12 MB and RSS stayed at
- * 53-62 MiB side by side with other builds, 58.5-65.1 MiB over a 20-minute `bench/rss-soak.ts`
- * alone (README, Runtime settings); 51.5-57.2 with the helper threads below off as well.
+ * one, so RSS climbed over minutes at 15 s ticks, then fell back; capped at 1.1x the full
+ * collections come sooner and RSS stays lower and flatter (README, Runtime settings).
  *
  * BUN_JSC_useWarmUpMarkedBlocks=0, BUN_JSC_useConcurrentJIT=0, BUN_JSC_useConcurrentGC=0,
  * BUN_JSC_numberOfGCMarkers=1: the agent runs one short burst every 15 s, and for each burst
  * JavaScriptCore started helper threads (JSCWarmUp, JIT workers, marking helpers) that exited
- * again before the next: 7-8 ms of CPU per 15 s in threads that did not outlive the interval.
- * Without them the JIT's rare compiles and the GC's marking run on the main thread (+2-3 ms
- * there; a full collection of this ~12 MB heap pauses it 4.4-5.2 ms, once every ~20 ticks).
- * Side by side over 10 minutes at 15 s ticks: the first three, three runs, 31.0-32.9 against
- * 36.2-36.7 ms per 15 s, RSS 61-62 against 63-66 MiB; one marker on top, 29.6-29.8 against 33.4.
+ * again before the next. Without them the JIT's rare compiles and the GC's marking run on the
+ * main thread, which costs less CPU and RSS in all than the threads did; the price is a
+ * longer full-collection pause, once every ~20 ticks.
  *
  * Not set: MIMALLOC_PURGE_DELAY=-1 (mimalloc keeping freed pages). It saved its scavenger
- * thread's 2 ms per 15 s, but RSS only ever grew: 85 MiB after 18 minutes against 65. Nor
- * MIMALLOC_PURGE_HOLES=0: the scavenger 3.2 -> 0.9 ms per 15 s, but RSS 66 against 62 MiB.
+ * thread's CPU, but RSS only ever grew. Nor MIMALLOC_PURGE_HOLES=0: less scavenger CPU, more
+ * RSS.
  */
 export const RUNTIME_ENV: Readonly<Record<string, string>> = Object.freeze({
   BUN_GC_TIMER_DISABLE: '1',

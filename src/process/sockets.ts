@@ -50,7 +50,8 @@ const TCP_CACHE_TICKS = 8
 const SWEEP_PROCESS_LIMIT = 400
 /**
  * Network namespaces whose tables one sweep reads. Each read walks the kernel's whole TCP
- * hash (about 2 ms here), so a node with a hundred pods is covered over several sweeps.
+ * hash (docs/performance.md, "Figures behind source comments"), so a node with a hundred
+ * pods is covered over several sweeps.
  */
 const SWEEP_NAMESPACES = 4
 

@@ -51,7 +51,7 @@ function emptyCpu(processor: string): Mutable<CpuInfo> {
 export function parseCpuInfo(text: string): CpuInfo[] {
   const cpus: Mutable<CpuInfo>[] = []
   // Every core of a host nearly always lists the same flags and bugs: split a list once and
-  // share it: a 96-core cpuinfo parses in 1.9 instead of 2.7 ms (median, JIT policy 100).
+  // share it (a third faster on a 96-core cpuinfo: docs/performance.md).
   const lists = new Map<string, readonly string[]>()
   const words = (value: string): readonly string[] => {
     let list = lists.get(value)

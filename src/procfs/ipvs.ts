@@ -89,8 +89,8 @@ export function parseIpvsBackends(text: string, file: string): IpvsBackend[] {
 
 /**
  * Decoded address:port fields, kept across ticks: a cluster's service and backend addresses
- * repeat tick after tick, and decoding and printing them was most of a line's cost (a
- * table of 1,200 lines took ~9.5 ms cold). Cleared when it grows past ENDPOINT_MEMO entries.
+ * repeat tick after tick, and decoding and printing them was most of a line's cost
+ * (docs/performance.md). Cleared when it grows past ENDPOINT_MEMO entries.
  */
 const endpointMemo = new Map<string, readonly [string, number]>()
 const ENDPOINT_MEMO = 16384

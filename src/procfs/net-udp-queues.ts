@@ -20,8 +20,8 @@ const FIELDS = /\s+/
  * node_exporter exports: the first line is the header, whatever it says; every later line
  * (a blank one included) is a socket with at least 13 columns, whose tx_queue:rx_queue
  * must be two hex numbers. The other columns are not decoded: procfs validates addresses,
- * uid, inode and drops too, which cost ~15 us a socket in the interpreter (15 ms a tick on a
- * host with 1,000 UDP sockets) for values nothing here uses. procfs panics on a line of 10
+ * uid, inode and drops too, which costs several times the rest of the parse in the
+ * interpreter (docs/performance.md) for values nothing here uses. procfs panics on a line of 10
  * to 12 columns; that is a ParseError here.
  */
 export function parseUdpQueues(text: string, file: string): UdpQueueSummary {

@@ -3,10 +3,10 @@ import type { HostReply } from './collector-host.ts'
 /**
  * How a collector thread's replies cross to the serving thread: batched (one message per
  * turn of the worker's event loop instead of one per collector) and, when every sample
- * value is finite, as one JSON string. Bun's structured clone of a tick's families (about
- * 1,100 samples in 51 replies) cost 2.5-3.1 ms CPU per tick both ways, JSON 1.1-1.3 ms
- * (docs/performance.md). JSON has no NaN or Infinity, so a batch carrying one goes as a
- * structured clone, which keeps them; -0 arrives as 0, which the text format renders alike.
+ * value is finite, as one JSON string: Bun's structured clone of a tick's families costs
+ * more than twice as much CPU (docs/performance.md). JSON has no NaN or Infinity, so a
+ * batch carrying one goes as a structured clone, which keeps them; -0 arrives as 0, which
+ * the text format renders alike.
  */
 export type ReplyWire = string | readonly HostReply[]
 

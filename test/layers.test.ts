@@ -82,6 +82,27 @@ function layerOf(file: string): number {
   return rank
 }
 
+/** Whether the program refers to the global `Bun` or imports the `bun` module (comments and strings do not count). */
+function usesBun(file: string, source: string): boolean {
+  const { program, module: m } = parseSync(file, source)
+  if (m.staticImports.some((i) => i.moduleRequest.value === 'bun' || i.moduleRequest.value.startsWith('bun:'))) return true
+  const stack: unknown[] = [program]
+  while (stack.length > 0) {
+    const node = stack.pop()
+    if (Array.isArray(node)) {
+      stack.push(...node)
+    } else if (node !== null && typeof node === 'object') {
+      const n = node as { type?: unknown; name?: unknown }
+      if (n.type === 'Identifier' && n.name === 'Bun') return true
+      stack.push(...Object.values(node))
+    }
+  }
+  return false
+}
+
+/** Where `Bun.*` may appear: the platform layer and the entry. */
+const BUN_ALLOWED = (file: string) => file.startsWith('platform/') || file === 'main.ts' || file === 'main-thread.ts'
+
 interface Edge {
   readonly from: string
   readonly to: string
@@ -137,6 +158,37 @@ describe('layers of src/', () => {
 
   it('procfs/ imports nothing outside procfs/', () => {
     expect(all.filter((e) => unitOf(e.from) === 'procfs' && unitOf(e.to) !== 'procfs').map((e) => `${e.from} -> ${e.to}`)).toEqual([])
+  })
+
+  it("README's map (How it works) names every folder and top-level file of src/", () => {
+    const readme = readFileSync(resolve(SRC, '..', 'README.md'), 'utf8')
+    const section = /^## How it works\n\n```\n([\s\S]*?)```/m.exec(readme)?.[1] ?? ''
+    const missing: string[] = []
+    const visit = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name)
+        const r = rel(path)
+        if (statSync(path).isDirectory()) {
+          // Top-level folders by path; nested ones by name on their parent's line.
+          if (!section.includes(r.includes('/') ? `${name}/` : `src/${r}/`)) missing.push(`src/${r}/`)
+          visit(path)
+        } else if (dir === SRC && !section.includes(name)) {
+          missing.push(`src/${r}`)
+        }
+      }
+    }
+    visit(SRC)
+    expect(missing).toEqual([])
+  })
+
+  it('Bun.* appears only in platform/ and the entry (main.ts, main-thread.ts)', () => {
+    const outside = sourceFiles(SRC)
+      .map(rel)
+      .filter((f) => !BUN_ALLOWED(f) && usesBun(f, readFileSync(join(SRC, f), 'utf8')))
+    expect(outside).toEqual([])
+    expect(usesBun('x.ts', 'const v = Bun.version')).toBe(true)
+    expect(usesBun('x.ts', "import { dlopen } from 'bun:ffi'")).toBe(true)
+    expect(usesBun('x.ts', "// Bun.gc()\nconst s = 'Bun.gc()'")).toBe(false)
   })
 
   it('every allowed exception still occurs (remove it once fixed)', () => {

@@ -75,6 +75,16 @@ describe('Sampler', () => {
     expect(Object.isFrozen(snap)).toBe(true)
   })
 
+  it("reports every collector under node_exporter's self-metric names and HELP (Node Exporter Full's scrape panels)", async () => {
+    const good: Collector = { name: 'loadavg', defaultEnabled: true, help: '', collect: async () => [] }
+    const snap = await sampler([good, { ...good, name: 'detector.threats' }]).tick()
+    const family = (name: string) => snap.families.find((f) => f.name === name)
+    expect(family('node_scrape_collector_success')).toMatchObject({ type: 'gauge', help: 'node_exporter: Whether a collector succeeded.' })
+    expect(family('node_scrape_collector_duration_seconds')).toMatchObject({ type: 'gauge', help: 'node_exporter: Duration of a collector scrape.' })
+    expect(family('node_scrape_collector_duration_seconds')?.samples.map((s) => s.labels.collector)).toEqual(['loadavg', 'detector.threats'])
+    expect(snap.families.filter((f) => f.name.startsWith('odin_scrape_collector_'))).toEqual([])
+  })
+
   it('drops label sets that vanish from the source', async () => {
     let devices = ['a', 'b']
     const c: Collector = {

@@ -10,9 +10,9 @@ const SRC = resolve(import.meta.dirname, '..', 'src')
 /**
  * Lowest first. A module may import its own layer and any layer below it. A top-level
  * folder of src/ is a unit; so is a top-level file (by its name without `.ts`).
- * log, version, security and assets import nothing of src/ but procfs; metrics and config
- * import only those: they sit below platform so that they stay runtime-neutral and every
- * layer above may use them.
+ * The shared utilities: log, version, security and assets import nothing of src/; metrics
+ * and config import only those. They sit below platform so that they stay runtime-neutral
+ * and every layer above may use them.
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['procfs'],
@@ -28,8 +28,9 @@ const LAYERS: readonly (readonly string[])[] = [
 ]
 
 /**
- * Files of platform/ that bind the runtime (Bun.*, which lives only in platform/) to the
- * layers above; only main.ts and main-thread.ts import them, so they sit at the top.
+ * Files of platform/ that bind the runtime (Bun.*, which lives only in platform/ and the
+ * entry) to the layers above; only main.ts and main-thread.ts import them, so they sit at
+ * the top.
  */
 const EDGE: ReadonlyMap<string, string> = new Map([
   ['platform/collector-worker.ts', 'the collector thread: its JIT policy and Bun.gc around the collectors and the collector host'],

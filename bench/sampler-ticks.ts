@@ -27,8 +27,8 @@ const argv = only
   : []
 const { config } = parseAgentArgs(argv, switchables)
 const log = createLogger({ level: 'error', format: 'logfmt' })
-const observers = allDetectors.filter((d) => config.enabled.includes(d.name)).map((d) => d.create({ config, log }))
-const agent = createAgent({ config, collectors: allCollectors, observers, log, version: { version: 'bench', revision: 'bench', runtime: 'bun' } })
+const detectors = allDetectors.filter((d) => config.enabled.includes(d.name)).map((d) => d.create({ config, log }))
+const agent = createAgent({ config, collectors: allCollectors, detectors, log, version: { version: 'bench', revision: 'bench', runtime: 'bun' } })
 
 const cpuMs = () => {
   const u = process.cpuUsage()

@@ -70,12 +70,17 @@ export function coerceFlag(spec: FlagSpec, raw: string): FlagValue {
       }
       return n
     }
-    case 'duration':
+    case 'duration': {
+      // Every duration flag is a deadline or an interval: zero makes no sense for any.
+      let ms = Number.NaN
       try {
-        return parseDuration(raw)
-      } catch {
-        throw new FlagError(`--${spec.name}: invalid value "${raw}" (accepted: a duration such as 500ms, 15s, 1m)`)
+        ms = parseDuration(raw)
+      } catch {}
+      if (!(ms > 0) || !Number.isFinite(ms)) {
+        throw new FlagError(`--${spec.name}: invalid value "${raw}" (accepted: a positive duration such as 500ms, 15s, 1m)`)
       }
+      return ms
+    }
     case 'enum':
       if (!spec.values?.includes(raw)) {
         throw new FlagError(`--${spec.name}: invalid value "${raw}" (accepted: ${spec.values?.join(', ')})`)

@@ -20,7 +20,7 @@ if (jitPolicy > 0) {
   // What `bun build --compile-jit-policy` makes the binary start with.
   Bun.unsafe.setJITPolicy(jitPolicy)
 }
-// --collector.disable-defaults leaves detectors on; --only lists every switchable to keep.
+// --only lists every switchable to keep (each named on or off explicitly).
 const switchables = [...allCollectors, ...allDetectors]
 const argv = only
   ? switchables.map((s) => (only.split(',').includes(s.name.replace(/^detector\./, '')) || only.split(',').includes(s.name) ? `--${s.name.startsWith('detector.') ? '' : 'collector.'}${s.name}` : `--no-${s.name.startsWith('detector.') ? '' : 'collector.'}${s.name}`))

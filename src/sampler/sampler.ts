@@ -48,8 +48,9 @@ interface NoDataState {
 }
 
 /**
- * Runs every enabled collector once per tick, concurrently and isolated, and publishes
- * an immutable snapshot. Ticks never overlap: a tick lasts at most the longest
+ * Runs every enabled collector once per tick, concurrently and isolated, then every detector
+ * on the collected families (runDetector), and publishes one immutable snapshot holding the
+ * host's, the detectors' and the agent's own families and every component's health. Ticks never overlap: a tick lasts at most the longest
  * collector deadline.
  */
 export class Sampler {

@@ -11,7 +11,7 @@ export interface FlagSpec {
   /** For `list`: the value is split on commas and repeated flags accumulate. */
   /** For `int`: the least accepted value (a count or a cap: 0). */
   readonly min?: number
-  /** For `string`: what the value must be, or undefined when it is fine (a regexp compiles). */
+  /** For `string`: what the value must be, or undefined when it is fine (a regexp compiles, a file exists and parses: file-flag.ts). */
   readonly check?: (value: string) => string | undefined
   /** Another flag this one cannot be given with, both non-empty (node_exporter's include/exclude pairs). */
   readonly exclusiveWith?: string

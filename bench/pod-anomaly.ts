@@ -22,7 +22,7 @@
 import { createPodAnomalyDetector } from '../src/detectors/pod-anomaly.ts'
 import { silentLogger } from '../src/log/logger.ts'
 import type { MetricFamily } from '../src/metrics/types.ts'
-import type { Snapshot } from '../src/sampler/snapshot.ts'
+import { snapshotView, type SnapshotView } from '../src/detectors/types.ts'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -71,7 +71,7 @@ function makeFeed(n: number) {
     namespace: `ns${i % 7}`,
     pod: `app-${i}-7d9f8c6b5-x2x${i}`,
   }))
-  return (tick: number): Snapshot => {
+  return (tick: number): SnapshotView => {
     const cpuSamples = []
     const wsSamples = []
     for (let i = 0; i < n; i++) {
@@ -85,7 +85,7 @@ function makeFeed(n: number) {
       { name: 'container_memory_working_set_bytes', help: '', type: 'gauge', samples: wsSamples },
       ...other.slice(150),
     ]
-    return { seq: tick, at: T0 + tick * STEP, durationSeconds: 0, outcomes: new Map(), families }
+    return snapshotView(T0 + tick * STEP, families)
   }
 }
 

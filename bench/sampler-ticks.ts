@@ -20,15 +20,15 @@ if (jitPolicy > 0) {
   // What `bun build --compile-jit-policy` makes the binary start with.
   Bun.unsafe.setJITPolicy(jitPolicy)
 }
-// --collector.disable-defaults leaves detectors on; --only lists every switchable to keep.
+// --only lists every switchable to keep (each named on or off explicitly).
 const switchables = [...allCollectors, ...allDetectors]
 const argv = only
   ? switchables.map((s) => (only.split(',').includes(s.name.replace(/^detector\./, '')) || only.split(',').includes(s.name) ? `--${s.name.startsWith('detector.') ? '' : 'collector.'}${s.name}` : `--no-${s.name.startsWith('detector.') ? '' : 'collector.'}${s.name}`))
   : []
 const { config } = parseAgentArgs(argv, switchables)
 const log = createLogger({ level: 'error', format: 'logfmt' })
-const observers = allDetectors.filter((d) => config.enabled.includes(d.name)).map((d) => d.create({ config, log }))
-const agent = createAgent({ config, collectors: allCollectors, observers, log, version: { version: 'bench', revision: 'bench', runtime: 'bun' } })
+const detectors = allDetectors.filter((d) => config.enabled.includes(d.name)).map((d) => d.create({ config, log }))
+const agent = createAgent({ config, collectors: allCollectors, detectors, log, version: { version: 'bench', revision: 'bench', runtime: 'bun' } })
 
 const cpuMs = () => {
   const u = process.cpuUsage()

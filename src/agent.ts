@@ -10,14 +10,15 @@ import { SnapshotRegistry } from './metrics/registry.ts'
 import { SeriesCap } from './metrics/series-cap.ts'
 import { selfMetrics } from './metrics/self-metrics.ts'
 import type { MetricFamily } from './metrics/types.ts'
+import type { Detector } from './detectors/types.ts'
 import { execFileNoShell } from './platform/exec.ts'
 import type { Exec } from './platform/exec.ts'
 import { createHostFS } from './platform/host-fs.ts'
 import type { CollectorWorkers } from './sampler/collector-workers.ts'
 import { Sampler } from './sampler/sampler.ts'
-import { mergeFamilies, type Snapshot } from './sampler/snapshot.ts'
+import type { Snapshot } from './sampler/snapshot.ts'
 import { RequestTracker, createApp } from './server/app.ts'
-import type { ActiveThreat } from './collectors/threats.ts'
+import { threatsCollector, type ActiveThreat } from './collectors/threats.ts'
 import { ANOMALY_THRESHOLD } from './detectors/anomaly/options.ts'
 import { readVisibilityInput } from './process/own-credentials.ts'
 import { assessVisibility, describeLimit, visibilityFamilies } from './process/visibility.ts'
@@ -26,21 +27,14 @@ import { staleAfterMs } from './server/readiness.ts'
 import { StatusModel } from './server/status-model.ts'
 import type { BasicAuth } from './server/basic-auth.ts'
 
-/** Something that watches snapshots and adds its own families (anomaly, threats). */
-export interface SnapshotObserver {
-  readonly name: string
-  observe(snapshot: Snapshot): void
-  families(): MetricFamily[]
-  close?(): Promise<void> | void
-}
-
 export interface AgentDeps {
   readonly config: AgentConfig
   readonly collectors: readonly Collector[]
   readonly log: Logger
   readonly version: { version: string; revision: string; runtime: string }
   readonly exec?: Exec
-  readonly observers?: readonly SnapshotObserver[]
+  /** Run inside each tick on its collected families (detectors/index.ts creates them). */
+  readonly detectors?: readonly Detector[]
   readonly now?: () => number
   /** What the agent can see of other processes; read from <procfs>/self when not given. */
   readonly visibility?: Visibility
@@ -73,9 +67,13 @@ function realBootTime(): number {
   }
 }
 
+/** The collector-list entry whose scan publishes the active threat findings. */
+const THREATS = threatsCollector.name
+
 /** The collector whose outcome holds the family (only asked when the series cap cuts). */
 function ownerOf(snapshot: Snapshot, family: string): string | undefined {
   for (const [collector, outcome] of snapshot.outcomes) if (outcome.families.some((f) => f.name === family)) return collector
+  for (const [detector, outcome] of snapshot.detectorOutcomes) if (outcome.families.some((f) => f.name === family)) return detector
   return undefined
 }
 
@@ -85,7 +83,7 @@ export function createAgent(deps: AgentDeps): Agent {
   const workers = deps.workers
   const enabled = (workers?.collectors ?? deps.collectors).filter((c) => config.enabled.includes(c.name))
   const bootTime = realBootTime()
-  const observers = deps.observers ?? []
+  const detectors = deps.detectors ?? []
   const visibility =
     deps.visibility ?? assessVisibility(readVisibilityInput({ procfs: config.procfs, env: process.env, uid: process.getuid?.() }))
   const visibilityFams = visibilityFamilies(visibility)
@@ -104,28 +102,16 @@ export function createAgent(deps: AgentDeps): Agent {
     log,
     now: deps.now,
     extraFamilies: () => [...buildInfo(), ...visibilityFams, ...selfMetrics(bootTime), ...(workers?.families() ?? [])],
+    detectors,
   })
   const maxSeries = flagNumber(config, 'web.max-series')
   const registry = new SnapshotRegistry(renderExposition, maxSeries > 0 ? new SeriesCap(maxSeries, log) : undefined)
   const status = new StatusModel()
-  const observerHealth = new Map<string, { ok: boolean; error: string | null }>()
+  // The tick published one snapshot holding host, detector and self-metric families:
+  // /metrics, /health and the status page read only that.
   sampler.onSnapshot((snapshot) => {
-    const extra: MetricFamily[][] = []
-    for (const o of observers) {
-      try {
-        o.observe(snapshot)
-        extra.push(o.families())
-        observerHealth.set(o.name, { ok: true, error: null })
-      } catch (err) {
-        observerHealth.set(o.name, { ok: false, error: String(err) })
-        log.error('observer failed', { observer: o.name, err: String(err) })
-      }
-    }
-    // Detectors may add samples to a family another source serves (odin_anomaly_score from
-    // several detectors, odin_series_dropped_total): merged, not replaced.
-    const families = extra.length ? mergeFamilies([snapshot.families, ...extra]) : snapshot.families
-    registry.update(families, (name) => ownerOf(snapshot, name))
-    status.observe(snapshot.at, families)
+    registry.update(snapshot.families, (name) => ownerOf(snapshot, name))
+    status.observe(snapshot.at, snapshot.families)
   })
   const now = deps.now ?? Date.now
   const startedAt = now()
@@ -135,26 +121,27 @@ export function createAgent(deps: AgentDeps): Agent {
     telemetryPath: config.telemetryPath,
     maxRequests: config.maxRequests,
     latest: () => sampler.latest(),
-    health: () => sampler.collectorHealth(),
     metrics: async () => ({ body: await registry.metrics(), contentType: registry.contentType }),
     version: deps.version,
     enabled: config.enabled,
     startedAt,
     now: deps.now,
     staleAfterMs: staleAfterMs(config.samplerIntervalMs, config.collectorTimeoutMs),
-    status: (ready) =>
-      status.build({
+    status: (ready) => {
+      const snapshot = sampler.latest()
+      return status.build({
         version: deps.version,
         now: now(),
         startedAt,
-        lastSampleAt: sampler.latest()?.at,
+        lastSampleAt: snapshot?.at,
         ready,
-        health: sampler.collectorHealth(),
-        detectors: observerHealth,
-        threats: (sampler.published('detector.threats') as readonly ActiveThreat[] | undefined) ?? [],
+        health: snapshot?.health.collectors ?? new Map(),
+        detectors: snapshot?.health.detectors ?? new Map(),
+        threats: (snapshot?.published.get(THREATS) as readonly ActiveThreat[] | undefined) ?? [],
         visibilityLimits: visibility.limits.map(describeLimit),
         threshold: ANOMALY_THRESHOLD,
-      }),
+      })
+    },
     auth: deps.web?.auth,
     headers: deps.web?.headers,
   })
@@ -169,8 +156,8 @@ export function createAgent(deps: AgentDeps): Agent {
     stop: async () => {
       sampler.stop()
       await workers?.close()
-      for (const o of observers) {
-        await o.close?.()
+      for (const d of detectors) {
+        await d.close?.()
       }
     },
   }

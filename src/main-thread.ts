@@ -68,7 +68,7 @@ async function runAgent(argv: readonly string[], entry: URL): Promise<number> {
   }
   await checkListenHost(address)
   const runtime = `bun ${Bun.version}`
-  const observers = allDetectors
+  const detectors = allDetectors
     .filter((d) => config.enabled.includes(d.name))
     .map((d) => d.create({ config, log: log.child({ detector: d.name }) }))
   // With --sampler.worker, collectors read the host on a worker thread: a read that never
@@ -84,7 +84,7 @@ async function runAgent(argv: readonly string[], entry: URL): Promise<number> {
         maxAbandoned: MAX_ABANDONED_WORKERS,
       })
     : undefined
-  const agent = createAgent({ config, collectors: allCollectors, observers, log, version: { ...buildVersion, runtime }, web: web && { auth: web.auth, headers: web.headers }, workers })
+  const agent = createAgent({ config, collectors: allCollectors, detectors, log, version: { ...buildVersion, runtime }, web: web && { auth: web.auth, headers: web.headers }, workers })
   const server = serve(agent.app, address, web?.tls())
   const stopWatching = web ? watchWebConfig(web, server, log) : undefined
   log.info('starting odin-agent', { version: buildVersion.version, revision: buildVersion.revision, address: `${address.hostname}:${server.port}`, tls: Boolean(web?.tls()), basic_auth: Boolean(web?.auth.enabled) })

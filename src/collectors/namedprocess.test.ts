@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createHostFS } from '../platform/host-fs.ts'
-import { collectFrom, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, contextFor, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { parseAgentArgs } from '../config/config.ts'
 import { namedprocessCollector } from './namedprocess.ts'
 
 const FIXTURE = join(import.meta.dirname, '../../test/fixtures/proc-pids')
@@ -97,10 +98,14 @@ describe('namedprocess collector', () => {
     expect(JSON.stringify(groups)).not.toMatch(/dashsecret88|hunter2|hunter3/)
   })
 
-  it('fails with the file named when the config is invalid', async () => {
+  it('refuses an invalid config at start, and fails with the file named when it breaks after start (it is re-read every run)', async () => {
     const config = join(tmp, 'bad.yml')
     writeFileSync(config, 'process_names: [{name: "{{.PID}}", comm: [x]}]')
-    await expect(collectFrom(namedprocessCollector, { procfs: FIXTURE, args: [`--collector.namedprocess.config=${config}`] })).rejects.toThrowError(/bad\.yml.*PID/)
+    expect(() => parseAgentArgs([`--collector.namedprocess.config=${config}`], [namedprocessCollector])).toThrowError(/^--collector\.namedprocess\.config: invalid value ".*bad\.yml" \(accepted: .*PID/)
+    writeFileSync(config, 'process_names: [{name: "{{.Comm}}", comm: [x]}]')
+    const ctx = contextFor(namedprocessCollector, { procfs: FIXTURE, args: [`--collector.namedprocess.config=${config}`] })
+    writeFileSync(config, 'process_names: [{name: "{{.PID}}", comm: [x]}]')
+    await expect(namedprocessCollector.collect(ctx)).rejects.toThrowError(/bad\.yml.*PID/)
   })
 
   it('caps groups and counts the dropped series', async () => {

@@ -1,4 +1,5 @@
 import { flagBool, flagNumber, flagString } from '../config/config.ts'
+import { fileFlagCheck } from '../config/file-flag.ts'
 import type { HostFS } from '../platform/host-fs.ts'
 import { Families } from '../metrics/families.ts'
 import { NamegroupAccumulator, STATES } from '../process/namegroup.ts'
@@ -148,7 +149,7 @@ export const namedprocessCollector: Collector = {
   defaultEnabled: true,
   help: 'Per-group process metrics with process-exporter names (groups by comm unless a config is given).',
   flags: [
-    { name: 'collector.namedprocess.config', kind: 'string', default: '', help: 'process-exporter YAML (process_names with comm/exe/cmdline matchers); empty groups every process by comm.' },
+    { name: 'collector.namedprocess.config', kind: 'string', default: '', check: fileFlagCheck("an existing process-exporter YAML config with process_names", parseNamegroupConfig), help: 'process-exporter YAML (process_names with comm/exe/cmdline matchers); empty groups every process by comm.' },
     { name: 'collector.namedprocess.children', kind: 'bool', default: true, help: 'With a config: count processes no matcher names in the group of their nearest named ancestor.' },
     { name: 'collector.namedprocess.max-groups', kind: 'int', default: 500, help: 'Most groups exported; series of further groups are dropped and counted in odin_series_dropped_total.' },
   ],

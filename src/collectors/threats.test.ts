@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../log/logger.ts'
-import { collectFrom, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, contextFor, valueOf } from '../../test/helpers/collect.ts'
 import { parseAgentArgs } from '../config/config.ts'
 import { threatsCollector } from './threats.ts'
 
@@ -47,10 +47,14 @@ describe('threats collector on a fixture /proc', () => {
     expect(valueOf(f, 'odin_security_active_threats', { rule: 'deleted_executable' })).toBe(0)
   })
 
-  it('fails with the file named when the allowlist is invalid', async () => {
+  it('refuses an invalid allowlist at start, and fails with the file named when it breaks after start (it is re-read every tick)', async () => {
     const allow = join(tmp, 'bad.yml')
     writeFileSync(allow, 'allow:\n  - rules: [no_such_rule]\n    comm: x\n')
-    await expect(collectFrom(threatsCollector, { procfs: FIXTURE, args: [`--detector.threats.allowlist=${allow}`] })).rejects.toThrowError(/bad\.yml.*no_such_rule/)
+    expect(() => parseAgentArgs([`--detector.threats.allowlist=${allow}`], [threatsCollector])).toThrowError(/^--detector\.threats\.allowlist: invalid value ".*bad\.yml" \(accepted: .*no_such_rule/)
+    writeFileSync(allow, 'allow:\n  - comm: x\n')
+    const ctx = contextFor(threatsCollector, { procfs: FIXTURE, args: [`--detector.threats.allowlist=${allow}`] })
+    writeFileSync(allow, 'allow:\n  - rules: [no_such_rule]\n    comm: x\n')
+    await expect(threatsCollector.collect(ctx)).rejects.toThrowError(/bad\.yml.*no_such_rule/)
   })
 
   it('never logs or labels the secret in a command line', async () => {

@@ -1,4 +1,5 @@
 import { flagString } from '../config/config.ts'
+import { fileFlagCheck } from '../config/file-flag.ts'
 import { applyAllowlist, EMPTY_ALLOWLIST, parseAllowlist } from '../detectors/threats/allowlist.ts'
 import type { Allowlist } from '../detectors/threats/allowlist.ts'
 import { applyExemptions, dynamicFindings, staticFindings } from '../detectors/threats/evaluate.ts'
@@ -113,7 +114,7 @@ export const threatsCollector: Collector = {
   defaultEnabled: true,
   help: 'Process threat detection: miners, reverse shells, privilege escalation, suspicious network tools, exfiltration, system modification, persistence, defense evasion (odin_security_*).',
   flags: [
-    { name: 'detector.threats.allowlist', kind: 'string', default: '', help: 'YAML allowlist of processes (exe glob, comm, cmdline regex, user, parent; optionally limited to rules) whose findings are dropped.' },
+    { name: 'detector.threats.allowlist', kind: 'string', default: '', check: fileFlagCheck('an existing YAML allowlist (see docs/processes.md)', parseAllowlist), help: 'YAML allowlist of processes (exe glob, comm, cmdline regex, user, parent; optionally limited to rules) whose findings are dropped.' },
   ],
   async collect(ctx) {
     const state = stateFor(ctx.fs)

@@ -11,7 +11,7 @@ export interface FlagSpec {
   /** For `list`: the value is split on commas and repeated flags accumulate. */
   /** For `int`: the least accepted value (a count or a cap: 0). */
   readonly min?: number
-  /** For `string`: what the value must be, or undefined when it is fine (a regexp compiles). */
+  /** For `string`: what the value must be, or undefined when it is fine (a regexp compiles, a file exists and parses: file-flag.ts). */
   readonly check?: (value: string) => string | undefined
   /** Another flag this one cannot be given with, both non-empty (node_exporter's include/exclude pairs). */
   readonly exclusiveWith?: string
@@ -70,12 +70,17 @@ export function coerceFlag(spec: FlagSpec, raw: string): FlagValue {
       }
       return n
     }
-    case 'duration':
+    case 'duration': {
+      // Every duration flag is a deadline or an interval: zero makes no sense for any.
+      let ms = Number.NaN
       try {
-        return parseDuration(raw)
-      } catch {
-        throw new FlagError(`--${spec.name}: invalid value "${raw}" (accepted: a duration such as 500ms, 15s, 1m)`)
+        ms = parseDuration(raw)
+      } catch {}
+      if (!(ms > 0) || !Number.isFinite(ms)) {
+        throw new FlagError(`--${spec.name}: invalid value "${raw}" (accepted: a positive duration such as 500ms, 15s, 1m)`)
       }
+      return ms
+    }
     case 'enum':
       if (!spec.values?.includes(raw)) {
         throw new FlagError(`--${spec.name}: invalid value "${raw}" (accepted: ${spec.values?.join(', ')})`)

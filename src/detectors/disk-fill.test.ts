@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import type { MetricFamily } from '../metrics/types.ts'
-import type { Snapshot } from '../sampler/snapshot.ts'
+import { snapshotView, type SnapshotView } from './types.ts'
 import { createDiskFillForecaster, secondsUntilFull } from './disk-fill.ts'
 
 const GiB = 1024 ** 3
 
-function snapshot(at: number, avail: Record<string, number>): Snapshot {
+function snapshot(at: number, avail: Record<string, number>): SnapshotView {
   const family: MetricFamily = {
     name: 'node_filesystem_avail_bytes',
     help: '',
     type: 'gauge',
     samples: Object.entries(avail).map(([mountpoint, value]) => ({ labels: { device: `/dev/${mountpoint.length}`, mountpoint, fstype: 'ext4' }, value })),
   }
-  return { seq: 1, at, durationSeconds: 0, outcomes: new Map(), families: [family] }
+  return snapshotView(at, [family])
 }
 
 describe('disk-fill forecaster', () => {

@@ -1,7 +1,6 @@
-import type { SnapshotObserver } from '../agent.ts'
 import { Families } from '../metrics/families.ts'
 import type { MetricFamily } from '../metrics/types.ts'
-import type { Snapshot } from '../sampler/snapshot.ts'
+import { observingDetector, type ObservingDetector, type SnapshotView } from './types.ts'
 
 export interface DiskFillOptions {
   /** History kept per filesystem, in milliseconds (default 6 h). */
@@ -31,7 +30,7 @@ interface Series {
  * bytes over a rolling window, as Prometheus's predict_linear does, but kept in the agent
  * so the forecast survives a Prometheus outage and reaches the status page.
  */
-export function createDiskFillForecaster(options: DiskFillOptions = {}): SnapshotObserver {
+export function createDiskFillForecaster(options: DiskFillOptions = {}): ObservingDetector {
   const windowMs = options.windowMs ?? 6 * 3600_000
   const minSpanMs = options.minSpanMs ?? 30 * 60_000
   const maxPoints = options.maxPoints ?? 360
@@ -39,9 +38,9 @@ export function createDiskFillForecaster(options: DiskFillOptions = {}): Snapsho
   const series = new Map<string, Series>()
   let lastAt = 0
 
-  const observe = (snapshot: Snapshot) => {
+  const observe = (snapshot: SnapshotView) => {
     lastAt = snapshot.at
-    const avail = snapshot.families.find((f) => f.name === 'node_filesystem_avail_bytes')
+    const avail = snapshot.family('node_filesystem_avail_bytes')
     const seen = new Set<string>()
     for (const s of avail?.samples ?? []) {
       const { device = '', mountpoint = '', fstype = '' } = s.labels
@@ -85,7 +84,7 @@ export function createDiskFillForecaster(options: DiskFillOptions = {}): Snapsho
     return f.list()
   }
 
-  return { name: 'disk_fill', observe, families }
+  return observingDetector({ name: 'disk_fill', observe, families })
 }
 
 /** Seconds from `now` until the fitted line reaches zero, or undefined if not filling. */

@@ -1,8 +1,6 @@
 import { setImmediate } from 'node:timers'
-import type { SnapshotObserver } from '../agent.ts'
 import type { Logger } from '../log/logger.ts'
-import type { MetricFamily } from '../metrics/types.ts'
-import type { Snapshot } from '../sampler/snapshot.ts'
+import type { ObservingDetector, SnapshotView } from './types.ts'
 import { modelOptions, type DetectorOptions } from './anomaly/options.ts'
 import { anomalyObserver, createSeriesAnomalyDetector, type SeriesSubject } from './series-anomaly.ts'
 
@@ -37,18 +35,14 @@ interface Pick {
   readonly value: number
 }
 
-function family(s: Snapshot, name: string): MetricFamily | undefined {
-  return s.families.find((f) => f.name === name)
-}
-
-function single(s: Snapshot, name: string): number | undefined {
-  const v = family(s, name)?.samples[0]?.value
+function single(s: SnapshotView, name: string): number | undefined {
+  const v = s.family(name)?.samples[0]?.value
   return v === undefined || !Number.isFinite(v) ? undefined : v
 }
 
 /** The series each detector watches, read from one snapshot: a table, one loop. */
 const PICKERS = {
-  host(s: Snapshot): Pick[] {
+  host(s: SnapshotView): Pick[] {
     const out: Pick[] = []
     const load1 = single(s, 'node_load1')
     if (load1 !== undefined) out.push({ series: 'load1', value: load1 })
@@ -59,13 +53,13 @@ const PICKERS = {
     }
     return out
   },
-  gpu(s: Snapshot, maxGpus: number): Pick[] {
+  gpu(s: SnapshotView, maxGpus: number): Pick[] {
     const out: Pick[] = []
     for (const [metric, suffix] of [
       ['DCGM_FI_DEV_GPU_TEMP', 'temp'],
       ['DCGM_FI_DEV_POWER_USAGE', 'power'],
     ] as const) {
-      for (const sample of family(s, metric)?.samples ?? []) {
+      for (const sample of s.family(metric)?.samples ?? []) {
         const gpu = sample.labels.gpu
         // MIG instances repeat the parent GPU's device-level readings; one series per GPU.
         if (gpu === undefined || !/^\d+$/.test(gpu) || Number(gpu) >= maxGpus || sample.labels.GPU_I_ID !== undefined) continue
@@ -76,7 +70,7 @@ const PICKERS = {
   },
 }
 
-export function createHostAnomalyDetector(opts: HostAnomalyOptions): SnapshotObserver {
+export function createHostAnomalyDetector(opts: HostAnomalyOptions): ObservingDetector {
   const schedule = opts.schedule ?? ((task: () => void) => void setImmediate(task))
   const maxGpus = opts.maxGpus ?? 16
   const common = { dataDir: opts.dataDir, log: opts.log, schedule, saveEveryMs: opts.saveEveryMs, holdMs: opts.holdMs }

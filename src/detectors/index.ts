@@ -1,26 +1,16 @@
-import type { SnapshotObserver } from '../agent.ts'
-import { flagNumber, type AgentConfig } from '../config/config.ts'
-import type { FlagSpec } from '../config/flag-spec.ts'
-import type { Logger } from '../log/logger.ts'
+import { flagNumber } from '../config/config.ts'
 import { createDiskFillForecaster } from './disk-fill.ts'
 import { createHostAnomalyDetector } from './host-anomaly.ts'
 import { createPodAnomalyDetector } from './pod-anomaly.ts'
+import type { DetectorEntry } from './types.ts'
 
-export interface DetectorDeps {
-  readonly config: AgentConfig
-  readonly log: Logger
-}
+export type { DetectorDeps, DetectorEntry } from './types.ts'
 
-/** A detector that watches snapshots; switched with --detector.NAME / --no-detector.NAME. */
-export interface DetectorEntry {
-  readonly name: `detector.${string}`
-  readonly defaultEnabled: boolean
-  readonly help: string
-  readonly flags?: readonly FlagSpec[]
-  create(deps: DetectorDeps): SnapshotObserver
-}
-
-/** Every snapshot-observing detector, in the order they run after each sample. */
+/**
+ * Every detector that runs on the tick's snapshot, in the order they run after the
+ * collectors. Threat detection is on the collector list instead (detector.threats): its scan
+ * reads /proc where collectors read (see detectorOfCollector in types.ts).
+ */
 export const allDetectors: readonly DetectorEntry[] = [
   {
     name: 'detector.disk_fill',

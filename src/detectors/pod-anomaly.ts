@@ -1,8 +1,7 @@
 import { setImmediate } from 'node:timers'
-import type { SnapshotObserver } from '../agent.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Sample } from '../metrics/types.ts'
-import type { Snapshot } from '../sampler/snapshot.ts'
+import type { ObservingDetector, SnapshotView } from './types.ts'
 import { modelOptions, type DetectorOptions } from './anomaly/options.ts'
 import { anomalyObserver, createSeriesAnomalyDetector, type SeriesSubject } from './series-anomaly.ts'
 import { countDropped } from '../metrics/dropped.ts'
@@ -60,12 +59,10 @@ interface ContainerPick {
 }
 
 /** Containers of one snapshot in exposition order, the first sample of each kept. */
-function containersOf(s: Snapshot): Map<string, ContainerPick> {
+function containersOf(s: SnapshotView): Map<string, ContainerPick> {
   const out = new Map<string, ContainerPick>()
-  for (const f of s.families) {
-    const slot = f.name === CPU_FAMILY ? 'cpu' : f.name === MEMORY_FAMILY ? 'memory' : undefined
-    if (!slot) continue
-    for (const sample of f.samples) {
+  for (const slot of ['cpu', 'memory'] as const) {
+    for (const sample of s.family(slot === 'cpu' ? CPU_FAMILY : MEMORY_FAMILY)?.samples ?? []) {
       const { container, namespace = '', pod = '' } = sample.labels
       if (!container) continue
       if (slot === 'cpu' && sample.labels.cpu !== undefined && sample.labels.cpu !== 'total') continue
@@ -82,7 +79,7 @@ function containersOf(s: Snapshot): Map<string, ContainerPick> {
 }
 
 export interface PodPicker {
-  pick(s: Snapshot): SeriesSubject[]
+  pick(s: SnapshotView): SeriesSubject[]
   /** Containers not scored for want of a slot, summed over every snapshot. */
   dropped(): number
 }
@@ -130,7 +127,7 @@ export function createPodPicker(maxContainers = 200, dropAfterMs = 600_000): Pod
   }
 }
 
-export function createPodAnomalyDetector(opts: PodAnomalyOptions): SnapshotObserver {
+export function createPodAnomalyDetector(opts: PodAnomalyOptions): ObservingDetector {
   const schedule = opts.schedule ?? ((task: () => void) => void setImmediate(task))
   const maxContainers = opts.maxContainers ?? 200
   const dropAfterMs = opts.dropAfterMs ?? 600_000

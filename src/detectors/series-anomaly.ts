@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../log/logger.ts'
-import type { SnapshotObserver } from '../agent.ts'
 import { Families } from '../metrics/families.ts'
 import type { Labels } from '../metrics/types.ts'
-import type { Snapshot } from '../sampler/snapshot.ts'
+import { observingDetector, type ObservingDetector, type SnapshotView } from './types.ts'
 import { createAnomalyManager, type AnomalyManager } from './anomaly/manager.ts'
 import { loadModel, rejectModel, removeLeftoverTemps, saveModel } from './anomaly/model-file.ts'
 import { ANOMALY_THRESHOLD, resolveOptions, type DetectorOptions } from './anomaly/options.ts'
@@ -27,7 +26,7 @@ export interface SeriesAnomalyOptions {
   /** Engine options (e.g. modelOptions('compact')); one configuration for every series. */
   readonly model?: Partial<DetectorOptions>
   /** The series to score, read from one snapshot. */
-  readonly pick: (snapshot: Snapshot) => readonly SeriesSubject[]
+  readonly pick: (snapshot: SnapshotView) => readonly SeriesSubject[]
   /** Directory for the model file; '' keeps models in memory only. */
   readonly dataDir: string
   readonly log: Logger
@@ -46,7 +45,7 @@ export interface SeriesAnomalyOptions {
 /** One detector's series: scoring, slots, persistence; its samples go into a shared Families. */
 export interface SeriesAnomalyDetector {
   readonly name: string
-  observe(snapshot: Snapshot): void
+  observe(snapshot: SnapshotView): void
   /** Adds this detector's odin_anomaly_* samples (nothing when it scored no series). */
   emit(f: Families): void
   /** Subjects not scored for want of a slot, summed over every snapshot. */
@@ -194,9 +193,9 @@ export function anomalyObserver(
   detectors: readonly SeriesAnomalyDetector[],
   now: (() => number) | undefined,
   extra?: (f: Families) => void,
-): SnapshotObserver {
+): ObservingDetector {
   let lastAt = 0
-  return {
+  return observingDetector({
     name,
     observe(snapshot) {
       lastAt = snapshot.at
@@ -213,5 +212,5 @@ export function anomalyObserver(
       const at = lastAt || (now?.() ?? 0)
       for (const d of detectors) d.close(at)
     },
-  }
+  })
 }

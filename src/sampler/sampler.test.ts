@@ -7,6 +7,7 @@ import { createHostFS } from '../platform/host-fs.ts'
 import { execFileNoShell } from '../platform/exec.ts'
 import { NO_DATA_RECHECK_TICKS, NO_DATA_STREAK, Sampler } from './sampler.ts'
 import { NoDataError } from '../collectors/types.ts'
+import type { Detector } from '../detectors/types.ts'
 
 function sampler(collectors: Collector[], fs = createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' })) {
   const { config } = parseAgentArgs(['--collector.timeout=200ms'], collectors)
@@ -81,8 +82,49 @@ describe('Sampler', () => {
     const family = (name: string) => snap.families.find((f) => f.name === name)
     expect(family('node_scrape_collector_success')).toMatchObject({ type: 'gauge', help: 'node_exporter: Whether a collector succeeded.' })
     expect(family('node_scrape_collector_duration_seconds')).toMatchObject({ type: 'gauge', help: 'node_exporter: Duration of a collector scrape.' })
-    expect(family('node_scrape_collector_duration_seconds')?.samples.map((s) => s.labels.collector)).toEqual(['loadavg', 'detector.threats'])
+    // detector.threats reports as a detector (odin_detector_*), not as a collector.
+    expect(family('node_scrape_collector_duration_seconds')?.samples.map((s) => s.labels.collector)).toEqual(['loadavg'])
     expect(snap.families.filter((f) => f.name.startsWith('odin_scrape_collector_'))).toEqual([])
+  })
+
+  it('runs detectors after the collectors on a view of their families, isolated, keeping a failing one\'s last success; a detector family of a collected name and another type is refused', async () => {
+    const good: Collector = { name: 'good', defaultEnabled: true, help: '', collect: async () => { const f = new Families(); f.gauge('node_good', 'g', 3); return f.list() } }
+    let fail = false
+    const seen: (number | undefined)[] = []
+    const tripler: Detector = {
+      name: 'tripler',
+      detect(view) {
+        if (fail) throw new Error('broken model')
+        const v = view.family('node_good')?.samples[0]?.value
+        seen.push(v, view.family('odin_tripled') === undefined ? 0 : 1)
+        const f = new Families()
+        f.gauge('odin_tripled', 't', 3 * (v ?? 0))
+        return f.list()
+      },
+    }
+    const clash: Detector = { name: 'clash', detect: () => { const f = new Families(); f.counter('node_good', 'c', 1); return f.list() } }
+    let t = 1000
+    const { config } = parseAgentArgs([], [good])
+    const s = new Sampler({ collectors: [good], detectors: [tripler, clash], config, fs: createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' }), exec: execFileNoShell, log: silentLogger, now: () => t })
+    const first = await s.tick()
+    expect(seen).toEqual([3, 0]) // the collected value; never a detector's own output
+    expect(first.families.find((f) => f.name === 'odin_tripled')?.samples).toEqual([{ labels: {}, value: 9 }])
+    expect(first.families.filter((f) => f.name === 'node_good')).toEqual([{ name: 'node_good', help: 'g', type: 'gauge', samples: [{ labels: {}, value: 3 }] }])
+    expect(first.health.detectors.get('tripler')).toMatchObject({ success: true, lastSuccessAt: 1000, lastError: null })
+    expect(first.families.find((f) => f.name === 'odin_detector_success')?.samples).toEqual([
+      { labels: { detector: 'tripler' }, value: 1 },
+      { labels: { detector: 'clash' }, value: 1 },
+    ])
+    fail = true
+    t = 2000
+    const second = await s.tick()
+    expect(second.families.some((f) => f.name === 'odin_tripled')).toBe(false)
+    expect(second.families.some((f) => f.name === 'node_good')).toBe(true)
+    expect(second.health.detectors.get('tripler')).toMatchObject({ success: false, lastSuccessAt: 1000, lastError: 'broken model' })
+    expect(second.families.find((f) => f.name === 'odin_detector_success')?.samples).toContainEqual({ labels: { detector: 'tripler' }, value: 0 })
+    expect(second.families.find((f) => f.name === 'odin_scrape_collisions_total')?.samples).toEqual([{ labels: { collector: 'clash' }, value: 1 }])
+    // The first snapshot is untouched by the second tick.
+    expect(first.health.detectors.get('tripler')).toMatchObject({ success: true })
   })
 
   it('drops label sets that vanish from the source', async () => {

@@ -2,13 +2,17 @@ import { runCollector } from '../collectors/run-collector.ts'
 import type { CollectorOutcome } from '../collectors/run-collector.ts'
 import type { CollectContext, Collector } from '../collectors/types.ts'
 import type { AgentConfig } from '../config/config.ts'
+import { detectorFamilies, runDetector } from '../detectors/run-detector.ts'
+import type { DetectorOutcome } from '../detectors/run-detector.ts'
+import { detectorOfCollector, snapshotView } from '../detectors/types.ts'
+import type { Detector } from '../detectors/types.ts'
 import type { Logger } from '../log/logger.ts'
 import { Families } from '../metrics/families.ts'
 import type { MetricFamily } from '../metrics/types.ts'
 import type { Exec } from '../platform/exec.ts'
 import type { HostFS } from '../platform/host-fs.ts'
 import { mergeFamilies } from './snapshot.ts'
-import type { Snapshot } from './snapshot.ts'
+import type { ComponentHealth, MergeRejection, Snapshot } from './snapshot.ts'
 
 export interface SamplerDeps {
   readonly collectors: readonly Collector[]
@@ -19,16 +23,11 @@ export interface SamplerDeps {
   readonly now?: () => number
   /** Families added to every snapshot after the collectors' (self metrics, build info). */
   readonly extraFamilies?: () => MetricFamily[]
+  /** Run on each tick's collected families, in order; their families join the snapshot. */
+  readonly detectors?: readonly Detector[]
 }
 
-export interface CollectorHealth {
-  readonly lastSuccessAt: number | null
-  readonly lastError: string | null
-  readonly lastDurationSeconds: number
-  readonly success: boolean
-  /** The last run failed only because this host lacks the source (NoDataError). */
-  readonly noData: boolean
-}
+export type CollectorHealth = ComponentHealth
 
 export type SnapshotListener = (snapshot: Snapshot) => void
 
@@ -49,8 +48,9 @@ interface NoDataState {
 }
 
 /**
- * Runs every enabled collector once per tick, concurrently and isolated, and publishes
- * an immutable snapshot. Ticks never overlap: a tick lasts at most the longest
+ * Runs every enabled collector once per tick, concurrently and isolated, then every detector
+ * on the collected families (runDetector), and publishes one immutable snapshot holding the
+ * host's, the detectors' and the agent's own families and every component's health. Ticks never overlap: a tick lasts at most the longest
  * collector deadline.
  */
 export class Sampler {
@@ -58,6 +58,7 @@ export class Sampler {
   private seq = 0
   private readonly inflight = new Set<string>()
   private readonly health = new Map<string, CollectorHealth>()
+  private readonly detectorHealth = new Map<string, ComponentHealth>()
   private readonly noData = new Map<string, NoDataState>()
   private readonly loggers = new Map<string, Logger>()
   private readonly listeners: SnapshotListener[] = []
@@ -161,24 +162,25 @@ export class Sampler {
       }),
     )
     const byName = new Map<string, CollectorOutcome>()
+    /** Detectors whose work runs on the collector list (threats), reported as detectors. */
+    const scans: DetectorOutcome[] = []
     for (const o of outcomes) {
       byName.set(o.collector, o)
       if (!skipped.has(o.collector)) {
         this.countNoData(o)
       }
-      const prev = this.health.get(o.collector)
-      this.health.set(o.collector, {
-        lastSuccessAt: o.success ? o.finishedAt : (prev?.lastSuccessAt ?? null),
-        lastError: o.success ? null : (o.error ?? 'unknown error'),
-        lastDurationSeconds: o.durationSeconds,
-        success: o.success,
-        noData: !o.success && o.noData === true,
-      })
+      const detector = detectorOfCollector(o.collector)
+      if (detector !== undefined) {
+        scans.push({ detector, success: o.success, durationSeconds: o.durationSeconds, families: o.families, error: o.error, finishedAt: o.finishedAt })
+      } else {
+        this.health.set(o.collector, healthAfter(this.health.get(o.collector), o))
+      }
     }
     fs.endTick()
-    const groups = [...outcomes.map((o) => o.families), scrapeFamilies(outcomes, this.collisions), this.deps.extraFamilies?.() ?? []]
-    const families = mergeFamilies(groups, (r) => {
-      const source = outcomes[r.group]?.collector ?? 'agent'
+    const plain = outcomes.filter((o) => detectorOfCollector(o.collector) === undefined)
+    const groups = [...outcomes.map((o) => o.families), scrapeFamilies(plain, this.collisions), this.deps.extraFamilies?.() ?? []]
+    const sourceOf = (group: number) => outcomes[group]?.collector ?? 'agent'
+    const onReject = (r: MergeRejection, source: string) => {
       this.collisions.set(source, (this.collisions.get(source) ?? 0) + r.samples)
       const key = `${source}\u0000${r.family}\u0000${r.reason}`
       if (!this.collisionsLogged.has(key)) {
@@ -190,13 +192,27 @@ export class Sampler {
           { collector: source, family: r.family, samples: r.samples },
         )
       }
-    })
+    }
+    const collected = mergeFamilies(groups, (r) => onReject(r, sourceOf(r.group)))
+    // Detectors see the collected families through one index, then join the same snapshot.
+    const detectors = this.deps.detectors ?? []
+    const view = snapshotView(at, collected)
+    const ran = detectors.map((d) => runDetector(d, view, log, this.now))
+    const detectorOutcomes = [...scans, ...ran]
+    for (const o of detectorOutcomes) this.detectorHealth.set(o.detector, healthAfter(this.detectorHealth.get(o.detector), o))
+    const families =
+      detectorOutcomes.length === 0
+        ? collected
+        : mergeFamilies([collected, ...ran.map((o) => o.families), detectorFamilies(detectorOutcomes)], (r) => onReject(r, ran[r.group - 1]?.detector ?? 'agent'))
     const snapshot: Snapshot = Object.freeze({
       seq: ++this.seq,
       at,
       durationSeconds: (performance.now() - started) / 1000,
       outcomes: byName,
+      detectorOutcomes: new Map(detectorOutcomes.map((o) => [o.detector, o])),
       families: Object.freeze(families),
+      health: Object.freeze({ collectors: new Map(this.health), detectors: new Map(this.detectorHealth) }),
+      published: new Map(this.publishedBy),
     })
     this.current = snapshot
     for (const listener of this.listeners) {
@@ -247,6 +263,16 @@ export class Sampler {
       state.skipped = 0
       state.error = o.error ?? state.error
     }
+  }
+}
+
+function healthAfter(prev: ComponentHealth | undefined, o: { success: boolean; durationSeconds: number; error?: string; finishedAt: number; noData?: boolean }): ComponentHealth {
+  return {
+    lastSuccessAt: o.success ? o.finishedAt : (prev?.lastSuccessAt ?? null),
+    lastError: o.success ? null : (o.error ?? 'unknown error'),
+    lastDurationSeconds: o.durationSeconds,
+    success: o.success,
+    noData: !o.success && o.noData === true,
   }
 }
 

@@ -1,5 +1,16 @@
 import type { CollectorOutcome } from '../collectors/run-collector.ts'
+import type { DetectorOutcome } from '../detectors/run-detector.ts'
 import type { MetricFamily } from '../metrics/types.ts'
+
+/** How a collector or detector has fared, as /health and the status page show it. */
+export interface ComponentHealth {
+  readonly lastSuccessAt: number | null
+  readonly lastError: string | null
+  readonly lastDurationSeconds: number
+  readonly success: boolean
+  /** The last run failed only because this host lacks the source (NoDataError). */
+  readonly noData: boolean
+}
 
 /** The result of one sampler tick. Frozen: /metrics reads it while the next is built. */
 export interface Snapshot {
@@ -8,8 +19,20 @@ export interface Snapshot {
   readonly at: number
   readonly durationSeconds: number
   readonly outcomes: ReadonlyMap<string, CollectorOutcome>
-  /** Every family to expose, merged by name across collectors, self-metrics included. */
+  /** This tick's detector runs, by detector name (threats: its scan's collector outcome). */
+  readonly detectorOutcomes: ReadonlyMap<string, DetectorOutcome>
+  /**
+   * Every family to expose, merged by name: collectors', detectors' and the agent's own
+   * (self metrics, node_scrape_collector_*, odin_detector_*). /metrics serves exactly this.
+   */
   readonly families: readonly MetricFamily[]
+  /** Health as of this tick, carried over from earlier ticks (last success). */
+  readonly health: {
+    readonly collectors: ReadonlyMap<string, ComponentHealth>
+    readonly detectors: ReadonlyMap<string, ComponentHealth>
+  }
+  /** What collectors handed over with ctx.publish, latest run of each (threat findings). */
+  readonly published: ReadonlyMap<string, unknown>
 }
 
 /** A family or samples left out by mergeFamilies, and why. */

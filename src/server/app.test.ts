@@ -7,6 +7,7 @@ import type { Collector } from '../collectors/types.ts'
 import { silentLogger } from '../log/logger.ts'
 import { Families } from '../metrics/families.ts'
 import { NoDataError } from '../collectors/types.ts'
+import type { Detector } from '../detectors/types.ts'
 import type { StatusDoc } from './status-model.ts'
 import { BasicAuth } from './basic-auth.ts'
 
@@ -22,10 +23,23 @@ const good: Collector = {
 }
 const broken: Collector = { name: 'broken', defaultEnabled: true, help: 'always fails', collect: async () => { throw new Error('disk on fire') } }
 
-function agentWith(collectors: Collector[], args: string[] = [], web?: Parameters<typeof createAgent>[0]['web']) {
+function agentWith(collectors: Collector[], args: string[] = [], web?: Parameters<typeof createAgent>[0]['web'], detectors: Detector[] = []) {
   const { config } = parseAgentArgs(['--collector.timeout=500ms', ...args], collectors)
-  return createAgent({ config, collectors, log: silentLogger, version: { version: '1.2.3', revision: 'abc', runtime: 'test' }, web })
+  return createAgent({ config, collectors, detectors, log: silentLogger, version: { version: '1.2.3', revision: 'abc', runtime: 'test' }, web })
 }
+
+/** Doubles node_good into odin_doubled (read through the view), or fails. */
+const doubler: Detector = {
+  name: 'doubler',
+  detect(view) {
+    const f = new Families()
+    f.gauge('odin_doubled', 'odin-agent: node_good twice.', 2 * (view.family('node_good')?.samples[0]?.value ?? 0))
+    return f.list()
+  },
+}
+const failing: Detector = { name: 'failing', detect: () => { throw new Error('model on fire') } }
+/** Stands for the threat scan: a collector-list entry that reports as the detector `threats`. */
+const threatScan: Collector = { name: 'detector.threats', defaultEnabled: true, help: '', collect: async () => { throw new Error('allowlist gone') } }
 
 describe('HTTP app', () => {
   it('/ready is 503 with a reason until the first sample, then 200', async () => {
@@ -74,6 +88,45 @@ describe('HTTP app', () => {
     expect(health.collectors.good).toMatchObject({ success: true, last_error: null })
     expect(health.collectors.good?.last_success).toMatch(/^\d{4}-\d\d-\d\dT/)
     expect(health.collectors.broken).toMatchObject({ success: false, last_success: null, last_error: 'disk on fire' })
+  })
+
+  it('one snapshot: detectors run in the tick, their families and odin_detector_* are in /metrics, and /health and the status page show each detector', async () => {
+    const agent = agentWith([good, threatScan], [], undefined, [doubler, failing])
+    await agent.sampler.tick()
+    const snapshot = agent.sampler.latest()
+    const metrics = await (await agent.app.request('/metrics')).text()
+    expect(metrics).toContain('odin_doubled 84')
+    expect(metrics).toMatch(/^odin_detector_success\{detector="doubler"\} 1$/m)
+    expect(metrics).toMatch(/^odin_detector_success\{detector="failing"\} 0$/m)
+    expect(metrics).toMatch(/^odin_detector_success\{detector="threats"\} 0$/m)
+    expect(metrics).toMatch(/^odin_detector_duration_seconds\{detector="doubler"\} /m)
+    expect(metrics).toContain('# HELP odin_detector_success odin-agent: Whether a detector succeeded.')
+    // The threat scan is a detector, not a collector.
+    expect(metrics).not.toContain('collector="detector.threats"')
+    for (const name of ['odin_doubled', 'odin_detector_success', 'odin_detector_duration_seconds']) {
+      expect(metrics.split('\n').filter((l) => l.startsWith(`# HELP ${name} `))).toHaveLength(1)
+    }
+    // /metrics serves exactly the published snapshot's families.
+    expect(snapshot?.families.some((f) => f.name === 'odin_doubled')).toBe(true)
+
+    const health = (await (await agent.app.request('/health')).json()) as {
+      collectors: Record<string, unknown>
+      detectors: Record<string, { success: boolean; last_success: string | null; last_error: string | null; duration_seconds: number }>
+    }
+    expect(Object.keys(health.collectors)).toEqual(['good'])
+    expect(health.detectors.doubler).toMatchObject({ success: true, last_error: null })
+    expect(health.detectors.doubler?.last_success).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(health.detectors.failing).toMatchObject({ success: false, last_success: null, last_error: 'model on fire' })
+    expect(health.detectors.threats).toMatchObject({ success: false, last_success: null, last_error: 'allowlist gone' })
+
+    const doc = (await (await agent.app.request('/status.json')).json()) as StatusDoc
+    expect(doc.detectors.map((d) => [d.name, d.state, d.error])).toEqual([
+      ['doubler', 'ok', ''],
+      ['failing', 'failing', 'model on fire'],
+      ['threats', 'failing', 'allowlist gone'],
+    ])
+    expect(doc.detectors[0]?.lastSuccessAgeSeconds).toBe(0)
+    expect(doc.collectors.map((c) => c.name)).toEqual(['good'])
   })
 
   it('answers 503 at once beyond --web.max-requests responses in flight, slow readers included', async () => {

@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
-import type { CollectorHealth } from '../sampler/sampler.ts'
-import type { Snapshot } from '../sampler/snapshot.ts'
+import type { ComponentHealth, Snapshot } from '../sampler/snapshot.ts'
 import { readiness } from './readiness.ts'
 import type { Readiness } from './readiness.ts'
 import type { StatusDoc } from './status-model.ts'
@@ -30,8 +29,8 @@ export class RequestTracker {
 export interface AppDeps {
   readonly telemetryPath: string
   readonly maxRequests: number
+  /** The latest published snapshot: /health reads its health, /ready its age. */
   readonly latest: () => Snapshot | undefined
-  readonly health: () => ReadonlyMap<string, CollectorHealth>
   /** Exposition text of the latest snapshot and its content type. */
   readonly metrics: () => Promise<{ body: string; contentType: string }>
   readonly version: { version: string; revision: string }
@@ -50,6 +49,20 @@ export interface AppDeps {
   /** Exposed for tests: the /metrics slots and the per-snapshot encodings. */
   readonly slots?: ScrapeSlots
   readonly encoded?: EncodedExposition
+}
+
+/** /health's entry per collector or detector. */
+function healthJson(health: ReadonlyMap<string, ComponentHealth> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [name, h] of health ?? []) {
+    out[name] = {
+      success: h.success,
+      last_success: h.lastSuccessAt === null ? null : new Date(h.lastSuccessAt).toISOString(),
+      last_error: h.lastError,
+      duration_seconds: Number(h.lastDurationSeconds.toFixed(6)),
+    }
+  }
+  return out
 }
 
 /** Builds the HTTP app; binding a port is the platform's job (see platform/serve.ts). */
@@ -123,15 +136,6 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/health', (c) => {
     const snap = deps.latest()
-    const collectors: Record<string, unknown> = {}
-    for (const [name, h] of deps.health()) {
-      collectors[name] = {
-        success: h.success,
-        last_success: h.lastSuccessAt === null ? null : new Date(h.lastSuccessAt).toISOString(),
-        last_error: h.lastError,
-        duration_seconds: Number(h.lastDurationSeconds.toFixed(6)),
-      }
-    }
     const r = ready()
     return c.json({
       status: r.ok ? 'ready' : snap ? 'stale' : 'starting',
@@ -141,7 +145,8 @@ export function createApp(deps: AppDeps): Hono {
       uptime_seconds: Math.round((now() - deps.startedAt) / 1000),
       last_sample: snap ? new Date(snap.at).toISOString() : null,
       last_sample_duration_seconds: snap ? Number(snap.durationSeconds.toFixed(6)) : null,
-      collectors,
+      collectors: healthJson(snap?.health.collectors),
+      detectors: healthJson(snap?.health.detectors),
     })
   })
 

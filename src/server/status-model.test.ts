@@ -66,16 +66,21 @@ describe('StatusModel', () => {
     expect(doc.groups).toEqual([{ name: XSS, procs: 3, cpuCores: 1, residentBytes: 4096 }])
   })
 
-  it('collector states: ok, absent (no data on this host), failing; detector.* collectors listed as detectors', () => {
-    const h = (success: boolean, noData: boolean, lastError: string | null): CollectorHealth => ({ success, noData, lastError, lastSuccessAt: null, lastDurationSeconds: 0.001 })
+  it('collector states: ok, absent (no data on this host), failing; each detector with its state, error, duration and last success', () => {
+    const h = (success: boolean, noData: boolean, lastError: string | null, lastSuccessAt: number | null = null): CollectorHealth => ({ success, noData, lastError, lastSuccessAt, lastDurationSeconds: 0.001 })
     const doc = new StatusModel().build(
       inputs({
-        health: new Map([['cpu', h(true, false, null)], ['nvme', h(false, true, 'no /sys/class/nvme')], ['hwmon', h(false, false, 'EIO')], ['detector.threats', h(true, false, null)]]),
-        detectors: new Map([['anomaly', { ok: false, error: 'boom' }]]),
+        now: 100_000,
+        health: new Map([['cpu', h(true, false, null)], ['nvme', h(false, true, 'no /sys/class/nvme')], ['hwmon', h(false, false, 'EIO')]]),
+        detectors: new Map([['anomaly', h(false, false, 'boom', 40_000)], ['threats', h(true, false, null, 100_000)], ['disk_fill', h(false, false, 'never worked')]]),
       }),
     )
     expect(doc.collectors.map((c) => [c.name, c.state])).toEqual([['cpu', 'ok'], ['hwmon', 'failing'], ['nvme', 'absent']])
-    expect(doc.detectors.map((c) => [c.name, c.state])).toEqual([['anomaly', 'failing'], ['threats', 'ok']])
+    expect(doc.detectors).toEqual([
+      { name: 'anomaly', state: 'failing', error: 'boom', durationMs: 1, lastSuccessAgeSeconds: 60 },
+      { name: 'disk_fill', state: 'failing', error: 'never worked', durationMs: 1, lastSuccessAgeSeconds: null },
+      { name: 'threats', state: 'ok', error: '', durationMs: 1, lastSuccessAgeSeconds: 0 },
+    ])
   })
 
   it('stays under 256 KB with every list at its cap and every string hostile and long', () => {

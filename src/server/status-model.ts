@@ -1,6 +1,6 @@
 import type { ActiveThreat } from '../collectors/threats.ts'
 import type { MetricFamily, Sample } from '../metrics/types.ts'
-import type { CollectorHealth } from '../sampler/sampler.ts'
+import type { ComponentHealth } from '../sampler/snapshot.ts'
 import { ScoreHistory } from './score-history.ts'
 import type { SeriesHistory } from './score-history.ts'
 
@@ -49,7 +49,7 @@ export interface StatusDoc {
   readonly forecasts: readonly { mountpoint: string; device: string; etaSeconds: number }[]
   readonly groups: readonly { name: string; procs: number; cpuCores: number | null; residentBytes: number | null }[]
   readonly collectors: readonly { name: string; state: ComponentState; error: string; durationMs: number }[]
-  readonly detectors: readonly { name: string; state: ComponentState; error: string }[]
+  readonly detectors: readonly { name: string; state: ComponentState; error: string; durationMs: number; lastSuccessAgeSeconds: number | null }[]
 }
 
 export interface StatusInputs {
@@ -58,8 +58,9 @@ export interface StatusInputs {
   readonly startedAt: number
   readonly lastSampleAt: number | undefined
   readonly ready: { ok: boolean; reason: string }
-  readonly health: ReadonlyMap<string, CollectorHealth>
-  readonly detectors: ReadonlyMap<string, { ok: boolean; error: string | null }>
+  /** The latest snapshot's health: collectors', and detectors' (threats included). */
+  readonly health: ReadonlyMap<string, ComponentHealth>
+  readonly detectors: ReadonlyMap<string, ComponentHealth>
   readonly threats: readonly ActiveThreat[]
   readonly visibilityLimits: readonly string[]
   readonly threshold: number
@@ -141,17 +142,8 @@ export class StatusModel {
         .sort((a, b) => a.etaSeconds - b.etaSeconds)
         .slice(0, STATUS_LIMITS.forecasts),
       groups: this.groups(),
-      collectors: [...inp.health]
-        .filter(([name]) => !name.startsWith('detector.'))
-        .sort(([a], [b]) => a.localeCompare(b))
-        .slice(0, STATUS_LIMITS.components)
-        .map(([name, h]) => ({ name: cut(name), state: stateOf(h), error: cut(h.lastError ?? '', 200), durationMs: Math.round(h.lastDurationSeconds * 10_000) / 10 })),
-      detectors: [
-        ...[...inp.health].filter(([name]) => name.startsWith('detector.')).map(([name, h]) => ({ name: cut(name.slice('detector.'.length)), state: stateOf(h), error: cut(h.lastError ?? '', 200) })),
-        ...[...inp.detectors].map(([name, d]) => ({ name: cut(name), state: (d.ok ? 'ok' : 'failing') as ComponentState, error: cut(d.error ?? '', 200) })),
-      ]
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .slice(0, STATUS_LIMITS.components),
+      collectors: components(inp.health).map(({ lastSuccessAgeSeconds: _, ...c }) => c),
+      detectors: components(inp.detectors, inp.now),
     }
   }
 
@@ -230,6 +222,20 @@ export class StatusModel {
   }
 }
 
-function stateOf(h: CollectorHealth): ComponentState {
+/** Collectors or detectors by name, capped, with their state, error, duration and last success. */
+function components(health: ReadonlyMap<string, ComponentHealth>, now = 0) {
+  return [...health]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .slice(0, STATUS_LIMITS.components)
+    .map(([name, h]) => ({
+      name: cut(name),
+      state: stateOf(h),
+      error: cut(h.lastError ?? '', 200),
+      durationMs: Math.round(h.lastDurationSeconds * 10_000) / 10,
+      lastSuccessAgeSeconds: h.lastSuccessAt === null ? null : Math.max(0, Math.round((now - h.lastSuccessAt) / 1000)),
+    }))
+}
+
+function stateOf(h: ComponentHealth): ComponentState {
   return h.success ? 'ok' : h.noData ? 'absent' : 'failing'
 }

@@ -185,7 +185,12 @@ function health(d) {
   const count = (s) => d.collectors.filter((c) => c.state === s).length;
   fill('health', null,
     el('p', { class: 'muted' }, count('ok') + ' working, ' + failing.length + ' failing, ' + count('absent') + ' absent on this host'),
-    el('h2', {}, 'Detectors'), badges(d.detectors),
+    el('h2', {}, 'Detectors'),
+    d.detectors.length
+      ? table(['detector', 'state', 'last success', 'duration', 'error'], d.detectors.map((c) => [
+          el('span', { class: 'badge ' + c.state }, c.name), c.state,
+          c.lastSuccessAgeSeconds === null ? 'never' : dur(c.lastSuccessAgeSeconds) + ' ago', num(c.durationMs, 1, ' ms'), el('code', {}, c.error)]), [0, 0, 1, 1, 0])
+      : empty('no detector enabled'),
     el('h2', { style: 'margin-top:.6rem' }, 'Collectors'), badges(d.collectors),
     failing.length ? table(['failing collector', 'error'], failing.map((c) => [c.name, el('code', {}, c.error)])) : null,
     el('div', { class: 'legend' }, 'green: working · red: failing · grey: absent on this host (no such hardware or kernel feature)'));

@@ -6,14 +6,14 @@ import { loadModel } from '../../src/detectors/anomaly/model-file.ts'
 import { COMPACT_OPTIONS } from '../../src/detectors/anomaly/options.ts'
 import { createHostAnomalyDetector } from '../../src/detectors/host-anomaly.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
-import type { Snapshot } from '../../src/sampler/snapshot.ts'
+import { snapshotView, type SnapshotView } from '../../src/detectors/types.ts'
 import { gaussian } from './synthetic.ts'
 import { recordingLog } from './recording-log.ts'
 
 const STEP = 15_000
 const T0 = Date.UTC(2024, 3, 1)
 
-function snapshot(i: number, temps: number[], load1: number, availRatio: number): Snapshot {
+function snapshot(i: number, temps: number[], load1: number, availRatio: number): SnapshotView {
   const gpuLabels = (g: number) => ({ gpu: String(g), UUID: `GPU-${g}`, device: `nvidia${g}`, modelName: 'H100' })
   const families: MetricFamily[] = [
     { name: 'node_load1', help: '', type: 'gauge', samples: [{ labels: {}, value: load1 }] },
@@ -27,7 +27,7 @@ function snapshot(i: number, temps: number[], load1: number, availRatio: number)
       samples: temps.map((v, g) => ({ labels: gpuLabels(g), value: 5 * v })),
     },
   ]
-  return { seq: i, at: T0 + i * STEP, durationSeconds: 0.01, outcomes: new Map(), families }
+  return snapshotView(T0 + i * STEP, families)
 }
 
 function sample(fams: MetricFamily[], name: string, labels: Record<string, string>): number | undefined {
@@ -130,7 +130,7 @@ describe('host anomaly detector', () => {
 
   it('exports nothing for a detector whose series are absent', () => {
     const det = createHostAnomalyDetector({ dataDir: '', log: recordingLog().log, schedule: () => {} })
-    det.observe({ seq: 1, at: T0, durationSeconds: 0, outcomes: new Map(), families: [] })
+    det.observe(snapshotView(T0, []))
     expect(det.families()).toEqual([])
   })
 })

@@ -8,7 +8,7 @@ import { MODEL_VERSION, encodeModel, loadModel, removeLeftoverTemps, saveModel }
 import { modelOptions, resolveOptions } from '../../src/detectors/anomaly/options.ts'
 import { decodeStateChecked, maxEncodedStateBytes } from '../../src/detectors/anomaly/state-codec.ts'
 import { createHostAnomalyDetector } from '../../src/detectors/host-anomaly.ts'
-import type { Snapshot } from '../../src/sampler/snapshot.ts'
+import { snapshotView, type SnapshotView } from '../../src/detectors/types.ts'
 import { recordingLog } from './recording-log.ts'
 
 let dir: string
@@ -20,14 +20,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }))
 const STEP = 15_000
 const T0 = Date.UTC(2024, 3, 1)
 
-function hostSnapshot(i: number, load1 = 1 + (i % 5) / 10): Snapshot {
-  return {
-    seq: i,
-    at: T0 + i * STEP,
-    durationSeconds: 0,
-    outcomes: new Map(),
-    families: [{ name: 'node_load1', help: '', type: 'gauge', samples: [{ labels: {}, value: load1 }] }],
-  }
+function hostSnapshot(i: number, load1 = 1 + (i % 5) / 10): SnapshotView {
+  return snapshotView(T0 + i * STEP, [{ name: 'node_load1', help: '', type: 'gauge', samples: [{ labels: {}, value: load1 }] }])
 }
 
 /** A manager payload with a trained `load1` series, as the host detector saves it. */
@@ -189,13 +183,8 @@ describe('restored series that do not come back free their slots', () => {
     for (let s = 0; s < 50; s++) donor.observe(`gpu${s + 8}_temp`, T0, 60)
     saveModel(join(dir, 'anomaly-gpu.model'), donor.encode())
     const det = createHostAnomalyDetector({ dataDir: dir, log: recordingLog().log, schedule: () => {}, maxGpus: 2 })
-    const gpuSnap = (i: number): Snapshot => ({
-      seq: i,
-      at: T0 + i * STEP,
-      durationSeconds: 0,
-      outcomes: new Map(),
-      families: [{ name: 'DCGM_FI_DEV_GPU_TEMP', help: '', type: 'gauge', samples: [{ labels: { gpu: '0' }, value: 60 }] }],
-    })
+    const gpuSnap = (i: number): SnapshotView =>
+      snapshotView(T0 + i * STEP, [{ name: 'DCGM_FI_DEV_GPU_TEMP', help: '', type: 'gauge', samples: [{ labels: { gpu: '0' }, value: 60 }] }])
     det.observe(gpuSnap(0))
     const series = () => det.families().find((f) => f.name === 'odin_anomaly_score')?.samples.map((s) => s.labels.series) ?? []
     expect(series()).toEqual([])

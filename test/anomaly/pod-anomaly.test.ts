@@ -7,7 +7,7 @@ import { resolveOptions } from '../../src/detectors/anomaly/options.ts'
 import { CPU_SERIES, createPodAnomalyDetector, createPodPicker, MEMORY_SERIES, POD_MODEL } from '../../src/detectors/pod-anomaly.ts'
 import { createSeriesAnomalyDetector } from '../../src/detectors/series-anomaly.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
-import type { Snapshot } from '../../src/sampler/snapshot.ts'
+import { snapshotView, type SnapshotView } from '../../src/detectors/types.ts'
 import { gaussian } from './synthetic.ts'
 import { structuralBytes } from './structural-bytes.ts'
 import { recordingLog } from './recording-log.ts'
@@ -29,14 +29,14 @@ interface Ctr {
   ws: number
 }
 
-function snapshot(i: number, ctrs: readonly Ctr[], extra: MetricFamily[] = []): Snapshot {
+function snapshot(i: number, ctrs: readonly Ctr[], extra: MetricFamily[] = []): SnapshotView {
   const labels = (c: Ctr) => ({ container: c.name, id: c.id, image: 'img', name: c.id.slice(-8), namespace: c.ns, pod: c.pod })
   const families: MetricFamily[] = [
     { name: 'container_cpu_usage_seconds_total', help: '', type: 'counter', samples: ctrs.map((c) => ({ labels: { ...labels(c), cpu: 'total' }, value: c.cpu })) },
     { name: 'container_memory_working_set_bytes', help: '', type: 'gauge', samples: ctrs.map((c) => ({ labels: labels(c), value: c.ws })) },
     ...extra,
   ]
-  return { seq: i, at: T0 + i * STEP, durationSeconds: 0.01, outcomes: new Map(), families }
+  return snapshotView(T0 + i * STEP, families)
 }
 
 function ctr(n: number): Ctr {
@@ -125,7 +125,7 @@ describe('pod anomaly detector', () => {
   })
 
   it('derives the CPU rate between ticks and restarts it on a counter reset or a new cgroup', () => {
-    const pick = (snap: Snapshot) => picker.pick(snap)
+    const pick = (snap: SnapshotView) => picker.pick(snap)
     const picker = createPodPicker()
     const c = ctr(0)
     const at = (i: number) => pick(snapshot(i, [c])).filter((s) => s.labels.series === CPU_SERIES).map((s) => s.value)
@@ -169,7 +169,7 @@ describe('pod anomaly detector', () => {
     const s = createSeriesAnomalyDetector({
       name: 't',
       maxSeries: 1,
-      pick: (snap) => (present ? [{ key: 'k', labels: { series: 'k' }, value: 1 + (snap.seq % 3) }] : []),
+      pick: (snap) => (present ? [{ key: 'k', labels: { series: 'k' }, value: 1 + (((snap.at - T0) / STEP) % 3) }] : []),
       dataDir: '',
       log: recordingLog().log,
       schedule: (t) => t(),

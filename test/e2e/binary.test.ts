@@ -119,10 +119,25 @@ describe('odin-agent on a fixture host', () => {
     expect(agent.logs().match(/msg="starting odin-agent"/g)).toHaveLength(1)
   })
 
-  it('/health is JSON with per-collector state', async () => {
-    const health = (await (await fetch(`${agent.url}/health`)).json()) as { status: string; collectors: Record<string, unknown> }
+  it('/health is JSON with per-collector and per-detector state, as /metrics reports them', async () => {
+    const health = (await (await fetch(`${agent.url}/health`)).json()) as {
+      status: string
+      collectors: Record<string, unknown>
+      detectors: Record<string, { success: boolean; last_success: string | null; duration_seconds: number }>
+    }
     expect(health.status).toBe('ready')
     expect(Object.keys(health.collectors)).toContain('loadavg')
+    expect(Object.keys(health.collectors)).not.toContain('detector.threats')
+    expect(Object.keys(health.detectors).sort()).toEqual(['anomaly', 'disk_fill', 'pod_anomaly', 'threats'])
+    for (const d of Object.values(health.detectors)) {
+      expect(d.success).toBe(true)
+      expect(d.last_success).toMatch(/^\d{4}-\d\d-\d\dT/)
+    }
+    const body = await (await fetch(`${agent.url}/metrics`)).text()
+    for (const name of ['anomaly', 'disk_fill', 'pod_anomaly', 'threats']) {
+      expect(body).toMatch(new RegExp(`^odin_detector_success\\{detector="${name}"\\} 1$`, 'm'))
+      expect(body).toMatch(new RegExp(`^odin_detector_duration_seconds\\{detector="${name}"\\} [\\d.e-]+$`, 'm'))
+    }
   })
 })
 

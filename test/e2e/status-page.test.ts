@@ -74,6 +74,13 @@ describe('status page in a real browser', () => {
     expect(threat).toMatchObject({ comm: XSS, severity: 'critical' })
     expect(threat?.cmdline).toBe(`${XSS} --url stratum+tcp://pool.example:3333 --pass=***`)
     expect(doc.groups.map((g) => g.name)).toContain(XSS)
+    // Each detector with its state, last success and duration; the threat scan among them, not among collectors.
+    expect(doc.detectors.map((d) => [d.name, d.state])).toEqual([['anomaly', 'ok'], ['disk_fill', 'ok'], ['pod_anomaly', 'ok'], ['threats', 'ok']])
+    for (const d of doc.detectors) {
+      expect(d.lastSuccessAgeSeconds).not.toBeNull()
+      expect(d.durationMs).toBeGreaterThanOrEqual(0)
+    }
+    expect(doc.collectors.map((c) => c.name)).not.toContain('detector.threats')
   })
 
   it.runIf(chromium)('headless Chromium renders host, GPU, threat, anomaly and health sections, with hostile names as text', () => {
@@ -99,6 +106,7 @@ describe('status page in a real browser', () => {
     expect(section('health')).toMatch(/<span class="badge ok"[^>]*>loadavg<\/span>/)
     expect(section('health')).toMatch(/<span class="badge absent"[^>]*>bcache<\/span>/)
     expect(section('health')).toContain('0 failing')
+    expect(section('health')).toMatch(/<span class="badge ok"[^>]*>threats<\/span><\/td><td>ok<\/td><td class="num">\d+ s ago<\/td><td class="num">[\d.]+ ms<\/td>/)
     for (const id of ['host', 'gpus', 'threats', 'anomaly', 'forecasts', 'groups', 'health']) {
       expect(section(id), id).not.toMatch(/>(?:null|undefined|NaN)</)
     }

@@ -165,6 +165,7 @@ export function metricNames(expr: string): string[] {
  */
 export const CATALOGUE = new Set([
   'odin_agent_build_info', 'node_scrape_collector_success', 'node_scrape_collector_duration_seconds',
+  'odin_detector_success', 'odin_detector_duration_seconds',
   'odin_agent_capabilities', 'odin_agent_process_visibility', 'odin_agent_process_visibility_limit',
   'odin_series_dropped_total', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds',
   'process_max_fds', 'process_start_time_seconds', 'process_virtual_memory_bytes',

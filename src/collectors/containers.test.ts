@@ -77,6 +77,28 @@ describe('containers collector', () => {
     expect(containerIds(fams)).toEqual([`/docker/${outer}`, inner])
   })
 
+  it('names bare podman containers from containers/storage (systemd and cgroupfs managers); a container missing there is counted', async () => {
+    const [a, b, c] = [hex('a'), hex('b'), hex('c')]
+    const sys = v2({ [`/machine.slice/libpod-${a}.scope`]: {}, [`/libpod_parent/libpod-${b}`]: {}, [`/machine.slice/libpod-${c}.scope`]: {} }).dir(`fs/cgroup/machine.slice/libpod-conmon-${a}.scope`)
+    const meta = (name: string, image: string) => JSON.stringify({ 'image-name': image, 'image-id': hex('9'), name, 'created-at': 1_700_000_000 })
+    const root = tree().file(
+      'var/lib/containers/storage/overlay-containers/containers.json',
+      JSON.stringify([
+        { id: a, names: ['jupyter'], image: hex('9'), metadata: meta('jupyter', 'quay.io/jupyter/base-notebook:latest') },
+        { id: b, names: ['db'], image: hex('8') },
+      ]),
+    )
+    const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root })
+    const usage = samplesOf(fams, 'container_memory_usage_bytes').map((s) => s.labels)
+    expect(usage).toEqual([
+      { container: '', id: `/libpod_parent/libpod-${b}`, image: 'unknown', name: 'db', namespace: '', pod: '' },
+      { container: '', id: `/machine.slice/libpod-${a}.scope`, image: 'quay.io/jupyter/base-notebook:latest', name: 'jupyter', namespace: '', pod: '' },
+    ])
+    expect(valueOf(fams, 'odin_container_info', { container_id: a })).toBe(1)
+    expect(samplesOf(fams, 'odin_container_info').find((s) => s.labels.container_id === a)?.labels.runtime).toBe('podman')
+    expect(valueOf(fams, 'odin_containers', { state: 'unresolved' })).toBe(1)
+  })
+
   it('v2: odin_pod_oom_kills_total is the pod cgroup memory.events oom_kill', async () => {
     const sys = v2({ [scope(hex('a'))]: {} }).file(`fs/cgroup${slice(UID)}/memory.events`, 'low 0\nhigh 0\nmax 3\noom 4\noom_kill 4\n')
     const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app')).root })

@@ -1,5 +1,5 @@
 import type { HostFS } from '../platform/host-fs.ts'
-import { MAX_IDENTITY_FILE_BYTES, parseDockerConfig, parseKubeletLogLink, parseOciAnnotations } from '../procfs/container-identity.ts'
+import { MAX_IDENTITY_FILE_BYTES, parseDockerConfig, parseKubeletLogLink, parseOciAnnotations, parsePodmanContainers } from '../procfs/container-identity.ts'
 import type { ContainerIdentity, KubeletLogLink } from '../procfs/container-identity.ts'
 import type { RuntimeHint } from '../procfs/cgroup-path.ts'
 import type { ContainerClass } from './cgroup-walk.ts'
@@ -21,14 +21,22 @@ export interface Resolved {
 interface RuntimeFile {
   readonly runtime: RuntimeHint
   readonly path: (fs: HostFS, id: string) => string
-  readonly parse: (text: string) => ContainerIdentity | undefined
+  readonly parse: (text: string, id: string) => ContainerIdentity | undefined
 }
+
+/** containers/storage's per-driver registries of a rootful podman host (overlay is the default driver). */
+const PODMAN_DRIVERS = ['overlay', 'vfs', 'btrfs']
 
 /** Where each runtime keeps a container's identity under --path.rootfs. */
 const RUNTIME_FILES: readonly RuntimeFile[] = [
   { runtime: 'containerd', path: (fs, id) => fs.root('run', 'containerd', 'io.containerd.runtime.v2.task', 'k8s.io', id, 'config.json'), parse: parseOciAnnotations },
   { runtime: 'crio', path: (fs, id) => fs.root('run', 'containers', 'storage', 'overlay-containers', id, 'userdata', 'config.json'), parse: parseOciAnnotations },
   { runtime: 'docker', path: (fs, id) => fs.root('var', 'lib', 'docker', 'containers', id, 'config.v2.json'), parse: parseDockerConfig },
+  ...PODMAN_DRIVERS.map((driver): RuntimeFile => ({
+    runtime: 'podman',
+    path: (fs) => fs.root('var', 'lib', 'containers', 'storage', `${driver}-containers`, 'containers.json'),
+    parse: parsePodmanContainers,
+  })),
 ]
 
 /** How long a container with no runtime file waits before the files are looked for again. */
@@ -78,7 +86,7 @@ export class IdentityResolver {
     let identity: (ContainerIdentity & { runtime: RuntimeHint }) | undefined
     for (const r of candidates) {
       const text = await readSmall(fs, r.path(fs, cls.containerId))
-      const parsed = text === undefined ? undefined : r.parse(text)
+      const parsed = text === undefined ? undefined : r.parse(text, cls.containerId)
       if (parsed !== undefined) {
         identity = { ...parsed, runtime: r.runtime }
         break

@@ -8,6 +8,7 @@
  *   prefixes every segment with "kubelet-"; CRI-O scopes are crio-<id>.scope, Docker's docker-<id>.scope)
  * - kubelet cgroupfs driver (k3s, GKE with Docker): kubepods/burstable/pod<uid>/<id>
  * - bare Docker: docker-<id>.scope (systemd driver) or docker/<id> (cgroupfs); podman: libpod-<id>.scope
+ *   (systemd manager) or libpod_parent/libpod-<id> (cgroupfs manager)
  *
  * Skipped: systemd `.mount` units (they carry a container ID but hold no container),
  * CRI-O's `crio-conmon-<id>.scope` monitor and podman's `libpod-conmon-<id>.scope`.
@@ -39,7 +40,7 @@ const POD_SEGMENT = new RegExp(`(?:^|-)pod${UID}(?:\\.slice)?$`)
 const QOS_SLICE = /kubepods-(burstable|besteffort)(?:\.slice$|-pod)/
 const K8S_LEAF = /^(?:(cri-containerd|crio|docker)-)?([0-9a-f]{64})(?:\.scope)?$/
 const DOCKER_SCOPE = /^docker-([0-9a-f]{64})\.scope$/
-const PODMAN_SCOPE = /^libpod-([0-9a-f]{64})\.scope$/
+const PODMAN_SCOPE = /^libpod-([0-9a-f]{64})(?:\.scope)?$/
 const BARE_ID = /^[0-9a-f]{64}$/
 
 const RUNTIME_BY_PREFIX: Readonly<Record<string, RuntimeHint>> = {

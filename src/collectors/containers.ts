@@ -84,7 +84,7 @@ async function specFor(ctx: CollectContext, state: State, layout: CgroupLayout, 
   const now = ctx.now()
   const cached = state.specs.get(path)
   if (cached && now - cached.at < SPEC_REFRESH_MS) return cached.spec
-  const spec = await readSpec(ctx.fs, layout, path, await bootTime(ctx, state), now / 1000)
+  const spec = await readSpec(ctx.fs, layout, path, await bootTime(ctx, state), now / 1000, flagBool(ctx.config, EXTENDED_FLAG))
   state.specs.set(path, { spec, at: now })
   return spec
 }
@@ -110,7 +110,7 @@ export const containersCollector: Collector = {
   flags: [
     { name: MAX_FLAG, kind: 'int', min: 0, default: DEFAULT_MAX, help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.' },
     { name: PRESSURE_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_pressure_{cpu,memory,io}_{waiting,stalled}_seconds_total from the cgroup v2 PSI files." },
-    { name: EXTENDED_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_cpu_{user,system}_seconds_total, container_memory_{mapped_file,failures_total,total_active_file_bytes,total_inactive_file_bytes}, container_processes and container_threads{,_max} (1-3 more reads per container)." },
+    { name: EXTENDED_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's remaining kubelet families: container_cpu_{user,system}_seconds_total, container_memory_{mapped_file,failures_total,total_active_file_bytes,total_inactive_file_bytes,max_usage_bytes,failcnt,kernel_usage}, container_spec_{cpu_shares,memory_reservation_limit_bytes,memory_swap_limit_bytes}, container_processes, container_threads{,_max}, container_file_descriptors, container_sockets, container_ulimits_soft and container_last_seen (4-7 more reads per container, plus a readdir per process and a readlink per descriptor)." },
     { name: KUBELET_URL_FLAG, kind: 'string', default: '', check: checkKubeletUrl, help: "The kubelet's pod list (e.g. https://$NODE_IP:10250/pods), a fourth identity tier for containers the runtime files and log tree miss; off when empty (the agent then calls no API). Fetched in the background, at most every 10 s." },
     { name: KUBELET_TOKEN_FLAG, kind: 'string', default: '', check: checkReadableFile('token'), help: 'Bearer token file for --collector.containers.kubelet-url (a projected service-account token; re-read per request).' },
     { name: KUBELET_CA_FLAG, kind: 'string', default: '', check: checkReadableFile('PEM CA'), help: "PEM CA bundle the kubelet's serving certificate must chain to (default: the system's)." },
@@ -144,7 +144,7 @@ export const containersCollector: Collector = {
     candidates.sort((a, b) => Number(state.exposed.has(b.path)) - Number(state.exposed.has(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     const kept = candidates.slice(0, limit)
     const cut = candidates.slice(limit)
-    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG), extended: flagBool(ctx.config, EXTENDED_FLAG) }
+    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG), extended: flagBool(ctx.config, EXTENDED_FLAG), nowSeconds: Math.floor(now / 1000) }
     const sampled: Sampled[] = []
     for (const c of kept) {
       const spec = await specFor(ctx, state, layout, c.path)

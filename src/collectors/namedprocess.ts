@@ -13,6 +13,7 @@ import { redactArgv } from '../security/redact.ts'
 import type { Collector, CollectContext } from './types.ts'
 import { countDropped } from '../metrics/dropped.ts'
 import { processPodsFor } from '../containers/process-pods.ts'
+import type { PodOfProcess } from '../containers/process-pods.ts'
 
 const P = 'namedprocess_namegroup_'
 const SERIES_PER_GROUP = 20
@@ -165,12 +166,18 @@ async function renderPods(
 ): Promise<number> {
   const pods = processPodsFor(ctx.fs)
   const counts = new Map<string, { labels: Record<string, string>; n: number }>()
+  // One lookup per container a tick, however many of its processes there are.
+  const named = new Map<string, PodOfProcess | undefined>()
   for (const p of table.processes.values()) {
     const cgroup = p.identity.containerCgroup
     if (cgroup?.podUid === undefined) continue
     const group = groupOf(p)
     if (group === undefined || !exported.has(group)) continue
-    const where = await pods.of(cgroup, table.tick, ctx.now())
+    let where = named.get(cgroup.containerId)
+    if (!named.has(cgroup.containerId)) {
+      where = await pods.of(cgroup, table.tick, ctx.now())
+      named.set(cgroup.containerId, where)
+    }
     if (where === undefined || where.pod === '') continue
     const labels = { groupname: group, namespace: where.namespace, pod: where.pod, container: where.container }
     const key = `${group}\0${where.namespace}\0${where.pod}\0${where.container}`

@@ -2,7 +2,7 @@
  * Containers collector benchmark: CPU per sampler tick of --collector.containers with 0
  * and with 100 containers (40 pods) on cgroup v1, and the difference per container.
  *
- *   npx bun bench/containers.ts [--ticks 200] [--real]
+ *   npx bun bench/containers.ts [--ticks 200] [--real] [--extended]
  *
  * Default: fake trees (plain directories holding the v1 files cAdvisor reads, four
  * hierarchies, plus 60 systemd services the walk must pass). With --real (root, cgroup v1
@@ -33,6 +33,8 @@ const arg = (name: string, fallback: number) => {
 }
 const TICKS = arg('ticks', 200)
 const REAL = process.argv.includes('--real')
+/** --collector.containers.extended on (its extra reads per container). */
+const EXTENDED = process.argv.includes('--extended')
 /** --containers N: measure only a tree of N containers (for perf stat instruction counts). */
 const ONLY = arg('containers', -1)
 const CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'blkio']
@@ -113,7 +115,7 @@ function build(containers: number): { sysfs: string; rootfs: string } {
 const calls = { readFile: 0, readdir: 0, readlink: 0 }
 
 function context(sysfs: string, rootfs: string): CollectContext {
-  const { config } = parseAgentArgs([`--path.sysfs=${sysfs}`, `--path.rootfs=${rootfs}`, '--path.procfs=/proc'], [containersCollector])
+  const { config } = parseAgentArgs([`--path.sysfs=${sysfs}`, `--path.rootfs=${rootfs}`, '--path.procfs=/proc', ...(EXTENDED ? ['--collector.containers.extended'] : [])], [containersCollector])
   const host = createHostFS({ procfs: '/proc', sysfs, rootfs })
   const fs = {
     ...host,

@@ -18,8 +18,10 @@ const COMPACT_2K: Partial<DetectorOptions> = { ...COMPACT_OPTIONS }
 export const CANDIDATES: Record<string, Candidate> = {
   baseline: { about: 'the default engine', options: {} },
   compact: { about: 'the compact model (options.ts COMPACT_OPTIONS)', options: COMPACT_OPTIONS },
-  pod: { about: 'the pod detector (pod-anomaly.ts POD_MODEL): compact, 8 trees, 1,000-row window', options: POD_MODEL },
+  pod: { about: 'the pod detector (pod-anomaly.ts POD_MODEL): compact, 6 trees, 1,000-row window, 8 cache slots', options: POD_MODEL },
+  'pod-t8': { about: 'the pod model before its bound had to fit 16 MiB: 8 trees, 64 cache slots', options: { ...POD_MODEL, trees: 8, scoreCacheSlots: 64 } },
   'compact-w1000': { about: 'compact with a 1,000-row window', options: { ...COMPACT_OPTIONS, window: 1000 } },
+  'pod-t7': { about: 'the pod model with 7 trees', options: { ...POD_MODEL, trees: 7 } },
   // Recurring alerts (the default holds back an alert seen at this time of day on each of
   // the two previous days, +-1 h).
   'no-recurrence': { about: 'the engine before issue 20: no recurring-alert hold', options: { recurrence: null } },

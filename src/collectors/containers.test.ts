@@ -77,6 +77,62 @@ describe('containers collector', () => {
     expect(containerIds(fams)).toEqual([`/docker/${outer}`, inner])
   })
 
+  it('names bare podman containers from containers/storage (systemd and cgroupfs managers); a container missing there is counted', async () => {
+    const [a, b, c] = [hex('a'), hex('b'), hex('c')]
+    const sys = v2({ [`/machine.slice/libpod-${a}.scope`]: {}, [`/libpod_parent/libpod-${b}`]: {}, [`/machine.slice/libpod-${c}.scope`]: {} }).dir(`fs/cgroup/machine.slice/libpod-conmon-${a}.scope`)
+    const meta = (name: string, image: string) => JSON.stringify({ 'image-name': image, 'image-id': hex('9'), name, 'created-at': 1_700_000_000 })
+    const root = tree().file(
+      'var/lib/containers/storage/overlay-containers/containers.json',
+      JSON.stringify([
+        { id: a, names: ['jupyter'], image: hex('9'), metadata: meta('jupyter', 'quay.io/jupyter/base-notebook:latest') },
+        { id: b, names: ['db'], image: hex('8') },
+      ]),
+    )
+    const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root })
+    const usage = samplesOf(fams, 'container_memory_usage_bytes').map((s) => s.labels)
+    expect(usage).toEqual([
+      { container: '', id: `/libpod_parent/libpod-${b}`, image: 'unknown', name: 'db', namespace: '', pod: '' },
+      { container: '', id: `/machine.slice/libpod-${a}.scope`, image: 'quay.io/jupyter/base-notebook:latest', name: 'jupyter', namespace: '', pod: '' },
+    ])
+    expect(valueOf(fams, 'odin_container_info', { container_id: a })).toBe(1)
+    expect(samplesOf(fams, 'odin_container_info').find((s) => s.labels.container_id === a)?.labels.runtime).toBe('podman')
+    expect(valueOf(fams, 'odin_containers', { state: 'unresolved' })).toBe(1)
+  })
+
+  it('extended: descriptors and sockets over cgroup.procs, the root process ulimit, last seen; no descriptor series without readable fd directories', async () => {
+    const rel = scope(hex('a'))
+    const sys = v2({ [rel]: {} }).file(`fs/cgroup${rel}/cgroup.procs`, '101\n100\n\n')
+    const proc = tree()
+      .link('100/fd/0', '/dev/null')
+      .link('100/fd/1', 'socket:[4242]')
+      .link('100/fd/2', 'pipe:[77]')
+      .link('101/fd/0', 'socket:[4243]')
+      .file('100/limits', 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1048576              1048576              files\n')
+      .file('101/limits', 'Max open files            unlimited            unlimited            files\n')
+    const root = identities(pc(hex('a'), 'app'))
+    const fams = await collectFrom(containersCollector, { sysfs: sys.root, procfs: proc.root, rootfs: root.root, args: ['--collector.containers.extended'] })
+    const id = { id: rel }
+    expect(valueOf(fams, 'container_processes', id)).toBe(2)
+    expect(valueOf(fams, 'container_file_descriptors', id)).toBe(4)
+    expect(valueOf(fams, 'container_sockets', id)).toBe(2)
+    // the lowest PID is the root process
+    expect(valueOf(fams, 'container_ulimits_soft', { ...id, ulimit: 'max_open_files' })).toBe(1048576)
+    expect(valueOf(fams, 'container_last_seen', id)).toBe(1_700_000_000)
+    const noProc = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root, args: ['--collector.containers.extended'] })
+    expect(samplesOf(noProc, 'container_file_descriptors')).toEqual([])
+    expect(samplesOf(noProc, 'container_sockets')).toEqual([])
+    expect(samplesOf(noProc, 'container_ulimits_soft')).toEqual([])
+  })
+
+  it('extended: an unlimited root ulimit is -1', async () => {
+    const rel = scope(hex('a'))
+    const sys = v2({ [rel]: {} }).file(`fs/cgroup${rel}/cgroup.procs`, '7\n')
+    const proc = tree().file('7/limits', 'Max open files            unlimited            unlimited            files\n').dir('7/fd')
+    const fams = await collectFrom(containersCollector, { sysfs: sys.root, procfs: proc.root, rootfs: identities(pc(hex('a'), 'app')).root, args: ['--collector.containers.extended'] })
+    expect(valueOf(fams, 'container_ulimits_soft', { id: rel, ulimit: 'max_open_files' })).toBe(-1)
+    expect(valueOf(fams, 'container_file_descriptors', { id: rel })).toBe(0)
+  })
+
   it('v2: odin_pod_oom_kills_total is the pod cgroup memory.events oom_kill', async () => {
     const sys = v2({ [scope(hex('a'))]: {} }).file(`fs/cgroup${slice(UID)}/memory.events`, 'low 0\nhigh 0\nmax 3\noom 4\noom_kill 4\n')
     const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app')).root })

@@ -10,6 +10,7 @@ import type { ContainerSpec, ContainerStats, ReadMemo } from '../containers/cgro
 import { addContainerFamilies } from '../containers/container-families.ts'
 import { readDeviceNames } from '../containers/device-names.ts'
 import { IdentityResolver } from '../containers/identity.ts'
+import { KubeletTier, checkKubeletUrl, checkReadableFile } from '../containers/kubelet-tier.ts'
 import { KernelOomLog } from '../containers/kernel-oom-log.ts'
 import { PodOomKills } from '../containers/pod-oom.ts'
 import { addNetworkFamilies, readSandboxInterfaces } from '../containers/sandbox-network.ts'
@@ -23,6 +24,10 @@ const MAX_FLAG = 'collector.containers.max-containers'
 const PRESSURE_FLAG = 'collector.containers.pressure'
 const KMSG_FLAG = 'collector.containers.kmsg-path'
 const EXTENDED_FLAG = 'collector.containers.extended'
+const KUBELET_URL_FLAG = 'collector.containers.kubelet-url'
+const KUBELET_TOKEN_FLAG = 'collector.containers.kubelet-token-file'
+const KUBELET_CA_FLAG = 'collector.containers.kubelet-ca-file'
+const KUBELET_INSECURE_FLAG = 'collector.containers.kubelet-insecure-skip-verify'
 const DEFAULT_MAX = 200
 /** Limits, quota, period and start time change rarely: re-read at most this often. */
 const SPEC_REFRESH_MS = 60_000
@@ -36,6 +41,8 @@ interface State {
   readonly podOom: PodOomKills
   /** v1 only: the kernel log's oom-kill records (created on the first v1 tick). */
   kmsg: KernelOomLog | undefined
+  /** The opt-in kubelet /pods tier, created on the first tick when its URL is set (null: not set). */
+  kubelet: KubeletTier | undefined | null
   readonly specs: Map<string, { spec: ContainerSpec; at: number }>
   readonly memos: Map<string, ReadMemo>
   /** Container cgroup paths exposed last tick: they keep their place under the cap. */
@@ -50,7 +57,7 @@ const states = new WeakMap<HostFS, State>()
 function stateFor(fs: HostFS): State {
   let s = states.get(fs)
   if (!s) {
-    s = { resolver: new IdentityResolver(), podOom: new PodOomKills(), kmsg: undefined, specs: new Map(), memos: new Map(), exposed: new Set(), droppedSeries: 0, devices: undefined, bootTime: null }
+    s = { resolver: new IdentityResolver(), podOom: new PodOomKills(), kmsg: undefined, kubelet: undefined, specs: new Map(), memos: new Map(), exposed: new Set(), droppedSeries: 0, devices: undefined, bootTime: null }
     states.set(fs, s)
   }
   return s
@@ -77,7 +84,7 @@ async function specFor(ctx: CollectContext, state: State, layout: CgroupLayout, 
   const now = ctx.now()
   const cached = state.specs.get(path)
   if (cached && now - cached.at < SPEC_REFRESH_MS) return cached.spec
-  const spec = await readSpec(ctx.fs, layout, path, await bootTime(ctx, state), now / 1000)
+  const spec = await readSpec(ctx.fs, layout, path, await bootTime(ctx, state), now / 1000, flagBool(ctx.config, EXTENDED_FLAG))
   state.specs.set(path, { spec, at: now })
   return spec
 }
@@ -103,7 +110,11 @@ export const containersCollector: Collector = {
   flags: [
     { name: MAX_FLAG, kind: 'int', min: 0, default: DEFAULT_MAX, help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.' },
     { name: PRESSURE_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_pressure_{cpu,memory,io}_{waiting,stalled}_seconds_total from the cgroup v2 PSI files." },
-    { name: EXTENDED_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_cpu_{user,system}_seconds_total, container_memory_{mapped_file,failures_total,total_active_file_bytes,total_inactive_file_bytes}, container_processes and container_threads{,_max} (1-3 more reads per container)." },
+    { name: EXTENDED_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's remaining kubelet families: container_cpu_{user,system}_seconds_total, container_memory_{mapped_file,failures_total,total_active_file_bytes,total_inactive_file_bytes,max_usage_bytes,failcnt,kernel_usage}, container_spec_{cpu_shares,memory_reservation_limit_bytes,memory_swap_limit_bytes}, container_processes, container_threads{,_max}, container_file_descriptors, container_sockets, container_ulimits_soft and container_last_seen (4-7 more reads per container, plus a readdir per process and a readlink per descriptor)." },
+    { name: KUBELET_URL_FLAG, kind: 'string', default: '', check: checkKubeletUrl, help: "The kubelet's pod list (e.g. https://$NODE_IP:10250/pods), a fourth identity tier for containers the runtime files and log tree miss; off when empty (the agent then calls no API). Fetched in the background, at most every 10 s." },
+    { name: KUBELET_TOKEN_FLAG, kind: 'string', default: '', check: checkReadableFile('token'), help: 'Bearer token file for --collector.containers.kubelet-url (a projected service-account token; re-read per request).' },
+    { name: KUBELET_CA_FLAG, kind: 'string', default: '', check: checkReadableFile('PEM CA'), help: "PEM CA bundle the kubelet's serving certificate must chain to (default: the system's)." },
+    { name: KUBELET_INSECURE_FLAG, kind: 'bool', default: false, help: "Do not verify the kubelet's serving certificate (kubeadm's kubelets serve a self-signed one unless serverTLSBootstrap is on)." },
     { name: KMSG_FLAG, kind: 'string', default: '/dev/kmsg', help: "Kernel log whose oom-kill records add, on cgroup v1, kills in containers removed before a tick read their counter to odin_pod_oom_kills_total ('' to not read it)." },
   ],
   async collect(ctx) {
@@ -115,23 +126,25 @@ export const containersCollector: Collector = {
     await state.resolver.refreshLogTree(ctx.fs)
     state.resolver.retain(new Set(found.containers.map((c) => c.cls.containerId)))
     const now = ctx.now()
+    const kubelet = kubeletTier(ctx, state)
     const counts = { resolved: 0, unresolved: 0, dropped: 0, sandbox: 0 }
     const candidates: { path: string; cls: ContainerClass; who: Resolved }[] = []
     const sandboxes: { path: string; who: Resolved }[] = []
     for (const { path, cls } of found.containers) {
-      const who = await state.resolver.resolve(ctx.fs, cls, now)
+      const who = await state.resolver.resolve(ctx.fs, cls, now, kubelet?.pods)
       if (who === undefined) counts.unresolved++
       else if (who.sandbox) sandboxes.push({ path, who })
       else candidates.push({ path, cls, who })
     }
     counts.sandbox = sandboxes.length
+    void kubelet?.refresh(now, counts.unresolved > 0)
     // Deterministic cap: last tick's containers keep their place, then new ones by path.
     const max = flagNumber(ctx.config, MAX_FLAG)
     const limit = Number.isFinite(max) && max >= 0 ? max : DEFAULT_MAX
     candidates.sort((a, b) => Number(state.exposed.has(b.path)) - Number(state.exposed.has(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     const kept = candidates.slice(0, limit)
     const cut = candidates.slice(limit)
-    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG), extended: flagBool(ctx.config, EXTENDED_FLAG) }
+    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG), extended: flagBool(ctx.config, EXTENDED_FLAG), nowSeconds: Math.floor(now / 1000) }
     const sampled: Sampled[] = []
     for (const c of kept) {
       const spec = await specFor(ctx, state, layout, c.path)
@@ -194,6 +207,21 @@ export const containersCollector: Collector = {
     countDropped(f, state.droppedSeries, 'containers')
     return f.list()
   },
+}
+
+/** The kubelet /pods tier when --collector.containers.kubelet-url is set, else undefined. */
+function kubeletTier(ctx: CollectContext, state: State): KubeletTier | undefined {
+  if (state.kubelet === undefined) {
+    const url = flagString(ctx.config, KUBELET_URL_FLAG)
+    state.kubelet =
+      url === ''
+        ? null
+        : new KubeletTier(
+            { url: new URL(url), tokenFile: flagString(ctx.config, KUBELET_TOKEN_FLAG), caFile: flagString(ctx.config, KUBELET_CA_FLAG), insecureSkipVerify: flagBool(ctx.config, KUBELET_INSECURE_FLAG) },
+            (err) => (err === undefined ? ctx.log.info('kubelet pod list read', { url }) : ctx.log.warn('kubelet pod list not read; containers the other tiers miss stay unresolved', { url, err })),
+          )
+  }
+  return state.kubelet ?? undefined
 }
 
 /** The kubelet's cAdvisor label set: id is the cgroup path, name the runtime's name for it. */

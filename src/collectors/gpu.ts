@@ -6,7 +6,8 @@ import { GpuSampler } from '../gpu/gpu-sampler.ts'
 import { sharedGpuInventory } from '../gpu/inventory.ts'
 import type { GpuInventory } from '../gpu/inventory.ts'
 import { Families } from '../metrics/families.ts'
-import type { Collector } from './types.ts'
+import { PodResourcesTier } from '../gpu/pod-resources-tier.ts'
+import type { CollectContext, Collector } from './types.ts'
 import { NoDataError } from './types.ts'
 
 export interface GpuCollectorOptions {
@@ -27,6 +28,8 @@ export interface GpuCollector extends Collector {
   close(): Promise<void>
 }
 
+const POD_RESOURCES_FLAG = 'collector.gpu.pod-resources-socket'
+
 /** A result older than this many sampler intervals is not served (only odin_gpu_* health). */
 const FRESH_INTERVALS = 2
 const MAX_WAIT_MS = 500
@@ -42,6 +45,23 @@ export function createGpuCollector(options: GpuCollectorOptions = {}): GpuCollec
   let dropped = 0
   let countedSeq = 0
   const containerMemory = new GpuContainerMemory()
+  let tier: PodResourcesTier | undefined | null
+  const podResources = (ctx: CollectContext): PodResourcesTier | undefined => {
+    if (tier === undefined) {
+      const path = flagString(ctx.config, POD_RESOURCES_FLAG)
+      const socket = path === '' ? '' : ctx.fs.root(...path.split('/').filter(Boolean))
+      tier =
+        socket === ''
+          ? null
+          : new PodResourcesTier(socket, (err) =>
+              err === undefined
+                ? ctx.log.info('GPU pod attribution from the kubelet pod-resources socket', { socket })
+                : // No socket is the normal case off Kubernetes: only a debug line for it.
+                  (err.includes('ENOENT') ? ctx.log.debug : ctx.log.info).call(ctx.log, 'kubelet pod-resources socket not read: DCGM series carry no pod labels', { socket, err }),
+            )
+    }
+    return tier ?? undefined
+  }
   return {
     name: 'gpu',
     defaultEnabled: true,
@@ -50,6 +70,7 @@ export function createGpuCollector(options: GpuCollectorOptions = {}): GpuCollec
       { name: 'collector.gpu.nvidia-smi-path', kind: 'string', default: '/usr/bin/nvidia-smi', help: 'Absolute path of nvidia-smi (run without a shell).' },
       { name: 'collector.gpu.timeout', kind: 'duration', default: '5s', help: 'Deadline for one nvidia-smi run; past it the child gets SIGTERM, then SIGKILL.' },
       { name: 'collector.gpu.process-series-limit', kind: 'int', default: 100, help: 'Most per-process GPU memory series exposed; the rest count in odin_series_dropped_total.' },
+      { name: POD_RESOURCES_FLAG, kind: 'string', default: '/var/lib/kubelet/pod-resources/kubelet.sock', help: "The kubelet's pod-resources socket under --path.rootfs: a GPU allocated to exactly one container gets dcgm-exporter's pod, namespace and container labels on its DCGM_FI_* series ('' to not ask)." },
     ],
     get sampler() {
       return sampler
@@ -86,7 +107,13 @@ export function createGpuCollector(options: GpuCollectorOptions = {}): GpuCollec
       const fresh = last.kind === 'ok' && ctx.now() - last.finishedAt <= FRESH_INTERVALS * ctx.config.samplerIntervalMs
       if (fresh && last.report) {
         const limit = flagNumber(ctx.config, 'collector.gpu.process-series-limit')
-        const { dropped: cut } = addReportFamilies(f, last.report, limit)
+        const tier = podResources(ctx)
+        void tier?.refresh(ctx.now)
+        const now = ctx.now()
+        const { dropped: cut } = addReportFamilies(f, last.report, limit, (uuid) => {
+          const o = tier?.ownerOf(uuid, now)
+          return o && { pod: o.pod, namespace: o.namespace, container: o.container }
+        })
         const cutContainers = await containerMemory.add(f, ctx.fs, last.report.gpus, limit, ctx.now())
         if (last.seq !== countedSeq) {
           countedSeq = last.seq

@@ -13,6 +13,8 @@ import type { UserNames } from '../process/users.ts'
 import { redactArgv } from '../security/redact.ts'
 import type { Collector, CollectContext } from './types.ts'
 import { countDropped } from '../metrics/dropped.ts'
+import { processPodsFor } from '../containers/process-pods.ts'
+import type { PodOfProcess } from '../containers/process-pods.ts'
 
 const P = 'namedprocess_namegroup_'
 const SERIES_PER_GROUP = 20
@@ -144,6 +146,51 @@ function render(f: Families, groups: readonly GroupSample[]): void {
   }
 }
 
+const PODS_FLAG = 'collector.namedprocess.pods'
+const PODS_HELP = "odin-agent: Processes of the group in one pod container (namespace, pod, container from the containers collector's identity tiers); the namedprocess_namegroup_* families keep process-exporter's labels."
+
+/**
+ * odin_namegroup_pod_processes{groupname,namespace,pod,container}: which pod containers an
+ * exported group's processes run in. A separate family, so that process-exporter's label
+ * sets stay as they are (a group split per pod would break its dashboards' per-group sums
+ * and double series). Processes in containers no identity tier names, and bare
+ * Docker/podman containers (no namespace or pod), are left out. At most `limit` series;
+ * returns the series cut.
+ */
+async function renderPods(
+  ctx: CollectContext,
+  f: Families,
+  table: ProcessTable,
+  groupOf: (p: ProcessRecord) => string | undefined,
+  exported: ReadonlySet<string>,
+  limit: number,
+): Promise<number> {
+  const pods = processPodsFor(ctx.fs)
+  const counts = new Map<string, { labels: Record<string, string>; n: number }>()
+  // One lookup per container a tick, however many of its processes there are.
+  const named = new Map<string, PodOfProcess | undefined>()
+  for (const p of table.processes.values()) {
+    const cgroup = p.identity.containerCgroup
+    if (cgroup?.podUid === undefined) continue
+    const group = groupOf(p)
+    if (group === undefined || !exported.has(group)) continue
+    let where = named.get(cgroup.containerId)
+    if (!named.has(cgroup.containerId)) {
+      where = await pods.of(cgroup, table.tick, ctx.now())
+      named.set(cgroup.containerId, where)
+    }
+    if (where === undefined || where.pod === '') continue
+    const labels = { groupname: group, namespace: where.namespace, pod: where.pod, container: where.container }
+    const key = `${group}\0${where.namespace}\0${where.pod}\0${where.container}`
+    const c = counts.get(key)
+    if (c) c.n++
+    else counts.set(key, { labels, n: 1 })
+  }
+  const sorted = [...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  for (const [, c] of sorted.slice(0, limit)) f.gauge('odin_namegroup_pod_processes', PODS_HELP, c.n, c.labels)
+  return Math.max(0, sorted.length - limit)
+}
+
 export const namedprocessCollector: Collector = {
   name: 'namedprocess',
   defaultEnabled: true,
@@ -152,6 +199,7 @@ export const namedprocessCollector: Collector = {
     { name: 'collector.namedprocess.config', kind: 'string', default: '', check: fileFlagCheck("an existing process-exporter YAML config with process_names", parseNamegroupConfig), help: 'process-exporter YAML (process_names with comm/exe/cmdline matchers); empty groups every process by comm.' },
     { name: 'collector.namedprocess.children', kind: 'bool', default: true, help: 'With a config: count processes no matcher names in the group of their nearest named ancestor.' },
     { name: 'collector.namedprocess.max-groups', kind: 'int', default: 500, help: 'Most groups exported; series of further groups are dropped and counted in odin_series_dropped_total.' },
+    { name: PODS_FLAG, kind: 'bool', default: true, help: 'Add odin_namegroup_pod_processes{groupname,namespace,pod,container}: the pod containers of each exported group (at most max-groups series).' },
   ],
   async collect(ctx) {
     const state = stateFor(ctx.fs)
@@ -164,8 +212,13 @@ export const namedprocessCollector: Collector = {
       : (p: ProcessRecord) => (p.kernelThread ? undefined : p.comm)
     const groups = state.accumulator.update(table, groupOf)
     const max = flagNumber(ctx.config, 'collector.namedprocess.max-groups')
+    const limit = Number.isFinite(max) && max >= 0 ? max : 500
     const f = new Families()
-    render(f, capped(groups, state, Number.isFinite(max) && max >= 0 ? max : 500))
+    const kept = capped(groups, state, limit)
+    render(f, kept)
+    if (flagBool(ctx.config, PODS_FLAG)) {
+      state.dropped += await renderPods(ctx, f, table, groupOf, new Set(kept.map((g) => g.name)), limit)
+    }
     for (const reason of REASONS) {
       f.counter('odin_process_read_errors_total', 'odin-agent: Per-process /proc reads that failed (process exited mid-read, permission denied, malformed).', table.readErrors[reason], { reason })
     }

@@ -10,6 +10,8 @@ import { ThreatTracker } from '../detectors/threats/tracker.ts'
 import type { Observation } from '../detectors/threats/tracker.ts'
 import type { Finding, ProcessFacts } from '../detectors/threats/types.ts'
 import type { HostFS } from '../platform/host-fs.ts'
+import { processPodsFor } from '../containers/process-pods.ts'
+import type { PodOfProcess } from '../containers/process-pods.ts'
 import { processTable, scannerFor } from './process-table.ts'
 import { SocketInspector } from '../process/sockets.ts'
 import type { ProcessIdentity, ProcessRecord } from '../process/types.ts'
@@ -40,6 +42,11 @@ export interface ActiveThreat {
   readonly comm: string
   readonly user: string
   readonly container: boolean
+  /** The pod's namespace and name where the container identity tiers name it, else ''. */
+  readonly namespace: string
+  readonly pod: string
+  /** The Kubernetes container name, or a bare Docker/podman container's name, else ''. */
+  readonly containerName: string
   /** Redacted (src/security/redact.ts) and cut to 512 characters. */
   readonly cmdline: string
 }
@@ -89,7 +96,7 @@ async function loadAllowlist(ctx: CollectContext, state: State): Promise<void> {
 }
 
 /** One JSON (or logfmt) line per new finding, for Loki; the command line is redacted. */
-function logFinding(ctx: CollectContext, facts: ProcessFacts, f: Finding): void {
+function logFinding(ctx: CollectContext, facts: ProcessFacts, f: Finding, where: PodOfProcess | undefined): void {
   ctx.log.warn('security finding', {
     rule: f.rule,
     category: f.category,
@@ -104,6 +111,9 @@ function logFinding(ctx: CollectContext, facts: ProcessFacts, f: Finding): void 
     exe: facts.exe,
     parent: facts.ancestors[0]?.comm,
     container: facts.container,
+    namespace: where?.namespace || undefined,
+    pod: where?.pod || undefined,
+    container_name: where?.container || where?.name || undefined,
     cmdline: redactCommandLine(facts.argv),
   })
 }
@@ -168,6 +178,7 @@ export const threatsCollector: Collector = {
     // Pass 2: the rules over the few processes that can match.
     const observations: Observation[] = []
     const factsByProcess = new Map<string, ProcessFacts>()
+    const podByProcess = new Map<string, PodOfProcess | undefined>()
     for (const { p, found, dynamic } of toEvaluate) {
       const facts = factsFor(table, p, users.name(p.euid ?? p.uid), sockets.get(p.pid))
       const findings = applyAllowlist(state.allowlist, facts, applyExemptions(facts, dynamic ? [...found, ...dynamicFindings(facts)] : found))
@@ -175,6 +186,8 @@ export const threatsCollector: Collector = {
         const key = `${p.pid}:${p.starttimeTicks}`
         observations.push({ process: key, findings })
         factsByProcess.set(key, facts)
+        const cgroup = p.identity.containerCgroup
+        podByProcess.set(key, cgroup === undefined ? undefined : await processPodsFor(ctx.fs).of(cgroup, table.tick, ctx.now()))
       }
     }
     const alive = (process: string) => {
@@ -186,7 +199,9 @@ export const threatsCollector: Collector = {
       const facts = factsByProcess.get(o.process)
       for (const f of facts ? o.findings : []) {
         const { comm, user = '', container, argv } = facts as ProcessFacts
-        active.push({ rule: f.rule, category: f.category, severity: f.severity, description: f.description, comm, user, container, cmdline: redactCommandLine(argv, 512) })
+        const where = podByProcess.get(o.process)
+        const names = { namespace: where?.namespace ?? '', pod: where?.pod ?? '', containerName: where?.container || where?.name || '' }
+        active.push({ rule: f.rule, category: f.category, severity: f.severity, description: f.description, comm, user, container, ...names, cmdline: redactCommandLine(argv, 512) })
       }
     }
     active.sort((a, b) => (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || a.rule.localeCompare(b.rule))
@@ -195,7 +210,7 @@ export const threatsCollector: Collector = {
     for (const n of state.tracker.update(alive, observations)) {
       const facts = factsByProcess.get(n.process)
       if (facts) {
-        logFinding(ctx, facts, n.finding)
+        logFinding(ctx, facts, n.finding, podByProcess.get(n.process))
       }
     }
     return state.tracker.families()

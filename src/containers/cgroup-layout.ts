@@ -3,7 +3,7 @@ import { subdirectories } from '../platform/cgroup-dirs.ts'
 import type { HostFS } from '../platform/host-fs.ts'
 
 /** The controllers whose files the container families read. */
-export type Controller = 'cpu' | 'cpuacct' | 'memory' | 'blkio' | 'io'
+export type Controller = 'cpu' | 'cpuacct' | 'memory' | 'blkio' | 'io' | 'pids'
 
 /**
  * How <sysfs>/fs/cgroup is mounted. v2 (unified): `cgroup.controllers` at the root, every
@@ -21,7 +21,7 @@ export interface CgroupLayout {
   readonly discovery: string
 }
 
-const WANTED: ReadonlySet<string> = new Set<Controller>(['cpu', 'cpuacct', 'memory', 'blkio'])
+const WANTED: ReadonlySet<string> = new Set<Controller>(['cpu', 'cpuacct', 'memory', 'blkio', 'pids'])
 /** Walk order of preference on v1: memory, then the CPU hierarchies, then the rest. */
 const DISCOVERY_ORDER = ['memory', 'cpu', 'cpuacct', 'blkio', 'pids', 'name=systemd', 'systemd']
 
@@ -34,6 +34,7 @@ export async function detectLayout(fs: HostFS): Promise<CgroupLayout | undefined
       ['cpu', root],
       ['memory', root],
       ['io', root],
+      ['pids', root],
     ])
     return { unified: true, controllers, hierarchies: [root], discovery: root }
   }

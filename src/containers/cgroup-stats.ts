@@ -48,6 +48,15 @@ export interface ContainerSpec {
   readonly startTimeSeconds?: number
   /** v1 memory.use_hierarchy = 1: rss/cache/swap come from the total_* keys. */
   readonly useHierarchy: boolean
+  /** With --collector.containers.extended: the spec families cAdvisor adds (absent where the file is). */
+  readonly extended?: {
+    /** v1 cpu.shares; v2 cpu.weight as cAdvisor converts it: 2 + ((weight − 1) × 262142) / 9999, integer division. */
+    readonly cpuShares?: number
+    /** v1 memory.soft_limit_in_bytes; v2 memory.min (cAdvisor's code); unlimited → 0. */
+    readonly memoryReservation?: number
+    /** v1 memory.memsw.limit_in_bytes; v2 memory.swap.max; unlimited → 0. */
+    readonly memorySwapLimit?: number
+  }
 }
 
 /**
@@ -61,8 +70,10 @@ export interface ReadMemo {
 export interface ReadOptions {
   /** Read the v2 {cpu,memory,io}.pressure files too. */
   readonly pressure: boolean
-  /** Keep the extended families' values (and read cpuacct.stat, cgroup.procs, pids.*). */
+  /** Keep the extended families' values (and read cpuacct.stat, cgroup.procs, pids.*, memory peaks, /proc/<pid>/fd). */
   readonly extended?: boolean
+  /** container_last_seen's value (seconds), with extended. */
+  readonly nowSeconds?: number
 }
 
 /** The container's cgroup went away during the read: drop it for this tick. */
@@ -122,7 +133,7 @@ export async function readStats(fs: HostFS, layout: CgroupLayout, rel: string, s
     stats = await readV2(fs, dir, onParseError)
     if (options.pressure) stats = { ...stats, pressure: await readPressure(fs, dir) }
   }
-  return options.extended ? { ...stats, extended: await readExtended(fs, layout, rel, spec, stats) } : stats
+  return options.extended ? { ...stats, extended: await readExtended(fs, layout, rel, spec, stats, options.nowSeconds) } : stats
 }
 
 /** v2 PSI files; a missing or malformed one leaves its resource out. */
@@ -247,7 +258,7 @@ async function readBlkio(fs: HostFS, dir: string, memo: ReadMemo): Promise<Map<s
  * cgroup directory and its `cgroup.clone_children` (v1) or `cgroup.events` (v2) over every
  * hierarchy, not before boot; cAdvisor's getSpecInternal).
  */
-export async function readSpec(fs: HostFS, layout: CgroupLayout, rel: string, bootTimeSeconds: number | undefined, nowSeconds: number): Promise<ContainerSpec> {
+export async function readSpec(fs: HostFS, layout: CgroupLayout, rel: string, bootTimeSeconds: number | undefined, nowSeconds: number, extended = false): Promise<ContainerSpec> {
   const mem = dirOf(layout, 'memory', rel)
   const cpu = dirOf(layout, 'cpu', rel)
   const soft = async <T>(path: string | undefined, parse: (text: string, file: string) => T): Promise<T | undefined> => {
@@ -276,6 +287,20 @@ export async function readSpec(fs: HostFS, layout: CgroupLayout, rel: string, bo
     cpuQuotaMicros = await soft(cpu && join(cpu, 'cpu.cfs_quota_us'), parseCfsQuota)
   }
   if (cpuQuotaMicros === 0) cpuQuotaMicros = undefined
+  let extendedSpec: ContainerSpec['extended']
+  if (extended) {
+    extendedSpec = layout.unified
+      ? {
+          cpuShares: await soft(cpu && join(cpu, 'cpu.weight'), (t, file) => 2 + Math.floor(((parseCgroupUint(t, file) - 1) * 262142) / 9999)),
+          memoryReservation: await soft(mem && join(mem, 'memory.min'), parseMemoryLimit),
+          memorySwapLimit: await soft(mem && join(mem, 'memory.swap.max'), parseMemoryLimit),
+        }
+      : {
+          cpuShares: await soft(cpu && join(cpu, 'cpu.shares'), parseCgroupUint),
+          memoryReservation: await soft(mem && join(mem, 'memory.soft_limit_in_bytes'), parseMemoryLimit),
+          memorySwapLimit: await soft(mem && join(mem, 'memory.memsw.limit_in_bytes'), parseMemoryLimit),
+        }
+  }
   let lowest = nowSeconds
   for (const h of layout.hierarchies) {
     const dir = h + rel
@@ -286,5 +311,5 @@ export async function readSpec(fs: HostFS, layout: CgroupLayout, rel: string, bo
     if (file !== undefined) lowest = Math.min(lowest, file)
   }
   if (bootTimeSeconds !== undefined && lowest < bootTimeSeconds) lowest = bootTimeSeconds
-  return { memoryLimit, cpuPeriodMicros, cpuQuotaMicros, useHierarchy, startTimeSeconds: lowest === nowSeconds ? undefined : Math.floor(lowest) }
+  return { memoryLimit, cpuPeriodMicros, cpuQuotaMicros, useHierarchy, startTimeSeconds: lowest === nowSeconds ? undefined : Math.floor(lowest), ...(extendedSpec ? { extended: extendedSpec } : {}) }
 }

@@ -50,6 +50,16 @@ export const EXTENDED_FAMILIES = {
   container_processes: ['gauge', 'Number of processes running inside the container.'],
   container_threads: ['gauge', 'Number of threads running inside the container'],
   container_threads_max: ['gauge', 'Maximum number of threads allowed inside the container, infinity if value is zero'],
+  container_memory_max_usage_bytes: ['gauge', 'Maximum memory usage recorded in bytes'],
+  container_memory_failcnt: ['counter', 'Number of memory usage hits limits'],
+  container_memory_kernel_usage: ['gauge', 'Size of kernel memory allocated in bytes.'],
+  container_spec_cpu_shares: ['gauge', 'CPU share of the container.'],
+  container_spec_memory_reservation_limit_bytes: ['gauge', 'Memory reservation limit for the container.'],
+  container_spec_memory_swap_limit_bytes: ['gauge', 'Memory swap limit for the container.'],
+  container_file_descriptors: ['gauge', 'Number of open file descriptors for the container.'],
+  container_sockets: ['gauge', 'Number of open sockets for the container.'],
+  container_ulimits_soft: ['gauge', 'Soft ulimit values for the container root process. Unlimited if -1, except priority and nice'],
+  container_last_seen: ['gauge', 'Last time a container was seen by the exporter'],
 } as const
 
 type ExtendedFamily = keyof typeof EXTENDED_FAMILIES
@@ -142,6 +152,19 @@ export function addContainerFamilies(f: Families, labels: Labels, stats: Contain
     addExtended(f, 'container_processes', x.processes, labels)
     addExtended(f, 'container_threads', x.threads, labels)
     addExtended(f, 'container_threads_max', x.threadsMax, labels)
+    addExtended(f, 'container_memory_max_usage_bytes', x.maxUsage, labels)
+    addExtended(f, 'container_memory_failcnt', x.failcnt, labels)
+    addExtended(f, 'container_memory_kernel_usage', x.kernelUsage, labels)
+    addExtended(f, 'container_file_descriptors', x.fileDescriptors, labels)
+    addExtended(f, 'container_sockets', x.sockets, labels)
+    addExtended(f, 'container_ulimits_soft', x.maxOpenFiles, { ...labels, ulimit: 'max_open_files' })
+    addExtended(f, 'container_last_seen', x.lastSeenSeconds, labels)
+  }
+  const xs = spec.extended
+  if (xs !== undefined) {
+    addExtended(f, 'container_spec_cpu_shares', xs.cpuShares, labels)
+    addExtended(f, 'container_spec_memory_reservation_limit_bytes', xs.memoryReservation, labels)
+    addExtended(f, 'container_spec_memory_swap_limit_bytes', xs.memorySwapLimit, labels)
   }
   if (stats.io !== undefined) {
     // Devices with the same name (every number no disk has is "") are summed: one series each.

@@ -1,6 +1,7 @@
 import type { HostFS } from '../platform/host-fs.ts'
-import { MAX_IDENTITY_FILE_BYTES, parseDockerConfig, parseKubeletLogLink, parseOciAnnotations } from '../procfs/container-identity.ts'
+import { MAX_IDENTITY_FILE_BYTES, parseDockerConfig, parseKubeletLogLink, parseOciAnnotations, parsePodmanContainers } from '../procfs/container-identity.ts'
 import type { ContainerIdentity, KubeletLogLink } from '../procfs/container-identity.ts'
+import type { KubeletPods } from '../procfs/kubelet-pods.ts'
 import type { RuntimeHint } from '../procfs/cgroup-path.ts'
 import type { ContainerClass } from './cgroup-walk.ts'
 
@@ -21,14 +22,22 @@ export interface Resolved {
 interface RuntimeFile {
   readonly runtime: RuntimeHint
   readonly path: (fs: HostFS, id: string) => string
-  readonly parse: (text: string) => ContainerIdentity | undefined
+  readonly parse: (text: string, id: string) => ContainerIdentity | undefined
 }
+
+/** containers/storage's per-driver registries of a rootful podman host (overlay is the default driver). */
+const PODMAN_DRIVERS = ['overlay', 'vfs', 'btrfs']
 
 /** Where each runtime keeps a container's identity under --path.rootfs. */
 const RUNTIME_FILES: readonly RuntimeFile[] = [
   { runtime: 'containerd', path: (fs, id) => fs.root('run', 'containerd', 'io.containerd.runtime.v2.task', 'k8s.io', id, 'config.json'), parse: parseOciAnnotations },
   { runtime: 'crio', path: (fs, id) => fs.root('run', 'containers', 'storage', 'overlay-containers', id, 'userdata', 'config.json'), parse: parseOciAnnotations },
   { runtime: 'docker', path: (fs, id) => fs.root('var', 'lib', 'docker', 'containers', id, 'config.v2.json'), parse: parseDockerConfig },
+  ...PODMAN_DRIVERS.map((driver): RuntimeFile => ({
+    runtime: 'podman',
+    path: (fs) => fs.root('var', 'lib', 'containers', 'storage', `${driver}-containers`, 'containers.json'),
+    parse: parsePodmanContainers,
+  })),
 ]
 
 /** How long a container with no runtime file waits before the files are looked for again. */
@@ -78,7 +87,7 @@ export class IdentityResolver {
     let identity: (ContainerIdentity & { runtime: RuntimeHint }) | undefined
     for (const r of candidates) {
       const text = await readSmall(fs, r.path(fs, cls.containerId))
-      const parsed = text === undefined ? undefined : r.parse(text)
+      const parsed = text === undefined ? undefined : r.parse(text, cls.containerId)
       if (parsed !== undefined) {
         identity = { ...parsed, runtime: r.runtime }
         break
@@ -93,7 +102,11 @@ export class IdentityResolver {
     for (const id of this.runtimeFiles.keys()) if (!ids.has(id)) this.runtimeFiles.delete(id)
   }
 
-  async resolve(fs: HostFS, cls: ContainerClass, now: number): Promise<Resolved | undefined> {
+  /**
+   * `kubelet` is the opt-in fourth tier's last pod list (--collector.containers.kubelet-url):
+   * it names containers the files miss and gives the image where only the log tree named one.
+   */
+  async resolve(fs: HostFS, cls: ContainerClass, now: number, kubelet?: KubeletPods): Promise<Resolved | undefined> {
     const file = await this.runtimeFile(fs, cls, now)
     const link = this.byId.get(cls.containerId)
     const runtime = file?.runtime ?? cls.runtime ?? 'unknown'
@@ -102,22 +115,24 @@ export class IdentityResolver {
       if (file?.name === undefined) return undefined
       return { namespace: '', pod: '', podUid: '', container: '', image: file.image ?? 'unknown', name: file.name, sandbox: false, runtime, restarts: undefined }
     }
-    const namespace = file?.namespace ?? link?.namespace
-    const pod = file?.pod ?? link?.pod
+    const api = kubelet?.containers.get(cls.containerId)
+    const fromApi = api !== undefined && api.podUid === cls.podUid ? api : undefined
+    const namespace = file?.namespace ?? link?.namespace ?? fromApi?.namespace
+    const pod = file?.pod ?? link?.pod ?? fromApi?.pod
     if (namespace === undefined || pod === undefined) return undefined
     const sandbox = file?.sandbox ?? false
-    const container = file?.container ?? link?.container
+    const container = file?.container ?? link?.container ?? fromApi?.container
     if (!sandbox && container === undefined) return undefined
     return {
       namespace,
       pod,
       podUid: cls.podUid,
       container: container ?? '',
-      image: file?.image ?? 'unknown',
+      image: file?.image ?? (fromApi?.image || undefined) ?? 'unknown',
       name: file?.name ?? cls.containerId,
       sandbox,
       runtime,
-      restarts: link?.restarts,
+      restarts: link?.restarts ?? fromApi?.restarts,
     }
   }
 }

@@ -1,31 +1,10 @@
-import type { ContainerClass } from '../containers/cgroup-walk.ts'
 import { IdentityResolver } from '../containers/identity.ts'
 import type { Families } from '../metrics/families.ts'
 import type { HostFS } from '../platform/host-fs.ts'
-import { classifyCgroupPath } from '../procfs/cgroup-path.ts'
+import { containerOfProcCgroup } from '../procfs/cgroup-path.ts'
 import type { GpuReading } from './nvidia-smi-xml.ts'
 
 const HELP = 'odin-agent: GPU memory used by the processes of one container, in bytes (nvidia-smi host PIDs through /proc/<pid>/cgroup).'
-
-/**
- * The container of a process from its `/proc/<pid>/cgroup` text: the v2 line (`0::<path>`)
- * or the v1 memory line, else any other controller's line naming a container; undefined
- * for a host process or an unreadable text.
- */
-export function containerOfProcCgroup(text: string): ContainerClass | undefined {
-  let fallback: ContainerClass | undefined
-  for (const line of text.split('\n')) {
-    const first = line.indexOf(':')
-    const second = first < 0 ? -1 : line.indexOf(':', first + 1)
-    if (second < 0) continue
-    const cls = classifyCgroupPath(line.slice(second + 1).trim())
-    if (cls.kind !== 'container') continue
-    const controllers = line.slice(first + 1, second)
-    if (controllers === '' || controllers.split(',').includes('memory')) return cls
-    fallback ??= cls
-  }
-  return fallback
-}
 
 /**
  * odin_gpu_container_memory_bytes{gpu,UUID,namespace,pod,container}: nvidia-smi lists host

@@ -22,24 +22,26 @@ export interface ReportFamiliesResult {
  * Adds the DCGM_FI_* and per-GPU odin_gpu_* families of one nvidia-smi report. Per-process
  * memory keeps the `processLimit` largest (GPU, program) pairs; the rest are counted.
  */
-export function addReportFamilies(f: Families, report: NvidiaSmiReport, processLimit: number): ReportFamiliesResult {
+export function addReportFamilies(f: Families, report: NvidiaSmiReport, processLimit: number, podOf: (uuid: string) => Labels | undefined = () => undefined): ReportFamiliesResult {
+  // dcgm-exporter's pod labels (pod, namespace, container) on the GPUs allocated to one container.
+  const dcgmLabels = (gpu: GpuReading): Labels => ({ ...gpuLabels(gpu), ...podOf(gpu.uuid) })
   for (const field of GPU_FIELDS) {
     for (const gpu of report.gpus) {
       const v = gpu.values.get(field.metric)
       if (v !== undefined) {
-        f.add(field.metric, field.type, field.help, gpuLabels(gpu), v)
+        f.add(field.metric, field.type, field.help, dcgmLabels(gpu), v)
       }
     }
   }
   for (const gpu of report.gpus) {
     const mask = gpu.values.get('DCGM_FI_DEV_CLOCK_THROTTLE_REASONS')
     if (mask !== undefined) {
-      f.gauge('DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', THROTTLE_MASK_HELP, mask, gpuLabels(gpu))
+      f.gauge('DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', THROTTLE_MASK_HELP, mask, dcgmLabels(gpu))
     }
   }
   for (const gpu of report.gpus) {
     for (const mig of gpu.mig) {
-      const labels = { ...gpuLabels(gpu), GPU_I_PROFILE: mig.profile, GPU_I_ID: mig.gpuInstanceId }
+      const labels = { ...dcgmLabels(gpu), GPU_I_PROFILE: mig.profile, GPU_I_ID: mig.gpuInstanceId }
       for (const [metric, v] of mig.values) {
         const field = HELP.get(metric) as GpuField
         f.add(metric, field.type, field.help, labels, v)

@@ -98,6 +98,17 @@ describe('SeriesCap', () => {
     expect(dropped(out, 'containers')).toBe(55)
   })
 
+  it("cuts a pod's namedprocess group series (odin_namegroup_pod_processes) with its pod, not as agent health", () => {
+    expect(shedTier('odin_namegroup_pod_processes')).toBe(2)
+    const fams = node({ host: 100, pods: 30, containerCounter: 0 })
+    const f = new Families()
+    for (let p = 0; p < 30; p++) f.gauge('odin_namegroup_pod_processes', 'g', 1, { groupname: 'nginx', namespace: 'shop', pod: `app-${p}`, container: 'c0' })
+    const out = new SeriesCap(200).apply([...fams, ...f.list()]) // 254: 54 over, 11 pods of 5
+    expect(count(out)).toBeLessThanOrEqual(200)
+    expect(samplesOf(out, 'node_thing')).toHaveLength(100)
+    expect(samplesOf(out, 'odin_namegroup_pod_processes').map((s) => s.labels.pod)).toEqual(podsOf(out))
+  })
+
   it('is deterministic and counts per snapshot; the counter stays once the node fits again', () => {
     const log = recorder()
     const cap = new SeriesCap(200, log)

@@ -5,14 +5,14 @@ import { DROPPED_FAMILY, DROPPED_HELP } from './dropped.ts'
 /**
  * Who gives way first when a snapshot has more series than the cap:
  * 2: container series (cAdvisor's `container_*` and the agent's per-container and per-pod
- *    series, and the pod detector's scores: `podSample`), a whole pod at a time, the pod that
+ *    series, namedprocess groups per pod, and the pod detector's scores: `podSample`), a whole pod at a time, the pod that
  *    appears last first;
  * 1: every other series (host, GPU, processes), from the end of the exposition;
  * 0: the agent's own health (`odin_*` but the per-container ones, `process_*`, and the
  *    collector self-metrics under node_exporter's names, `node_scrape_collector_*`), last.
  */
 export function shedTier(name: string): 0 | 1 | 2 {
-  if (name.startsWith('container_') || name.startsWith('odin_container_') || name.startsWith('odin_pod_')) return 2
+  if (name.startsWith('container_') || name.startsWith('odin_container_') || name.startsWith('odin_pod_') || name === 'odin_namegroup_pod_processes') return 2
   return name.startsWith('odin_') || name.startsWith('process_') || name.startsWith('node_scrape_collector_') ? 0 : 1
 }
 

@@ -4,6 +4,7 @@ import { isKernelThread, parsePidStat } from '../procfs/pid-stat.ts'
 import type { PidStat } from '../procfs/pid-stat.ts'
 import { parsePidStatus } from '../procfs/pid-status.ts'
 import { parsePidIo } from '../procfs/pid-io.ts'
+import { containerOfProcCgroup } from '../procfs/cgroup-path.ts'
 import { KERNEL_IDENTITY, cgroupIsContainer, parseCmdline, parseExeLink } from './identity.ts'
 import { createProcFiles } from '../platform/proc-files.ts'
 import type { ProcFiles } from '../platform/proc-files.ts'
@@ -372,6 +373,7 @@ export class ProcessScanner {
       exeDeleted: link?.deleted ?? false,
       cwd,
       container: cgroup === undefined ? false : cgroupIsContainer(cgroup),
+      containerCgroup: cgroup !== undefined && cgroupIsContainer(cgroup) ? containerOfProcCgroup(cgroup) : undefined,
       netns,
     }
   }

@@ -1,3 +1,5 @@
+import type { ContainerCgroup } from '../procfs/cgroup-path.ts'
+
 /** What a process is, as far as its command goes; changes only on exec or argv rewrite. */
 export interface ProcessIdentity {
   /** argv from /proc/PID/cmdline, raw (never exported without redaction). Empty for kernel threads. */
@@ -9,6 +11,8 @@ export interface ProcessIdentity {
   readonly cwd?: string
   /** The process runs in a container (its cgroup path names a container runtime or kubepods). */
   readonly container: boolean
+  /** The pod or Docker/podman container cgroup the process is in (pod UID, container ID), when its path names one. */
+  readonly containerCgroup?: ContainerCgroup
   /** Network namespace, as the link text `net:[4026531840]`; undefined when unreadable. */
   readonly netns?: string
 }

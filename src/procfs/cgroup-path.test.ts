@@ -40,6 +40,8 @@ const cases: [string, string, CgroupClass][] = [
   ['podman', `/machine.slice/libpod-${ID}.scope`, ctr('podman', undefined, undefined)],
   ['rootless podman', `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${ID}.scope`, ctr('podman', undefined, undefined)],
   ['podman conmon', `/machine.slice/libpod-conmon-${ID}.scope`, OTHER],
+  ['podman, cgroupfs manager', `/libpod_parent/libpod-${ID}`, ctr('podman', undefined, undefined)],
+  ['podman conmon, cgroupfs manager', `/libpod_parent/libpod-conmon-${ID}`, OTHER],
   ['kubelet service', '/system.slice/kubelet.service', OTHER],
   ['session scope through a namespace', '/../../user-1000.slice/session-520.scope', OTHER],
   ['root', '/', OTHER],

@@ -8,6 +8,7 @@
  *   prefixes every segment with "kubelet-"; CRI-O scopes are crio-<id>.scope, Docker's docker-<id>.scope)
  * - kubelet cgroupfs driver (k3s, GKE with Docker): kubepods/burstable/pod<uid>/<id>
  * - bare Docker: docker-<id>.scope (systemd driver) or docker/<id> (cgroupfs); podman: libpod-<id>.scope
+ *   (systemd manager) or libpod_parent/libpod-<id> (cgroupfs manager)
  *
  * Skipped: systemd `.mount` units (they carry a container ID but hold no container),
  * CRI-O's `crio-conmon-<id>.scope` monitor and podman's `libpod-conmon-<id>.scope`.
@@ -29,6 +30,9 @@ export type CgroupClass =
     }
   | { readonly kind: 'other' }
 
+/** A container cgroup as classified. */
+export type ContainerCgroup = Extract<CgroupClass, { kind: 'container' }>
+
 const OTHER: CgroupClass = { kind: 'other' }
 
 const UID = '([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}|[0-9a-f]{32})'
@@ -36,7 +40,7 @@ const POD_SEGMENT = new RegExp(`(?:^|-)pod${UID}(?:\\.slice)?$`)
 const QOS_SLICE = /kubepods-(burstable|besteffort)(?:\.slice$|-pod)/
 const K8S_LEAF = /^(?:(cri-containerd|crio|docker)-)?([0-9a-f]{64})(?:\.scope)?$/
 const DOCKER_SCOPE = /^docker-([0-9a-f]{64})\.scope$/
-const PODMAN_SCOPE = /^libpod-([0-9a-f]{64})\.scope$/
+const PODMAN_SCOPE = /^libpod-([0-9a-f]{64})(?:\.scope)?$/
 const BARE_ID = /^[0-9a-f]{64}$/
 
 const RUNTIME_BY_PREFIX: Readonly<Record<string, RuntimeHint>> = {
@@ -102,4 +106,24 @@ export function classifyCgroupPath(path: string): CgroupClass {
  */
 export function mayHoldContainers(name: string): boolean {
   return !(name.endsWith('.mount') || name.startsWith('crio-conmon-') || name.startsWith('libpod-conmon-'))
+}
+
+/**
+ * The container of a process from its `/proc/<pid>/cgroup` text: the v2 line (`0::<path>`)
+ * or the v1 memory line, else any other controller's line naming a container; undefined
+ * for a host process or an unreadable text.
+ */
+export function containerOfProcCgroup(text: string): ContainerCgroup | undefined {
+  let fallback: ContainerCgroup | undefined
+  for (const line of text.split('\n')) {
+    const first = line.indexOf(':')
+    const second = first < 0 ? -1 : line.indexOf(':', first + 1)
+    if (second < 0) continue
+    const cls = classifyCgroupPath(line.slice(second + 1).trim())
+    if (cls.kind !== 'container') continue
+    const controllers = line.slice(first + 1, second)
+    if (controllers === '' || controllers.split(',').includes('memory')) return cls
+    fallback ??= cls
+  }
+  return fallback
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseDockerConfig, parseKubeletLogLink, parseOciAnnotations } from './container-identity.ts'
+import { parseDockerConfig, parseKubeletLogLink, parseOciAnnotations, parsePodmanContainers } from './container-identity.ts'
 
 const ID = '1d3d308a7d48a27814a68bf33a44acf4441c9c02463ca0bc1cdfdc8c0b4a8496'
 const UID = '7a96c459-d529-44ae-9f99-90d3798d6426'
@@ -120,6 +120,39 @@ describe('parseDockerConfig', () => {
   it('ignores wrongly typed Config and Labels', () => {
     expect(parseDockerConfig(doc({ Name: '/a', Config: 'x' }))).toMatchObject({ name: 'a', image: undefined })
     expect(parseDockerConfig(doc({ Name: '/a', Config: { Image: 7, Labels: [1] } }))).toMatchObject({ name: 'a', image: undefined, pod: undefined })
+  })
+})
+
+describe('parsePodmanContainers', () => {
+  const OTHER = 'f'.repeat(64)
+  // Hand-written in the shape containers/storage writes: metadata is a JSON string (libpod's RuntimeContainerMetadata).
+  const registry = (entries: unknown[]) => JSON.stringify(entries)
+  const podman = {
+    id: ID,
+    names: ['trainer'],
+    image: 'a'.repeat(64),
+    layer: 'b'.repeat(64),
+    metadata: JSON.stringify({ 'image-name': 'docker.io/pytorch/pytorch:2.5', 'image-id': 'a'.repeat(64), name: 'trainer', 'created-at': 1_700_000_000 }),
+    created: '2026-01-01T00:00:00Z',
+    flags: { MountLabel: '', ProcessLabel: '' },
+  }
+  it("reads the container's name and image name from its entry", () => {
+    expect(parsePodmanContainers(registry([{ id: OTHER, names: ['x'] }, podman]), ID)).toEqual({ image: 'docker.io/pytorch/pytorch:2.5', sandbox: false, name: 'trainer' })
+  })
+  it('falls back to names[0] without metadata, and gives no image from an image ID alone', () => {
+    expect(parsePodmanContainers(registry([{ id: ID, names: ['web', 'alias'], image: 'a'.repeat(64) }]), ID)).toEqual({ image: undefined, sandbox: false, name: 'web' })
+    expect(parsePodmanContainers(registry([{ id: ID, names: ['web'], metadata: '{not json' }]), ID)).toMatchObject({ name: 'web', image: undefined })
+  })
+  it.each([
+    ['malformed', '[{"id":'],
+    ['not a list', JSON.stringify({ id: ID, names: ['x'] })],
+    ['no entry for the ID', registry([{ id: OTHER, names: ['x'] }])],
+    ['a nameless entry', registry([{ id: ID, names: [] }])],
+    ['names not a list', registry([{ id: ID, names: 'x' }])],
+    ['null entries', registry([null, 5, 'x'])],
+    ['oversized', `[${' '.repeat(4 * 1024 * 1024)}]`],
+  ])('undefined for %s', (_n, text) => {
+    expect(parsePodmanContainers(text, ID)).toBeUndefined()
   })
 })
 

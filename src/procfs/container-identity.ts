@@ -123,6 +123,33 @@ export function parseDockerConfig(text: string): ContainerIdentity | undefined {
   }
 }
 
+/**
+ * containers/storage's registry of a podman host, var/lib/containers/storage/<driver>-containers/containers.json:
+ * a list of `{id, names, image, metadata}` where `metadata` is a JSON string podman writes
+ * (libpod's RuntimeContainerMetadata: `image-name`, `image-id`, `name`, `created-at`). The
+ * container's entry gives cAdvisor's `name` (metadata `name`, else `names[0]`) and image
+ * (metadata `image-name`; an image ID alone is not an image name). Undefined when the
+ * text is malformed or holds no entry for `id` (a CRI-O container shares this store but
+ * is named by its OCI annotations, read first). The registry holds no environment.
+ */
+export function parsePodmanContainers(text: string, id: string): ContainerIdentity | undefined {
+  if (text.length > MAX_IDENTITY_FILE_BYTES) return undefined
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(doc)) return undefined
+  const entry = doc.map(object).find((e) => e?.id === id)
+  if (!entry) return undefined
+  const meta = object(safeParse(str(entry.metadata)))
+  const names = Array.isArray(entry.names) ? entry.names : []
+  const name = str(meta?.name) ?? str(names[0])
+  if (name === undefined) return undefined
+  return { image: str(meta?.['image-name']), sandbox: false, name }
+}
+
 /** One entry of the kubelet's log tree: the link's name and the text it points to. */
 export interface KubeletLogLink {
   readonly namespace: string

@@ -97,7 +97,7 @@ describe('StatusModel', () => {
       f.counter('odin_gpu_xid_errors_total', '', 1, { gpu: String(i), xid: long(XSS) })
     }
     for (let i = 0; i < 100; i++) f.gauge('odin_anomaly_score', '', 0.5, { detector: 'gpu', series: `${long(XSS)}${i}` })
-    const threat: ActiveThreat = { rule: long(XSS), category: 'x', severity: 'high', description: long(XSS), comm: long(XSS), user: long(XSS), container: false, cmdline: long(XSS) }
+    const threat: ActiveThreat = { rule: long(XSS), category: 'x', severity: 'high', description: long(XSS), comm: long(XSS), user: long(XSS), container: false, namespace: long(XSS), pod: long(XSS), containerName: long(XSS), cmdline: long(XSS) }
     for (let t = 0; t < 240; t++) m.observe(t * 15_000, f.list())
     const health = new Map(Array.from({ length: 80 }, (_, i) => [`c${i}`, { success: false, noData: false, lastError: long(XSS), lastSuccessAt: null, lastDurationSeconds: 1 }] as const))
     const doc = m.build(inputs({ now: 240 * 15_000, health, threats: Array.from({ length: 500 }, () => threat) }))

@@ -135,7 +135,7 @@ export class StatusModel {
       },
       host: this.host(),
       gpus: this.gpus(),
-      threats: inp.threats.slice(0, STATUS_LIMITS.threats).map((t) => ({ ...t, comm: cut(t.comm), user: cut(t.user), cmdline: cut(t.cmdline, STATUS_LIMITS.text), description: cut(t.description), rule: cut(t.rule), category: cut(t.category), severity: cut(t.severity) })),
+      threats: inp.threats.slice(0, STATUS_LIMITS.threats).map((t) => ({ ...t, comm: cut(t.comm), user: cut(t.user), namespace: cut(t.namespace), pod: cut(t.pod), containerName: cut(t.containerName), cmdline: cut(t.cmdline, STATUS_LIMITS.text), description: cut(t.description), rule: cut(t.rule), category: cut(t.category), severity: cut(t.severity) })),
       anomaly: { threshold: inp.threshold, bucketSeconds: 15, series: this.history.series(inp.now).map((s) => ({ ...s, detector: cut(s.detector), series: cut(s.series) })) },
       forecasts: this.samples('odin_disk_fill_eta_seconds')
         .map((s) => ({ mountpoint: cut(s.labels.mountpoint), device: cut(s.labels.device), etaSeconds: Math.round(s.value) }))

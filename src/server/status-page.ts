@@ -131,7 +131,7 @@ function gpus(d) {
 
 function threats(d) {
   if (!d.threats.length) { fill('threats', 0, empty('no active finding')); return; }
-  const rows = d.threats.map((t) => [el('span', { class: 'sev-' + t.severity }, t.severity), el('div', {}, el('b', {}, t.rule), el('div', { class: 'muted' }, t.description)), el('div', {}, el('code', {}, t.comm), el('div', { class: 'muted' }, (t.user || '?') + (t.container ? ' · container' : ''))), el('code', {}, t.cmdline)]);
+  const rows = d.threats.map((t) => [el('span', { class: 'sev-' + t.severity }, t.severity), el('div', {}, el('b', {}, t.rule), el('div', { class: 'muted' }, t.description)), el('div', {}, el('code', {}, t.comm), el('div', { class: 'muted' }, (t.user || '?') + (t.pod ? ' · ' + t.namespace + '/' + t.pod + (t.containerName ? ' · ' + t.containerName : '') : t.containerName ? ' · container ' + t.containerName : t.container ? ' · container' : ''))), el('code', {}, t.cmdline)]);
   fill('threats', d.threats.length, table(['severity', 'rule', 'process', 'command line (redacted)'], rows));
 }
 

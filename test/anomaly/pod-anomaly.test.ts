@@ -4,12 +4,13 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadModel } from '../../src/detectors/anomaly/model-file.ts'
 import { resolveOptions } from '../../src/detectors/anomaly/options.ts'
-import { CPU_SERIES, createPodAnomalyDetector, createPodPicker, MEMORY_SERIES, POD_MODEL } from '../../src/detectors/pod-anomaly.ts'
+import { CPU_SERIES, createPodAnomalyDetector, createPodPicker, MEMORY_SERIES, POD_MAX_KEY_CHARS, POD_MODEL } from '../../src/detectors/pod-anomaly.ts'
 import { createSeriesAnomalyDetector } from '../../src/detectors/series-anomaly.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
 import { snapshotView, type SnapshotView } from '../../src/detectors/types.ts'
 import { gaussian } from './synthetic.ts'
 import { structuralBytes } from './structural-bytes.ts'
+import { forestBytes, maxForestBytes } from '../../src/detectors/anomaly/forest.ts'
 import { recordingLog } from './recording-log.ts'
 
 const STEP = 15_000
@@ -264,8 +265,20 @@ describe('pod anomaly detector: memory at the container cap', () => {
       total += bytes
       most = Math.max(most, bytes)
     }
-    console.log(`pod detector state: ${total} B for 400 series (${(total / MIB).toFixed(2)} MiB), at most ${most} B a series`)
-    expect(most).toBeLessThanOrEqual(64 * 1024)
+    // The worst case: every forest at its most nodes (maxForestBytes), the fixed-size arrays
+    // and scalars as measured (their sizes depend on the options only), the score cache, and
+    // 4 copies of the longest key Kubernetes names allow.
+    const d0 = s.manager.detectorOf(keys[0]!)!
+    const fixed = structuralBytes(d0.state) - forestBytes(d0.state.forest!)
+    for (const k of keys) {
+      const d = s.manager.detectorOf(k)!
+      expect(structuralBytes(d.state) - forestBytes(d.state.forest!)).toBe(fixed)
+    }
+    const bound = maxForestBytes(o.features.length, o.trees, o.sampleSize, o.maxDepth) + fixed + cache + 4 * 2 * POD_MAX_KEY_CHARS
+    console.log(`pod detector state: ${total} B for 400 series (${(total / MIB).toFixed(2)} MiB), at most ${most} B a series; bound ${bound} B a series, ${400 * bound} B (${((400 * bound) / MIB).toFixed(2)} MiB) for 400`)
+    expect(most).toBeLessThanOrEqual(bound)
+    expect(bound).toBeLessThanOrEqual(64 * 1024)
+    expect(400 * bound).toBeLessThanOrEqual(16 * MIB)
     expect(total).toBeLessThanOrEqual(16 * MIB)
   }, 60_000)
 })

@@ -232,7 +232,7 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
     const extended = (families: readonly MetricFamily[], id: string) => {
       const out: Record<string, number> = {}
       for (const f of families) {
-        if (!/^container_(cpu_(user|system)_seconds_total|memory_(mapped_file|failures_total|total_(in)?active_file_bytes)|processes|threads(_max)?)$/.test(f.name)) continue
+        if (!/^container_(cpu_(user|system)_seconds_total|memory_(mapped_file|failures_total|total_(in)?active_file_bytes|max_usage_bytes|failcnt|kernel_usage)|processes|threads(_max)?|spec_(cpu_shares|memory_(reservation|swap)_limit_bytes)|file_descriptors|sockets|ulimits_soft)$/.test(f.name)) continue
         for (const s of f.samples) {
           if (s.labels.id !== id) continue
           out[s.labels.failure_type === undefined ? f.name : `${f.name}{${s.labels.failure_type},${s.labels.scope}}`] = s.value
@@ -260,8 +260,19 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
         'container_memory_failures_total{pgmajfault,hierarchy}': 0,
         container_memory_total_active_file_bytes: 0,
         container_memory_total_inactive_file_bytes: 78557184,
-        // 12 lines in cpu,cpuacct/.../cgroup.procs; no pids hierarchy is read on v1
+        // 12 lines in cpu,cpuacct/.../cgroup.procs
         container_processes: 12,
+        // the pids hierarchy: pids.current 177, pids.max "max" → 0
+        container_threads: 177,
+        container_threads_max: 0,
+        container_memory_max_usage_bytes: 1532657664,
+        container_memory_failcnt: 0,
+        container_memory_kernel_usage: 16584704,
+        // cpu,cpuacct/cpu.shares; memory.soft_limit_in_bytes 9223372036854771712 (> 2^62) → 0; memsw 2 GiB
+        container_spec_cpu_shares: 102,
+        container_spec_memory_reservation_limit_bytes: 0,
+        container_spec_memory_swap_limit_bytes: 2147483648,
+        // the fixture's proc/493239 has no fd directory or limits file: no descriptor or ulimit series
       })
     })
 
@@ -285,6 +296,14 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
         container_memory_total_inactive_file_bytes: 2935459840,
         container_threads: 592,
         container_threads_max: 629145,
+        // memory.peak; failcnt and kernel usage are 0 on v2 (runc's fs2 never sets them)
+        container_memory_max_usage_bytes: 87302021120,
+        container_memory_failcnt: 0,
+        container_memory_kernel_usage: 0,
+        // cpu.weight 79 → 2 + ((79 − 1) × 262142) / 9999 = 2046 (integer division); memory.min 0, memory.swap.max 0
+        container_spec_cpu_shares: 2046,
+        container_spec_memory_reservation_limit_bytes: 0,
+        container_spec_memory_swap_limit_bytes: 0,
       })
       // without the flag none of them is there
       const plain = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root, now: NOW })

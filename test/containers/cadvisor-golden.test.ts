@@ -50,9 +50,16 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
       // --collector.containers.extended: user 6 ns, system 7 ns, mapped 16, pgfault 10 / pgmajfault 11
       // (container scope; the agent gives the hierarchy scope the same value, as cAdvisor does on
       // real cgroups), active/inactive file 7/6, 1 process, 5 threads of at most 100.
-      extended: { userNanos: 6, systemNanos: 7, mappedFile: 16, pgfault: 10, pgmajfault: 11, activeFile: 7, inactiveFile: 6, processes: 1, threads: 5, threadsMax: 100 },
+      // Max usage 8, failcnt 0 (the hierarchical container data of the fake), kernel 17,
+      // 5 descriptors of which 3 sockets, max_open_files soft 16384, seen at 1395066363.
+      extended: {
+        userNanos: 6, systemNanos: 7, mappedFile: 16, pgfault: 10, pgmajfault: 11, activeFile: 7, inactiveFile: 6, processes: 1, threads: 5, threadsMax: 100,
+        maxUsage: 8, failcnt: 0, kernelUsage: 17, fileDescriptors: 5, sockets: 3, maxOpenFiles: 16384, lastSeenSeconds: 1395066363,
+      },
     },
-    { cpuPeriodMicros: 100000, cpuQuotaMicros: 10000, memoryLimit: 2048, startTimeSeconds: 1257894000, useHierarchy: false },
+    // Spec: 1000 shares, reservation 1024 and swap limit 4096 (the golden file holds no samples of
+    // the last two; their HELP comes from the kubelet file).
+    { cpuPeriodMicros: 100000, cpuQuotaMicros: 10000, memoryLimit: 2048, startTimeSeconds: 1257894000, useHierarchy: false, extended: { cpuShares: 1000, memoryReservation: 1024, memorySwapLimit: 4096 } },
     (d) => (d === '8:0' ? '/dev/sdb' : ''),
   )
   // Network of the same fake: eth0 rx 14 bytes, 15 packets, 16 errors, 17 dropped; tx 18, 19, 20, 21.
@@ -113,8 +120,8 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
       [st, []],
     ]),
     ...Object.keys(EXTENDED_FAMILIES)
-      .filter((n) => n !== 'container_memory_failures_total')
-      .map((n): [string, string[]] => [n, []]),
+      .filter((n) => !['container_memory_failures_total', 'container_spec_memory_reservation_limit_bytes', 'container_spec_memory_swap_limit_bytes'].includes(n))
+      .map((n): [string, string[]] => [n, n === 'container_ulimits_soft' ? ['ulimit="max_open_files"'] : []]),
   ])('%s converts units as the golden file does', (name, needles) => {
     const want = goldenValue(golden, name, ...needles)
     expect(want).toBeDefined()

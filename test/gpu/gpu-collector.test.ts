@@ -11,6 +11,8 @@ import { TempTree, writeIdentity } from '../helpers/containers.ts'
 import { fixture, installFakeNvidiaSmi } from './fake-smi.ts'
 import type { FakeControl } from './fake-smi.ts'
 import { recordingLogger } from './record-logger.ts'
+import { listResponse, podResourcesServer } from '../helpers/pod-resources.ts'
+import type { Http2Server } from 'node:http2'
 
 const open: GpuCollector[] = []
 afterEach(async () => {
@@ -42,6 +44,86 @@ function setup(control: FakeControl, opts: { waitMs?: number; args?: string[]; e
     isolated: () => runIsolated(collector, options),
   }
 }
+
+describe('DCGM pod labels from the kubelet pod-resources socket (gRPC over a Unix socket)', () => {
+  const GPU0 = 'GPU-11111111-2222-3333-4444-000000000000'
+  const GPU1 = 'GPU-11111111-2222-3333-4444-000000000001'
+  const servers: Http2Server[] = []
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))))
+  })
+  const labelsOf = (fams: MetricFamily[], name: string) => samplesOf(fams, name).map((x) => x.labels)
+
+  it("puts pod, namespace and container on the DCGM_FI_* series of a GPU allocated to one container, as dcgm-exporter does", async () => {
+    const root = new TempTree()
+    // GPU 0 to one container; GPU 1 time-sliced between two pods: no owner
+    const answer = listResponse([
+      { namespace: 'ml', pod: 'llama-0', containers: [{ name: 'train', devices: [{ resource: 'nvidia.com/gpu', ids: [GPU0] }] }] },
+      { namespace: 'ml', pod: 'a', containers: [{ name: 'x', devices: [{ resource: 'nvidia.com/gpu', ids: [`${GPU1}::0`] }] }] },
+      { namespace: 'ml', pod: 'b', containers: [{ name: 'y', devices: [{ resource: 'nvidia.com/gpu', ids: [`${GPU1}::1`] }] }] },
+    ])
+    const srv = await podResourcesServer(root.path('var/lib/kubelet/pod-resources/kubelet.sock'), () => answer)
+    servers.push(srv.server)
+    try {
+      const s = setup({ capture: fixture('h100-sxm-2gpu.xml') }, { rootfs: root.root })
+      // The first tick asks in the background and does not wait for the answer.
+      const first = await s.collect()
+      expect(labelsOf(first, 'DCGM_FI_DEV_GPU_TEMP').every((l) => l.pod === undefined)).toBe(true)
+      let fams = first
+      for (let i = 0; i < 100 && labelsOf(fams, 'DCGM_FI_DEV_GPU_TEMP').every((l) => l.pod === undefined); i++) {
+        await new Promise((r) => setTimeout(r, 20))
+        fams = await s.collect()
+      }
+      const temp = labelsOf(fams, 'DCGM_FI_DEV_GPU_TEMP')
+      expect(temp.find((l) => l.UUID === GPU0)).toMatchObject({ gpu: '0', pod: 'llama-0', namespace: 'ml', container: 'train' })
+      expect(temp.find((l) => l.UUID === GPU1)?.pod).toBeUndefined()
+      // every DCGM family of GPU 0 carries them; the agent's own odin_gpu_* families do not
+      for (const f of fams.filter((x) => x.name.startsWith('DCGM_FI_'))) {
+        for (const x of f.samples.filter((y) => y.labels.UUID === GPU0)) expect(x.labels.pod, f.name).toBe('llama-0')
+      }
+      expect(labelsOf(fams, 'odin_gpu_info').every((l) => l.pod === undefined)).toBe(true)
+      expect(srv.calls()).toBeGreaterThan(0)
+    } finally {
+      root.dispose()
+    }
+  })
+
+  it('without a socket (not a Kubernetes node) or with the flag empty, no pod labels and no error', async () => {
+    const root = new TempTree()
+    try {
+      const s = setup({ capture: fixture('h100-sxm-2gpu.xml') }, { rootfs: root.root })
+      await s.collect()
+      await new Promise((r) => setTimeout(r, 50))
+      const fams = await s.collect()
+      expect(labelsOf(fams, 'DCGM_FI_DEV_GPU_TEMP')).toHaveLength(2)
+      expect(labelsOf(fams, 'DCGM_FI_DEV_GPU_TEMP').every((l) => l.pod === undefined)).toBe(true)
+      const off = setup({ capture: fixture('h100-sxm-2gpu.xml') }, { rootfs: root.root, args: ['--collector.gpu.pod-resources-socket='] })
+      expect(labelsOf(await off.collect(), 'DCGM_FI_DEV_GPU_TEMP').every((l) => l.pod === undefined)).toBe(true)
+    } finally {
+      root.dispose()
+    }
+  })
+
+  it('a kubelet answering an error status keeps the GPUs unlabelled and logs it once', async () => {
+    const root = new TempTree()
+    const srv = await podResourcesServer(root.path('var/lib/kubelet/pod-resources/kubelet.sock'), () => ({ status: 7, message: 'permission denied' }))
+    servers.push(srv.server)
+    try {
+      const s = setup({ capture: fixture('h100-sxm-2gpu.xml') }, { rootfs: root.root })
+      for (let i = 0; i < 5; i++) {
+        await s.collect()
+        await new Promise((r) => setTimeout(r, 30))
+      }
+      const fams = await s.collect()
+      expect(labelsOf(fams, 'DCGM_FI_DEV_GPU_TEMP').every((l) => l.pod === undefined)).toBe(true)
+      const lines = s.log.lines.filter((l) => String(l.msg).includes('pod-resources'))
+      expect(lines).toHaveLength(1)
+      expect(String(lines[0]?.fields.err)).toContain('grpc-status 7: permission denied')
+    } finally {
+      root.dispose()
+    }
+  })
+})
 
 describe('gpu collector against the fake nvidia-smi', () => {
   it('attributes GPU memory to the pod container of each host PID (odin_gpu_container_memory_bytes)', async () => {

@@ -263,6 +263,47 @@ describe('the agent DaemonSet', () => {
   })
 })
 
+describe('--kubelet-pods (k8s/components/kubelet-pods)', () => {
+  const objs = docs({ ...DEFAULT_OPTIONS, gpu: true, kubeletPods: true })
+  const agents = objs.filter((o) => o.kind === 'DaemonSet' && o.metadata.labels?.['app.kubernetes.io/name'] === 'odin-agent')
+
+  test('off by default: the agent has no token, no kubelet flag and no cluster RBAC', () => {
+    const plain = docs({ ...DEFAULT_OPTIONS, gpu: true })
+    expect(plain.filter((o) => o.metadata.name.includes('kubelet'))).toEqual([])
+    for (const o of plain.filter((x) => x.kind === 'DaemonSet' && x.metadata.labels?.['app.kubernetes.io/name'] === 'odin-agent')) {
+      expect(JSON.stringify(pod(o))).not.toContain('kubelet-url')
+      expect(JSON.stringify(pod(o))).not.toContain('serviceAccountToken')
+    }
+  })
+
+  test('grants get on nodes/pods only, to the agent service account', () => {
+    const role = find(objs, 'ClusterRole', 'odin-agent-kubelet-pods')
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['nodes/pods'], verbs: ['get'] }])
+    const binding = find(objs, 'ClusterRoleBinding', 'odin-agent-kubelet-pods')
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'odin-agent', namespace: 'odin-agent' }])
+    const renamed = docs({ ...DEFAULT_OPTIONS, kubeletPods: true, namespace: 'obs' })
+    expect((renamed.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name.includes('kubelet'))?.subjects as { namespace: string }[])[0]?.namespace).toBe('obs-agent')
+  })
+
+  test.each(['odin-agent', 'odin-agent-gpu'])('%s: kubelet URL at the host IP, projected token and CA, flags the agent accepts', (name) => {
+    expect(agents.map((o) => o.metadata.name)).toEqual(['odin-agent', 'odin-agent-gpu'])
+    const p = pod(find(objs, 'DaemonSet', name))
+    const c = p.containers[0] as Container
+    expect(p.automountServiceAccountToken).toBe(false)
+    expect(c.env).toContainEqual({ name: 'NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } })
+    expect(c.args).toContain('--collector.containers.kubelet-url=https://$(NODE_IP):10250/pods')
+    const mount = c.volumeMounts?.find((m) => m.name === 'kubelet-api')
+    expect(mount).toEqual({ name: 'kubelet-api', mountPath: '/var/run/secrets/odin-agent/kubelet', readOnly: true })
+    expect(JSON.stringify(p.volumes?.find((v) => v.name === 'kubelet-api'))).toContain('"serviceAccountToken":{"path":"token","expirationSeconds":3600}')
+    // As the kubelet starts it: $(NODE_IP) expanded, the projected files present.
+    const dir = mkdtempSync(join(tmp, 'kubelet-api-'))
+    writeFileSync(join(dir, 'token'), 'eyJhbGciOi...\n')
+    writeFileSync(join(dir, 'ca.crt'), readFileSync(join(repoRoot, 'test/fixtures/tls/ca.pem')))
+    const args = (c.args ?? []).map((a) => a.replace('$(NODE_IP)', '10.0.0.7').replace('/var/run/secrets/odin-agent/kubelet', dir))
+    expect(() => parseAgentArgs(args, [...allCollectors, ...allDetectors])).not.toThrow()
+  })
+})
+
 describe('namespaces, RBAC and network policy', () => {
   const objs = docs(DEFAULT_OPTIONS)
 
@@ -508,7 +549,7 @@ describe('the command', () => {
     [['--image='], /^odin-agent manifests: --image: invalid value "" \(accepted: .*\)\n$/],
     [['--namespace'], /^odin-agent manifests: --namespace: missing value\n$/],
     [['--gpu=yes'], /^odin-agent manifests: --gpu: takes no value \(accepted: --gpu\)\n$/],
-    [['--frobnicate'], /^odin-agent manifests: unknown flag --frobnicate \(accepted: --namespace, --image, --components, --storage-class, --gpu, --host-network, --prometheus-url, --ha, --remote-write, --remote-write-auth, --prometheus-operator, --prometheus-operator-labels, --scrape-config, --web-config\)\n$/],
+    [['--frobnicate'], /^odin-agent manifests: unknown flag --frobnicate \(accepted: --namespace, --image, --components, --storage-class, --gpu, --kubelet-pods, --host-network, --prometheus-url, --ha, --remote-write, --remote-write-auth, --prometheus-operator, --prometheus-operator-labels, --scrape-config, --web-config\)\n$/],
     [['--components=grafana'], /^odin-agent manifests: --components: grafana without prometheus has no datasource \(add --prometheus-url=<url of your Prometheus>\)\n$/],
     [['--prometheus-url=http://p:9090'], /^odin-agent manifests: --prometheus-url: names a Prometheus of your own, so leave prometheus out of --components\n$/],
     [['--components=agent', '--prometheus-url=http://p:9090'], /^odin-agent manifests: --prometheus-url: sets Grafana's datasource, so needs grafana in --components\n$/],
@@ -533,7 +574,7 @@ describe('the command', () => {
   test('--help lists every flag and component', async () => {
     const { out, io: sink } = io()
     expect(await runManifestsCommand(['--help'], sink, assets)).toBe(0)
-    for (const word of ['--namespace', '--image', '--components', '--storage-class', '--gpu', '--host-network', '--prometheus-url', '--ha', '--remote-write', '--remote-write-auth', '--prometheus-operator', '--prometheus-operator-labels', '--scrape-config', ...COMPONENTS]) {
+    for (const word of ['--namespace', '--image', '--components', '--storage-class', '--gpu', '--kubelet-pods', '--host-network', '--prometheus-url', '--ha', '--remote-write', '--remote-write-auth', '--prometheus-operator', '--prometheus-operator-labels', '--scrape-config', ...COMPONENTS]) {
       expect(out.stdout).toContain(word)
     }
   })
@@ -547,6 +588,7 @@ describe.skipIf(!kubectl)('kubectl kustomize', () => {
   test.each([
     ['k8s', DEFAULT_OPTIONS],
     ['k8s/gpu', { ...DEFAULT_OPTIONS, gpu: true }],
+    ['k8s/kubelet-pods', { ...DEFAULT_OPTIONS, kubeletPods: true }],
   ] as const)('kubectl kustomize %s builds and equals the command output', (dir, options) => {
     const out = execFileSync(kubectl as string, ['kustomize', join(repoRoot, dir)], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 })
     const fromKustomize = normalise(parseAllDocuments(out).map((d) => d.toJS() as K8sObject))

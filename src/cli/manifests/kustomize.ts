@@ -16,10 +16,18 @@ interface Kustomization {
   namespace?: string
   resources?: string[]
   components?: string[]
-  patches?: { path: string }[]
+  patches?: { path: string; target?: PatchTarget }[]
   images?: { name: string; newName?: string; newTag?: string }[]
   generatorOptions?: { disableNameSuffixHash?: boolean; labels?: Record<string, string> }
   configMapGenerator?: { name: string; files?: string[] }[]
+}
+
+/** Which objects a JSON 6902 patch applies to (kustomize's `target`, the fields the stack uses). */
+interface PatchTarget {
+  kind?: string
+  name?: string
+  /** `key=value[,key=value]` */
+  labelSelector?: string
 }
 
 /** The kustomization fields this reader understands; anything else is refused, not ignored. */
@@ -110,6 +118,77 @@ function applyPatch(objects: K8sObject[], patch: K8sObject, path: string): void 
   objects[i] = mergePatch(objects[i], patch) as K8sObject
 }
 
+/** A merge patch (objects named inside it), or with `target` a list of JSON 6902 operations. */
+function applyPatchFile(assets: AssetSource, objects: K8sObject[], dir: string, p: { path: string; target?: PatchTarget }): void {
+  const path = posix.join(dir, p.path)
+  if (p.target === undefined) {
+    for (const patch of parseObjects(assets.read(path), path)) {
+      applyPatch(objects, patch, path)
+    }
+    return
+  }
+  let ops: unknown
+  try {
+    ops = parse(assets.read(path))
+  } catch (err) {
+    throw new KustomizationError(`couldn't parse ${path}: ${(err as Error).message}`, { cause: err })
+  }
+  if (!Array.isArray(ops)) {
+    throw new KustomizationError(`${path}: a patch with a target must be a list of JSON 6902 operations`)
+  }
+  const targets = objects.filter((o) => matchesTarget(o, p.target as PatchTarget))
+  if (targets.length === 0) {
+    throw new KustomizationError(`${path}: no object matches its target`)
+  }
+  for (const obj of targets) {
+    for (const op of ops) {
+      applyJson6902(obj, op, path)
+    }
+  }
+}
+
+function matchesTarget(obj: K8sObject, t: PatchTarget): boolean {
+  if (t.kind !== undefined && obj.kind !== t.kind) return false
+  if (t.name !== undefined && obj.metadata.name !== t.name) return false
+  for (const term of t.labelSelector?.split(',') ?? []) {
+    const [key, value] = term.split('=').map((x) => x.trim())
+    if (key === undefined || value === undefined || obj.metadata.labels?.[key] !== value) return false
+  }
+  return true
+}
+
+/** RFC 6902 `add` and `replace` (the stack's patches use no other); `-` appends to a list. */
+function applyJson6902(obj: K8sObject, op: unknown, path: string): void {
+  const o = op as { op?: unknown; path?: unknown; value?: unknown }
+  if ((o.op !== 'add' && o.op !== 'replace') || typeof o.path !== 'string' || !o.path.startsWith('/') || !('value' in o)) {
+    throw new KustomizationError(`${path}: only add and replace operations with a path and a value are supported`)
+  }
+  const keys = o.path.slice(1).split('/').map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'))
+  const last = keys.pop() as string
+  let parent: unknown = obj
+  for (const key of keys) {
+    parent = Array.isArray(parent) ? parent[Number(key)] : (parent as Record<string, unknown> | undefined)?.[key]
+    if (parent === null || typeof parent !== 'object') {
+      throw new KustomizationError(`${path}: ${o.path} does not exist in ${obj.kind} ${obj.metadata.name}`)
+    }
+  }
+  const value = structuredClone(o.value)
+  if (Array.isArray(parent)) {
+    const i = last === '-' ? parent.length : Number(last)
+    if (!Number.isInteger(i) || i < 0 || i > parent.length || (o.op === 'replace' && i >= parent.length)) {
+      throw new KustomizationError(`${path}: ${o.path} is not an index of the list`)
+    }
+    if (o.op === 'add') parent.splice(i, 0, value)
+    else parent[i] = value
+    return
+  }
+  const map = parent as Record<string, unknown>
+  if (o.op === 'replace' && !(last in map)) {
+    throw new KustomizationError(`${path}: ${o.path} does not exist in ${obj.kind} ${obj.metadata.name}`)
+  }
+  map[last] = value
+}
+
 interface PodSpecLike {
   containers?: { image?: string }[]
   initContainers?: { image?: string }[]
@@ -168,9 +247,10 @@ function generate(assets: AssetSource, dir: string, k: Kustomization): K8sObject
  * Builds a kustomization from the embedded assets the way `kubectl kustomize` does, for
  * the subset of kustomize the stack uses: resources (files and directories),
  * components, patches that merge maps, images, namespace and configMapGenerator without
- * name hashes. Unknown fields throw, so the two renderings cannot drift apart silently.
+ * name hashes, and patches with a target as JSON 6902 add/replace operations. Unknown
+ * fields throw, so the two renderings cannot drift apart silently.
  */
-export function buildKustomization(assets: AssetSource, dir: string): K8sObject[] {
+export function buildKustomization(assets: AssetSource, dir: string, extraComponents: readonly string[] = []): K8sObject[] {
   const k = readKustomization(assets, dir)
   const objects: K8sObject[] = []
   for (const r of k.resources ?? []) {
@@ -178,8 +258,8 @@ export function buildKustomization(assets: AssetSource, dir: string): K8sObject[
     objects.push(...(isKustomizationDir(assets, path) ? buildKustomization(assets, path) : parseObjects(assets.read(path), path)))
   }
   objects.push(...generate(assets, dir, k))
-  for (const c of k.components ?? []) {
-    const cdir = posix.normalize(posix.join(dir, c))
+  // Extra components (asset paths) as if the kustomization listed them last: `manifests --kubelet-pods`.
+  for (const cdir of [...(k.components ?? []).map((c) => posix.normalize(posix.join(dir, c))), ...extraComponents]) {
     const comp = readKustomization(assets, cdir)
     if (comp.kind !== 'Component') {
       throw new KustomizationError(`${cdir}/kustomization.yaml is not a Component`)
@@ -189,18 +269,12 @@ export function buildKustomization(assets: AssetSource, dir: string): K8sObject[
       objects.push(...parseObjects(assets.read(path), path))
     }
     for (const p of comp.patches ?? []) {
-      const path = posix.join(cdir, p.path)
-      for (const patch of parseObjects(assets.read(path), path)) {
-        applyPatch(objects, patch, path)
-      }
+      applyPatchFile(assets, objects, cdir, p)
     }
     applyImages(objects, comp.images ?? [])
   }
   for (const p of k.patches ?? []) {
-    const path = posix.join(dir, p.path)
-    for (const patch of parseObjects(assets.read(path), path)) {
-      applyPatch(objects, patch, path)
-    }
+    applyPatchFile(assets, objects, dir, p)
   }
   if (k.namespace !== undefined) {
     for (const obj of objects) {

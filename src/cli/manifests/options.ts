@@ -14,13 +14,14 @@ const USERNAME = /^[A-Za-z0-9._@+-]{1,256}$/
 
 /** Every flag, in the order errors list them. */
 const FLAGS = [
-  'namespace', 'image', 'components', 'storage-class', 'gpu', 'host-network', 'prometheus-url', 'ha',
+  'namespace', 'image', 'components', 'storage-class', 'gpu', 'kubelet-pods', 'host-network', 'prometheus-url', 'ha',
   'remote-write', 'remote-write-auth', 'prometheus-operator', 'prometheus-operator-labels', 'scrape-config', 'web-config',
 ]
 /** Flags without a value, and the option each one switches on. */
-const SWITCHES: Record<string, 'gpu' | 'hostNetwork' | 'ha' | 'prometheusOperator' | 'scrapeConfig' | 'webConfig'> = {
+const SWITCHES: Record<string, 'gpu' | 'kubeletPods' | 'hostNetwork' | 'ha' | 'prometheusOperator' | 'scrapeConfig' | 'webConfig'> = {
   'web-config': 'webConfig',
   gpu: 'gpu',
+  'kubelet-pods': 'kubeletPods',
   'host-network': 'hostNetwork',
   ha: 'ha',
   'prometheus-operator': 'prometheusOperator',
@@ -46,6 +47,9 @@ Flags:
   --storage-class=<name>    StorageClass of the Prometheus and Loki volumes. (default: the cluster's default)
   --gpu                     Add the GPU agent (nvidia runtime class, --collector.gpu) on nodes
                             labelled nvidia.com/gpu.present=true.
+  --kubelet-pods            Let the agent read its node's kubelet /pods to name containers the
+                            runtime files and log tree miss (RBAC: get nodes/pods; a projected
+                            token; the cluster CA verifies the kubelet).
   --host-network            Run the agent in the node's network namespace (node_network_* of the
                             host as node_exporter reports them); drops the agent NetworkPolicy,
                             which cannot apply to host-network pods.

@@ -28,6 +28,8 @@ export interface ManifestOptions {
   readonly components: readonly Component[]
   readonly storageClass?: string
   readonly gpu: boolean
+  /** The kubelet /pods identity tier (k8s/components/kubelet-pods). */
+  readonly kubeletPods?: boolean
   readonly hostNetwork: boolean
   /** TLS and basic auth between Prometheus and the agent (see web-config.ts). */
   readonly webConfig?: boolean
@@ -191,7 +193,7 @@ function isAgentDaemonSet(obj: K8sObject): boolean {
 
 /** The stack for these components, in the chosen namespaces, with the chosen agent image. */
 export function stackObjects(assets: AssetSource, options: ManifestOptions, components: readonly Component[]): K8sObject[] {
-  let objects = buildKustomization(assets, options.gpu ? 'k8s/gpu' : 'k8s')
+  let objects = buildKustomization(assets, options.gpu ? 'k8s/gpu' : 'k8s', options.kubeletPods ? ['k8s/components/kubelet-pods'] : [])
   const selected = new Set<string>(components)
   objects = objects.filter((o) => {
     const c = componentOf(o)

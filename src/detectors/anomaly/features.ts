@@ -1,6 +1,7 @@
 import {
   createEnvelopeState,
   envelopeAdd,
+  envelopeDistance,
   envelopeResidual,
   type SeasonalEnvelopeOptions,
   type SeasonalEnvelopeState,
@@ -11,15 +12,22 @@ import {
  * - value: the level itself (new highs and lows, level shifts).
  * - seasonal: signed distance to the values seen around the same time one period ago
  *   (seasonal-envelope.ts): a daily job's spike is near yesterday's spike; a new spike is not.
+ * - weekly: the same against one week ago (`weekly` envelope options): a holiday's quiet day,
+ *   a weekday's load on a Sunday. 0 until a week of history.
+ * - seasonalweek: the daily or the weekly distance, whichever is smaller in magnitude (a
+ *   weekly pattern does not look new against yesterday).
  * - diff: change from the previous point.
  * - residual: value minus the mean of the previous `residualWindow` points.
  * - volatility: standard deviation of the last `residualWindow` points, this one included.
  */
-export type FeatureName = 'value' | 'seasonal' | 'diff' | 'residual' | 'volatility'
+export type FeatureName = 'value' | 'seasonal' | 'weekly' | 'seasonalweek' | 'seasonalmulti' | 'diff' | 'residual' | 'volatility'
 
 export const FEATURE_NAMES: readonly FeatureName[] = [
   'value',
   'seasonal',
+  'weekly',
+  'seasonalweek',
+  'seasonalmulti',
   'diff',
   'residual',
   'volatility',
@@ -28,6 +36,8 @@ export const FEATURE_NAMES: readonly FeatureName[] = [
 export interface FeatureOptions {
   readonly features: readonly FeatureName[]
   readonly seasonal: SeasonalEnvelopeOptions
+  /** The weekly envelope (kept only when a feature uses it). */
+  readonly weekly: SeasonalEnvelopeOptions
   readonly residualWindow: number
 }
 
@@ -36,13 +46,18 @@ export interface FeatureState {
   readonly recent: Float64Array
   seen: number
   readonly envelope: SeasonalEnvelopeState
+  /** null unless a feature reads the weekly envelope. */
+  readonly week: SeasonalEnvelopeState | null
 }
+
+export const usesWeek = (o: FeatureOptions): boolean => o.features.some((f) => f === 'weekly' || f === 'seasonalweek' || f === 'seasonalmulti')
 
 export function createFeatureState(o: FeatureOptions): FeatureState {
   return {
     recent: new Float64Array(Math.max(1, o.residualWindow)),
     seen: 0,
     envelope: createEnvelopeState(o.seasonal),
+    week: usesWeek(o) ? createEnvelopeState(o.weekly) : null,
   }
 }
 
@@ -65,6 +80,26 @@ export function extractFeatures(
       case 'seasonal':
         out[i] = envelopeResidual(s.envelope, o.seasonal, t, x)
         break
+      case 'weekly':
+        out[i] = envelopeResidual(s.week!, o.weekly, t, x)
+        break
+      case 'seasonalweek': {
+        const d = envelopeDistance(s.envelope, o.seasonal, t, x)
+        const w = envelopeDistance(s.week!, o.weekly, t, x)
+        const v = Number.isNaN(w) || Math.abs(d) <= Math.abs(w) ? d : w
+        out[i] = Number.isNaN(v) ? 0 : v
+        break
+      }
+      case 'seasonalmulti': {
+        // The smallest distance to one, two or seven days ago.
+        let v = envelopeDistance(s.envelope, o.seasonal, t, x)
+        for (const days of [2, 7]) {
+          const w = envelopeDistance(s.week!, o.weekly, t, x, days * 86_400_000)
+          if (!Number.isNaN(w) && !(Math.abs(v) <= Math.abs(w))) v = w
+        }
+        out[i] = Number.isNaN(v) ? 0 : v
+        break
+      }
       case 'diff':
         out[i] = x - last
         break
@@ -97,4 +132,5 @@ export function extractFeatures(
   s.recent[s.seen % w] = x
   s.seen++
   envelopeAdd(s.envelope, o.seasonal, t, x)
+  if (s.week) envelopeAdd(s.week, o.weekly, t, x)
 }

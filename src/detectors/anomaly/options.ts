@@ -19,6 +19,10 @@ export interface DetectorOptions extends FeatureOptions {
   readonly seed: number
   /** Rows of the window scored at training time to fit the calibration. */
   readonly calibrationRows: number
+  /** Quantile of the calibration rows' isolation scores that maps to 0 (0.5: the median). */
+  readonly calibrationQuantile: number
+  /** An alert needs the previous point's score at or above this (0: off). */
+  readonly confirm: number
   /** A score at or above this is `anomalous`. */
   readonly threshold: number
   /**
@@ -60,6 +64,7 @@ export const ANOMALY_THRESHOLD = 0.75
 export const DEFAULT_OPTIONS: DetectorOptions = {
   features: ['value', 'seasonal'],
   seasonal: { periodMs: 86_400_000, toleranceMs: 3_600_000, bucketMs: 300_000 },
+  weekly: { periodMs: 7 * 86_400_000, toleranceMs: 3_600_000, bucketMs: 900_000 },
   residualWindow: 12,
   window: 2000,
   rowPrecision: 64,
@@ -70,6 +75,8 @@ export const DEFAULT_OPTIONS: DetectorOptions = {
   maxDepth: 0,
   seed: 1,
   calibrationRows: 128,
+  calibrationQuantile: 0.5,
+  confirm: 0,
   threshold: ANOMALY_THRESHOLD,
   cooldown: 200,
   escalation: 0.5,

@@ -6,7 +6,10 @@ import { POD_MODEL } from '../src/detectors/pod-anomaly.ts'
  * configuration for every series (no labels, nothing per file); docs/anomaly.md records what
  * each scored. Candidates that needed engine code which was then rejected (likelihood
  * post-processing, recurring-alert hold, decaying alert bar, re-arm after quiet, strided
- * window) run at commit 04f3965, where this table also lists them.
+ * window) run at commit 04f3965, where this table also lists them; those of the second
+ * session (a weekly residual as a third feature, the smallest residual over 1, 2 and 7 days,
+ * calibration anchored at the q75/q90 score, alerts confirmed by the previous point) at
+ * commit 460620c.
  */
 export interface Candidate {
   readonly about: string
@@ -42,19 +45,13 @@ export const CANDIDATES: Record<string, Candidate> = {
   'f-vol': { about: 'features value, seasonal, volatility', options: { features: ['value', 'seasonal', 'volatility'] } },
   'f-res': { about: 'features value, seasonal, residual', options: { features: ['value', 'seasonal', 'residual'] } },
   'f-diff': { about: 'features value, seasonal, diff', options: { features: ['value', 'seasonal', 'diff'] } },
-  // Longer seasons (second session): a weekly envelope beside the daily one.
-  weekly: { about: 'features value, seasonal, weekly (residual against a week ago, +-1 h, 15-min buckets)', options: { features: ['value', 'seasonal', 'weekly'] } },
-  seasonalweek: { about: 'features value, seasonalweek (the smaller of the daily and weekly residuals)', options: { features: ['value', 'seasonalweek'] } },
-  'sw-b5': { about: 'seasonalweek, weekly envelope in 5-min buckets', options: { features: ['value', 'seasonalweek'], weekly: { periodMs: 7 * 86_400_000, toleranceMs: 3_600_000, bucketMs: 300_000 } } },
-  'sw-tol2h': { about: 'seasonalweek, weekly envelope +-2 h', options: { features: ['value', 'seasonalweek'], weekly: { periodMs: 7 * 86_400_000, toleranceMs: 7_200_000, bucketMs: 900_000 } } },
-  seasonalmulti: { about: 'features value, seasonalmulti (the smallest residual against 1, 2 and 7 days ago)', options: { features: ['value', 'seasonalmulti'] } },
-  'weekly-only': { about: 'features value, weekly', options: { features: ['value', 'weekly'] } },
+  // Seasons (second session). The default's seasonal feature is 'seasonalweek': the daily
+  // residual or the one against a week ago, whichever is smaller. 'seasonal' is the daily one alone.
+  'daily-only': { about: 'the engine before the second session: features value, seasonal (daily residual only)', options: { features: ['value', 'seasonal'] } },
+  'sw-b15': { about: 'seasonalweek, weekly envelope in 15-min buckets (the first try; 5 min as shipped)', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 3_600_000, bucketMs: 900_000 } } },
+  'sw-tol2h': { about: 'seasonalweek, weekly envelope in 15-min buckets, +-2 h', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 7_200_000, bucketMs: 900_000 } } },
   // Stability of the calibration and the forest.
   cal512: { about: 'calibration on 512 rows of the window (128 today)', options: { calibrationRows: 512 } },
-  q75: { about: 'calibration zero at the 75th percentile of the training scores (median today)', options: { calibrationQuantile: 0.75 } },
-  q90: { about: 'calibration zero at the 90th percentile', options: { calibrationQuantile: 0.9 } },
-  'confirm0.3': { about: 'an alert needs the previous point scored >= 0.3', options: { confirm: 0.3 } },
-  'confirm0.5': { about: 'an alert needs the previous point scored >= 0.5', options: { confirm: 0.5 } },
   t200: { about: '200 trees (100 today)', options: { trees: 200 } },
   // Tree depth.
   d5: { about: 'default, depth cap 5', options: { maxDepth: 5 } },
@@ -68,6 +65,7 @@ export const CANDIDATES: Record<string, Candidate> = {
   'compact-p512-d6-t12': { about: '12 trees of 512 rows, depth 6, 2,000 float64 rows (75 KiB)', options: { ...COMPACT_2K, rowPrecision: 64, trees: 12 } },
   'compact-p512-d5-t24': { about: '24 trees of 512 rows, depth 5', options: { ...COMPACT_2K, maxDepth: 5, trees: 24 } },
   'compact-p256-d4-t48': { about: '48 trees of 256 rows, depth 4', options: { ...COMPACT_2K, sampleSize: 256, maxDepth: 4, trees: 48 } },
-  'compact-sw': { about: 'compact with seasonalweek: weekly envelope in 1-h buckets, daily in 10-min buckets (fits 64 KiB)', options: { ...COMPACT_2K, features: ['value', 'seasonalweek'], seasonal: { periodMs: 86_400_000, toleranceMs: 3_600_000, bucketMs: 600_000 }, weekly: { periodMs: 7 * 86_400_000, toleranceMs: 3_600_000, bucketMs: 3_600_000 } } },
+  'compact-daily-only': { about: 'the compact model before the second session: daily residual only, 5-min buckets', options: { ...COMPACT_2K, features: ['value', 'seasonal'], seasonal: { periodMs: 86_400_000, toleranceMs: 3_600_000, bucketMs: 300_000 } } },
+  'compact-d10': { about: 'compact, daily residual only, in 10-min buckets', options: { ...COMPACT_2K, features: ['value', 'seasonal'] } },
   'compact-r150': { about: 'compact, retrain every 150 rows', options: { ...COMPACT_2K, retrainEvery: 150 } },
 }

@@ -10,12 +10,11 @@ export interface Calibration {
   readonly base: number
 }
 
-export function fitCalibration(trainingScores: readonly number[], quantile = 0.5): Calibration {
+export function fitCalibration(trainingScores: readonly number[]): Calibration {
   if (trainingScores.length === 0) return { base: 0.5 }
   const sorted = [...trainingScores].sort((a, b) => a - b)
-  const pos = quantile * (sorted.length - 1)
-  const lo = Math.floor(pos)
-  const median = sorted[lo]! + (pos - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!))
+  const mid = sorted.length >> 1
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
   // A window of near-identical rows puts everything at one score; keep the scale usable.
   return { base: Math.min(median, 0.9) }
 }

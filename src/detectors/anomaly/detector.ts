@@ -121,7 +121,7 @@ export function trainState(
       scores.push(cache.score(forest, rows.subarray(r * s.dim, (r + 1) * s.dim)))
     }
     s.forest = forest
-    s.calibration = fitCalibration(scores, o.calibrationQuantile)
+    s.calibration = fitCalibration(scores)
     s.lastTrainAt = s.lastT
     s.lastTrainError = ''
     return true
@@ -149,7 +149,6 @@ export function createDetector(
   }
   const x = new Float64Array(s.dim)
   const cache = createScoreCache(s.dim, o.scoreCacheSlots)
-  let lastRaw = 0
   let last: Observation = { score: 0, anomalous: false, mode: s.forest ? 'forest' : 'fallback' }
 
   const observe = (t: number, value: number): Observation => {
@@ -165,8 +164,6 @@ export function createDetector(
       score = fb
       mode = 'fallback'
     }
-    const prevScore = lastRaw
-    lastRaw = score
     // Alert cooldown: one alert per event, unless the event escalates.
     if (s.cooldownLeft > 0) {
       s.cooldownLeft--
@@ -176,9 +173,6 @@ export function createDetector(
         s.alertScore = score
         s.cooldownLeft = o.cooldown
       }
-    } else if (score >= o.threshold && o.confirm > 0 && prevScore < o.confirm) {
-      // Not confirmed by the point before: held (a one-point blip of a noisy series).
-      score = Math.max(0, o.threshold - 0.001)
     } else if (score >= o.threshold && o.recurrence && isRecurring(s.alerts, o.recurrence, o.escalation, t, score)) {
       // A daily job: remembered (so tomorrow's is recognised too), not raised.
       rememberAlert(s.alerts, t, score)

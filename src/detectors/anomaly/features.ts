@@ -12,22 +12,21 @@ import {
  * - value: the level itself (new highs and lows, level shifts).
  * - seasonal: signed distance to the values seen around the same time one period ago
  *   (seasonal-envelope.ts): a daily job's spike is near yesterday's spike; a new spike is not.
- * - weekly: the same against one week ago (`weekly` envelope options): a holiday's quiet day,
- *   a weekday's load on a Sunday. 0 until a week of history.
- * - seasonalweek: the daily or the weekly distance, whichever is smaller in magnitude (a
- *   weekly pattern does not look new against yesterday).
+ * - seasonalweek: the daily distance, or the same against one week ago (`weekly` envelope
+ *   options) when that is smaller: a weekly pattern (the quiet weekend after a busy Friday,
+ *   Monday's morning peak) does not look new against yesterday, so the forest does not learn
+ *   that large daily residuals are ordinary, and a holiday's quiet weekday stands out. The
+ *   daily distance alone until there is a week of history.
  * - diff: change from the previous point.
  * - residual: value minus the mean of the previous `residualWindow` points.
  * - volatility: standard deviation of the last `residualWindow` points, this one included.
  */
-export type FeatureName = 'value' | 'seasonal' | 'weekly' | 'seasonalweek' | 'seasonalmulti' | 'diff' | 'residual' | 'volatility'
+export type FeatureName = 'value' | 'seasonal' | 'seasonalweek' | 'diff' | 'residual' | 'volatility'
 
 export const FEATURE_NAMES: readonly FeatureName[] = [
   'value',
   'seasonal',
-  'weekly',
   'seasonalweek',
-  'seasonalmulti',
   'diff',
   'residual',
   'volatility',
@@ -50,7 +49,7 @@ export interface FeatureState {
   readonly week: SeasonalEnvelopeState | null
 }
 
-export const usesWeek = (o: FeatureOptions): boolean => o.features.some((f) => f === 'weekly' || f === 'seasonalweek' || f === 'seasonalmulti')
+export const usesWeek = (o: FeatureOptions): boolean => o.features.some((f) => f === 'seasonalweek')
 
 export function createFeatureState(o: FeatureOptions): FeatureState {
   return {
@@ -80,23 +79,10 @@ export function extractFeatures(
       case 'seasonal':
         out[i] = envelopeResidual(s.envelope, o.seasonal, t, x)
         break
-      case 'weekly':
-        out[i] = envelopeResidual(s.week!, o.weekly, t, x)
-        break
       case 'seasonalweek': {
         const d = envelopeDistance(s.envelope, o.seasonal, t, x)
         const w = envelopeDistance(s.week!, o.weekly, t, x)
         const v = Number.isNaN(w) || Math.abs(d) <= Math.abs(w) ? d : w
-        out[i] = Number.isNaN(v) ? 0 : v
-        break
-      }
-      case 'seasonalmulti': {
-        // The smallest distance to one, two or seven days ago.
-        let v = envelopeDistance(s.envelope, o.seasonal, t, x)
-        for (const days of [2, 7]) {
-          const w = envelopeDistance(s.week!, o.weekly, t, x, days * 86_400_000)
-          if (!Number.isNaN(w) && !(Math.abs(v) <= Math.abs(w))) v = w
-        }
         out[i] = Number.isNaN(v) ? 0 : v
         break
       }

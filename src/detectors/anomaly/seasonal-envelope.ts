@@ -49,15 +49,14 @@ export function envelopeResidual(
   return Number.isNaN(d) ? 0 : d
 }
 
-/** envelopeResidual, but NaN when nothing was seen one period ago (or `lagMs` ago, at most a period). */
+/** envelopeResidual, but NaN when nothing was seen one period ago. */
 export function envelopeDistance(
   s: SeasonalEnvelopeState,
   o: SeasonalEnvelopeOptions,
   t: number,
   x: number,
-  lagMs = o.periodMs,
 ): number {
-  return nearest(s, o, t - lagMs - o.toleranceMs, t - lagMs + o.toleranceMs, x)
+  return nearest(s, o, t - o.periodMs - o.toleranceMs, t - o.periodMs + o.toleranceMs, x)
 }
 
 /** Signed distance from x to the buckets covering [from, to], NaN when none holds data. */

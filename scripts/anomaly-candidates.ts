@@ -50,6 +50,9 @@ export const CANDIDATES: Record<string, Candidate> = {
   'daily-only': { about: 'the engine before the second session: features value, seasonal (daily residual only)', options: { features: ['value', 'seasonal'] } },
   'sw-b15': { about: 'seasonalweek, weekly envelope in 15-min buckets (the first try; 5 min as shipped)', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 3_600_000, bucketMs: 900_000 } } },
   'sw-tol2h': { about: 'seasonalweek, weekly envelope in 15-min buckets, +-2 h', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 7_200_000, bucketMs: 900_000 } } },
+  'w-tol30m': { about: 'weekly envelope +-30 min', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 1_800_000, bucketMs: 300_000 } } },
+  'd-tol30m': { about: 'daily envelope +-30 min (+-1 h as shipped)', options: { seasonal: { periodMs: 86_400_000, toleranceMs: 1_800_000, bucketMs: 300_000 } } },
+  'd-tol2h': { about: 'daily envelope +-2 h', options: { seasonal: { periodMs: 86_400_000, toleranceMs: 7_200_000, bucketMs: 300_000 } } },
   // Stability of the calibration and the forest.
   cal512: { about: 'calibration on 512 rows of the window (128 today)', options: { calibrationRows: 512 } },
   t200: { about: '200 trees (100 today)', options: { trees: 200 } },

@@ -51,6 +51,8 @@ export const CANDIDATES: Record<string, Candidate> = {
   'sw-b15': { about: 'seasonalweek, weekly envelope in 15-min buckets (the first try; 5 min as shipped)', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 3_600_000, bucketMs: 900_000 } } },
   'sw-tol2h': { about: 'seasonalweek, weekly envelope in 15-min buckets, +-2 h', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 7_200_000, bucketMs: 900_000 } } },
   'w-tol30m': { about: 'weekly envelope +-30 min', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 1_800_000, bucketMs: 300_000 } } },
+  'w-tol45m': { about: 'weekly envelope +-45 min', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 2_700_000, bucketMs: 300_000 } } },
+  'w-tol15m': { about: 'weekly envelope +-15 min', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 900_000, bucketMs: 300_000 } } },
   'd-tol30m': { about: 'daily envelope +-30 min (+-1 h as shipped)', options: { seasonal: { periodMs: 86_400_000, toleranceMs: 1_800_000, bucketMs: 300_000 } } },
   'd-tol2h': { about: 'daily envelope +-2 h', options: { seasonal: { periodMs: 86_400_000, toleranceMs: 7_200_000, bucketMs: 300_000 } } },
   // Stability of the calibration and the forest.

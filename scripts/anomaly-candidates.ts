@@ -72,5 +72,6 @@ export const CANDIDATES: Record<string, Candidate> = {
   'compact-p256-d4-t48': { about: '48 trees of 256 rows, depth 4', options: { ...COMPACT_2K, sampleSize: 256, maxDepth: 4, trees: 48 } },
   'compact-daily-only': { about: 'the compact model before the second session: daily residual only, 5-min buckets', options: { ...COMPACT_2K, features: ['value', 'seasonal'], seasonal: { periodMs: 86_400_000, toleranceMs: 3_600_000, bucketMs: 300_000 } } },
   'compact-d10': { about: 'compact, daily residual only, in 10-min buckets', options: { ...COMPACT_2K, features: ['value', 'seasonal'] } },
+  'compact-w60-tol0': { about: 'compact, weekly envelope: the 1-h bucket holding t - 7 days only', options: { ...COMPACT_2K, weekly: { periodMs: 7 * 86_400_000, toleranceMs: 0, bucketMs: 3_600_000 } } },
   'compact-r150': { about: 'compact, retrain every 150 rows', options: { ...COMPACT_2K, retrainEvery: 150 } },
 }

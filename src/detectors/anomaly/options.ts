@@ -85,8 +85,8 @@ export const DEFAULT_OPTIONS: DetectorOptions = {
  * included (test/anomaly/compact.test.ts measures it). 10 trees of 512 rows capped at depth 6
  * (at most 127 nodes, 3.6 KB a tree), the same 2,000-row window stored as float32, a 64-slot
  * score cache, coarser envelopes (daily in 10-minute buckets, weekly in 1-hour buckets: 7.9 KB
- * together, where the default's two, both in 5-minute buckets, take 56.5 KB). The depth cap is what keeps it close to the
- * default: 12 trees of 64 rows (the same memory, full depth) scored 46 on NAB, 10 trees of 512
+ * together, where the default's two, both in 5-minute buckets, take 56.5 KB). The depth cap
+ * is what keeps it close to the default: 12 trees of 64 rows (the same memory, full depth) scored 46 on NAB, 10 trees of 512
  * rows at depth 6 score 58-61.
  */
 export const COMPACT_OPTIONS: Partial<DetectorOptions> = {

@@ -17,7 +17,8 @@ export const MODEL_MAGIC = 'odin-anomaly-model'
  * 4: the seasonal feature also looks a week back: the state carries the weekly envelope and
  * its shape the weekly options. 3: the state's shape names the depth cap and the training
  * rows' precision (float32 rows in the compact model). 2: compact forest (preorder trees,
- * `roots`/`links`/`nodes`); 1: complete heap-ordered trees. Files of an older version are refused and the series retrains.
+ * `roots`/`links`/`nodes`); 1: complete heap-ordered trees. Files of an older version are
+ * refused and the series retrains.
  */
 export const MODEL_VERSION = 4
 /**

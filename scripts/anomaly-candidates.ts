@@ -6,7 +6,10 @@ import { POD_MODEL } from '../src/detectors/pod-anomaly.ts'
  * configuration for every series (no labels, nothing per file); docs/anomaly.md records what
  * each scored. Candidates that needed engine code which was then rejected (likelihood
  * post-processing, recurring-alert hold, decaying alert bar, re-arm after quiet, strided
- * window) run at commit 04f3965, where this table also lists them.
+ * window) run at commit 04f3965, where this table also lists them; those of the second
+ * session (a weekly residual as a third feature, the smallest residual over 1, 2 and 7 days,
+ * calibration anchored at the q75/q90 score, alerts confirmed by the previous point) at
+ * commit 460620c.
  */
 export interface Candidate {
   readonly about: string
@@ -18,7 +21,7 @@ const COMPACT_2K: Partial<DetectorOptions> = { ...COMPACT_OPTIONS }
 export const CANDIDATES: Record<string, Candidate> = {
   baseline: { about: 'the default engine', options: {} },
   compact: { about: 'the compact model (options.ts COMPACT_OPTIONS)', options: COMPACT_OPTIONS },
-  pod: { about: 'the pod detector (pod-anomaly.ts POD_MODEL): compact, 6 trees, 1,000-row window, 8 cache slots', options: POD_MODEL },
+  pod: { about: 'the pod detector (pod-anomaly.ts POD_MODEL): compact, 6 trees, 960-row window (4 h at 15 s), 8 cache slots', options: POD_MODEL },
   'pod-t8': { about: 'the pod model before its bound had to fit 16 MiB: 8 trees, 64 cache slots', options: { ...POD_MODEL, trees: 8, scoreCacheSlots: 64 } },
   'compact-w1000': { about: 'compact with a 1,000-row window', options: { ...COMPACT_OPTIONS, window: 1000 } },
   'pod-t7': { about: 'the pod model with 7 trees', options: { ...POD_MODEL, trees: 7 } },
@@ -44,6 +47,19 @@ export const CANDIDATES: Record<string, Candidate> = {
   'f-vol': { about: 'features value, seasonal, volatility', options: { features: ['value', 'seasonal', 'volatility'] } },
   'f-res': { about: 'features value, seasonal, residual', options: { features: ['value', 'seasonal', 'residual'] } },
   'f-diff': { about: 'features value, seasonal, diff', options: { features: ['value', 'seasonal', 'diff'] } },
+  // Seasons (second session). The default's seasonal feature is 'seasonalweek': the daily
+  // residual or the one against a week ago, whichever is smaller. 'seasonal' is the daily one alone.
+  'daily-only': { about: 'the engine before the second session: features value, seasonal (daily residual only)', options: { features: ['value', 'seasonal'] } },
+  'sw-b15': { about: 'seasonalweek, weekly envelope in 15-min buckets (the first try; 5 min as shipped)', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 3_600_000, bucketMs: 900_000 } } },
+  'sw-tol2h': { about: 'seasonalweek, weekly envelope in 15-min buckets, +-2 h', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 7_200_000, bucketMs: 900_000 } } },
+  'w-tol30m': { about: 'weekly envelope +-30 min', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 1_800_000, bucketMs: 300_000 } } },
+  'w-tol45m': { about: 'weekly envelope +-45 min', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 2_700_000, bucketMs: 300_000 } } },
+  'w-tol15m': { about: 'weekly envelope +-15 min', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 900_000, bucketMs: 300_000 } } },
+  'd-tol30m': { about: 'daily envelope +-30 min (+-1 h as shipped)', options: { seasonal: { periodMs: 86_400_000, toleranceMs: 1_800_000, bucketMs: 300_000 } } },
+  'd-tol2h': { about: 'daily envelope +-2 h', options: { seasonal: { periodMs: 86_400_000, toleranceMs: 7_200_000, bucketMs: 300_000 } } },
+  // Stability of the calibration and the forest.
+  cal512: { about: 'calibration on 512 rows of the window (128 today)', options: { calibrationRows: 512 } },
+  t200: { about: '200 trees (100 today)', options: { trees: 200 } },
   // Tree depth.
   d5: { about: 'default, depth cap 5', options: { maxDepth: 5 } },
   d6: { about: 'default, depth cap 6', options: { maxDepth: 6 } },
@@ -56,5 +72,8 @@ export const CANDIDATES: Record<string, Candidate> = {
   'compact-p512-d6-t12': { about: '12 trees of 512 rows, depth 6, 2,000 float64 rows (75 KiB)', options: { ...COMPACT_2K, rowPrecision: 64, trees: 12 } },
   'compact-p512-d5-t24': { about: '24 trees of 512 rows, depth 5', options: { ...COMPACT_2K, maxDepth: 5, trees: 24 } },
   'compact-p256-d4-t48': { about: '48 trees of 256 rows, depth 4', options: { ...COMPACT_2K, sampleSize: 256, maxDepth: 4, trees: 48 } },
+  'compact-daily-only': { about: 'the compact model before the second session: daily residual only, 5-min buckets', options: { ...COMPACT_2K, features: ['value', 'seasonal'], seasonal: { periodMs: 86_400_000, toleranceMs: 3_600_000, bucketMs: 300_000 } } },
+  'compact-d10': { about: 'compact, daily residual only, in 10-min buckets', options: { ...COMPACT_2K, features: ['value', 'seasonal'] } },
+  'compact-w60-tol0': { about: 'compact, weekly envelope: the 1-h bucket holding t - 7 days only', options: { ...COMPACT_2K, weekly: { periodMs: 7 * 86_400_000, toleranceMs: 0, bucketMs: 3_600_000 } } },
   'compact-r150': { about: 'compact, retrain every 150 rows', options: { ...COMPACT_2K, retrainEvery: 150 } },
 }

@@ -15,7 +15,7 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createDetector } from '../src/detectors/anomaly/detector.ts'
-import type { DetectorOptions } from '../src/detectors/anomaly/options.ts'
+import { ANOMALY_THRESHOLD, type DetectorOptions } from '../src/detectors/anomaly/options.ts'
 import { syntheticSuite } from '../test/anomaly/synthetic-suite.ts'
 import { CANDIDATES } from './anomaly-candidates.ts'
 import { nabScore, type Profile, type ScoredFile } from './nab-score.ts'
@@ -114,6 +114,13 @@ for (const name of names) {
       if (c !== 'synthetic') heldOut.push(held.score)
       parts.push(`  ${c.padEnd(18)} held-out ${fmt(held.score)} (thr ${thr.toFixed(3)}, hit ${held.hit}/${held.windows}, FP ${held.falsePositives}); own optimum ${fmt(own.score)}`)
     }
+    // The engine's own decision: every category at the documented threshold, nothing optimised.
+    const fixed = categories.map((c) => {
+      const r = nabScore(scored.filter((s) => s.category === c), 'standard', ANOMALY_THRESHOLD)
+      return `${c} ${fmt(r.score)} (hit ${r.hit}/${r.windows}, FP ${r.falsePositives})`
+    })
+    const pubFixed = nabScore(pub, 'standard', ANOMALY_THRESHOLD)
+    parts.push(`  at ${ANOMALY_THRESHOLD}: public ${fmt(pubFixed.score)} (hit ${pubFixed.hit}, FP ${pubFixed.falsePositives}); ${fixed.join('; ')}`)
     pubs.push(std!.score)
     helds.push(heldOut.reduce((a, b) => a + b, 0) / heldOut.length)
     parts.push(`  mean held-out NAB ${fmt(heldOut.reduce((a, b) => a + b, 0) / heldOut.length)}; ${points} points in ${(ms / 1000).toFixed(1)} s (${Math.round(points / (ms / 1000))} points/s)`)

@@ -37,16 +37,15 @@ const CPU_FAMILY = 'container_cpu_usage_seconds_total'
 const MEMORY_FAMILY = 'container_memory_working_set_bytes'
 
 /**
- * The compact model with 6 trees instead of 10, a 1,000-row window (about 4 hours at 15 s)
- * instead of 2,000 and an 8-slot score cache instead of 64: the worst case of 400 series (the
+ * The compact model with 6 trees instead of 10, a 960-row window (4 hours at 15 s) instead
+ * of 2,000 and an 8-slot score cache instead of 64: the worst case of 400 series (the
  * 200-container cap), every tree at its most nodes and every key at Kubernetes' longest names,
- * must fit 16 MiB, under 41,943 bytes a series. With 8 trees and 64 cache slots that bound was
- * 46,888 bytes (17.9 MiB; 14.6 MiB measured); now 41,648 (15.9 MiB).
+ * must fit 16 MiB, under 41,943 bytes a series (the bound's history: docs/containers.md).
  * test/anomaly/pod-anomaly.test.ts asserts the bound and the measurement under it. The cache
  * slots only save CPU on repeated rows (scores are identical); the two trees cost about 1 NAB
  * point (docs/containers.md).
  */
-export const POD_MODEL: Partial<DetectorOptions> = modelOptions('compact', { window: 1000, trees: 6, scoreCacheSlots: 8 })
+export const POD_MODEL: Partial<DetectorOptions> = modelOptions('compact', { window: 960, trees: 6, scoreCacheSlots: 8 })
 
 /**
  * The longest series key the pod detector can hold: namespace (63), pod (253) and container

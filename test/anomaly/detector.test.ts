@@ -97,6 +97,34 @@ describe('silence on normal data', () => {
   })
 })
 
+describe('weekly patterns (the seasonal feature also looks a week back)', () => {
+  // Weekdays cycle around 50, weekends around 20; 2024-01-01 (T0) is a Monday.
+  const HOLIDAY = 30 // a Wednesday in the fifth week
+  const weekSeries = (seed: number, holiday: boolean): number[] => {
+    const g = gaussian(seed)
+    return Array.from({ length: 6 * 7 * DAY }, (_, i) => {
+      const day = Math.floor(i / DAY)
+      const weekend = day % 7 >= 5 || (holiday && day === HOLIDAY)
+      const phase = Math.sin((2 * Math.PI * i) / DAY)
+      return (weekend ? 20 + 3 * phase : 50 + 10 * phase) + g()
+    })
+  }
+  for (const seed of SEEDS) {
+    it(`flags a weekday that looks like a weekend at its first point (seed ${seed})`, () => {
+      const obs = run(weekSeries(seed, true))
+      expect(firstAlert(obs, HOLIDAY * DAY)).toBe(0)
+      // Against yesterday alone the same day is ordinary: every Saturday and Monday differ as much.
+      const daily = run(weekSeries(seed, true), createDetector({ features: ['value', 'seasonal'] }))
+      expect(Math.max(...daily.slice(HOLIDAY * DAY, (HOLIDAY + 1) * DAY).map((o) => o.score))).toBeLessThan(ANOMALY_THRESHOLD)
+    })
+
+    it(`alerts on at most 0.1% of the same weeks without the holiday (seed ${seed})`, () => {
+      const obs = run(weekSeries(seed, false)).slice(14 * DAY)
+      expect(obs.filter((o) => o.anomalous).length / obs.length).toBeLessThan(0.001)
+    })
+  }
+})
+
 describe('fallback', () => {
   it('scores with the statistical fallback while cold and catches a spike there', () => {
     const xs = dailySeries(DEFAULT_OPTIONS.minTrain, 0.3, 4)

@@ -31,6 +31,13 @@ function trainedPayload(): { kind: string; series: Record<string, Record<string,
   return JSON.parse(JSON.stringify(m.encode())) as { kind: string; series: Record<string, Record<string, unknown>> }
 }
 
+/** The weekly envelope's `max` array with its first element NaN. */
+function nanLike(week: unknown): string {
+  const max = Buffer.from((week as { max: string }).max, 'base64')
+  max.writeDoubleLE(Number.NaN, 0)
+  return max.toString('base64')
+}
+
 describe('model state validated after the checksum', () => {
   const o = resolveOptions({ autoTrain: false })
   const base = trainedPayload().series.load1!
@@ -45,6 +52,8 @@ describe('model state validated after the checksum', () => {
     ['trainRound: -3', { trainRound: -3 }, 'trainRound'],
     ['cooldownLeft past the cooldown', { cooldownLeft: 1e9 }, 'cooldownLeft'],
     ['features.seen: -1', { features: { ...features, seen: -1 } }, 'features.seen'],
+    ['no weekly envelope', { features: { ...features, week: null } }, 'envelope'],
+    ['a NaN in the weekly envelope', { features: { ...features, week: { ...(features.week as object), max: nanLike(features.week) } } }, 'envelope'],
     ['fallback.variance < 0', { fallback: { ...fallback, variance: -1 } }, 'fallback.variance'],
     ['fallback.n < 0', { fallback: { ...fallback, n: -5 } }, 'fallback.n'],
     ['alertScore: 7', { alertScore: 7 }, 'alertScore'],

@@ -1,6 +1,7 @@
 import {
   createEnvelopeState,
   envelopeAdd,
+  envelopeDistance,
   envelopeResidual,
   type SeasonalEnvelopeOptions,
   type SeasonalEnvelopeState,
@@ -11,15 +12,21 @@ import {
  * - value: the level itself (new highs and lows, level shifts).
  * - seasonal: signed distance to the values seen around the same time one period ago
  *   (seasonal-envelope.ts): a daily job's spike is near yesterday's spike; a new spike is not.
+ * - seasonalweek: the daily distance, or the same against one week ago (`weekly` envelope
+ *   options) when that is smaller: a weekly pattern (the quiet weekend after a busy Friday,
+ *   Monday's morning peak) does not look new against yesterday, so the forest does not learn
+ *   that large daily residuals are ordinary, and a holiday's quiet weekday stands out. The
+ *   daily distance alone until there is a week of history.
  * - diff: change from the previous point.
  * - residual: value minus the mean of the previous `residualWindow` points.
  * - volatility: standard deviation of the last `residualWindow` points, this one included.
  */
-export type FeatureName = 'value' | 'seasonal' | 'diff' | 'residual' | 'volatility'
+export type FeatureName = 'value' | 'seasonal' | 'seasonalweek' | 'diff' | 'residual' | 'volatility'
 
 export const FEATURE_NAMES: readonly FeatureName[] = [
   'value',
   'seasonal',
+  'seasonalweek',
   'diff',
   'residual',
   'volatility',
@@ -28,6 +35,8 @@ export const FEATURE_NAMES: readonly FeatureName[] = [
 export interface FeatureOptions {
   readonly features: readonly FeatureName[]
   readonly seasonal: SeasonalEnvelopeOptions
+  /** The weekly envelope (kept only when a feature uses it). */
+  readonly weekly: SeasonalEnvelopeOptions
   readonly residualWindow: number
 }
 
@@ -36,13 +45,18 @@ export interface FeatureState {
   readonly recent: Float64Array
   seen: number
   readonly envelope: SeasonalEnvelopeState
+  /** null unless a feature reads the weekly envelope. */
+  readonly week: SeasonalEnvelopeState | null
 }
+
+export const usesWeek = (o: FeatureOptions): boolean => o.features.some((f) => f === 'seasonalweek')
 
 export function createFeatureState(o: FeatureOptions): FeatureState {
   return {
     recent: new Float64Array(Math.max(1, o.residualWindow)),
     seen: 0,
     envelope: createEnvelopeState(o.seasonal),
+    week: usesWeek(o) ? createEnvelopeState(o.weekly) : null,
   }
 }
 
@@ -65,6 +79,13 @@ export function extractFeatures(
       case 'seasonal':
         out[i] = envelopeResidual(s.envelope, o.seasonal, t, x)
         break
+      case 'seasonalweek': {
+        const d = envelopeDistance(s.envelope, o.seasonal, t, x)
+        const w = envelopeDistance(s.week!, o.weekly, t, x)
+        const v = Number.isNaN(w) || Math.abs(d) <= Math.abs(w) ? d : w
+        out[i] = Number.isNaN(v) ? 0 : v
+        break
+      }
       case 'diff':
         out[i] = x - last
         break
@@ -97,4 +118,5 @@ export function extractFeatures(
   s.recent[s.seen % w] = x
   s.seen++
   envelopeAdd(s.envelope, o.seasonal, t, x)
+  if (s.week) envelopeAdd(s.week, o.weekly, t, x)
 }

@@ -6,7 +6,7 @@ import { deflateSync, inflateSync } from 'node:zlib'
 /**
  * The on-disk model file: one header line, then the deflated JSON payload.
  *
- *   odin-anomaly-model 3 sha256=<hex of the payload bytes> bytes=<payload length>\n<payload>
+ *   odin-anomaly-model 4 sha256=<hex of the payload bytes> bytes=<payload length>\n<payload>
  *
  * Written atomically (temp file, fsync, rename, directory fsync), so a crash leaves the old file
  * or the new one. Reading never throws: a missing, truncated, corrupt or foreign file, or one
@@ -14,11 +14,13 @@ import { deflateSync, inflateSync } from 'node:zlib'
  */
 export const MODEL_MAGIC = 'odin-anomaly-model'
 /**
- * 3: the state's shape names the depth cap and the training rows' precision (float32 rows in
- * the compact model). 2: compact forest (preorder trees, `roots`/`links`/`nodes`); 1: complete
- * heap-ordered trees. Files of an older version are refused and the series retrains.
+ * 4: the seasonal feature also looks a week back: the state carries the weekly envelope and
+ * its shape the weekly options. 3: the state's shape names the depth cap and the training
+ * rows' precision (float32 rows in the compact model). 2: compact forest (preorder trees,
+ * `roots`/`links`/`nodes`); 1: complete heap-ordered trees. Files of an older version are
+ * refused and the series retrains.
  */
-export const MODEL_VERSION = 3
+export const MODEL_VERSION = 4
 /**
  * A payload inflating past this is refused when the caller gives no cap of its own; callers
  * pass the bound their model can reach (maxEncodedStateBytes x series), so a 200 KB file that

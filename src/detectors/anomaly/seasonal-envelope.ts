@@ -49,6 +49,16 @@ export function envelopeResidual(
   return Number.isNaN(d) ? 0 : d
 }
 
+/** envelopeResidual, but NaN when nothing was seen one period ago. */
+export function envelopeDistance(
+  s: SeasonalEnvelopeState,
+  o: SeasonalEnvelopeOptions,
+  t: number,
+  x: number,
+): number {
+  return nearest(s, o, t - o.periodMs - o.toleranceMs, t - o.periodMs + o.toleranceMs, x)
+}
+
 /** Signed distance from x to the buckets covering [from, to], NaN when none holds data. */
 function nearest(
   s: SeasonalEnvelopeState,

@@ -1,6 +1,8 @@
 import type { DetectorState } from './detector.ts'
 import { forestIsSound, maxNodesPerTree, recordSize, type Forest } from './forest.ts'
+import { usesWeek } from './features.ts'
 import { ALERT_MEMORY, type DetectorOptions } from './options.ts'
+import type { SeasonalEnvelopeOptions, SeasonalEnvelopeState } from './seasonal-envelope.ts'
 
 /**
  * Detector state <-> plain JSON. Typed arrays travel as base64 of their bytes (little-endian,
@@ -18,6 +20,7 @@ interface Shape {
   window: number
   residualWindow: number
   seasonal: DetectorOptions['seasonal']
+  weekly: DetectorOptions['weekly'] | null
   trees: number
   sampleSize: number
   maxDepth: number
@@ -32,6 +35,7 @@ function shapeOf(o: DetectorOptions): Shape {
     window: o.window,
     residualWindow: o.residualWindow,
     seasonal: { ...o.seasonal },
+    weekly: usesWeek(o) ? { ...o.weekly } : null,
     trees: o.trees,
     sampleSize: o.sampleSize,
     maxDepth: o.maxDepth,
@@ -82,7 +86,8 @@ export function encodeState(s: DetectorState, o: DetectorOptions): EncodedState 
     features: {
       recent: b64(s.features.recent),
       seen: s.features.seen,
-      envelope: { id: b64(s.features.envelope.id), min: b64(s.features.envelope.min), max: b64(s.features.envelope.max) },
+      envelope: encodeEnvelope(s.features.envelope),
+      week: s.features.week && encodeEnvelope(s.features.week),
     },
     fallback: { ...s.fallback },
     rows: b64(s.rows),
@@ -108,6 +113,18 @@ export function encodeState(s: DetectorState, o: DetectorOptions): EncodedState 
     alerts: { times: b64(s.alerts.times), scores: b64(s.alerts.scores), count: s.alerts.count },
     trainPending: s.trainPending,
   }
+}
+
+const encodeEnvelope = (e: SeasonalEnvelopeState) => ({ id: b64(e.id), min: b64(e.min), max: b64(e.max) })
+
+/** An envelope of exactly the slots these options give it, its values finite; null otherwise. */
+function decodeEnvelope(v: unknown, o: SeasonalEnvelopeOptions): SeasonalEnvelopeState | null {
+  const e = obj(v)
+  const slots = envelopeSlots(o)
+  const id = f64(e?.id, slots)
+  const min = f64(e?.min, slots)
+  const max = f64(e?.max, slots)
+  return id && min && max && allFinite(min) && allFinite(max) ? { id, min, max } : null
 }
 
 function decodeForest(v: unknown, dim: number, o: DetectorOptions): Forest | null | undefined {
@@ -136,8 +153,8 @@ function decodeForest(v: unknown, dim: number, o: DetectorOptions): Forest | nul
 }
 
 /** Seasonal-envelope slots for these options (as createEnvelopeState sizes them). */
-function envelopeSlots(o: DetectorOptions): number {
-  return Math.ceil((o.seasonal.periodMs + 2 * o.seasonal.toleranceMs) / o.seasonal.bucketMs) + 2
+function envelopeSlots(o: SeasonalEnvelopeOptions): number {
+  return Math.ceil((o.periodMs + 2 * o.toleranceMs) / o.bucketMs) + 2
 }
 
 /**
@@ -152,7 +169,8 @@ export function maxEncodedStateBytes(o: DetectorOptions): number {
   const nodes = o.trees * maxNodesPerTree(o.sampleSize, maxDepth)
   const arrays =
     b64len(8 * Math.max(1, o.residualWindow)) +
-    3 * b64len(8 * envelopeSlots(o)) +
+    3 * b64len(8 * envelopeSlots(o.seasonal)) +
+    (usesWeek(o) ? 3 * b64len(8 * envelopeSlots(o.weekly)) : 0) +
     b64len(8 * o.window * dim) +
     2 * b64len(8 * dim) +
     b64len(4 * o.trees) +
@@ -185,11 +203,10 @@ export function decodeStateChecked(v: unknown, o: DetectorOptions): DetectorStat
   const bad = (what: string) => ({ reason: `invalid ${what}` })
   const dim = o.features.length
   const feats = obj(e.features)
-  const env = obj(feats?.envelope)
   const fb = obj(e.fallback)
   const cal = obj(e.calibration)
   if (e.dim !== dim) return bad('dim')
-  if (!feats || !env || !fb || !cal) return bad('structure')
+  if (!feats || !fb || !cal) return bad('structure')
   // Counts and ring positions: rows go to rowCount % window, recent values to seen % window.
   const rowCount = int(e.rowCount, 0)
   const rowsSinceTrain = int(e.rowsSinceTrain, 0)
@@ -207,14 +224,13 @@ export function decodeStateChecked(v: unknown, o: DetectorOptions): DetectorStat
   if (variance === null || variance < 0) return bad('fallback.variance')
   const alertScore = num(e.alertScore)
   if (alertScore === null || alertScore < 0 || alertScore > 1) return bad('alertScore')
-  const slots = envelopeSlots(o)
   const recent = f64(feats.recent, Math.max(1, o.residualWindow))
-  const id = f64(env.id, slots)
-  const min = f64(env.min, slots)
-  const max = f64(env.max, slots)
+  const envelope = decodeEnvelope(feats.envelope, o.seasonal)
+  const week = usesWeek(o) ? decodeEnvelope(feats.week, o.weekly) : null
+  if (!envelope || (usesWeek(o) && !week)) return bad('envelope')
   const rows = o.rowPrecision === 32 ? typed(e.rows, o.window * dim, (n) => new Float32Array(n)) : f64(e.rows, o.window * dim)
-  if (!recent || !id || !min || !max || !rows) return bad('array length')
-  if (![recent, min, max, rows].every(allFinite)) return bad('non-finite value')
+  if (!recent || !rows) return bad('array length')
+  if (![recent, rows].every(allFinite)) return bad('non-finite value')
   const forest = decodeForest(e.forest, dim, o)
   if (forest === undefined) return bad('forest')
   const mean = num(fb.mean)
@@ -232,7 +248,7 @@ export function decodeStateChecked(v: unknown, o: DetectorOptions): DetectorStat
   if (![alertTimes, alertScores].every(allFinite)) return bad('alerts: non-finite value')
   return {
     dim,
-    features: { recent, seen, envelope: { id, min, max } },
+    features: { recent, seen, envelope, week },
     fallback: { n, mean, variance },
     rows,
     rowCount,

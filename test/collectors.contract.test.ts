@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { allCollectors } from '../src/collectors/index.ts'
 import { NoDataError } from '../src/collectors/types.ts'
 import type { MetricFamily } from '../src/metrics/types.ts'
-import { runIsolated, contextFor } from './helpers/collect.ts'
+import { collectFrom, runIsolated } from './helpers/collect.ts'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
@@ -66,7 +66,7 @@ describe.each(allCollectors.map((c) => [c.name, c] as const))('collector %s', (_
 
   it('on a host without its source, returns no samples or throws NoDataError, nothing else', async () => {
     try {
-      const families = await collector.collect(contextFor(collector))
+      const families = await collectFrom(collector)
       expect(checkFamilies(families)).toEqual([])
     } catch (err) {
       expect(err).toBeInstanceOf(NoDataError)

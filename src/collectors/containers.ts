@@ -1,6 +1,6 @@
 import { flagBool, flagNumber, flagString } from '../config/config.ts'
+import type { AgentConfig } from '../config/config.ts'
 import { Families } from '../metrics/families.ts'
-import type { HostFS } from '../platform/host-fs.ts'
 import { detectLayout } from '../containers/cgroup-layout.ts'
 import type { CgroupLayout } from '../containers/cgroup-layout.ts'
 import { findContainerCgroups } from '../containers/cgroup-walk.ts'
@@ -15,7 +15,7 @@ import { PodOomKills } from '../containers/pod-oom.ts'
 import { addNetworkFamilies, readSandboxInterfaces } from '../containers/sandbox-network.ts'
 import { parseCgroupKeyed } from '../procfs/cgroup-stat.ts'
 import type { Resolved } from '../containers/identity.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { CollectorEntry, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
 import { countDropped } from '../metrics/dropped.ts'
 
@@ -32,6 +32,11 @@ const DEVICES_REFRESH_MS = 300_000
 const SERIES_PER_CONTAINER = 11
 
 interface State {
+  /** Most containers exposed (--collector.containers.max-containers). */
+  readonly limit: number
+  readonly options: { readonly pressure: boolean; readonly extended: boolean }
+  /** --collector.containers.kmsg-path */
+  readonly kmsgPath: string
   readonly resolver: IdentityResolver
   readonly podOom: PodOomKills
   /** v1 only: the kernel log's oom-kill records (created on the first v1 tick). */
@@ -45,15 +50,22 @@ interface State {
   bootTime: number | undefined | null
 }
 
-const states = new WeakMap<HostFS, State>()
-
-function stateFor(fs: HostFS): State {
-  let s = states.get(fs)
-  if (!s) {
-    s = { resolver: new IdentityResolver(), podOom: new PodOomKills(), kmsg: undefined, specs: new Map(), memos: new Map(), exposed: new Set(), droppedSeries: 0, devices: undefined, bootTime: null }
-    states.set(fs, s)
+function newState(config: AgentConfig): State {
+  const max = flagNumber(config, MAX_FLAG)
+  return {
+    limit: Number.isFinite(max) && max >= 0 ? max : DEFAULT_MAX,
+    options: { pressure: flagBool(config, PRESSURE_FLAG), extended: flagBool(config, EXTENDED_FLAG) },
+    kmsgPath: flagString(config, KMSG_FLAG),
+    resolver: new IdentityResolver(),
+    podOom: new PodOomKills(),
+    kmsg: undefined,
+    specs: new Map(),
+    memos: new Map(),
+    exposed: new Set(),
+    droppedSeries: 0,
+    devices: undefined,
+    bootTime: null,
   }
-  return s
 }
 
 async function bootTime(ctx: CollectContext, state: State): Promise<number | undefined> {
@@ -96,7 +108,7 @@ const COUNTS_HELP = 'odin-agent: Container cgroups seen this tick by identity st
  * cAdvisor's default container families read from the cgroup filesystem (v1, v2, hybrid),
  * with names from the runtime's files and the kubelet's log tree (src/containers/).
  */
-export const containersCollector: Collector = {
+export const containersCollector: CollectorEntry = {
   name: 'containers',
   defaultEnabled: true,
   help: 'Per-container CPU, memory, OOM, limits, block IO and pod network with cAdvisor names, from cgroups (does nothing where no container cgroup exists).',
@@ -106,93 +118,98 @@ export const containersCollector: Collector = {
     { name: EXTENDED_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_cpu_{user,system}_seconds_total, container_memory_{mapped_file,failures_total,total_active_file_bytes,total_inactive_file_bytes}, container_processes and container_threads{,_max} (1-3 more reads per container)." },
     { name: KMSG_FLAG, kind: 'string', default: '/dev/kmsg', help: "Kernel log whose oom-kill records add, on cgroup v1, kills in containers removed before a tick read their counter to odin_pod_oom_kills_total ('' to not read it)." },
   ],
-  async collect(ctx) {
-    const layout = await detectLayout(ctx.fs)
-    if (!layout) throw new NoDataError(`${ctx.fs.sys('fs', 'cgroup')} holds no cgroup hierarchy`)
-    const found = findContainerCgroups(layout.discovery)
-    if (found.containers.length === 0) throw new NoDataError('no container cgroup found')
-    const state = stateFor(ctx.fs)
-    await state.resolver.refreshLogTree(ctx.fs)
-    state.resolver.retain(new Set(found.containers.map((c) => c.cls.containerId)))
-    const now = ctx.now()
-    const counts = { resolved: 0, unresolved: 0, dropped: 0, sandbox: 0 }
-    const candidates: { path: string; cls: ContainerClass; who: Resolved }[] = []
-    const sandboxes: { path: string; who: Resolved }[] = []
-    for (const { path, cls } of found.containers) {
-      const who = await state.resolver.resolve(ctx.fs, cls, now)
-      if (who === undefined) counts.unresolved++
-      else if (who.sandbox) sandboxes.push({ path, who })
-      else candidates.push({ path, cls, who })
-    }
-    counts.sandbox = sandboxes.length
-    // Deterministic cap: last tick's containers keep their place, then new ones by path.
-    const max = flagNumber(ctx.config, MAX_FLAG)
-    const limit = Number.isFinite(max) && max >= 0 ? max : DEFAULT_MAX
-    candidates.sort((a, b) => Number(state.exposed.has(b.path)) - Number(state.exposed.has(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    const kept = candidates.slice(0, limit)
-    const cut = candidates.slice(limit)
-    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG), extended: flagBool(ctx.config, EXTENDED_FLAG) }
-    const sampled: Sampled[] = []
-    for (const c of kept) {
-      const spec = await specFor(ctx, state, layout, c.path)
-      try {
-        let memo = state.memos.get(c.path)
-        if (!memo) {
-          memo = {}
-          state.memos.set(c.path, memo)
+  create({ config }) {
+    const state = newState(config)
+    return {
+      async collect(ctx) {
+        const layout = await detectLayout(ctx.fs)
+        if (!layout) throw new NoDataError(`${ctx.fs.sys('fs', 'cgroup')} holds no cgroup hierarchy`)
+        const found = findContainerCgroups(layout.discovery)
+        if (found.containers.length === 0) throw new NoDataError('no container cgroup found')
+        await state.resolver.refreshLogTree(ctx.fs)
+        state.resolver.retain(new Set(found.containers.map((c) => c.cls.containerId)))
+        const now = ctx.now()
+        const counts = { resolved: 0, unresolved: 0, dropped: 0, sandbox: 0 }
+        const candidates: { path: string; cls: ContainerClass; who: Resolved }[] = []
+        const sandboxes: { path: string; who: Resolved }[] = []
+        for (const { path, cls } of found.containers) {
+          const who = await state.resolver.resolve(ctx.fs, cls, now)
+          if (who === undefined) counts.unresolved++
+          else if (who.sandbox) sandboxes.push({ path, who })
+          else candidates.push({ path, cls, who })
         }
-        const stats = await readStats(ctx.fs, layout, c.path, spec, memo, options, (err) => ctx.log.debug('container cgroup file not parsed; its families are left out', { id: c.path, err: err.message }))
-        sampled.push({ ...c, stats, spec })
-      } catch (err) {
-        if (!(err instanceof CgroupVanishedError)) throw err
-        state.specs.delete(c.path)
-      }
-    }
-    const present = new Set(found.containers.map((c) => c.path))
-    for (const p of state.specs.keys()) if (!present.has(p)) state.specs.delete(p)
-    for (const p of state.memos.keys()) if (!present.has(p)) state.memos.delete(p)
-    state.exposed = new Set(sampled.map((s) => s.path))
-    counts.resolved = sampled.length
-    counts.dropped = cut.length
+        counts.sandbox = sandboxes.length
+        // Deterministic cap: last tick's containers keep their place, then new ones by path.
+        const { limit, options } = state
+        candidates.sort((a, b) => Number(state.exposed.has(b.path)) - Number(state.exposed.has(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        const kept = candidates.slice(0, limit)
+        const cut = candidates.slice(limit)
+        const sampled: Sampled[] = []
+        for (const c of kept) {
+          const spec = await specFor(ctx, state, layout, c.path)
+          try {
+            let memo = state.memos.get(c.path)
+            if (!memo) {
+              memo = {}
+              state.memos.set(c.path, memo)
+            }
+            const stats = await readStats(ctx.fs, layout, c.path, spec, memo, options, (err) => ctx.log.debug('container cgroup file not parsed; its families are left out', { id: c.path, err: err.message }))
+            sampled.push({ ...c, stats, spec })
+          } catch (err) {
+            if (!(err instanceof CgroupVanishedError)) throw err
+            state.specs.delete(c.path)
+          }
+        }
+        const present = new Set(found.containers.map((c) => c.path))
+        for (const p of state.specs.keys()) if (!present.has(p)) state.specs.delete(p)
+        for (const p of state.memos.keys()) if (!present.has(p)) state.memos.delete(p)
+        state.exposed = new Set(sampled.map((s) => s.path))
+        counts.resolved = sampled.length
+        counts.dropped = cut.length
 
-    const devices = await deviceNames(ctx, state)
-    const device = (majMin: string) => devices.get(majMin) ?? ''
-    const f = new Families()
-    for (const s of sampled) {
-      addContainerFamilies(f, labelsOf(s.path, s.who), s.stats, s.spec, device)
+        const devices = await deviceNames(ctx, state)
+        const device = (majMin: string) => devices.get(majMin) ?? ''
+        const f = new Families()
+        for (const s of sampled) {
+          addContainerFamilies(f, labelsOf(s.path, s.who), s.stats, s.spec, device)
+        }
+        // Not read, so counted at the default set's size (cpu, 5 memory, oom, 2 spec, start, info).
+        state.droppedSeries += cut.length * SERIES_PER_CONTAINER
+        await addPodOomKills(ctx, f, state, layout, found.pods, [...candidates, ...sandboxes], sampled)
+        // Pod network on the sandbox; sandboxes share the cap (in path order) with containers.
+        for (const sb of sandboxes.slice(0, limit)) {
+          const nics = await readSandboxInterfaces(ctx.fs, layout.discovery + sb.path)
+          if (nics !== undefined) addNetworkFamilies(f, labelsOf(sb.path, sb.who), nics)
+        }
+        for (const s of sampled) {
+          const w = s.who
+          f.gauge('odin_container_info', 'odin-agent: A container the agent resolved, with its identity; value 1.', 1, {
+            namespace: w.namespace,
+            pod: w.pod,
+            container: w.container,
+            uid: w.podUid,
+            container_id: s.cls.containerId,
+            image: w.image,
+            qos_class: s.cls.qos ?? '',
+            runtime: w.runtime,
+          })
+          if (w.restarts !== undefined) {
+            f.counter('odin_container_restarts_total', 'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.', w.restarts, {
+              namespace: w.namespace,
+              pod: w.pod,
+              container: w.container,
+              uid: w.podUid,
+            })
+          }
+        }
+        for (const [stateName, n] of Object.entries(counts)) f.gauge('odin_containers', COUNTS_HELP, n, { state: stateName })
+        countDropped(f, state.droppedSeries, 'containers')
+        return f.list()
+      },
+      close() {
+        state.kmsg?.close()
+      },
     }
-    // Not read, so counted at the default set's size (cpu, 5 memory, oom, 2 spec, start, info).
-    state.droppedSeries += cut.length * SERIES_PER_CONTAINER
-    await addPodOomKills(ctx, f, state, layout, found.pods, [...candidates, ...sandboxes], sampled)
-    // Pod network on the sandbox; sandboxes share the cap (in path order) with containers.
-    for (const sb of sandboxes.slice(0, limit)) {
-      const nics = await readSandboxInterfaces(ctx.fs, layout.discovery + sb.path)
-      if (nics !== undefined) addNetworkFamilies(f, labelsOf(sb.path, sb.who), nics)
-    }
-    for (const s of sampled) {
-      const w = s.who
-      f.gauge('odin_container_info', 'odin-agent: A container the agent resolved, with its identity; value 1.', 1, {
-        namespace: w.namespace,
-        pod: w.pod,
-        container: w.container,
-        uid: w.podUid,
-        container_id: s.cls.containerId,
-        image: w.image,
-        qos_class: s.cls.qos ?? '',
-        runtime: w.runtime,
-      })
-      if (w.restarts !== undefined) {
-        f.counter('odin_container_restarts_total', 'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.', w.restarts, {
-          namespace: w.namespace,
-          pod: w.pod,
-          container: w.container,
-          uid: w.podUid,
-        })
-      }
-    }
-    for (const [stateName, n] of Object.entries(counts)) f.gauge('odin_containers', COUNTS_HELP, n, { state: stateName })
-    countDropped(f, state.droppedSeries, 'containers')
-    return f.list()
   },
 }
 
@@ -219,7 +236,7 @@ async function addPodOomKills(
     if (s.cls.podUid !== undefined && s.stats.oomKills !== undefined) state.podOom.observe(s.cls.podUid, s.cls.containerId, s.stats.oomKills)
   }
   if (!layout.unified) {
-    state.kmsg ??= new KernelOomLog(flagString(ctx.config, KMSG_FLAG))
+    state.kmsg ??= new KernelOomLog(state.kmsgPath)
     const before = state.kmsg.unavailable
     for (const k of state.kmsg.drain()) state.podOom.logKill(k.podUid, k.containerId)
     const after = state.kmsg.unavailable

@@ -3,13 +3,13 @@ import { flagNumber, flagString } from '../config/config.ts'
 import { GpuContainerMemory } from '../gpu/gpu-containers.ts'
 import { addHealthFamilies, addReportFamilies } from '../gpu/gpu-families.ts'
 import { GpuSampler } from '../gpu/gpu-sampler.ts'
-import { sharedGpuInventory } from '../gpu/inventory.ts'
 import type { GpuInventory } from '../gpu/inventory.ts'
 import { Families } from '../metrics/families.ts'
-import type { Collector } from './types.ts'
+import type { CollectorEntry, CollectorInstance } from './types.ts'
 import { NoDataError } from './types.ts'
 
 export interface GpuCollectorOptions {
+  /** Tests only: the agent passes its own in create's dependencies. */
   readonly inventory?: GpuInventory
   /** Environment for nvidia-smi. Tests only: the agent passes the Exec default. */
   readonly env?: Record<string, string>
@@ -20,7 +20,7 @@ export interface GpuCollectorOptions {
   readonly waitMs?: number
 }
 
-export interface GpuCollector extends Collector {
+export interface GpuCollectorInstance extends CollectorInstance {
   /** The background runner, once the first collect has created it. */
   readonly sampler: GpuSampler | undefined
   /** Kills an nvidia-smi in flight and waits until it is reaped. */
@@ -37,72 +37,73 @@ const MAX_WAIT_MS = 500
  * briefly, and otherwise serves the latest finished result, so a wedged nvidia-smi never
  * holds up the sampler tick.
  */
-export function createGpuCollector(options: GpuCollectorOptions = {}): GpuCollector {
-  let sampler: GpuSampler | undefined
-  let dropped = 0
-  let countedSeq = 0
-  const containerMemory = new GpuContainerMemory()
+export function createGpuCollector(options: GpuCollectorOptions = {}): CollectorEntry<GpuCollectorInstance> {
   return {
     name: 'gpu',
     defaultEnabled: true,
     help: 'Exposes NVIDIA GPU metrics from nvidia-smi with dcgm-exporter names.',
     flags: [
-      { name: 'collector.gpu.nvidia-smi-path', kind: 'string', default: '/usr/bin/nvidia-smi', help: 'Absolute path of nvidia-smi (run without a shell).' },
+      { name: 'collector.gpu.nvidia-smi-path', kind: 'string', default: '/usr/bin/nvidia-smi', check: (v) => (isAbsolute(v) ? undefined : 'an absolute path'), help: 'Absolute path of nvidia-smi (run without a shell).' },
       { name: 'collector.gpu.timeout', kind: 'duration', default: '5s', help: 'Deadline for one nvidia-smi run; past it the child gets SIGTERM, then SIGKILL.' },
       { name: 'collector.gpu.process-series-limit', kind: 'int', default: 100, help: 'Most per-process GPU memory series exposed; the rest count in odin_series_dropped_total.' },
     ],
-    get sampler() {
-      return sampler
-    },
-    async collect(ctx) {
-      if (!sampler) {
-        const path = flagString(ctx.config, 'collector.gpu.nvidia-smi-path')
-        if (!isAbsolute(path)) {
-          throw new Error(`--collector.gpu.nvidia-smi-path must be an absolute path, got ${JSON.stringify(path)}`)
-        }
-        const timeoutMs = flagNumber(ctx.config, 'collector.gpu.timeout')
-        const inventory = options.inventory ?? sharedGpuInventory
-        sampler = new GpuSampler({
-          path,
-          timeoutMs,
-          killGraceMs: Math.min(1000, timeoutMs),
-          exec: ctx.exec,
-          now: ctx.now,
-          log: ctx.log,
-          env: options.env,
-          onReport: (report) => inventory.record(report.gpus),
-        })
+    create({ config, gpuInventory }) {
+      const path = flagString(config, 'collector.gpu.nvidia-smi-path')
+      const timeoutMs = flagNumber(config, 'collector.gpu.timeout')
+      const limit = flagNumber(config, 'collector.gpu.process-series-limit')
+      const intervalMs = config.samplerIntervalMs
+      const waitMs = options.waitMs ?? Math.min(MAX_WAIT_MS, intervalMs / 10)
+      const inventory = options.inventory ?? gpuInventory
+      let sampler: GpuSampler | undefined
+      let dropped = 0
+      let countedSeq = 0
+      const containerMemory = new GpuContainerMemory()
+      return {
+        get sampler() {
+          return sampler
+        },
+        async collect(ctx) {
+          sampler ??= new GpuSampler({
+            path,
+            timeoutMs,
+            killGraceMs: Math.min(1000, timeoutMs),
+            exec: ctx.exec,
+            now: ctx.now,
+            log: ctx.log,
+            env: options.env,
+            onReport: (report) => inventory.record(report.gpus),
+          })
+          await waitAtMost(sampler.kick(), waitMs)
+          const last = sampler.last
+          if (!last) {
+            // The first run is still going: nothing to say yet, and nothing wrong.
+            return []
+          }
+          if (last.kind === 'nodata') {
+            throw new NoDataError(last.error ?? 'no NVIDIA GPU')
+          }
+          const f = new Families()
+          const fresh = last.kind === 'ok' && ctx.now() - last.finishedAt <= FRESH_INTERVALS * intervalMs
+          if (fresh && last.report) {
+            const { dropped: cut } = addReportFamilies(f, last.report, limit)
+            const cutContainers = await containerMemory.add(f, ctx.fs, last.report.gpus, limit, ctx.now())
+            if (last.seq !== countedSeq) {
+              countedSeq = last.seq
+              dropped += cut + cutContainers
+            }
+          }
+          addHealthFamilies(f, {
+            up: fresh,
+            failures: sampler.failures,
+            lastSuccessAt: sampler.lastOk?.finishedAt,
+            droppedSeries: dropped,
+          })
+          return f.list()
+        },
+        async close() {
+          await sampler?.close()
+        },
       }
-      await waitAtMost(sampler.kick(), options.waitMs ?? Math.min(MAX_WAIT_MS, ctx.config.samplerIntervalMs / 10))
-      const last = sampler.last
-      if (!last) {
-        // The first run is still going: nothing to say yet, and nothing wrong.
-        return []
-      }
-      if (last.kind === 'nodata') {
-        throw new NoDataError(last.error ?? 'no NVIDIA GPU')
-      }
-      const f = new Families()
-      const fresh = last.kind === 'ok' && ctx.now() - last.finishedAt <= FRESH_INTERVALS * ctx.config.samplerIntervalMs
-      if (fresh && last.report) {
-        const limit = flagNumber(ctx.config, 'collector.gpu.process-series-limit')
-        const { dropped: cut } = addReportFamilies(f, last.report, limit)
-        const cutContainers = await containerMemory.add(f, ctx.fs, last.report.gpus, limit, ctx.now())
-        if (last.seq !== countedSeq) {
-          countedSeq = last.seq
-          dropped += cut + cutContainers
-        }
-      }
-      addHealthFamilies(f, {
-        up: fresh,
-        failures: sampler.failures,
-        lastSuccessAt: sampler.lastOk?.finishedAt,
-        droppedSeries: dropped,
-      })
-      return f.list()
-    },
-    async close() {
-      await sampler?.close()
     },
   }
 }
@@ -113,4 +114,4 @@ async function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
   clearTimeout(timer)
 }
 
-export const gpuCollector: GpuCollector = createGpuCollector()
+export const gpuCollector = createGpuCollector()

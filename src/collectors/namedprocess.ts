@@ -1,16 +1,14 @@
 import { flagBool, flagNumber, flagString } from '../config/config.ts'
-import type { HostFS } from '../platform/host-fs.ts'
+import type { AgentConfig } from '../config/config.ts'
 import { Families } from '../metrics/families.ts'
 import { NamegroupAccumulator, STATES } from '../process/namegroup.ts'
 import type { GroupSample } from '../process/namegroup.ts'
 import { matchName, parseNamegroupConfig } from '../process/namegroup-config.ts'
 import type { NamegroupConfig } from '../process/namegroup-config.ts'
-import { processTable } from '../process/shared.ts'
 import type { ProcessIdentity, ProcessRecord, ProcessTable, ReadErrorReason } from '../process/types.ts'
-import { userNamesFor } from '../process/users.ts'
-import type { UserNames } from '../process/users.ts'
+import { UserNames } from '../process/users.ts'
 import { redactArgv } from '../security/redact.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { CollectorEntry, CollectContext } from './types.ts'
 import { countDropped } from '../metrics/dropped.ts'
 
 const P = 'namedprocess_namegroup_'
@@ -18,6 +16,11 @@ const SERIES_PER_GROUP = 20
 const REASONS: readonly ReadErrorReason[] = ['vanished', 'permission', 'parse', 'other']
 
 interface State {
+  /** --collector.namedprocess.config; '' groups by comm. */
+  readonly path: string
+  readonly children: boolean
+  readonly maxGroups: number
+  users: UserNames | undefined
   source: string | undefined
   config: NamegroupConfig | undefined
   accumulator: NamegroupAccumulator
@@ -26,20 +29,25 @@ interface State {
   cache: WeakMap<ProcessIdentity, { comm: string; euid: number | undefined; group: string | undefined }>
 }
 
-const states = new WeakMap<HostFS, State>()
-
-function stateFor(fs: HostFS): State {
-  let s = states.get(fs)
-  if (!s) {
-    s = { source: undefined, config: undefined, accumulator: new NamegroupAccumulator(), exposed: new Set(), dropped: 0, cache: new WeakMap() }
-    states.set(fs, s)
+function newState(config: AgentConfig): State {
+  const max = flagNumber(config, 'collector.namedprocess.max-groups')
+  return {
+    path: flagString(config, 'collector.namedprocess.config'),
+    children: flagBool(config, 'collector.namedprocess.children'),
+    maxGroups: Number.isFinite(max) && max >= 0 ? max : 500,
+    users: undefined,
+    source: undefined,
+    config: undefined,
+    accumulator: new NamegroupAccumulator(),
+    exposed: new Set(),
+    dropped: 0,
+    cache: new WeakMap(),
   }
-  return s
 }
 
 /** Re-reads the config file each run; a change of content starts the groups afresh. */
 async function loadConfig(ctx: CollectContext, state: State): Promise<void> {
-  const path = flagString(ctx.config, 'collector.namedprocess.config')
+  const path = state.path
   let text: string | undefined
   if (path !== '') {
     try {
@@ -143,7 +151,7 @@ function render(f: Families, groups: readonly GroupSample[]): void {
   }
 }
 
-export const namedprocessCollector: Collector = {
+export const namedprocessCollector: CollectorEntry = {
   name: 'namedprocess',
   defaultEnabled: true,
   help: 'Per-group process metrics with process-exporter names (groups by comm unless a config is given).',
@@ -152,23 +160,27 @@ export const namedprocessCollector: Collector = {
     { name: 'collector.namedprocess.children', kind: 'bool', default: true, help: 'With a config: count processes no matcher names in the group of their nearest named ancestor.' },
     { name: 'collector.namedprocess.max-groups', kind: 'int', default: 500, help: 'Most groups exported; series of further groups are dropped and counted in odin_series_dropped_total.' },
   ],
-  async collect(ctx) {
-    const state = stateFor(ctx.fs)
-    await loadConfig(ctx, state)
-    const table = await processTable(ctx)
-    const users = userNamesFor(ctx.fs)
-    await users.refresh(ctx.now())
-    const groupOf = state.config
-      ? configuredGroups(table, state, state.config, users, flagBool(ctx.config, 'collector.namedprocess.children'))
-      : (p: ProcessRecord) => (p.kernelThread ? undefined : p.comm)
-    const groups = state.accumulator.update(table, groupOf)
-    const max = flagNumber(ctx.config, 'collector.namedprocess.max-groups')
-    const f = new Families()
-    render(f, capped(groups, state, Number.isFinite(max) && max >= 0 ? max : 500))
-    for (const reason of REASONS) {
-      f.counter('odin_process_read_errors_total', 'odin-agent: Per-process /proc reads that failed (process exited mid-read, permission denied, malformed).', table.readErrors[reason], { reason })
+  create({ config, processes }) {
+    const state = newState(config)
+    return {
+      async collect(ctx) {
+        await loadConfig(ctx, state)
+        const table = await processes.table(ctx)
+        state.users ??= new UserNames(ctx.fs)
+        const users = state.users
+        await users.refresh(ctx.now())
+        const groupOf = state.config
+          ? configuredGroups(table, state, state.config, users, state.children)
+          : (p: ProcessRecord) => (p.kernelThread ? undefined : p.comm)
+        const groups = state.accumulator.update(table, groupOf)
+        const f = new Families()
+        render(f, capped(groups, state, state.maxGroups))
+        for (const reason of REASONS) {
+          f.counter('odin_process_read_errors_total', 'odin-agent: Per-process /proc reads that failed (process exited mid-read, permission denied, malformed).', table.readErrors[reason], { reason })
+        }
+        countDropped(f, state.dropped, 'namedprocess')
+        return f.list()
+      },
     }
-    countDropped(f, state.dropped, 'namedprocess')
-    return f.list()
   },
 }

@@ -35,8 +35,9 @@ export async function serveCollectorWorker(port: MessagePort, data: CollectorWor
   // it the worker cost more CPU than the whole agent had (28.5 against 27.5 ms per tick)
   // and 12 MiB more RSS (docs/performance.md, 2026-12-07).
   Bun.unsafe.setJITPolicy(WORKER_JIT_POLICY)
-  const [{ allCollectors }, { createLogger }, { createCollectorHost }, { batchingPoster }, { execFileNoShell }, { createHostFS }, { createSharedReadGuard }] = await Promise.all([
+  const [{ allCollectors }, { createCollectors }, { createLogger }, { createCollectorHost }, { batchingPoster }, { execFileNoShell }, { createHostFS }, { createSharedReadGuard }] = await Promise.all([
     import('../collectors/index.ts'),
+    import('../collectors/create.ts'),
     import('../log/logger.ts'),
     import('../sampler/collector-host.ts'),
     import('../sampler/reply-wire.ts'),
@@ -49,8 +50,8 @@ export async function serveCollectorWorker(port: MessagePort, data: CollectorWor
   const guard = createSharedReadGuard(data.guard, blocked)
   const fs = createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs, netnsPid: config.netnsPid }, guard)
   const host = createCollectorHost({
-    collectors: allCollectors.filter((c) => config.enabled.includes(c.name)),
-    config,
+    // Created once per thread: a replacement thread starts its collectors afresh.
+    collectors: createCollectors(allCollectors, config),
     fs,
     exec: execFileNoShell,
     log: createLogger({ level: config.logLevel, format: config.logFormat }),

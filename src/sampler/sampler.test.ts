@@ -9,7 +9,7 @@ import { NO_DATA_RECHECK_TICKS, NO_DATA_STREAK, Sampler } from './sampler.ts'
 import { NoDataError } from '../collectors/types.ts'
 
 function sampler(collectors: Collector[], fs = createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' })) {
-  const { config } = parseAgentArgs(['--collector.timeout=200ms'], collectors)
+  const { config } = parseAgentArgs(['--collector.timeout=200ms'], [])
   return new Sampler({
     collectors,
     config,
@@ -30,14 +30,14 @@ describe('Sampler', () => {
       }
       return f.list()
     }
-    const loadavg: Collector = { name: 'loadavg', defaultEnabled: true, help: '', collect: async () => gauges('node_load1', [[{}, 0.5]]) }
+    const loadavg: Collector = { name: 'loadavg', collect: async () => gauges('node_load1', [[{}, 0.5]]) }
     const textfile: Collector = {
-      name: 'textfile', defaultEnabled: true, help: '',
+      name: 'textfile',
       collect: async () => [...gauges('node_load1', [[{}, 99], [{ source: 'cron' }, 1]]), ...gauges('node_good', [[{}, 1]], 'counter')],
     }
-    const good: Collector = { name: 'good', defaultEnabled: true, help: '', collect: async () => gauges('node_good', [[{}, 1]]) }
+    const good: Collector = { name: 'good', collect: async () => gauges('node_good', [[{}, 1]]) }
     const warnings: string[] = []
-    const { config } = parseAgentArgs(['--collector.timeout=200ms'], [good, loadavg, textfile])
+    const { config } = parseAgentArgs(['--collector.timeout=200ms'], [])
     const log = { ...silentLogger, warn: (m: string) => void warnings.push(m), child: () => log }
     const s = new Sampler({ collectors: [good, loadavg, textfile], config, fs: createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' }), exec: execFileNoShell, log, now: () => 1000 })
     const first = await s.tick()
@@ -55,7 +55,7 @@ describe('Sampler', () => {
     const events: string[] = []
     const base = createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' })
     const fs = { ...base, endTick: () => void events.push('endTick') }
-    const reader: Collector = { name: 'reader', defaultEnabled: true, help: '', collect: async () => { events.push('read'); return [] } }
+    const reader: Collector = { name: 'reader', collect: async () => { events.push('read'); return [] } }
     const s = sampler([reader, { ...reader, name: 'reader2' }], fs)
     await s.tick()
     await s.tick()
@@ -63,8 +63,8 @@ describe('Sampler', () => {
   })
 
   it('isolates a failing collector: the others are served, success 0 for it alone', async () => {
-    const good: Collector = { name: 'good', defaultEnabled: true, help: '', collect: async () => { const f = new Families(); f.gauge('node_good', 'g', 1); return f.list() } }
-    const bad: Collector = { name: 'bad', defaultEnabled: true, help: '', collect: async () => { throw new Error('nope') } }
+    const good: Collector = { name: 'good', collect: async () => { const f = new Families(); f.gauge('node_good', 'g', 1); return f.list() } }
+    const bad: Collector = { name: 'bad', collect: async () => { throw new Error('nope') } }
     const snap = await sampler([good, bad]).tick()
     const success = snap.families.find((f) => f.name === 'odin_scrape_collector_success')
     expect(success?.samples).toEqual([
@@ -79,8 +79,6 @@ describe('Sampler', () => {
     let devices = ['a', 'b']
     const c: Collector = {
       name: 'dev',
-      defaultEnabled: true,
-      help: '',
       collect: async () => {
         const f = new Families()
         for (const d of devices) {
@@ -100,7 +98,7 @@ describe('Sampler', () => {
   })
 
   it('a hung collector costs one deadline per tick, not a growing queue', async () => {
-    const hung: Collector = { name: 'hung', defaultEnabled: true, help: '', collect: () => new Promise(() => {}) }
+    const hung: Collector = { name: 'hung', collect: () => new Promise(() => {}) }
     const s = sampler([hung])
     const t0 = performance.now()
     await s.tick()
@@ -115,8 +113,6 @@ describe('Sampler', () => {
     let present = false
     const gpu: Collector = {
       name: 'gpu',
-      defaultEnabled: true,
-      help: '',
       collect: async () => {
         runs++
         if (!present) {
@@ -150,7 +146,7 @@ describe('Sampler', () => {
 
   it('a failure that is not NoDataError never stops a collector from running', async () => {
     let runs = 0
-    const bad: Collector = { name: 'bad', defaultEnabled: true, help: '', collect: async () => { runs++; throw new Error('EACCES') } }
+    const bad: Collector = { name: 'bad', collect: async () => { runs++; throw new Error('EACCES') } }
     const s = sampler([bad])
     for (let i = 0; i < NO_DATA_STREAK + 5; i++) {
       await s.tick()

@@ -1,5 +1,9 @@
 import { parseAgentArgs } from '../../src/config/config.ts'
-import type { Collector, CollectContext } from '../../src/collectors/types.ts'
+import type { AgentConfig } from '../../src/config/config.ts'
+import { allCollectors } from '../../src/collectors/index.ts'
+import { instantiate } from '../../src/collectors/create.ts'
+import type { Collector, CollectContext, CollectorDeps, CollectorEntry, CollectorInstance } from '../../src/collectors/types.ts'
+import { GpuInventory } from '../../src/gpu/inventory.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import type { Logger } from '../../src/log/logger.ts'
 import type { MetricFamily, Sample } from '../../src/metrics/types.ts'
@@ -7,6 +11,7 @@ import { createHostFS } from '../../src/platform/host-fs.ts'
 import type { HostFS } from '../../src/platform/host-fs.ts'
 import { execFileNoShell } from '../../src/platform/exec.ts'
 import type { Exec } from '../../src/platform/exec.ts'
+import { ProcessTables } from '../../src/process/shared.ts'
 import { runCollector } from '../../src/collectors/run-collector.ts'
 import type { CollectorOutcome } from '../../src/collectors/run-collector.ts'
 
@@ -20,25 +25,45 @@ export interface CollectOptions {
   exec?: Exec
   log?: Logger
   now?: () => number
+  /** Dependencies create gets instead of fresh ones (a GPU inventory shared by two collectors). */
+  deps?: Partial<CollectorDeps>
 }
 
-/** A CollectContext rooted at fixture trees, with flags parsed as the CLI would. */
-export function contextFor(collector: Collector, options: CollectOptions = {}, signal = new AbortController().signal): CollectContext {
-  const roots = {
+/** An entry of the list, or an instance already created from one. */
+export type Runnable = CollectorEntry | Collector
+
+const isEntry = (c: Runnable): c is CollectorEntry => 'create' in c
+
+function rootsOf(options: CollectOptions) {
+  return {
     procfs: options.procfs ?? '/nonexistent/proc',
     sysfs: options.sysfs ?? '/nonexistent/sys',
     rootfs: options.rootfs ?? '/nonexistent/root',
   }
-  const { config } = parseAgentArgs(
-    [`--path.procfs=${roots.procfs}`, `--path.sysfs=${roots.sysfs}`, `--path.rootfs=${roots.rootfs}`, ...(options.args ?? [])],
-    [collector],
-  )
+}
+
+/** Flags parsed as the CLI would, rooted at fixture trees; `entry`'s own flags are known too. */
+export function configFor(entry: Runnable | undefined, options: CollectOptions = {}): AgentConfig {
+  const roots = rootsOf(options)
+  const known = entry && isEntry(entry) ? [entry, ...allCollectors.filter((c) => c.name !== entry.name)] : allCollectors
+  return parseAgentArgs([`--path.procfs=${roots.procfs}`, `--path.sysfs=${roots.sysfs}`, `--path.rootfs=${roots.rootfs}`, ...(options.args ?? [])], known).config
+}
+
+/** Creates one instance, as the agent does at start; it keeps its state across collects. */
+export function createFrom<I extends CollectorInstance>(entry: CollectorEntry<I>, options: CollectOptions = {}): I & Collector {
+  const deps: CollectorDeps = { config: configFor(entry, options), gpuInventory: new GpuInventory(), processes: new ProcessTables(), ...options.deps }
+  return instantiate(entry, deps) as I & Collector
+}
+
+/** A CollectContext rooted at fixture trees. */
+export function contextFor(collector: Runnable | undefined, options: CollectOptions = {}, signal = new AbortController().signal): CollectContext {
+  const roots = rootsOf(options)
+  const config = configFor(collector, options)
   const memo = new Map<string, Promise<unknown>>()
   return {
     fs: options.fs ?? createHostFS({ ...roots, netnsPid: config.netnsPid }),
     exec: options.exec ?? execFileNoShell,
     signal,
-    config,
     log: options.log ?? silentLogger,
     now: options.now ?? (() => 1_700_000_000_000),
     shared: <T>(key: string, load: () => Promise<T>) => {
@@ -52,14 +77,32 @@ export function contextFor(collector: Collector, options: CollectOptions = {}, s
   }
 }
 
-/** Runs a collector directly (errors propagate) against fixture roots. */
-export function collectFrom(collector: Collector, options: CollectOptions = {}): Promise<MetricFamily[]> {
-  return collector.collect(contextFor(collector, options))
+/**
+ * Runs a collector once, directly (errors propagate), against fixture roots. An entry is
+ * created for this one run and closed after it; an instance keeps its state.
+ */
+export async function collectFrom(collector: Runnable, options: CollectOptions = {}): Promise<MetricFamily[]> {
+  if (!isEntry(collector)) {
+    return collector.collect(contextFor(collector, options))
+  }
+  const instance = createFrom(collector, options)
+  try {
+    return await instance.collect(contextFor(collector, options))
+  } finally {
+    await instance.close?.()
+  }
 }
 
 /** Runs a collector through the framework wrapper, as the sampler does. */
-export function runIsolated(collector: Collector, options: CollectOptions = {}, timeoutMs = 5000): Promise<CollectorOutcome> {
-  return runCollector(collector, (signal) => contextFor(collector, options, signal), timeoutMs)
+export async function runIsolated(collector: Runnable, options: CollectOptions = {}, timeoutMs = 5000): Promise<CollectorOutcome> {
+  const instance = isEntry(collector) ? createFrom(collector, options) : collector
+  try {
+    return await runCollector(instance, (signal) => contextFor(collector, options, signal), timeoutMs)
+  } finally {
+    if (instance !== collector) {
+      await instance.close?.()
+    }
+  }
 }
 
 export function family(families: readonly MetricFamily[], name: string): MetricFamily | undefined {
@@ -77,4 +120,15 @@ export function valueOf(families: readonly MetricFamily[], name: string, labels:
     throw new Error(`${name}${JSON.stringify(labels)} matches ${matches.length} samples`)
   }
   return matches[0]?.value
+}
+
+/** A list entry for tests whose instances all run `collect` (no flags, no state). */
+export function entryOf(name: string, collect: CollectorInstance['collect'], help = `${name} (test)`): CollectorEntry {
+  return { name, defaultEnabled: true, help, create: () => ({ collect }) }
+}
+
+/** One instance and one context for several collects, as the agent runs it tick after tick. */
+export function instanceWithContext<I extends CollectorInstance>(entry: CollectorEntry<I>, options: CollectOptions = {}): [I & Collector, CollectContext] {
+  const instance = createFrom(entry, options)
+  return [instance, contextFor(entry, options)]
 }

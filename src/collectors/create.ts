@@ -1,0 +1,31 @@
+import type { AgentConfig } from '../config/config.ts'
+import { GpuInventory } from '../gpu/inventory.ts'
+import { ProcessTables } from '../process/shared.ts'
+import type { Collector, CollectorEntry } from './types.ts'
+
+/**
+ * Creates the enabled entries once, in list order, with one set of dependencies shared by
+ * them (one GPU inventory and one process scanner per agent or collector thread).
+ */
+export function createCollectors(entries: readonly CollectorEntry[], config: AgentConfig): Collector[] {
+  const deps = { config, gpuInventory: new GpuInventory(), processes: new ProcessTables() }
+  return entries.filter((e) => config.enabled.includes(e.name)).map((e) => instantiate(e, deps))
+}
+
+export function instantiate<E extends CollectorEntry>(entry: E, deps: Parameters<E['create']>[0]): ReturnType<E['create']> & Collector {
+  const instance = entry.create(deps) as ReturnType<E['create']>
+  return Object.assign(instance, { name: entry.name, timeoutMs: entry.timeoutMs })
+}
+
+/** Closes every instance that holds something; one failing close does not stop the others. */
+export async function closeCollectors(collectors: readonly Collector[], onError: (name: string, err: unknown) => void): Promise<void> {
+  await Promise.all(
+    collectors.map(async (c) => {
+      try {
+        await c.close?.()
+      } catch (err) {
+        onError(c.name, err)
+      }
+    }),
+  )
+}

@@ -127,4 +127,18 @@ describe('collector host (the worker side)', () => {
     host({ type: 'unblock', path: '/proc/loadavg' })
     expect(blocked.size).toBe(0)
   })
+
+  it('closes every collector on a close request, one failing close not stopping the others, then answers closed', async () => {
+    const closed: string[] = []
+    const { host, replies } = setup([
+      { name: 'gpu', collect: async () => [], close: async () => void closed.push('gpu') },
+      { name: 'bad', collect: async () => [], close: () => { throw new Error('EBADF') } },
+      { name: 'plain', collect: async () => [] },
+      { name: 'gpu_xid', collect: async () => [], close: () => void closed.push('gpu_xid') },
+    ])
+    host({ type: 'close' })
+    await settle()
+    expect(closed.sort()).toEqual(['gpu', 'gpu_xid'])
+    expect(replies).toEqual([{ type: 'closed' }])
+  })
 })

@@ -23,6 +23,10 @@ export const bondingCollector: CollectorEntry = {
   name: 'bonding',
   defaultEnabled: true,
   help: 'Exposes the number of configured and active slaves of Linux bonding interfaces.',
+  families: [
+    { name: 'node_bonding_active', type: 'gauge', help: 'Number of active slaves per bonding interface.' },
+    { name: 'node_bonding_slaves', type: 'gauge', help: 'Number of configured slaves per bonding interface.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const root = ctx.fs.sys('class', 'net')

@@ -137,6 +137,19 @@ export const btrfsCollector: CollectorEntry = {
   name: 'btrfs',
   defaultEnabled: true,
   help: 'Exposes btrfs statistics',
+  families: [
+    { name: 'node_btrfs_allocation_ratio', type: 'gauge', help: 'Data allocation ratio for a layout/data type' },
+    { name: 'node_btrfs_commit_seconds_total', type: 'counter', help: 'Sum of the duration of all commits, in seconds.' },
+    { name: 'node_btrfs_commits_total', type: 'counter', help: 'The total number of commits that have occurred.' },
+    { name: 'node_btrfs_device_size_bytes', type: 'gauge', help: 'Size of a device that is part of the filesystem.' },
+    { name: 'node_btrfs_global_rsv_size_bytes', type: 'gauge', help: 'Size of global reserve.' },
+    { name: 'node_btrfs_info', type: 'gauge', help: 'Filesystem information' },
+    { name: 'node_btrfs_last_commit_seconds', type: 'gauge', help: 'Duration of the most recent commit, in seconds.' },
+    { name: 'node_btrfs_max_commit_seconds', type: 'gauge', help: 'Duration of the slowest commit, in seconds.' },
+    { name: 'node_btrfs_reserved_bytes', type: 'gauge', help: 'Amount of space reserved for a data type' },
+    { name: 'node_btrfs_size_bytes', type: 'gauge', help: 'Amount of space allocated for a layout/data type' },
+    { name: 'node_btrfs_used_bytes', type: 'gauge', help: 'Amount of used space by a layout/data type' },
+  ],
   create: () => ({
     async collect(ctx) {
       const root = ctx.fs.sys('fs', 'btrfs')

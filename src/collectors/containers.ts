@@ -17,7 +17,7 @@ import { parseCgroupKeyed } from '../procfs/cgroup-stat.ts'
 import type { Resolved } from '../containers/identity.ts'
 import type { CollectorEntry, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
-import { countDropped } from '../metrics/dropped.ts'
+import { DROPPED_DECL, countDropped } from '../metrics/dropped.ts'
 
 const MAX_FLAG = 'collector.containers.max-containers'
 const PRESSURE_FLAG = 'collector.containers.pressure'
@@ -112,6 +112,54 @@ export const containersCollector: CollectorEntry = {
   name: 'containers',
   defaultEnabled: true,
   help: 'Per-container CPU, memory, OOM, limits, block IO and pod network with cAdvisor names, from cgroups (does nothing where no container cgroup exists).',
+  families: [
+    { name: 'container_cpu_cfs_periods_total', type: 'counter', help: 'Number of elapsed enforcement period intervals.' },
+    { name: 'container_cpu_cfs_throttled_periods_total', type: 'counter', help: 'Number of throttled period intervals.' },
+    { name: 'container_cpu_cfs_throttled_seconds_total', type: 'counter', help: 'Total time duration the container has been throttled.' },
+    { name: 'container_cpu_system_seconds_total', type: 'counter', help: 'Cumulative system cpu time consumed in seconds.' },
+    { name: 'container_cpu_usage_seconds_total', type: 'counter', help: 'Cumulative cpu time consumed in seconds.' },
+    { name: 'container_cpu_user_seconds_total', type: 'counter', help: 'Cumulative user cpu time consumed in seconds.' },
+    { name: 'container_fs_reads_bytes_total', type: 'counter', help: 'Cumulative count of bytes read' },
+    { name: 'container_fs_reads_total', type: 'counter', help: 'Cumulative count of reads completed' },
+    { name: 'container_fs_writes_bytes_total', type: 'counter', help: 'Cumulative count of bytes written' },
+    { name: 'container_fs_writes_total', type: 'counter', help: 'Cumulative count of writes completed' },
+    { name: 'container_memory_cache', type: 'gauge', help: 'Number of bytes of page cache memory.' },
+    { name: 'container_memory_failures_total', type: 'counter', help: 'Cumulative count of memory allocation failures.' },
+    { name: 'container_memory_mapped_file', type: 'gauge', help: 'Size of memory mapped files in bytes.' },
+    { name: 'container_memory_rss', type: 'gauge', help: 'Size of RSS in bytes.' },
+    { name: 'container_memory_swap', type: 'gauge', help: 'Container swap usage in bytes.' },
+    { name: 'container_memory_total_active_file_bytes', type: 'gauge', help: 'Current total active file in bytes.' },
+    { name: 'container_memory_total_inactive_file_bytes', type: 'gauge', help: 'Current total inactive file in bytes.' },
+    { name: 'container_memory_usage_bytes', type: 'gauge', help: 'Current memory usage in bytes, including all memory regardless of when it was accessed' },
+    { name: 'container_memory_working_set_bytes', type: 'gauge', help: 'Current working set in bytes.' },
+    { name: 'container_network_receive_bytes_total', type: 'counter', help: 'Cumulative count of bytes received' },
+    { name: 'container_network_receive_errors_total', type: 'counter', help: 'Cumulative count of errors encountered while receiving' },
+    { name: 'container_network_receive_packets_dropped_total', type: 'counter', help: 'Cumulative count of packets dropped while receiving' },
+    { name: 'container_network_receive_packets_total', type: 'counter', help: 'Cumulative count of packets received' },
+    { name: 'container_network_transmit_bytes_total', type: 'counter', help: 'Cumulative count of bytes transmitted' },
+    { name: 'container_network_transmit_errors_total', type: 'counter', help: 'Cumulative count of errors encountered while transmitting' },
+    { name: 'container_network_transmit_packets_dropped_total', type: 'counter', help: 'Cumulative count of packets dropped while transmitting' },
+    { name: 'container_network_transmit_packets_total', type: 'counter', help: 'Cumulative count of packets transmitted' },
+    { name: 'container_oom_events_total', type: 'counter', help: 'Count of out of memory events observed for the container' },
+    { name: 'container_pressure_cpu_stalled_seconds_total', type: 'counter', help: 'Total time duration no tasks in the container could make progress due to CPU congestion.' },
+    { name: 'container_pressure_cpu_waiting_seconds_total', type: 'counter', help: 'Total time duration tasks in the container have waited due to CPU congestion.' },
+    { name: 'container_pressure_io_stalled_seconds_total', type: 'counter', help: 'Total time duration no tasks in the container could make progress due to IO congestion.' },
+    { name: 'container_pressure_io_waiting_seconds_total', type: 'counter', help: 'Total time duration tasks in the container have waited due to IO congestion.' },
+    { name: 'container_pressure_memory_stalled_seconds_total', type: 'counter', help: 'Total time duration no tasks in the container could make progress due to memory congestion.' },
+    { name: 'container_pressure_memory_waiting_seconds_total', type: 'counter', help: 'Total time duration tasks in the container have waited due to memory congestion.' },
+    { name: 'container_processes', type: 'gauge', help: 'Number of processes running inside the container.' },
+    { name: 'container_spec_cpu_period', type: 'gauge', help: 'CPU period of the container.' },
+    { name: 'container_spec_cpu_quota', type: 'gauge', help: 'CPU quota of the container.' },
+    { name: 'container_spec_memory_limit_bytes', type: 'gauge', help: 'Memory limit for the container.' },
+    { name: 'container_start_time_seconds', type: 'gauge', help: 'Start time of the container since unix epoch in seconds.' },
+    { name: 'container_threads', type: 'gauge', help: 'Number of threads running inside the container' },
+    { name: 'container_threads_max', type: 'gauge', help: 'Maximum number of threads allowed inside the container, infinity if value is zero' },
+    { name: 'odin_container_info', type: 'gauge', help: 'odin-agent: A container the agent resolved, with its identity; value 1.' },
+    { name: 'odin_container_restarts_total', type: 'counter', help: 'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.' },
+    { name: 'odin_containers', type: 'gauge', help: 'odin-agent: Container cgroups seen this tick by identity state (resolved and exposed, unresolved, dropped by the cap, pod sandbox).' },
+    { name: 'odin_pod_oom_kills_total', type: 'counter', help: 'odin-agent: OOM kills in the pod, its containers that are gone included (v2: the pod cgroup memory.events oom_kill; v1: the sum over its containers of the larger of their oom_kill counter and their kernel-log oom-kill records).' },
+    DROPPED_DECL,
+  ],
   flags: [
     { name: MAX_FLAG, kind: 'int', min: 0, default: DEFAULT_MAX, help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.' },
     { name: PRESSURE_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_pressure_{cpu,memory,io}_{waiting,stalled}_seconds_total from the cgroup v2 PSI files." },

@@ -37,6 +37,18 @@ export const cpuCollector: CollectorEntry = {
   name: 'cpu',
   defaultEnabled: true,
   help: 'Exposes CPU statistics.',
+  families: [
+    { name: 'node_cpu_bug_info', type: 'gauge', help: 'The `bugs` field of CPU information from /proc/cpuinfo taken from the first core.' },
+    { name: 'node_cpu_core_throttles_total', type: 'counter', help: 'Number of times this CPU core has been throttled.' },
+    { name: 'node_cpu_flag_info', type: 'gauge', help: 'The `flags` field of CPU information from /proc/cpuinfo taken from the first core.' },
+    { name: 'node_cpu_frequency_hertz', type: 'gauge', help: 'CPU frequency in hertz from /proc/cpuinfo.' },
+    { name: 'node_cpu_guest_seconds_total', type: 'counter', help: 'Seconds the CPUs spent in guests (VMs) for each mode.' },
+    { name: 'node_cpu_info', type: 'gauge', help: 'CPU information from /proc/cpuinfo.' },
+    { name: 'node_cpu_isolated', type: 'gauge', help: 'Whether each core is isolated, information from /sys/devices/system/cpu/isolated.' },
+    { name: 'node_cpu_online', type: 'gauge', help: 'CPUs that are online and being scheduled.' },
+    { name: 'node_cpu_package_throttles_total', type: 'counter', help: 'Number of times this CPU package has been throttled.' },
+    { name: 'node_cpu_seconds_total', type: 'counter', help: 'Seconds the CPUs spent in each mode.' },
+  ],
   flags: [
     { name: 'collector.cpu.guest', kind: 'bool', default: true, help: 'Enables metric node_cpu_guest_seconds_total' },
     // On by default here (node_exporter: off); see docs/host-collectors.md.

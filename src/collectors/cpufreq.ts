@@ -53,6 +53,15 @@ export const cpufreqCollector: CollectorEntry = {
   name: 'cpufreq',
   defaultEnabled: true,
   help: 'Exposes CPU frequency scaling statistics from /sys/devices/system/cpu/cpu*/cpufreq.',
+  families: [
+    { name: 'node_cpu_frequency_hertz', type: 'gauge', help: 'Current cpu thread frequency in hertz.' },
+    { name: 'node_cpu_frequency_max_hertz', type: 'gauge', help: 'Maximum cpu thread frequency in hertz.' },
+    { name: 'node_cpu_frequency_min_hertz', type: 'gauge', help: 'Minimum cpu thread frequency in hertz.' },
+    { name: 'node_cpu_scaling_frequency_hertz', type: 'gauge', help: 'Current scaled CPU thread frequency in hertz.' },
+    { name: 'node_cpu_scaling_frequency_max_hertz', type: 'gauge', help: 'Maximum scaled CPU thread frequency in hertz.' },
+    { name: 'node_cpu_scaling_frequency_min_hertz', type: 'gauge', help: 'Minimum scaled CPU thread frequency in hertz.' },
+    { name: 'node_cpu_scaling_governor', type: 'gauge', help: 'Current enabled CPU frequency governor.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const cpuDir = ctx.fs.sys('devices', 'system', 'cpu')

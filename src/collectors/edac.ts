@@ -35,6 +35,14 @@ export const edacCollector: CollectorEntry = {
   name: 'edac',
   defaultEnabled: true,
   help: 'Exposes error detection and correction statistics from /sys/devices/system/edac/mc/.',
+  families: [
+    { name: 'node_edac_channel_correctable_errors_total', type: 'counter', help: 'Total correctable memory errors for this channel.' },
+    { name: 'node_edac_channel_uncorrectable_errors_total', type: 'counter', help: 'Total uncorrectable memory errors for this channel.' },
+    { name: 'node_edac_correctable_errors_total', type: 'counter', help: 'Total correctable memory errors.' },
+    { name: 'node_edac_csrow_correctable_errors_total', type: 'counter', help: 'Total correctable memory errors for this csrow.' },
+    { name: 'node_edac_csrow_uncorrectable_errors_total', type: 'counter', help: 'Total uncorrectable memory errors for this csrow.' },
+    { name: 'node_edac_uncorrectable_errors_total', type: 'counter', help: 'Total uncorrectable memory errors.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const root = ctx.fs.sys('devices', 'system', 'edac', 'mc')

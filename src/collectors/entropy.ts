@@ -7,6 +7,10 @@ export const entropyCollector: CollectorEntry = {
   name: 'entropy',
   defaultEnabled: true,
   help: 'Exposes available entropy from /proc/sys/kernel/random.',
+  families: [
+    { name: 'node_entropy_available_bits', type: 'gauge', help: 'Bits of available entropy.' },
+    { name: 'node_entropy_pool_size_bits', type: 'gauge', help: 'Bits of entropy pool.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const read = async (file: string) => {

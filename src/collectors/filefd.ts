@@ -7,6 +7,10 @@ export const filefdCollector: CollectorEntry = {
   name: 'filefd',
   defaultEnabled: true,
   help: 'Exposes file descriptor statistics from /proc/sys/fs/file-nr.',
+  families: [
+    { name: 'node_filefd_allocated', type: 'gauge', help: 'File descriptor statistics: allocated.' },
+    { name: 'node_filefd_maximum', type: 'gauge', help: 'File descriptor statistics: maximum.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const nr = parseFileNr(await readOrNoData(ctx, ctx.fs.proc('sys', 'fs', 'file-nr')))

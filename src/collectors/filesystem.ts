@@ -6,7 +6,7 @@ import { parseMountInfo } from '../procfs/mountinfo.ts'
 import { deviceFilterFlags, deviceFilterFrom } from './device-filter.ts'
 import { readOrNoData } from './read.ts'
 import type { CollectContext, CollectorEntry } from './types.ts'
-import { countDropped } from '../metrics/dropped.ts'
+import { DROPPED_DECL, countDropped } from '../metrics/dropped.ts'
 
 const DEFAULT_MOUNT_POINTS_EXCLUDE = '^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)'
 const DEFAULT_FS_TYPES_EXCLUDE =
@@ -101,6 +101,17 @@ export const filesystemCollector: CollectorEntry = {
   name: 'filesystem',
   defaultEnabled: true,
   help: 'Exposes filesystem statistics, such as disk space used.',
+  families: [
+    { name: 'node_filesystem_avail_bytes', type: 'gauge', help: 'Filesystem space available to non-root users in bytes.' },
+    { name: 'node_filesystem_device_error', type: 'gauge', help: 'Whether an error occurred while getting statistics for the given device.' },
+    { name: 'node_filesystem_files', type: 'gauge', help: 'Filesystem total file nodes.' },
+    { name: 'node_filesystem_files_free', type: 'gauge', help: 'Filesystem total free file nodes.' },
+    { name: 'node_filesystem_free_bytes', type: 'gauge', help: 'Filesystem free space in bytes.' },
+    { name: 'node_filesystem_mount_info', type: 'gauge', help: 'Filesystem mount information.' },
+    { name: 'node_filesystem_readonly', type: 'gauge', help: 'Filesystem read-only status.' },
+    { name: 'node_filesystem_size_bytes', type: 'gauge', help: 'Filesystem size in bytes.' },
+    DROPPED_DECL,
+  ],
   flags: [
     ...deviceFilterFlags('collector.filesystem.mount-points', 'mount points for filesystem collector', DEFAULT_MOUNT_POINTS_EXCLUDE),
     ...deviceFilterFlags('collector.filesystem.fs-types', 'filesystem types for filesystem collector', DEFAULT_FS_TYPES_EXCLUDE),

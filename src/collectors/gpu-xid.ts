@@ -48,6 +48,11 @@ export function createGpuXidCollector(options: GpuXidCollectorOptions = {}): Col
     name: 'gpu_xid',
     defaultEnabled: true,
     help: 'Counts NVIDIA Xid errors from the kernel log.',
+    families: [
+      { name: 'DCGM_FI_DEV_XID_ERRORS', type: 'gauge', help: 'Value of the last XID error encountered.' },
+      { name: 'odin_gpu_last_xid_timestamp_seconds', type: 'gauge', help: 'odin-agent: When the latest Xid error of a GPU was logged, in seconds since the epoch.' },
+      { name: 'odin_gpu_xid_errors_total', type: 'counter', help: 'odin-agent: NVIDIA Xid errors reported by the kernel log, by Xid code.' },
+    ],
     flags: [{ name: 'collector.gpu_xid.kmsg-path', kind: 'string', default: DEFAULT_KMSG, help: 'Kernel log to read NVRM Xid lines from; "syslog" reads it through syslog(2) (CAP_SYSLOG, no device), which is also tried when the path cannot be opened.' }],
     create({ config, gpuInventory }) {
       const inventory = options.inventory ?? gpuInventory

@@ -160,6 +160,12 @@ export const hwmonCollector: CollectorEntry = {
   name: 'hwmon',
   defaultEnabled: true,
   help: 'Exposes hardware monitoring and sensor data from /sys/class/hwmon/.',
+  families: [
+    { name: 'node_hwmon_*_total', type: 'counter', help: 'Hardware monitor *' },
+    { name: 'node_hwmon_*', type: 'gauge', help: 'Hardware *' },
+    { name: 'node_hwmon_chip_names', type: 'gauge', help: 'Annotation metric for human-readable chip names' },
+    { name: 'node_hwmon_sensor_label', type: 'gauge', help: 'Label for given chip and sensor' },
+  ],
   flags: [...deviceFilterFlags('collector.hwmon.chip', 'hwmon chip'), ...deviceFilterFlags('collector.hwmon.sensor', 'hwmon sensor (matched against "chip;sensor")')],
   create({ config }) {
     const chipFilter = deviceFilterFrom(config, 'collector.hwmon.chip')

@@ -68,6 +68,16 @@ export const ipvsCollector: CollectorEntry = {
   name: 'ipvs',
   defaultEnabled: true,
   help: 'Exposes IPVS status from /proc/net/ip_vs and stats from /proc/net/ip_vs_stats.',
+  families: [
+    { name: 'node_ipvs_backend_connections_active', type: 'gauge', help: 'The current active connections by local and remote address.' },
+    { name: 'node_ipvs_backend_connections_inactive', type: 'gauge', help: 'The current inactive connections by local and remote address.' },
+    { name: 'node_ipvs_backend_weight', type: 'gauge', help: 'The current backend weight by local and remote address.' },
+    { name: 'node_ipvs_connections_total', type: 'counter', help: 'The total number of connections made.' },
+    { name: 'node_ipvs_incoming_bytes_total', type: 'counter', help: 'The total amount of incoming data.' },
+    { name: 'node_ipvs_incoming_packets_total', type: 'counter', help: 'The total number of incoming packets.' },
+    { name: 'node_ipvs_outgoing_bytes_total', type: 'counter', help: 'The total amount of outgoing data.' },
+    { name: 'node_ipvs_outgoing_packets_total', type: 'counter', help: 'The total number of outgoing packets.' },
+  ],
   flags: [{ name: LABELS_FLAG, kind: 'string', default: IPVS_BACKEND_LABELS.join(','), help: 'Comma separated list for IPVS backend stats labels.' }],
   create({ config }) {
     const labelNames = parseIpvsLabels(flagString(config, LABELS_FLAG))

@@ -7,6 +7,11 @@ export const loadavgCollector: CollectorEntry = {
   name: 'loadavg',
   defaultEnabled: true,
   help: 'Exposes load average.',
+  families: [
+    { name: 'node_load1', type: 'gauge', help: '1m load average.' },
+    { name: 'node_load15', type: 'gauge', help: '15m load average.' },
+    { name: 'node_load5', type: 'gauge', help: '5m load average.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const load = parseLoadAvg(await readOrNoData(ctx, ctx.fs.proc('loadavg')))

@@ -77,6 +77,15 @@ export const mdadmCollector: CollectorEntry = {
   name: 'mdadm',
   defaultEnabled: true,
   help: 'Exposes statistics about devices in /proc/mdstat (does nothing if no /proc/mdstat present).',
+  families: [
+    { name: 'node_md_blocks', type: 'gauge', help: 'Total number of blocks on device.' },
+    { name: 'node_md_blocks_synced', type: 'gauge', help: 'Number of blocks synced on device.' },
+    { name: 'node_md_degraded', type: 'gauge', help: 'Number of degraded disks on device.' },
+    { name: 'node_md_disks', type: 'gauge', help: 'Number of active/failed/spare disks of device.' },
+    { name: 'node_md_disks_required', type: 'gauge', help: 'Total number of disks of device.' },
+    { name: 'node_md_raid_disks', type: 'gauge', help: 'Number of raid disks on device.' },
+    { name: 'node_md_state', type: 'gauge', help: 'Indicates the state of md-device.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const file = ctx.fs.proc('mdstat')

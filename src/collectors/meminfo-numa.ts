@@ -15,6 +15,10 @@ export const meminfoNumaCollector: CollectorEntry = {
   // docs/host-collectors.md.
   defaultEnabled: true,
   help: 'Exposes memory statistics from /sys/devices/system/node/node[0-9]*/{meminfo,numastat}.',
+  families: [
+    { name: 'node_memory_numa_*_total', type: 'counter', help: 'Memory information field *_total.' },
+    { name: 'node_memory_numa_*', type: 'gauge', help: 'Memory information field *.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const root = ctx.fs.sys('devices/system/node')

@@ -8,6 +8,10 @@ export const meminfoCollector: CollectorEntry = {
   name: 'meminfo',
   defaultEnabled: true,
   help: 'Exposes memory statistics.',
+  families: [
+    { name: 'node_memory_*_total', type: 'counter', help: 'Memory information field *_total.' },
+    { name: 'node_memory_*', type: 'gauge', help: 'Memory information field *.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const fields = parseMeminfo(await readOrNoData(ctx, ctx.fs.proc('meminfo')))

@@ -9,7 +9,7 @@ import type { ProcessIdentity, ProcessRecord, ProcessTable, ReadErrorReason } fr
 import { UserNames } from '../process/users.ts'
 import { redactArgv } from '../security/redact.ts'
 import type { CollectorEntry, CollectContext } from './types.ts'
-import { countDropped } from '../metrics/dropped.ts'
+import { DROPPED_DECL, countDropped } from '../metrics/dropped.ts'
 
 const P = 'namedprocess_namegroup_'
 const SERIES_PER_GROUP = 20
@@ -155,6 +155,22 @@ export const namedprocessCollector: CollectorEntry = {
   name: 'namedprocess',
   defaultEnabled: true,
   help: 'Per-group process metrics with process-exporter names (groups by comm unless a config is given).',
+  families: [
+    { name: 'namedprocess_namegroup_context_switches_total', type: 'counter', help: 'Context switches' },
+    { name: 'namedprocess_namegroup_cpu_seconds_total', type: 'counter', help: 'Cpu user usage in seconds' },
+    { name: 'namedprocess_namegroup_major_page_faults_total', type: 'counter', help: 'Major page faults' },
+    { name: 'namedprocess_namegroup_memory_bytes', type: 'gauge', help: 'number of bytes of memory in use' },
+    { name: 'namedprocess_namegroup_minor_page_faults_total', type: 'counter', help: 'Minor page faults' },
+    { name: 'namedprocess_namegroup_num_procs', type: 'gauge', help: 'number of processes in this group' },
+    { name: 'namedprocess_namegroup_num_threads', type: 'gauge', help: 'Number of threads' },
+    { name: 'namedprocess_namegroup_oldest_start_time_seconds', type: 'gauge', help: 'start time in seconds since 1970/01/01 of oldest process in group' },
+    { name: 'namedprocess_namegroup_open_filedesc', type: 'gauge', help: 'number of open file descriptors for this group' },
+    { name: 'namedprocess_namegroup_read_bytes_total', type: 'counter', help: 'number of bytes read by this group' },
+    { name: 'namedprocess_namegroup_states', type: 'gauge', help: 'Number of processes in states Running, Sleeping, Waiting, Zombie, or Other' },
+    { name: 'namedprocess_namegroup_write_bytes_total', type: 'counter', help: 'number of bytes written by this group' },
+    { name: 'odin_process_read_errors_total', type: 'counter', help: 'odin-agent: Per-process /proc reads that failed (process exited mid-read, permission denied, malformed).' },
+    DROPPED_DECL,
+  ],
   flags: [
     { name: 'collector.namedprocess.config', kind: 'string', default: '', help: 'process-exporter YAML (process_names with comm/exe/cmdline matchers); empty groups every process by comm.' },
     { name: 'collector.namedprocess.children', kind: 'bool', default: true, help: 'With a config: count processes no matcher names in the group of their nearest named ancestor.' },

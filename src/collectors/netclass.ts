@@ -52,6 +52,12 @@ export const netclassCollector: CollectorEntry = {
   name: 'netclass',
   defaultEnabled: true,
   help: 'Exposes network interface info from /sys/class/net/.',
+  families: [
+    { name: 'node_network_*_total', type: 'counter', help: 'Network device property: *_total' },
+    { name: 'node_network_*', type: 'gauge', help: 'Network device property: *' },
+    { name: 'node_network_info', type: 'gauge', help: 'Non-numeric data from /sys/class/net/<iface>, value is always 1.' },
+    { name: 'node_network_up', type: 'gauge', help: "Value is 1 if operstate is 'up', 0 otherwise." },
+  ],
   flags: [
     { name: 'collector.netclass.ignored-devices', kind: 'string', check: regexpFlag, default: '^$', help: 'Regexp of net devices to ignore for netclass collector.' },
     { name: 'collector.netclass.ignore-invalid-speed', kind: 'bool', default: false, help: 'Ignore devices where the speed is invalid. This will be the default behavior in 2.x.' },

@@ -18,6 +18,9 @@ export const netstatCollector: CollectorEntry = {
   name: 'netstat',
   defaultEnabled: true,
   help: 'Exposes network statistics from /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6.',
+  families: [
+    { name: 'node_netstat_*', type: 'untyped', help: 'Statistic *.' },
+  ],
   flags: [{ name: 'collector.netstat.fields', kind: 'string', check: regexpFlag, default: NETSTAT_FIELDS_DEFAULT, help: 'Regexp of fields to return for netstat collector.' }],
   create({ config }) {
     const pattern = compileFlagRegex(config, 'collector.netstat.fields')

@@ -12,6 +12,14 @@ export const nfsCollector: CollectorEntry = {
   name: 'nfs',
   defaultEnabled: true,
   help: 'Exposes NFS client statistics from /proc/net/rpc/nfs.',
+  families: [
+    { name: 'node_nfs_connections_total', type: 'counter', help: 'Total number of NFSd TCP connections.' },
+    { name: 'node_nfs_packets_total', type: 'counter', help: 'Total NFSd network packets (sent+received) by protocol type.' },
+    { name: 'node_nfs_requests_total', type: 'counter', help: 'Number of NFS procedures invoked.' },
+    { name: 'node_nfs_rpc_authentication_refreshes_total', type: 'counter', help: 'Number of RPC authentication refreshes performed.' },
+    { name: 'node_nfs_rpc_retransmissions_total', type: 'counter', help: 'Number of RPC transmissions performed.' },
+    { name: 'node_nfs_rpcs_total', type: 'counter', help: 'Total number of RPCs performed.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const file = ctx.fs.net('rpc', 'nfs')

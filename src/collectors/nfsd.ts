@@ -17,6 +17,22 @@ export const nfsdCollector: CollectorEntry = {
   name: 'nfsd',
   defaultEnabled: true,
   help: 'Exposes NFS kernel server statistics from /proc/net/rpc/nfsd.',
+  families: [
+    { name: 'node_nfsd_connections_total', type: 'counter', help: 'Total number of NFSd TCP connections.' },
+    { name: 'node_nfsd_disk_bytes_read_total', type: 'counter', help: 'Total NFSd bytes read.' },
+    { name: 'node_nfsd_disk_bytes_written_total', type: 'counter', help: 'Total NFSd bytes written.' },
+    { name: 'node_nfsd_file_handles_stale_total', type: 'counter', help: 'Total number of NFSd stale file handles' },
+    { name: 'node_nfsd_packets_total', type: 'counter', help: 'Total NFSd network packets (sent+received) by protocol type.' },
+    { name: 'node_nfsd_read_ahead_cache_not_found_total', type: 'counter', help: 'Total number of NFSd read ahead cache not found.' },
+    { name: 'node_nfsd_read_ahead_cache_size_blocks', type: 'gauge', help: 'How large the read ahead cache is in blocks.' },
+    { name: 'node_nfsd_reply_cache_hits_total', type: 'counter', help: 'Total number of NFSd Reply Cache hits (client lost server response).' },
+    { name: 'node_nfsd_reply_cache_misses_total', type: 'counter', help: 'Total number of NFSd Reply Cache an operation that requires caching (idempotent).' },
+    { name: 'node_nfsd_reply_cache_nocache_total', type: 'counter', help: 'Total number of NFSd Reply Cache non-idempotent operations (rename/delete/…).' },
+    { name: 'node_nfsd_requests_total', type: 'counter', help: 'Total number NFSd Requests by method and protocol.' },
+    { name: 'node_nfsd_rpc_errors_total', type: 'counter', help: 'Total number of NFSd RPC errors by error type.' },
+    { name: 'node_nfsd_server_rpcs_total', type: 'counter', help: 'Total number of NFSd RPCs.' },
+    { name: 'node_nfsd_server_threads', type: 'gauge', help: 'Total number of NFSd kernel threads that are running.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const file = ctx.fs.net('rpc', 'nfsd')

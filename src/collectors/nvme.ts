@@ -25,6 +25,14 @@ export const nvmeCollector: CollectorEntry = {
   name: 'nvme',
   defaultEnabled: true,
   help: 'Exposes NVMe controller info and namespace sizes from /sys/class/nvme/.',
+  families: [
+    { name: 'node_nvme_info', type: 'gauge', help: 'Non-numeric data from /sys/class/nvme/<device>, value is always 1.' },
+    { name: 'node_nvme_namespace_capacity_bytes', type: 'gauge', help: 'Capacity of the NVMe namespace in bytes. Computed as namespace_size * namespace_logical_block_size' },
+    { name: 'node_nvme_namespace_info', type: 'gauge', help: 'Information about NVMe namespaces. Value is always 1' },
+    { name: 'node_nvme_namespace_logical_block_size_bytes', type: 'gauge', help: 'Logical block size of the NVMe namespace in bytes. Usually 4Kb. Available in /sys/class/nvme/<device>/<namespace>/queue/logical_block_size' },
+    { name: 'node_nvme_namespace_size_bytes', type: 'gauge', help: 'Size of the NVMe namespace in bytes. Available in /sys/class/nvme/<device>/<namespace>/size' },
+    { name: 'node_nvme_namespace_used_bytes', type: 'gauge', help: 'Used space of the NVMe namespace in bytes. Available in /sys/class/nvme/<device>/<namespace>/nuse' },
+  ],
   create: () => ({
     async collect(ctx) {
       const devices = await sysClassDevices(ctx, 'nvme')

@@ -59,6 +59,11 @@ export const osCollector: CollectorEntry = {
   name: 'os',
   defaultEnabled: true,
   help: 'Expose OS release info.',
+  families: [
+    { name: 'node_os_info', type: 'gauge', help: "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id." },
+    { name: 'node_os_support_end_timestamp_seconds', type: 'gauge', help: 'Metric containing the end-of-life date timestamp of the OS.' },
+    { name: 'node_os_version', type: 'gauge', help: 'Metric containing the major.minor part of the OS version.' },
+  ],
   create: () => {
     // The file is read every run (an upgrade shows at once) but parsed only when it changed:
     // the families are immutable, so the same ones serve every snapshot until then.

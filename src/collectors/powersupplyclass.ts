@@ -67,6 +67,10 @@ export const powersupplyclassCollector: CollectorEntry = {
   name: 'powersupplyclass',
   defaultEnabled: true,
   help: 'Exposes power supply (battery, AC) statistics from /sys/class/power_supply/.',
+  families: [
+    { name: 'node_power_supply_*', type: 'gauge', help: '* value of /sys/class/power_supply/<power_supply>.' },
+    { name: 'node_power_supply_info', type: 'gauge', help: 'info of /sys/class/power_supply/<power_supply>.' },
+  ],
   flags: [{ name: 'collector.powersupply.ignored-supplies', kind: 'string', check: regexpFlag, default: '^$', help: 'Regexp of power supplies to ignore for powersupplyclass collector.' }],
   create({ config }) {
     const ignored = compileFlagRegex(config, 'collector.powersupply.ignored-supplies')

@@ -32,6 +32,14 @@ export const pressureCollector: CollectorEntry = {
   name: 'pressure',
   defaultEnabled: true,
   help: 'Exposes pressure stall statistics from /proc/pressure/.',
+  families: [
+    { name: 'node_pressure_cpu_waiting_seconds_total', type: 'counter', help: 'Total time in seconds that processes have waited for CPU time' },
+    { name: 'node_pressure_io_stalled_seconds_total', type: 'counter', help: 'Total time in seconds no process could make progress due to IO congestion' },
+    { name: 'node_pressure_io_waiting_seconds_total', type: 'counter', help: 'Total time in seconds that processes have waited due to IO congestion' },
+    { name: 'node_pressure_irq_stalled_seconds_total', type: 'counter', help: 'Total time in seconds no process could make progress due to IRQ congestion' },
+    { name: 'node_pressure_memory_stalled_seconds_total', type: 'counter', help: 'Total time in seconds no process could make progress due to memory congestion' },
+    { name: 'node_pressure_memory_waiting_seconds_total', type: 'counter', help: 'Total time in seconds that processes have waited for memory' },
+  ],
   create: () => ({
     async collect(ctx) {
       const byResource = new Map<string, Pressure>()

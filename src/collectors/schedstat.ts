@@ -7,6 +7,11 @@ export const schedstatCollector: CollectorEntry = {
   name: 'schedstat',
   defaultEnabled: true,
   help: 'Exposes scheduler statistics from /proc/schedstat.',
+  families: [
+    { name: 'node_schedstat_running_seconds_total', type: 'counter', help: 'Number of seconds CPU spent running a process.' },
+    { name: 'node_schedstat_timeslices_total', type: 'counter', help: 'Number of timeslices executed by CPU.' },
+    { name: 'node_schedstat_waiting_seconds_total', type: 'counter', help: 'Number of seconds spent by processing waiting for this CPU.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const f = new Families()

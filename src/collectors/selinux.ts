@@ -31,6 +31,22 @@ export const selinuxCollector: CollectorEntry = {
   name: 'selinux',
   defaultEnabled: true,
   help: 'Exposes SELinux statistics.',
+  families: [
+    { name: 'node_selinux_avc_allocations_total', type: 'counter', help: 'SELinux AVC allocations' },
+    { name: 'node_selinux_avc_frees_total', type: 'counter', help: 'SELinux AVC frees' },
+    { name: 'node_selinux_avc_hash_buckets_available', type: 'gauge', help: 'SELinux AVC hash buckets available' },
+    { name: 'node_selinux_avc_hash_buckets_used', type: 'gauge', help: 'SELinux AVC hash buckets used' },
+    { name: 'node_selinux_avc_hash_entries', type: 'gauge', help: 'SELinux AVC hash entries' },
+    { name: 'node_selinux_avc_hash_longest_chain', type: 'gauge', help: 'SELinux AVC hash longest chain' },
+    { name: 'node_selinux_avc_hits_total', type: 'counter', help: 'SELinux AVC hits' },
+    { name: 'node_selinux_avc_lookups_total', type: 'counter', help: 'SELinux AVC lookups' },
+    { name: 'node_selinux_avc_misses_total', type: 'counter', help: 'SELinux AVC misses' },
+    { name: 'node_selinux_avc_reclaims_total', type: 'counter', help: 'SELinux AVC reclaims' },
+    { name: 'node_selinux_avc_threshold', type: 'gauge', help: 'SELinux AVC threshold' },
+    { name: 'node_selinux_config_mode', type: 'gauge', help: 'Configured SELinux enforcement mode' },
+    { name: 'node_selinux_current_mode', type: 'gauge', help: 'Current SELinux enforcement mode' },
+    { name: 'node_selinux_enabled', type: 'gauge', help: 'SELinux is enabled, 1 is true, 0 is false' },
+  ],
   create: () => ({
     async collect(ctx) {
       const fs = (...parts: string[]) => ctx.fs.sys('fs', 'selinux', ...parts)

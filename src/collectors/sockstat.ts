@@ -13,6 +13,10 @@ export const sockstatCollector: CollectorEntry = {
   name: 'sockstat',
   defaultEnabled: true,
   help: 'Exposes socket statistics from /proc/net/sockstat and /proc/net/sockstat6.',
+  families: [
+    { name: 'node_sockstat_*_*', type: 'gauge', help: 'Number of * sockets in state *.' },
+    { name: 'node_sockstat_sockets_used', type: 'gauge', help: 'Number of IPv4 sockets in use.' },
+  ],
   create: () => {
     let page: number | undefined
     return {

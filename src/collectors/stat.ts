@@ -24,6 +24,15 @@ export const statCollector: CollectorEntry = {
   name: 'stat',
   defaultEnabled: true,
   help: 'Exposes various statistics from /proc/stat. This includes boot time, forks and interrupts.',
+  families: [
+    { name: 'node_boot_time_seconds', type: 'gauge', help: 'Node boot time, in unixtime.' },
+    { name: 'node_context_switches_total', type: 'counter', help: 'Total number of context switches.' },
+    { name: 'node_forks_total', type: 'counter', help: 'Total number of forks.' },
+    { name: 'node_intr_total', type: 'counter', help: 'Total number of interrupts serviced.' },
+    { name: 'node_procs_blocked', type: 'gauge', help: 'Number of processes blocked waiting for I/O to complete.' },
+    { name: 'node_procs_running', type: 'gauge', help: 'Number of processes in runnable state.' },
+    { name: 'node_softirqs_total', type: 'counter', help: 'Number of softirq calls.' },
+  ],
   flags: [
     // On by default here (node_exporter: off): node_softirqs_total is part of the stat
     // family node_exporter's fixture output expects; 10 series. See docs/host-collectors.md.

@@ -6,7 +6,7 @@ import type { Labels } from '../metrics/types.ts'
 import { parsePromText } from '../procfs/prom-text.ts'
 import type { TextFamily, TextMetricType, TextSample } from '../procfs/prom-text.ts'
 import type { CollectorEntry, CollectContext } from './types.ts'
-import { countDropped } from '../metrics/dropped.ts'
+import { DROPPED_DECL, countDropped } from '../metrics/dropped.ts'
 
 /** Samples one scrape takes from textfiles; the rest are dropped and counted. */
 export const TEXTFILE_MAX_SERIES = 10_000
@@ -67,6 +67,12 @@ export function createTextfileCollector(deps: Partial<TextfileDeps> = {}): Colle
     name: 'textfile',
     defaultEnabled: true,
     help: 'Exposes metrics from *.prom files in --collector.textfile.directory (idle when unset).',
+    families: [
+      { name: 'node_textfile_mtime_seconds', type: 'gauge', help: 'Unixtime mtime of textfiles successfully read.' },
+      { name: 'node_textfile_scrape_error', type: 'gauge', help: '1 if there was an error opening or reading a file, 0 otherwise' },
+      DROPPED_DECL,
+    ],
+    forwards: true,
     flags: [{ name: 'collector.textfile.directory', kind: 'list', default: '', help: 'Directory to read text files with metrics from (repeatable; empty: none).' }],
     create({ config }) {
       const directories = flagList(config, 'collector.textfile.directory')

@@ -20,6 +20,11 @@ export const thermalZoneCollector: CollectorEntry = {
   name: 'thermal_zone',
   defaultEnabled: true,
   help: 'Exposes thermal zone temperatures and cooling device states from /sys/class/thermal/.',
+  families: [
+    { name: 'node_cooling_device_cur_state', type: 'gauge', help: 'Current throttle state of the cooling device' },
+    { name: 'node_cooling_device_max_state', type: 'gauge', help: 'Maximum throttle state of the cooling device' },
+    { name: 'node_thermal_zone_temp', type: 'gauge', help: 'Zone temperature in Celsius' },
+  ],
   create: () => ({
     async collect(ctx) {
       const devices = await sysClassDevices(ctx, 'thermal')

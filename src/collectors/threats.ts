@@ -110,6 +110,10 @@ export const threatsCollector: CollectorEntry = {
   name: 'detector.threats',
   defaultEnabled: true,
   help: 'Process threat detection: miners, reverse shells, privilege escalation, suspicious network tools, exfiltration, system modification, persistence, defense evasion (odin_security_*).',
+  families: [
+    { name: 'odin_security_active_threats', type: 'gauge', help: 'odin-agent: Processes for which the rule fires now.' },
+    { name: 'odin_security_findings_total', type: 'counter', help: 'odin-agent: Process threat findings since the agent started, one per process and rule.' },
+  ],
   flags: [
     { name: 'detector.threats.allowlist', kind: 'string', default: '', help: 'YAML allowlist of processes (exe glob, comm, cmdline regex, user, parent; optionally limited to rules) whose findings are dropped.' },
   ],

@@ -77,6 +77,12 @@ export const timeCollector: CollectorEntry = {
   name: 'time',
   defaultEnabled: true,
   help: 'Exposes the current system time.',
+  families: [
+    { name: 'node_time_clocksource_available_info', type: 'gauge', help: "Available clocksources read from '/sys/devices/system/clocksource'." },
+    { name: 'node_time_clocksource_current_info', type: 'gauge', help: "Current clocksource read from '/sys/devices/system/clocksource'." },
+    { name: 'node_time_seconds', type: 'gauge', help: 'System time in seconds since epoch (1970).' },
+    { name: 'node_time_zone_offset_seconds', type: 'gauge', help: 'System time zone offset in seconds.' },
+  ],
   create: () => {
     const memo: ZoneMemo = {}
     return {

@@ -46,7 +46,12 @@ export interface CollectorInstance {
   close?(): Promise<void> | void
 }
 
-/** A family a collector may emit, declared once on its entry (checked by the contract test). */
+/**
+ * A family a collector may emit, declared on its entry and checked against what it emits
+ * by the contract test (test/collectors.contract.test.ts). A family whose name comes from
+ * the source (a /proc/meminfo field, a kstat) is declared as a pattern: `*` in `name`
+ * stands for one or more name characters, `*` in `help` for any text.
+ */
 export interface FamilyDecl {
   readonly name: string
   readonly type: MetricType
@@ -65,8 +70,13 @@ export interface CollectorEntry<I extends CollectorInstance = CollectorInstance>
   readonly timeoutMs?: number
   /** Collector-specific flags (`collector.<name>.<option>`), listed in --help. */
   readonly flags?: readonly FlagSpec[]
-  /** Every family the collector can emit; a name prefix ending in `_` stands for a generated set. */
-  readonly families?: readonly FamilyDecl[]
+  /** Every family the collector emits (name, type, HELP), declared once. */
+  readonly families: readonly FamilyDecl[]
+  /**
+   * Also forwards families it does not know in advance (textfile: whatever the .prom files
+   * hold); those are checked by the exposition rules only.
+   */
+  readonly forwards?: boolean
   /** Parses its flags and builds its state; a bad value throws here, not on every tick. */
   create(deps: CollectorDeps): I
 }

@@ -15,6 +15,9 @@ export const udpQueuesCollector: CollectorEntry = {
   name: 'udp_queues',
   defaultEnabled: true,
   help: 'Exposes UDP total lengths of the rx_queue and tx_queue from /proc/net/udp and /proc/net/udp6.',
+  families: [
+    { name: 'node_udp_queues', type: 'gauge', help: 'Number of allocated memory in the kernel for UDP datagrams in bytes.' },
+  ],
   create: () => ({
     async collect(ctx) {
       const sources = [['v4', ctx.fs.net('udp')], ['v6', ctx.fs.net('udp6')]] as const

@@ -48,6 +48,16 @@ export const watchdogCollector: CollectorEntry = {
   name: 'watchdog',
   defaultEnabled: true,
   help: 'Exposes statistics from /sys/class/watchdog.',
+  families: [
+    { name: 'node_watchdog_access_cs0', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/access_cs0' },
+    { name: 'node_watchdog_bootstatus', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/bootstatus' },
+    { name: 'node_watchdog_fw_version', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/fw_version' },
+    { name: 'node_watchdog_info', type: 'gauge', help: 'Info of /sys/class/watchdog/<watchdog>' },
+    { name: 'node_watchdog_nowayout', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/nowayout' },
+    { name: 'node_watchdog_pretimeout_seconds', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/pretimeout' },
+    { name: 'node_watchdog_timeleft_seconds', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/timeleft' },
+    { name: 'node_watchdog_timeout_seconds', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/timeout' },
+  ],
   create: () => ({
     async collect(ctx) {
       const devices = await sysClassDevices(ctx, 'watchdog').catch((err: unknown) => {

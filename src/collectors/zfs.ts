@@ -41,6 +41,10 @@ export const zfsCollector: CollectorEntry = {
   name: 'zfs',
   defaultEnabled: true,
   help: 'Exposes ZFS performance statistics.',
+  families: [
+    { name: 'node_zfs_*', type: 'untyped', help: 'kstat.zfs.misc.*' },
+    { name: 'node_zfs_zpool_state', type: 'gauge', help: 'kstat.zfs.misc.state' },
+  ],
   create: () => ({
     async collect(ctx) {
       const base = ctx.fs.proc('spl', 'kstat', 'zfs')

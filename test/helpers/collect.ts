@@ -2,6 +2,7 @@ import { parseAgentArgs } from '../../src/config/config.ts'
 import type { AgentConfig } from '../../src/config/config.ts'
 import { allCollectors } from '../../src/collectors/index.ts'
 import { instantiate } from '../../src/collectors/create.ts'
+import { undeclared } from '../../src/collectors/declared.ts'
 import type { Collector, CollectContext, CollectorDeps, CollectorEntry, CollectorInstance } from '../../src/collectors/types.ts'
 import { GpuInventory } from '../../src/gpu/inventory.ts'
 import { silentLogger } from '../../src/log/logger.ts'
@@ -52,7 +53,18 @@ export function configFor(entry: Runnable | undefined, options: CollectOptions =
 /** Creates one instance, as the agent does at start; it keeps its state across collects. */
 export function createFrom<I extends CollectorInstance>(entry: CollectorEntry<I>, options: CollectOptions = {}): I & Collector {
   const deps: CollectorDeps = { config: configFor(entry, options), gpuInventory: new GpuInventory(), processes: new ProcessTables(), ...options.deps }
-  return instantiate(entry, deps) as I & Collector
+  const instance = instantiate(entry, deps) as I & Collector
+  // Every collect in a test also checks the families against the entry's declarations.
+  const collect = instance.collect.bind(instance)
+  instance.collect = async (ctx) => {
+    const families = await collect(ctx)
+    const problems = undeclared(entry, families)
+    if (problems.length > 0) {
+      throw new Error(`undeclared families: ${problems.join('; ')}`)
+    }
+    return families
+  }
+  return instance
 }
 
 /** A CollectContext rooted at fixture trees. */
@@ -124,7 +136,7 @@ export function valueOf(families: readonly MetricFamily[], name: string, labels:
 
 /** A list entry for tests whose instances all run `collect` (no flags, no state). */
 export function entryOf(name: string, collect: CollectorInstance['collect'], help = `${name} (test)`): CollectorEntry {
-  return { name, defaultEnabled: true, help, create: () => ({ collect }) }
+  return { name, defaultEnabled: true, help, families: [], forwards: true, create: () => ({ collect }) }
 }
 
 /** One instance and one context for several collects, as the agent runs it tick after tick. */

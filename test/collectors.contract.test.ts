@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { allCollectors } from '../src/collectors/index.ts'
 import { NoDataError } from '../src/collectors/types.ts'
 import type { MetricFamily } from '../src/metrics/types.ts'
-import { undeclared } from '../src/collectors/declared.ts'
+import { declarationProblem, undeclared } from '../src/collectors/declared.ts'
+import { UNDER_PATTERNS } from './stack/stack-files.ts'
 import { collectFrom, runIsolated } from './helpers/collect.ts'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
@@ -124,5 +125,11 @@ describe('family declarations across collectors', () => {
     // Known, as in node_exporter itself: cpu's node_cpu_frequency_hertz (from /proc/cpuinfo,
     // --collector.cpu.info) and cpufreq's (sysfs) share the name with different HELP.
     expect(clashes).toEqual(['node_cpu_frequency_hertz: cpu and cpufreq'])
+  })
+
+  it('the names rules and dashboards use under a pattern (test/stack) match a declared pattern', () => {
+    const declared = (name: string) =>
+      allCollectors.some((c) => c.families.some((d) => d.name.includes('*')) && !(declarationProblem({ ...c, forwards: false }, { name, type: 'untyped', help: '' }) ?? '').includes('does not declare'))
+    expect(UNDER_PATTERNS.filter((name) => !declared(name))).toEqual([])
   })
 })

@@ -18,11 +18,9 @@ export const raplCollector: CollectorEntry = {
   defaultEnabled: true,
   help: 'Exposes RAPL energy counters from /sys/class/powercap/.',
   families: [
-    { name: 'node_rapl_core_joules_total', type: 'counter', help: 'Current RAPL core value in joules' },
     { name: 'node_rapl_joules_total', type: 'counter', help: 'Current RAPL value in joules' },
-    { name: 'node_rapl_package_joules_total', type: 'counter', help: 'Current RAPL package value in joules' },
-    { name: 'node_rapl_psys_joules_total', type: 'counter', help: 'Current RAPL psys value in joules' },
-    { name: 'node_rapl_uncore_joules_total', type: 'counter', help: 'Current RAPL uncore value in joules' },
+    // One family per zone name (package, core, uncore, dram, psys, ...).
+    { name: 'node_rapl_*_joules_total', type: 'counter', help: 'Current RAPL * value in joules' },
   ],
   flags: [{ name: 'collector.rapl.enable-zone-label', kind: 'bool', default: false, help: 'Expose one node_rapl_joules_total family with a rapl_zone label instead of one family per zone.' }],
   create({ config }) {

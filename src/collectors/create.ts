@@ -12,6 +12,7 @@ export function createCollectors(entries: readonly CollectorEntry[], config: Age
   return entries.filter((e) => config.enabled.includes(e.name)).map((e) => instantiate(e, deps))
 }
 
+/** Creates one entry's instance and gives it the entry's name and deadline, as the sampler runs it. */
 export function instantiate<E extends CollectorEntry>(entry: E, deps: Parameters<E['create']>[0]): ReturnType<E['create']> & Collector {
   const instance = entry.create(deps) as ReturnType<E['create']>
   return Object.assign(instance, { name: entry.name, timeoutMs: entry.timeoutMs })

@@ -1,16 +1,10 @@
 import type { MetricFamily } from '../metrics/types.ts'
 import type { CollectorEntry, FamilyDecl } from './types.ts'
 
-const patterns = new WeakMap<FamilyDecl, { name: RegExp; help: RegExp }>()
-
+/** A declared pattern as regexps: `*` is one or more name characters in the name, any text in HELP. */
 function compiled(decl: FamilyDecl): { name: RegExp; help: RegExp } {
-  let p = patterns.get(decl)
-  if (!p) {
-    const glob = (text: string, star: string) => new RegExp(`^${text.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(star)}$`, 's')
-    p = { name: glob(decl.name, '[a-zA-Z0-9_:]+'), help: glob(decl.help, '.*') }
-    patterns.set(decl, p)
-  }
-  return p
+  const glob = (text: string, star: string) => new RegExp(`^${text.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(star)}$`, 's')
+  return { name: glob(decl.name, '[a-zA-Z0-9_:]+'), help: glob(decl.help, '.*') }
 }
 
 /**

@@ -183,7 +183,7 @@ export const UNDER_PATTERNS = [
   'node_network_receive_bytes_total', 'node_network_receive_drop_total', 'node_network_receive_errs_total',
   'node_network_receive_packets_total', 'node_network_transmit_bytes_total', 'node_network_transmit_drop_total',
   'node_network_transmit_errs_total', 'node_network_transmit_packets_total', 'node_sockstat_TCP_inuse', 'node_sockstat_TCP_tw',
-  'node_sockstat_UDP_inuse', 'node_vmstat_oom_kill', 'node_vmstat_pgmajfault',
+  'node_sockstat_UDP_inuse', 'node_vmstat_oom_kill', 'node_vmstat_pgmajfault', 'node_rapl_package_joules_total',
 ]
 
 /**

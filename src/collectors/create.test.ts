@@ -34,6 +34,17 @@ describe('createCollectors', () => {
     expect(created[2]?.deps.gpuInventory).not.toBe(a?.deps.gpuInventory)
   })
 
+  it('isolates an entry whose create throws: that collector fails every run naming why, the others are created', async () => {
+    const { created, entries } = recording()
+    const broken: CollectorEntry = { name: 'broken', defaultEnabled: true, help: '', families: [], create: () => { throw new Error('bad state file') } }
+    const all = [entries[0] as CollectorEntry, broken, entries[1] as CollectorEntry]
+    const { config } = parseAgentArgs([], all)
+    const collectors = createCollectors(all, config)
+    expect(collectors.map((c) => c.name)).toEqual(['a', 'broken', 'b'])
+    expect(created.map((c) => c.name)).toEqual(['a', 'b'])
+    await expect(collectors[1]?.collect({} as never)).rejects.toThrow("couldn't create collector broken: bad state file")
+  })
+
   it('closes every instance; one that fails to close does not stop the others', async () => {
     const closed: string[] = []
     const errors: string[] = []

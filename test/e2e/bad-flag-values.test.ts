@@ -12,6 +12,7 @@ describe('the compiled agent refuses a bad flag value at start with one line and
     ['--collector.diskstats.device-exclude=(', /^odin-agent: --collector\.diskstats\.device-exclude: invalid value "\(" \(accepted: a regular expression\)\n$/],
     ['--collector.netclass.ignored-devices=*', /^odin-agent: --collector\.netclass\.ignored-devices: invalid value "\*" \(accepted: a regular expression\)\n$/],
     ['--collector.vmstat.fields=[', /^odin-agent: --collector\.vmstat\.fields: invalid value "\[" \(accepted: a regular expression\)\n$/],
+    ['--collector.gpu.nvidia-smi-path=nvidia-smi', /^odin-agent: --collector\.gpu\.nvidia-smi-path: invalid value "nvidia-smi" \(accepted: an absolute path\)\n$/],
   ])('%s', (arg, message) => {
     const r = spawnSync(binaryPath, [arg, '--web.listen-address=127.0.0.1:0'], { encoding: 'utf8', timeout: 20_000 })
     expect(r.status).toBe(2)

@@ -22,16 +22,10 @@ export const conntrackCollector: CollectorEntry = {
   defaultEnabled: true,
   help: 'Exposes conntrack table size and statistics from /proc (nf_conntrack loaded).',
   families: [
+    // The stat columns table, then what no table holds.
+    ...STAT_COLUMNS.map(([column, help]) => ({ name: `node_nf_conntrack_stat_${column}`, type: 'gauge' as const, help })),
     { name: 'node_nf_conntrack_entries', type: 'gauge', help: 'Number of currently allocated flow entries for connection tracking.' },
     { name: 'node_nf_conntrack_entries_limit', type: 'gauge', help: 'Maximum size of connection tracking table.' },
-    { name: 'node_nf_conntrack_stat_drop', type: 'gauge', help: 'Number of packets dropped due to conntrack failure.' },
-    { name: 'node_nf_conntrack_stat_early_drop', type: 'gauge', help: 'Number of dropped conntrack entries to make room for new ones, if maximum table size was reached.' },
-    { name: 'node_nf_conntrack_stat_found', type: 'gauge', help: 'Number of searched entries which were successful.' },
-    { name: 'node_nf_conntrack_stat_ignore', type: 'gauge', help: 'Number of packets seen which are already connected to a conntrack entry.' },
-    { name: 'node_nf_conntrack_stat_insert', type: 'gauge', help: 'Number of entries inserted into the list.' },
-    { name: 'node_nf_conntrack_stat_insert_failed', type: 'gauge', help: 'Number of entries for which list insertion was attempted but failed.' },
-    { name: 'node_nf_conntrack_stat_invalid', type: 'gauge', help: 'Number of packets seen which can not be tracked.' },
-    { name: 'node_nf_conntrack_stat_search_restart', type: 'gauge', help: 'Number of conntrack table lookups which had to be restarted due to hashtable resizes.' },
   ],
   create: () => ({
     async collect(ctx) {

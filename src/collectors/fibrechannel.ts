@@ -56,21 +56,9 @@ export const fibrechannelCollector: CollectorEntry = {
   defaultEnabled: true,
   help: 'Exposes fibre channel information and statistics from /sys/class/fc_host/.',
   families: [
-    { name: 'node_fibrechannel_dumped_frames_total', type: 'counter', help: 'Number of dumped frames' },
-    { name: 'node_fibrechannel_error_frames_total', type: 'counter', help: 'Number of errors in frames' },
-    { name: 'node_fibrechannel_fcp_packet_aborts_total', type: 'counter', help: 'Number of aborted packets' },
+    // The statistics table, then what no table holds.
+    ...COUNTERS.map(([, metric, help]) => ({ name: `node_fibrechannel_${metric}`, type: 'counter' as const, help })),
     { name: 'node_fibrechannel_info', type: 'gauge', help: 'Non-numeric data from /sys/class/fc_host/<host>, value is always 1.' },
-    { name: 'node_fibrechannel_invalid_crc_total', type: 'counter', help: 'Invalid Cyclic Redundancy Check count' },
-    { name: 'node_fibrechannel_invalid_tx_words_total', type: 'counter', help: 'Number of invalid words transmitted by host port' },
-    { name: 'node_fibrechannel_link_failure_total', type: 'counter', help: 'Number of times the host port link has failed' },
-    { name: 'node_fibrechannel_loss_of_signal_total', type: 'counter', help: 'Number of times signal has been lost' },
-    { name: 'node_fibrechannel_loss_of_sync_total', type: 'counter', help: 'Number of failures on either bit or transmission word boundaries' },
-    { name: 'node_fibrechannel_nos_total', type: 'counter', help: 'Number Not_Operational Primitive Sequence received by host port' },
-    { name: 'node_fibrechannel_rx_frames_total', type: 'counter', help: 'Number of frames received' },
-    { name: 'node_fibrechannel_rx_words_total', type: 'counter', help: 'Number of words received by host port' },
-    { name: 'node_fibrechannel_seconds_since_last_reset_total', type: 'counter', help: 'Number of seconds since last host port reset' },
-    { name: 'node_fibrechannel_tx_frames_total', type: 'counter', help: 'Number of frames transmitted by host port' },
-    { name: 'node_fibrechannel_tx_words_total', type: 'counter', help: 'Number of words transmitted by host port' },
   ],
   create: () => ({
     async collect(ctx) {

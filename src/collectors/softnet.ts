@@ -20,13 +20,7 @@ export const softnetCollector: CollectorEntry = {
   defaultEnabled: true,
   help: 'Exposes per-CPU softnet statistics from /proc/net/softnet_stat.',
   families: [
-    { name: 'node_softnet_backlog_len', type: 'gauge', help: 'Softnet backlog status' },
-    { name: 'node_softnet_cpu_collision_total', type: 'counter', help: 'Number of collision occur while obtaining device lock while transmitting' },
-    { name: 'node_softnet_dropped_total', type: 'counter', help: 'Number of dropped packets' },
-    { name: 'node_softnet_flow_limit_count_total', type: 'counter', help: 'Number of times flow limit has been reached' },
-    { name: 'node_softnet_processed_total', type: 'counter', help: 'Number of processed packets' },
-    { name: 'node_softnet_received_rps_total', type: 'counter', help: 'Number of times cpu woken up received_rps' },
-    { name: 'node_softnet_times_squeezed_total', type: 'counter', help: 'Number of times processing packets ran out of quota' },
+    ...METRICS.map(([, name, type, help]) => ({ name, type, help })),
   ],
   create: () => ({
     async collect(ctx) {

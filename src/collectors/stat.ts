@@ -25,12 +25,8 @@ export const statCollector: CollectorEntry = {
   defaultEnabled: true,
   help: 'Exposes various statistics from /proc/stat. This includes boot time, forks and interrupts.',
   families: [
-    { name: 'node_boot_time_seconds', type: 'gauge', help: 'Node boot time, in unixtime.' },
-    { name: 'node_context_switches_total', type: 'counter', help: 'Total number of context switches.' },
-    { name: 'node_forks_total', type: 'counter', help: 'Total number of forks.' },
-    { name: 'node_intr_total', type: 'counter', help: 'Total number of interrupts serviced.' },
-    { name: 'node_procs_blocked', type: 'gauge', help: 'Number of processes blocked waiting for I/O to complete.' },
-    { name: 'node_procs_running', type: 'gauge', help: 'Number of processes in runnable state.' },
+    // The scalars table, then what no table holds.
+    ...SCALARS.map(([, name, type, help]) => ({ name, type, help })),
     { name: 'node_softirqs_total', type: 'counter', help: 'Number of softirq calls.' },
   ],
   flags: [

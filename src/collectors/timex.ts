@@ -76,24 +76,11 @@ export function createTimexCollector(read: () => Promise<TimexReading> = adjtime
     defaultEnabled: true,
     help: 'Exposes selected adjtimex(2) system call stats.',
     families: [
-      { name: 'node_timex_estimated_error_seconds', type: 'gauge', help: 'Estimated error in seconds.' },
-      { name: 'node_timex_frequency_adjustment_ratio', type: 'gauge', help: 'Local clock frequency adjustment.' },
-      { name: 'node_timex_loop_time_constant', type: 'gauge', help: 'Phase-locked loop time constant.' },
-      { name: 'node_timex_maxerror_seconds', type: 'gauge', help: 'Maximum error in seconds.' },
+      // The adjtimex fields table, then what no table holds.
+      ...FIELDS.map(([suffix, type, help]) => ({ name: `node_timex_${suffix}`, type, help })),
       { name: 'node_timex_offset_overflow_total', type: 'counter', help: 'Count of adjtimex() offset readings indicating kernel overflow (|offset| > 4s). See https://github.com/prometheus/node_exporter/issues/3764' },
       { name: 'node_timex_offset_seconds', type: 'gauge', help: 'Time offset in between local system and reference clock.' },
-      { name: 'node_timex_pps_calibration_total', type: 'counter', help: 'Pulse per second count of calibration intervals.' },
-      { name: 'node_timex_pps_error_total', type: 'counter', help: 'Pulse per second count of calibration errors.' },
-      { name: 'node_timex_pps_frequency_hertz', type: 'gauge', help: 'Pulse per second frequency.' },
-      { name: 'node_timex_pps_jitter_seconds', type: 'gauge', help: 'Pulse per second jitter.' },
-      { name: 'node_timex_pps_jitter_total', type: 'counter', help: 'Pulse per second count of jitter limit exceeded events.' },
-      { name: 'node_timex_pps_shift_seconds', type: 'gauge', help: 'Pulse per second interval duration.' },
-      { name: 'node_timex_pps_stability_exceeded_total', type: 'counter', help: 'Pulse per second count of stability limit exceeded events.' },
-      { name: 'node_timex_pps_stability_hertz', type: 'gauge', help: 'Pulse per second stability, average of recent frequency changes.' },
-      { name: 'node_timex_status', type: 'gauge', help: 'Value of the status array bits.' },
       { name: 'node_timex_sync_status', type: 'gauge', help: 'Is clock synchronized to a reliable server (1 = yes, 0 = no).' },
-      { name: 'node_timex_tai_offset_seconds', type: 'gauge', help: 'International Atomic Time (TAI) offset.' },
-      { name: 'node_timex_tick_seconds', type: 'gauge', help: 'Seconds between clock ticks.' },
     ],
     create() {
       let overflows = 0

@@ -156,7 +156,7 @@ export const containersCollector: CollectorEntry = {
     { name: 'container_threads_max', type: 'gauge', help: 'Maximum number of threads allowed inside the container, infinity if value is zero' },
     { name: 'odin_container_info', type: 'gauge', help: 'odin-agent: A container the agent resolved, with its identity; value 1.' },
     { name: 'odin_container_restarts_total', type: 'counter', help: 'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.' },
-    { name: 'odin_containers', type: 'gauge', help: 'odin-agent: Container cgroups seen this tick by identity state (resolved and exposed, unresolved, dropped by the cap, pod sandbox).' },
+    { name: 'odin_containers', type: 'gauge', help: COUNTS_HELP },
     { name: 'odin_pod_oom_kills_total', type: 'counter', help: 'odin-agent: OOM kills in the pod, its containers that are gone included (v2: the pod cgroup memory.events oom_kill; v1: the sum over its containers of the larger of their oom_kill counter and their kernel-log oom-kill records).' },
     DROPPED_DECL,
   ],

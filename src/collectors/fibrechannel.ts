@@ -58,7 +58,7 @@ export const fibrechannelCollector: CollectorEntry = {
   families: [
     // The statistics table, then what no table holds.
     ...COUNTERS.map(([, metric, help]) => ({ name: `node_fibrechannel_${metric}`, type: 'counter' as const, help })),
-    { name: 'node_fibrechannel_info', type: 'gauge', help: 'Non-numeric data from /sys/class/fc_host/<host>, value is always 1.' },
+    { name: 'node_fibrechannel_info', type: 'gauge', help: INFO_HELP },
   ],
   create: () => ({
     async collect(ctx) {

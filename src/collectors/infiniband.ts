@@ -146,10 +146,10 @@ export const infinibandCollector: CollectorEntry = {
   families: [
     // The counter table, then what no table holds.
     ...COUNTERS.map((c) => ({ name: c.metric, type: 'counter' as const, help: c.help })),
-    { name: 'node_infiniband_info', type: 'gauge', help: 'Non-numeric data from /sys/class/infiniband/<device>, value is always 1.' },
-    { name: 'node_infiniband_physical_state_id', type: 'gauge', help: 'Physical state of the InfiniBand port (0: no change, 1: sleep, 2: polling, 3: disable, 4: shift, 5: link up, 6: link error recover, 7: phytest)' },
+    { name: 'node_infiniband_info', type: 'gauge', help: INFO_HELP },
+    { name: 'node_infiniband_physical_state_id', type: 'gauge', help: PHYS_STATE_HELP },
     { name: 'node_infiniband_rate_bytes_per_second', type: 'gauge', help: 'Maximum signal transfer rate' },
-    { name: 'node_infiniband_state_id', type: 'gauge', help: 'State of the InfiniBand port (0: no change, 1: down, 2: init, 3: armed, 4: active, 5: act defer)' },
+    { name: 'node_infiniband_state_id', type: 'gauge', help: STATE_HELP },
   ],
   create: () => ({
     async collect(ctx) {

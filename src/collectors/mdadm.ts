@@ -78,13 +78,13 @@ export const mdadmCollector: CollectorEntry = {
   defaultEnabled: true,
   help: 'Exposes statistics about devices in /proc/mdstat (does nothing if no /proc/mdstat present).',
   families: [
-    { name: 'node_md_blocks', type: 'gauge', help: 'Total number of blocks on device.' },
-    { name: 'node_md_blocks_synced', type: 'gauge', help: 'Number of blocks synced on device.' },
-    { name: 'node_md_degraded', type: 'gauge', help: 'Number of degraded disks on device.' },
-    { name: 'node_md_disks', type: 'gauge', help: 'Number of active/failed/spare disks of device.' },
-    { name: 'node_md_disks_required', type: 'gauge', help: 'Total number of disks of device.' },
-    { name: 'node_md_raid_disks', type: 'gauge', help: 'Number of raid disks on device.' },
-    { name: 'node_md_state', type: 'gauge', help: 'Indicates the state of md-device.' },
+    { name: 'node_md_blocks', type: 'gauge', help: HELP.blocks },
+    { name: 'node_md_blocks_synced', type: 'gauge', help: HELP.blocksSynced },
+    { name: 'node_md_degraded', type: 'gauge', help: HELP.degraded },
+    { name: 'node_md_disks', type: 'gauge', help: HELP.disks },
+    { name: 'node_md_disks_required', type: 'gauge', help: HELP.disksRequired },
+    { name: 'node_md_raid_disks', type: 'gauge', help: HELP.raidDisks },
+    { name: 'node_md_state', type: 'gauge', help: HELP.state },
   ],
   create: () => ({
     async collect(ctx) {

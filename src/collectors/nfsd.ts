@@ -28,7 +28,7 @@ export const nfsdCollector: CollectorEntry = {
     { name: 'node_nfsd_reply_cache_hits_total', type: 'counter', help: 'Total number of NFSd Reply Cache hits (client lost server response).' },
     { name: 'node_nfsd_reply_cache_misses_total', type: 'counter', help: 'Total number of NFSd Reply Cache an operation that requires caching (idempotent).' },
     { name: 'node_nfsd_reply_cache_nocache_total', type: 'counter', help: 'Total number of NFSd Reply Cache non-idempotent operations (rename/delete/…).' },
-    { name: 'node_nfsd_requests_total', type: 'counter', help: 'Total number NFSd Requests by method and protocol.' },
+    { name: 'node_nfsd_requests_total', type: 'counter', help: REQUESTS_HELP },
     { name: 'node_nfsd_rpc_errors_total', type: 'counter', help: 'Total number of NFSd RPC errors by error type.' },
     { name: 'node_nfsd_server_rpcs_total', type: 'counter', help: 'Total number of NFSd RPCs.' },
     { name: 'node_nfsd_server_threads', type: 'gauge', help: 'Total number of NFSd kernel threads that are running.' },

@@ -16,7 +16,7 @@ export const udpQueuesCollector: CollectorEntry = {
   defaultEnabled: true,
   help: 'Exposes UDP total lengths of the rx_queue and tx_queue from /proc/net/udp and /proc/net/udp6.',
   families: [
-    { name: 'node_udp_queues', type: 'gauge', help: 'Number of allocated memory in the kernel for UDP datagrams in bytes.' },
+    { name: 'node_udp_queues', type: 'gauge', help: HELP },
   ],
   create: () => ({
     async collect(ctx) {

@@ -21,7 +21,8 @@ import { mkdirSync, mkdtempSync, rmSync, rmdirSync, symlinkSync, writeFileSync, 
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { containersCollector } from '../src/collectors/containers.ts'
-import type { CollectContext } from '../src/collectors/types.ts'
+import { createCollectors } from '../src/collectors/create.ts'
+import type { CollectContext, Collector } from '../src/collectors/types.ts'
 import { parseAgentArgs } from '../src/config/config.ts'
 import { silentLogger } from '../src/log/logger.ts'
 import { execFileNoShell } from '../src/platform/exec.ts'
@@ -114,8 +115,10 @@ function build(containers: number): { sysfs: string; rootfs: string } {
 /** HostFS calls made, counted: the deterministic half of the cost (CPU time is noisy here). */
 const calls = { readFile: 0, readdir: 0, readlink: 0 }
 
-function context(sysfs: string, rootfs: string): CollectContext {
+/** One containers collector as the agent creates it, and the context of its ticks. */
+function context(sysfs: string, rootfs: string): { collector: Collector; ctx: CollectContext } {
   const { config } = parseAgentArgs([`--path.sysfs=${sysfs}`, `--path.rootfs=${rootfs}`, '--path.procfs=/proc', ...(EXTENDED ? ['--collector.containers.extended'] : [])], [containersCollector])
+  const [collector] = createCollectors([containersCollector], config)
   const host = createHostFS({ procfs: '/proc', sysfs, rootfs })
   const fs = {
     ...host,
@@ -123,15 +126,15 @@ function context(sysfs: string, rootfs: string): CollectContext {
     readdir: (p: string) => (calls.readdir++, host.readdir(p)),
     readlink: (p: string) => (calls.readlink++, host.readlink(p)),
   }
-  return { fs, exec: execFileNoShell, signal: new AbortController().signal, config, log: silentLogger, now: () => Date.now(), shared: (_k, load) => load() }
+  return { collector: collector as Collector, ctx: { fs, exec: execFileNoShell, signal: new AbortController().signal, log: silentLogger, now: () => Date.now(), shared: (_k, load) => load() } }
 }
 
-async function measure(ctx: CollectContext): Promise<{ usPerTick: number; series: number; reads: number }> {
+async function measure({ collector, ctx }: { collector: Collector; ctx: CollectContext }): Promise<{ usPerTick: number; series: number; reads: number }> {
   let series = 0
   let reads = 0
   const tick = async () => {
     try {
-      const fams = await containersCollector.collect(ctx)
+      const fams = await collector.collect(ctx)
       series = fams.reduce((n, f) => n + f.samples.length, 0)
     } catch {
       series = 0 // NoDataError with no container

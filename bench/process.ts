@@ -22,7 +22,8 @@ import { parseAgentArgs } from '../src/config/config.ts'
 import { silentLogger } from '../src/log/logger.ts'
 import { execFileNoShell } from '../src/platform/exec.ts'
 import { createHostFS } from '../src/platform/host-fs.ts'
-import { scannerFor } from '../src/collectors/process-table.ts'
+import { ProcessTables } from '../src/collectors/process-table.ts'
+import { GpuInventory } from '../src/gpu/inventory.ts'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -53,17 +54,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** One agent's worth of collectors over the real /proc; each call is one sampler tick. */
 function agentTick(refreshEvery?: number): () => Promise<void> {
-  const collectors = [namedprocessCollector, threatsCollector]
-  const { config } = parseAgentArgs([], collectors)
+  const entries = [namedprocessCollector, threatsCollector]
+  const { config } = parseAgentArgs([], entries)
   const fs = createHostFS({ procfs: '/proc', sysfs: '/sys', rootfs: '/' })
-  scannerFor(fs, { refreshEvery })
+  const deps = { config, gpuInventory: new GpuInventory(), processes: new ProcessTables({ refreshEvery }) }
+  const collectors = entries.map((e) => e.create(deps))
   return async () => {
     const memo = new Map<string, Promise<unknown>>()
     const ctx: CollectContext = {
       fs,
       exec: execFileNoShell,
       signal: new AbortController().signal,
-      config,
       log: silentLogger,
       now: Date.now,
       shared: <T>(key: string, load: () => Promise<T>) => {

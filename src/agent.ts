@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Hono } from 'hono'
-import type { Collector } from './collectors/types.ts'
+import { closeCollectors, createCollectors } from './collectors/create.ts'
+import type { CollectorEntry } from './collectors/types.ts'
 import { flagNumber } from './config/config.ts'
 import type { AgentConfig } from './config/config.ts'
 import type { Logger } from './log/logger.ts'
@@ -29,7 +30,8 @@ import type { BasicAuth } from './server/basic-auth.ts'
 
 export interface AgentDeps {
   readonly config: AgentConfig
-  readonly collectors: readonly Collector[]
+  /** The list to create the enabled collectors from (index.ts, or a test's own). */
+  readonly collectors: readonly CollectorEntry[]
   readonly log: Logger
   readonly version: { version: string; revision: string; runtime: string }
   readonly exec?: Exec
@@ -41,8 +43,9 @@ export interface AgentDeps {
   /** What --web.config.file sets on the HTTP surface: basic auth and extra headers. */
   readonly web?: { readonly auth?: BasicAuth; readonly headers?: () => Readonly<Record<string, string>> }
   /**
-   * Runs the collectors on worker threads (collector-workers.ts, the binary); without it
-   * they run in this thread (tests). Its stand-ins replace `collectors`.
+   * Runs the collectors on worker threads (collector-workers.ts, the binary), which create
+   * them; without it they are created and run in this thread (tests). Its stand-ins
+   * replace `collectors`.
    */
   readonly workers?: CollectorWorkers
 }
@@ -81,7 +84,8 @@ function ownerOf(snapshot: Snapshot, family: string): string | undefined {
 export function createAgent(deps: AgentDeps): Agent {
   const { config, log } = deps
   const workers = deps.workers
-  const enabled = (workers?.collectors ?? deps.collectors).filter((c) => config.enabled.includes(c.name))
+  // Created once; stop closes them (GpuCollector kills its nvidia-smi, gpu_xid closes /dev/kmsg).
+  const enabled = workers ? workers.collectors.filter((c) => config.enabled.includes(c.name)) : createCollectors(deps.collectors, config)
   const bootTime = realBootTime()
   const detectors = deps.detectors ?? []
   const visibility =
@@ -156,6 +160,7 @@ export function createAgent(deps: AgentDeps): Agent {
     stop: async () => {
       sampler.stop()
       await workers?.close()
+      await closeCollectors(workers ? [] : enabled, (name, err) => log.error('collector close failed', { collector: name, err: String(err) }))
       for (const d of detectors) {
         await d.close?.()
       }

@@ -2,7 +2,7 @@ import { Families } from '../metrics/families.ts'
 import { arpEntriesByDevice, parseArp } from '../procfs/arp.ts'
 import { deviceFilterFlags, deviceFilterFrom } from './device-filter.ts'
 import { readOrNoData } from './read.ts'
-import type { Collector } from './types.ts'
+import type { CollectorEntry } from './types.ts'
 
 const PREFIX = 'collector.arp.device'
 
@@ -14,24 +14,31 @@ const PREFIX = 'collector.arp.device'
  * the file as the netlink path skips them, so --collector.arp.netlink is accepted (a unit
  * file written for node_exporter keeps working) and both settings read the file.
  */
-export const arpCollector: Collector = {
+export const arpCollector: CollectorEntry = {
   name: 'arp',
   defaultEnabled: true,
   help: 'Exposes ARP statistics from /proc/net/arp.',
+  families: [
+    { name: 'node_arp_entries', type: 'gauge', help: 'ARP entries by device' },
+  ],
   flags: [
     ...deviceFilterFlags(PREFIX, 'arp devices'),
     { name: 'collector.arp.netlink', kind: 'bool', default: true, help: "Accepted for node_exporter compatibility: either way the agent counts <procfs>/net/arp, the same neighbour table node_exporter's netlink query returns." },
   ],
-  async collect(ctx) {
-    const filter = deviceFilterFrom(ctx.config, PREFIX)
-    const path = ctx.fs.net('arp')
-    const counts = arpEntriesByDevice(parseArp(await readOrNoData(ctx, path), path))
-    const f = new Families()
-    for (const [device, count] of counts) {
-      if (!filter.ignored(device)) {
-        f.gauge('node_arp_entries', 'ARP entries by device', count, { device })
-      }
+  create({ config }) {
+    const filter = deviceFilterFrom(config, PREFIX)
+    return {
+      async collect(ctx) {
+        const path = ctx.fs.net('arp')
+        const counts = arpEntriesByDevice(parseArp(await readOrNoData(ctx, path), path))
+        const f = new Families()
+        for (const [device, count] of counts) {
+          if (!filter.ignored(device)) {
+            f.gauge('node_arp_entries', 'ARP entries by device', count, { device })
+          }
+        }
+        return f.list()
+      },
     }
-    return f.list()
   },
 }

@@ -7,7 +7,7 @@ import { dehumanize, parsePriorityStats, parseWritebackRateDebug } from '../proc
 import type { PriorityStats, WritebackRateDebug } from '../procfs/bcache.ts'
 import { readIfPresent, readRequired } from './read.ts'
 import { resolveDir } from './sysfs-link.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { CollectorEntry, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
 
 /** One bch_hprint-formatted file and the metric it becomes. */
@@ -104,47 +104,58 @@ async function members(ctx: CollectContext, dir: string, names: readonly string[
  * bcache cache sets from /sys/fs/bcache/<uuid>/, their backing devices (bdevN) and cache
  * devices (cacheN). A file missing under a cache set fails the run, as procfs.
  */
-export const bcacheCollector: Collector = {
+export const bcacheCollector: CollectorEntry = {
   name: 'bcache',
   defaultEnabled: true,
   help: 'Exposes bcache statistics from /sys/fs/bcache/.',
+  families: [
+    // The sysfs value tables, then what no table holds.
+    ...[...SET_VALUES, ...BDEV_VALUES, ...CACHE_VALUES].map((v) => ({ name: v.metric, type: v.type, help: v.help })),
+    ...WRITEBACK.map(([, name, help]) => ({ name, type: 'gauge' as const, help })),
+    { name: 'node_bcache_priority_stats_metadata_percent', type: 'gauge', help: "Bcache's metadata overhead." },
+    { name: 'node_bcache_priority_stats_unused_percent', type: 'gauge', help: "The percentage of the cache that doesn't contain any data." },
+  ],
   flags: [{ name: PRIORITY_FLAG, kind: 'bool', default: false, help: 'Expose expensive priority stats.' }],
-  async collect(ctx) {
-    const withPriority = flagBool(ctx.config, PRIORITY_FLAG)
-    const root = ctx.fs.sys('fs', 'bcache')
-    let entries: string[]
-    try {
-      entries = await ctx.fs.readdir(root)
-    } catch (err) {
-      throw isNotFound(err) ? new NoDataError(`${root} not found`, { cause: err }) : err
-    }
-    const f = new Families()
-    // procfs globs fs/bcache/*-*: the cache set UUIDs, not register/register_quiet.
-    for (const uuid of entries.filter((e) => e.includes('-')).sort()) {
-      const setDir = join(root, uuid)
-      await addValues(ctx, f, setDir, SET_VALUES, { uuid })
-      const names = (await ctx.fs.readdir(setDir)).sort()
-      for (const bdev of await members(ctx, setDir, names, /^bdev\d/)) {
-        const labels = { uuid, backing_device: bdev.name }
-        const path = join(bdev.dir, 'writeback_rate_debug')
-        const debug = parseWritebackRateDebug(await readRequired(ctx, path), path)
-        await addValues(ctx, f, bdev.dir, BDEV_VALUES, labels)
-        for (const [key, metric, help] of WRITEBACK) {
-          f.gauge(metric, help, debug[key], labels)
+  create({ config }) {
+    const withPriority = flagBool(config, PRIORITY_FLAG)
+    return {
+      async collect(ctx) {
+        const root = ctx.fs.sys('fs', 'bcache')
+        let entries: string[]
+        try {
+          entries = await ctx.fs.readdir(root)
+        } catch (err) {
+          throw isNotFound(err) ? new NoDataError(`${root} not found`, { cause: err }) : err
         }
-      }
-      for (const cache of await members(ctx, setDir, names, /^cache\d/)) {
-        const labels = { uuid, cache_device: cache.name }
-        await addValues(ctx, f, cache.dir, CACHE_VALUES, labels)
-        if (withPriority) {
-          const path = join(cache.dir, 'priority_stats')
-          const stats = parsePriorityStats(await readRequired(ctx, path), path)
-          for (const [key, metric, help] of PRIORITY) {
-            f.gauge(metric, help, stats[key], labels)
+        const f = new Families()
+        // procfs globs fs/bcache/*-*: the cache set UUIDs, not register/register_quiet.
+        for (const uuid of entries.filter((e) => e.includes('-')).sort()) {
+          const setDir = join(root, uuid)
+          await addValues(ctx, f, setDir, SET_VALUES, { uuid })
+          const names = (await ctx.fs.readdir(setDir)).sort()
+          for (const bdev of await members(ctx, setDir, names, /^bdev\d/)) {
+            const labels = { uuid, backing_device: bdev.name }
+            const path = join(bdev.dir, 'writeback_rate_debug')
+            const debug = parseWritebackRateDebug(await readRequired(ctx, path), path)
+            await addValues(ctx, f, bdev.dir, BDEV_VALUES, labels)
+            for (const [key, metric, help] of WRITEBACK) {
+              f.gauge(metric, help, debug[key], labels)
+            }
+          }
+          for (const cache of await members(ctx, setDir, names, /^cache\d/)) {
+            const labels = { uuid, cache_device: cache.name }
+            await addValues(ctx, f, cache.dir, CACHE_VALUES, labels)
+            if (withPriority) {
+              const path = join(cache.dir, 'priority_stats')
+              const stats = parsePriorityStats(await readRequired(ctx, path), path)
+              for (const [key, metric, help] of PRIORITY) {
+                f.gauge(metric, help, stats[key], labels)
+              }
+            }
           }
         }
-      }
+        return f.list()
+      },
     }
-    return f.list()
   },
 }

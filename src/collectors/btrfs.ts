@@ -3,7 +3,7 @@ import { BTRFS_SECTOR_SIZE, NO_COMMIT_STATS, btrfsAllocationRatio, btrfsText, bt
 import type { BtrfsCommitStats } from '../procfs/btrfs.ts'
 import { listIfPresent, listOrNoData, readIfPresent } from './read.ts'
 import { resolveDir } from './sysfs-link.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { CollectorEntry, CollectContext } from './types.ts'
 
 /** The block group types node_exporter exports, each a directory under allocation/. */
 const BLOCK_GROUP_TYPES = ['data', 'metadata', 'system'] as const
@@ -133,21 +133,36 @@ export async function readBtrfs(ctx: CollectContext, dir: string, dirName: strin
  * agent issues no ioctls, so device sizes always come from sysfs, labelled {device, uuid}
  * as node_exporter labels them when its ioctls fail.
  */
-export const btrfsCollector: Collector = {
+export const btrfsCollector: CollectorEntry = {
   name: 'btrfs',
   defaultEnabled: true,
   help: 'Exposes btrfs statistics',
-  async collect(ctx) {
-    const root = ctx.fs.sys('fs', 'btrfs')
-    const names = await listOrNoData(ctx, root)
-    const f = new Families()
-    // procfs globs fs/btrfs/*-*: filesystem uuids, not the features/ directory beside them.
-    for (const name of names.filter((n) => n.includes('-'))) {
-      const dir = `${root}/${name}`
-      if ((await listIfPresent(ctx, dir)) !== undefined) {
-        addBtrfsStats(f, await readBtrfs(ctx, dir, name))
+  families: [
+    { name: 'node_btrfs_allocation_ratio', type: 'gauge', help: 'Data allocation ratio for a layout/data type' },
+    { name: 'node_btrfs_commit_seconds_total', type: 'counter', help: 'Sum of the duration of all commits, in seconds.' },
+    { name: 'node_btrfs_commits_total', type: 'counter', help: 'The total number of commits that have occurred.' },
+    { name: 'node_btrfs_device_size_bytes', type: 'gauge', help: 'Size of a device that is part of the filesystem.' },
+    { name: 'node_btrfs_global_rsv_size_bytes', type: 'gauge', help: 'Size of global reserve.' },
+    { name: 'node_btrfs_info', type: 'gauge', help: 'Filesystem information' },
+    { name: 'node_btrfs_last_commit_seconds', type: 'gauge', help: 'Duration of the most recent commit, in seconds.' },
+    { name: 'node_btrfs_max_commit_seconds', type: 'gauge', help: 'Duration of the slowest commit, in seconds.' },
+    { name: 'node_btrfs_reserved_bytes', type: 'gauge', help: 'Amount of space reserved for a data type' },
+    { name: 'node_btrfs_size_bytes', type: 'gauge', help: 'Amount of space allocated for a layout/data type' },
+    { name: 'node_btrfs_used_bytes', type: 'gauge', help: 'Amount of used space by a layout/data type' },
+  ],
+  create: () => ({
+    async collect(ctx) {
+      const root = ctx.fs.sys('fs', 'btrfs')
+      const names = await listOrNoData(ctx, root)
+      const f = new Families()
+      // procfs globs fs/btrfs/*-*: filesystem uuids, not the features/ directory beside them.
+      for (const name of names.filter((n) => n.includes('-'))) {
+        const dir = `${root}/${name}`
+        if ((await listIfPresent(ctx, dir)) !== undefined) {
+          addBtrfsStats(f, await readBtrfs(ctx, dir, name))
+        }
       }
-    }
-    return f.list()
-  },
+      return f.list()
+    },
+  }),
 }

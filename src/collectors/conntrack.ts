@@ -2,7 +2,7 @@ import { Families } from '../metrics/families.ts'
 import { parseConntrackStat } from '../procfs/conntrack.ts'
 import { parseDecimal, sysValue } from '../procfs/sysfs-value.ts'
 import { readOrNoData } from './read.ts'
-import type { Collector } from './types.ts'
+import type { CollectorEntry } from './types.ts'
 
 /** Columns of /proc/net/stat/nf_conntrack node_exporter exports (summed over CPUs). */
 const STAT_COLUMNS: readonly (readonly [column: string, help: string])[] = [
@@ -17,25 +17,33 @@ const STAT_COLUMNS: readonly (readonly [column: string, help: string])[] = [
 ]
 
 /** Connection tracking (nf_conntrack module). Absent module: no data. */
-export const conntrackCollector: Collector = {
+export const conntrackCollector: CollectorEntry = {
   name: 'conntrack',
   defaultEnabled: true,
   help: 'Exposes conntrack table size and statistics from /proc (nf_conntrack loaded).',
-  async collect(ctx) {
-    const readInt = async (file: string) => {
-      const path = ctx.fs.proc('sys', 'net', 'netfilter', file)
-      return parseDecimal(sysValue(await readOrNoData(ctx, path)), path)
-    }
-    const f = new Families()
-    f.gauge('node_nf_conntrack_entries', 'Number of currently allocated flow entries for connection tracking.', await readInt('nf_conntrack_count'))
-    f.gauge('node_nf_conntrack_entries_limit', 'Maximum size of connection tracking table.', await readInt('nf_conntrack_max'))
-    const totals = parseConntrackStat(await readOrNoData(ctx, ctx.fs.net('stat', 'nf_conntrack')))
-    for (const [column, help] of STAT_COLUMNS) {
-      const value = totals.get(column)
-      if (value !== undefined) {
-        f.gauge(`node_nf_conntrack_stat_${column}`, help, value)
+  families: [
+    // The stat columns table, then what no table holds.
+    ...STAT_COLUMNS.map(([column, help]) => ({ name: `node_nf_conntrack_stat_${column}`, type: 'gauge' as const, help })),
+    { name: 'node_nf_conntrack_entries', type: 'gauge', help: 'Number of currently allocated flow entries for connection tracking.' },
+    { name: 'node_nf_conntrack_entries_limit', type: 'gauge', help: 'Maximum size of connection tracking table.' },
+  ],
+  create: () => ({
+    async collect(ctx) {
+      const readInt = async (file: string) => {
+        const path = ctx.fs.proc('sys', 'net', 'netfilter', file)
+        return parseDecimal(sysValue(await readOrNoData(ctx, path)), path)
       }
-    }
-    return f.list()
-  },
+      const f = new Families()
+      f.gauge('node_nf_conntrack_entries', 'Number of currently allocated flow entries for connection tracking.', await readInt('nf_conntrack_count'))
+      f.gauge('node_nf_conntrack_entries_limit', 'Maximum size of connection tracking table.', await readInt('nf_conntrack_max'))
+      const totals = parseConntrackStat(await readOrNoData(ctx, ctx.fs.net('stat', 'nf_conntrack')))
+      for (const [column, help] of STAT_COLUMNS) {
+        const value = totals.get(column)
+        if (value !== undefined) {
+          f.gauge(`node_nf_conntrack_stat_${column}`, help, value)
+        }
+      }
+      return f.list()
+    },
+  }),
 }

@@ -1,6 +1,6 @@
 import { appendFileSync, rmSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { collectFrom, contextFor, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, contextFor, instanceWithContext, samplesOf, valueOf } from '../../test/helpers/collect.ts'
 import { TempTree, writeIdentity } from '../../test/helpers/containers.ts'
 import type { PodContainer } from '../../test/helpers/containers.ts'
 import type { MetricFamily } from '../metrics/types.ts'
@@ -149,12 +149,12 @@ describe('containers collector', () => {
     const sys = tree()
     v1(v1(sys, hex('a'), 2), hex('b'), 1)
     const root = identities(pc(hex('a'), 'app'), pc(hex('b'), 'side'), pc(hex('c'), 'app', { restarts: 1 }))
-    const ctx = contextFor(containersCollector, { sysfs: sys.root, rootfs: root.root })
-    expect(valueOf(await containersCollector.collect(ctx), 'odin_pod_oom_kills_total')).toBe(3)
+    const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: root.root })
+    expect(valueOf(await collector.collect(ctx), 'odin_pod_oom_kills_total')).toBe(3)
     // the OOM-killed container's cgroup goes; its replacement starts at 0
     rmSync(sys.path('fs', 'cgroup', 'memory', pod, hex('a')), { recursive: true })
     v1(sys, hex('c'), 0)
-    const after = await containersCollector.collect(ctx)
+    const after = await collector.collect(ctx)
     expect(containerIds(after)).toEqual([`${pod}/${hex('b')}`, `${pod}/${hex('c')}`])
     expect(valueOf(after, 'odin_pod_oom_kills_total', { uid: UID })).toBe(3)
   })
@@ -173,8 +173,8 @@ describe('containers collector', () => {
     const root = identities(pc(hex('a'), 'app'), pc(hex('b'), 'side'))
     // Both kills of a and the one of b, as the counters read them.
     const kmsg = tree().file('kmsg', `6,1,10,-;Linux version 6.1\n${oomLine(2, `${pod}/${hex('a')}`)}${oomLine(3, `${pod}/${hex('a')}`)}4,4,40,-;Memory cgroup out of memory: Killed process 3 (tail)\n${oomLine(5, `${pod}/${hex('b')}`)}`)
-    const ctx = contextFor(containersCollector, { sysfs: sys.root, rootfs: root.root, args: [`--collector.containers.kmsg-path=${kmsg.path('kmsg')}`] })
-    expect(valueOf(await containersCollector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(3)
+    const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: root.root, args: [`--collector.containers.kmsg-path=${kmsg.path('kmsg')}`] })
+    expect(valueOf(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(3)
     // b is killed again and removed, d comes and goes between two ticks; another pod's kill,
     // a repeated sequence number and a malformed record count nothing here.
     appendFileSync(
@@ -182,7 +182,7 @@ describe('containers collector', () => {
       `${oomLine(6, `${pod}/${hex('b')}`)}${oomLine(7, `${pod}/${hex('d')}`)}${oomLine(7, `${pod}/${hex('d')}`)}${oomLine(8, `/kubepods/burstable/pod${'f'.repeat(8)}-ffff-ffff-ffff-${'f'.repeat(12)}/${hex('e')}`)}3,9,90,-;oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=${pod}/${hex('a')}\n`,
     )
     rmSync(sys.path('fs', 'cgroup', 'memory', pod, hex('b')), { recursive: true })
-    const after = await containersCollector.collect(ctx)
+    const after = await collector.collect(ctx)
     expect(containerIds(after)).toEqual([`${pod}/${hex('a')}`])
     expect(valueOf(after, 'odin_pod_oom_kills_total', { uid: UID })).toBe(5) // a 2 (counter and log), b 2 (log), d 1 (log)
   })
@@ -193,9 +193,9 @@ describe('containers collector', () => {
       .file(`fs/cgroup/memory${pod}/${hex('a')}/memory.usage_in_bytes`, '10\n')
       .file(`fs/cgroup/memory${pod}/${hex('a')}/memory.stat`, 'total_rss 1\n')
       .file(`fs/cgroup/memory${pod}/${hex('a')}/memory.oom_control`, 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n')
-    const ctx = contextFor(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app')).root, args: ['--collector.containers.kmsg-path=/nonexistent/kmsg'] })
-    expect(valueOf(await containersCollector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
-    expect(valueOf(await containersCollector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
+    const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app')).root, args: ['--collector.containers.kmsg-path=/nonexistent/kmsg'] })
+    expect(valueOf(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
+    expect(valueOf(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
   })
 
   it('drops a container whose cgroup vanished, for the tick, with no error', async () => {
@@ -269,14 +269,14 @@ describe('containers collector', () => {
     const [b, c, d, a] = [hex('b'), hex('c'), hex('d'), hex('a')]
     const sys = v2({ [scope(b)]: {}, [scope(c)]: {}, [scope(d)]: {} })
     const root = identities(pc(a, 'a'), pc(b, 'b'), pc(c, 'c'), pc(d, 'd'))
-    const ctx = contextFor(containersCollector, { sysfs: sys.root, rootfs: root.root, args: ['--collector.containers.max-containers=2'] })
-    const first = await containersCollector.collect(ctx)
+    const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: root.root, args: ['--collector.containers.max-containers=2'] })
+    const first = await collector.collect(ctx)
     expect(containerIds(first)).toEqual([scope(b), scope(c)])
     expect(valueOf(first, 'odin_containers', { state: 'dropped' })).toBe(1)
     expect(valueOf(first, 'odin_series_dropped_total', { collector: 'containers' })).toBe(11)
     // a new container that sorts first does not push out the two already exposed
     sys.file(`fs/cgroup${scope(a)}/cpu.stat`, 'usage_usec 1\n').file(`fs/cgroup${scope(a)}/memory.current`, '1\n').file(`fs/cgroup${scope(a)}/memory.stat`, 'anon 1\n')
-    const second = await containersCollector.collect(ctx)
+    const second = await collector.collect(ctx)
     expect(containerIds(second)).toEqual([scope(b), scope(c)])
     expect(valueOf(second, 'odin_containers', { state: 'dropped' })).toBe(2)
     expect(valueOf(second, 'odin_series_dropped_total', { collector: 'containers' })).toBe(11 + 22)
@@ -286,13 +286,13 @@ describe('containers collector', () => {
     const [old, next] = [hex('1'), hex('2')]
     const sys = v2({ [scope(old)]: {} })
     const root = identities(pc(old, 'app', { restarts: 0 }))
-    const ctx = contextFor(containersCollector, { sysfs: sys.root, rootfs: root.root })
-    const before = await containersCollector.collect(ctx)
+    const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: root.root })
+    const before = await collector.collect(ctx)
     expect(valueOf(before, 'odin_container_restarts_total', { container: 'app' })).toBe(0)
     sys.dispose()
     const sys2 = v2({ [scope(next)]: {} })
     writeIdentity(root, pc(next, 'app', { restarts: 1 }))
-    const after = await containersCollector.collect({ ...ctx, fs: contextFor(containersCollector, { sysfs: sys2.root, rootfs: root.root }).fs })
+    const after = await collector.collect({ ...ctx, fs: contextFor(containersCollector, { sysfs: sys2.root, rootfs: root.root }).fs })
     expect(valueOf(after, 'odin_container_restarts_total', { container: 'app' })).toBe(1)
     expect(containerIds(after)).toEqual([scope(next)])
   })
@@ -311,15 +311,15 @@ describe('containers collector', () => {
       .file(`${a}/blkio.throttle.io_serviced`, '8:0 Read 9\n8:0 Write 9\nTotal 18\n')
       .file(`${a}/blkio.throttle.io_service_bytes`, '8:0 Read 900\n8:0 Write 900\nTotal 1800\n')
       .file('block/sda/dev', '8:0\n')
-    const ctx = contextFor(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app'), pc(hex('b'), 'idle')).root })
+    const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app'), pc(hex('b'), 'idle')).root })
     for (let tick = 0; tick < 2; tick++) {
-      const fams = await containersCollector.collect(ctx)
+      const fams = await collector.collect(ctx)
       expect(samplesOf(fams, 'container_fs_reads_bytes_total').map((x) => [x.labels.container, x.labels.device, x.value])).toEqual([['app', '/dev/sda', 700]])
       expect(valueOf(fams, 'container_fs_writes_total', { container: 'app' })).toBe(8)
     }
     // the idle container does IO later: seen on the next tick
     sys.file(`fs/cgroup/blkio${pod}/${hex('b')}/blkio.throttle.io_serviced`, '8:0 Read 1\n8:0 Write 0\nTotal 1\n')
-    expect(valueOf(await containersCollector.collect(ctx), 'container_fs_reads_total', { container: 'idle' })).toBe(1)
+    expect(valueOf(await collector.collect(ctx), 'container_fs_reads_total', { container: 'idle' })).toBe(1)
   })
 
   it('v1 without a blkio hierarchy drops only the fs families', async () => {

@@ -1,13 +1,13 @@
 import { flagBool, flagNumber, flagString } from '../config/config.ts'
+import type { AgentConfig } from '../config/config.ts'
 import { Families } from '../metrics/families.ts'
-import type { HostFS } from '../platform/host-fs.ts'
 import { detectLayout } from '../containers/cgroup-layout.ts'
 import type { CgroupLayout } from '../containers/cgroup-layout.ts'
 import { findContainerCgroups } from '../containers/cgroup-walk.ts'
 import type { ContainerClass } from '../containers/cgroup-walk.ts'
 import { CgroupVanishedError, readSpec, readStats } from '../containers/cgroup-stats.ts'
 import type { ContainerSpec, ContainerStats, ReadMemo } from '../containers/cgroup-stats.ts'
-import { addContainerFamilies } from '../containers/container-families.ts'
+import { EXTENDED_FAMILIES, addContainerFamilies } from '../containers/container-families.ts'
 import { readDeviceNames } from '../containers/device-names.ts'
 import { IdentityResolver } from '../containers/identity.ts'
 import { KubeletTier, checkKubeletUrl, checkReadableFile } from '../containers/kubelet-tier.ts'
@@ -16,9 +16,9 @@ import { PodOomKills } from '../containers/pod-oom.ts'
 import { addNetworkFamilies, readSandboxInterfaces } from '../containers/sandbox-network.ts'
 import { parseCgroupKeyed } from '../procfs/cgroup-stat.ts'
 import type { Resolved } from '../containers/identity.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { CollectorEntry, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
-import { countDropped } from '../metrics/dropped.ts'
+import { DROPPED_DECL, countDropped } from '../metrics/dropped.ts'
 
 const MAX_FLAG = 'collector.containers.max-containers'
 const PRESSURE_FLAG = 'collector.containers.pressure'
@@ -37,11 +37,18 @@ const DEVICES_REFRESH_MS = 300_000
 const SERIES_PER_CONTAINER = 11
 
 interface State {
+  /** Most containers exposed (--collector.containers.max-containers). */
+  readonly limit: number
+  readonly options: { readonly pressure: boolean; readonly extended: boolean }
+  /** --collector.containers.kmsg-path */
+  readonly kmsgPath: string
   readonly resolver: IdentityResolver
   readonly podOom: PodOomKills
   /** v1 only: the kernel log's oom-kill records (created on the first v1 tick). */
   kmsg: KernelOomLog | undefined
-  /** The opt-in kubelet /pods tier, created on the first tick when its URL is set (null: not set). */
+  /** The opt-in kubelet /pods tier (--collector.containers.kubelet-url), its settings read at creation. */
+  readonly kubeletOptions: { readonly url: string; readonly tokenFile: string; readonly caFile: string; readonly insecureSkipVerify: boolean }
+  /** Created on the first tick when its URL is set (null: not set). */
   kubelet: KubeletTier | undefined | null
   readonly specs: Map<string, { spec: ContainerSpec; at: number }>
   readonly memos: Map<string, ReadMemo>
@@ -52,15 +59,29 @@ interface State {
   bootTime: number | undefined | null
 }
 
-const states = new WeakMap<HostFS, State>()
-
-function stateFor(fs: HostFS): State {
-  let s = states.get(fs)
-  if (!s) {
-    s = { resolver: new IdentityResolver(), podOom: new PodOomKills(), kmsg: undefined, kubelet: undefined, specs: new Map(), memos: new Map(), exposed: new Set(), droppedSeries: 0, devices: undefined, bootTime: null }
-    states.set(fs, s)
+function newState(config: AgentConfig): State {
+  const max = flagNumber(config, MAX_FLAG)
+  return {
+    limit: Number.isFinite(max) && max >= 0 ? max : DEFAULT_MAX,
+    options: { pressure: flagBool(config, PRESSURE_FLAG), extended: flagBool(config, EXTENDED_FLAG) },
+    kmsgPath: flagString(config, KMSG_FLAG),
+    resolver: new IdentityResolver(),
+    podOom: new PodOomKills(),
+    kmsg: undefined,
+    kubeletOptions: {
+      url: flagString(config, KUBELET_URL_FLAG),
+      tokenFile: flagString(config, KUBELET_TOKEN_FLAG),
+      caFile: flagString(config, KUBELET_CA_FLAG),
+      insecureSkipVerify: flagBool(config, KUBELET_INSECURE_FLAG),
+    },
+    kubelet: undefined,
+    specs: new Map(),
+    memos: new Map(),
+    exposed: new Set(),
+    droppedSeries: 0,
+    devices: undefined,
+    bootTime: null,
   }
-  return s
 }
 
 async function bootTime(ctx: CollectContext, state: State): Promise<number | undefined> {
@@ -84,7 +105,7 @@ async function specFor(ctx: CollectContext, state: State, layout: CgroupLayout, 
   const now = ctx.now()
   const cached = state.specs.get(path)
   if (cached && now - cached.at < SPEC_REFRESH_MS) return cached.spec
-  const spec = await readSpec(ctx.fs, layout, path, await bootTime(ctx, state), now / 1000, flagBool(ctx.config, EXTENDED_FLAG))
+  const spec = await readSpec(ctx.fs, layout, path, await bootTime(ctx, state), now / 1000, state.options.extended)
   state.specs.set(path, { spec, at: now })
   return spec
 }
@@ -103,10 +124,51 @@ const COUNTS_HELP = 'odin-agent: Container cgroups seen this tick by identity st
  * cAdvisor's default container families read from the cgroup filesystem (v1, v2, hybrid),
  * with names from the runtime's files and the kubelet's log tree (src/containers/).
  */
-export const containersCollector: Collector = {
+export const containersCollector: CollectorEntry = {
   name: 'containers',
   defaultEnabled: true,
   help: 'Per-container CPU, memory, OOM, limits, block IO and pod network with cAdvisor names, from cgroups (does nothing where no container cgroup exists).',
+  families: [
+    // --collector.containers.extended: from its table, HELP and type as cAdvisor v0.52.1 prints them.
+    ...Object.entries(EXTENDED_FAMILIES).map(([name, [type, help]]) => ({ name, type, help })),
+    { name: 'container_cpu_cfs_periods_total', type: 'counter', help: 'Number of elapsed enforcement period intervals.' },
+    { name: 'container_cpu_cfs_throttled_periods_total', type: 'counter', help: 'Number of throttled period intervals.' },
+    { name: 'container_cpu_cfs_throttled_seconds_total', type: 'counter', help: 'Total time duration the container has been throttled.' },
+    { name: 'container_cpu_usage_seconds_total', type: 'counter', help: 'Cumulative cpu time consumed in seconds.' },
+    { name: 'container_fs_reads_bytes_total', type: 'counter', help: 'Cumulative count of bytes read' },
+    { name: 'container_fs_reads_total', type: 'counter', help: 'Cumulative count of reads completed' },
+    { name: 'container_fs_writes_bytes_total', type: 'counter', help: 'Cumulative count of bytes written' },
+    { name: 'container_fs_writes_total', type: 'counter', help: 'Cumulative count of writes completed' },
+    { name: 'container_memory_cache', type: 'gauge', help: 'Number of bytes of page cache memory.' },
+    { name: 'container_memory_rss', type: 'gauge', help: 'Size of RSS in bytes.' },
+    { name: 'container_memory_swap', type: 'gauge', help: 'Container swap usage in bytes.' },
+    { name: 'container_memory_usage_bytes', type: 'gauge', help: 'Current memory usage in bytes, including all memory regardless of when it was accessed' },
+    { name: 'container_memory_working_set_bytes', type: 'gauge', help: 'Current working set in bytes.' },
+    { name: 'container_network_receive_bytes_total', type: 'counter', help: 'Cumulative count of bytes received' },
+    { name: 'container_network_receive_errors_total', type: 'counter', help: 'Cumulative count of errors encountered while receiving' },
+    { name: 'container_network_receive_packets_dropped_total', type: 'counter', help: 'Cumulative count of packets dropped while receiving' },
+    { name: 'container_network_receive_packets_total', type: 'counter', help: 'Cumulative count of packets received' },
+    { name: 'container_network_transmit_bytes_total', type: 'counter', help: 'Cumulative count of bytes transmitted' },
+    { name: 'container_network_transmit_errors_total', type: 'counter', help: 'Cumulative count of errors encountered while transmitting' },
+    { name: 'container_network_transmit_packets_dropped_total', type: 'counter', help: 'Cumulative count of packets dropped while transmitting' },
+    { name: 'container_network_transmit_packets_total', type: 'counter', help: 'Cumulative count of packets transmitted' },
+    { name: 'container_oom_events_total', type: 'counter', help: 'Count of out of memory events observed for the container' },
+    { name: 'container_pressure_cpu_stalled_seconds_total', type: 'counter', help: 'Total time duration no tasks in the container could make progress due to CPU congestion.' },
+    { name: 'container_pressure_cpu_waiting_seconds_total', type: 'counter', help: 'Total time duration tasks in the container have waited due to CPU congestion.' },
+    { name: 'container_pressure_io_stalled_seconds_total', type: 'counter', help: 'Total time duration no tasks in the container could make progress due to IO congestion.' },
+    { name: 'container_pressure_io_waiting_seconds_total', type: 'counter', help: 'Total time duration tasks in the container have waited due to IO congestion.' },
+    { name: 'container_pressure_memory_stalled_seconds_total', type: 'counter', help: 'Total time duration no tasks in the container could make progress due to memory congestion.' },
+    { name: 'container_pressure_memory_waiting_seconds_total', type: 'counter', help: 'Total time duration tasks in the container have waited due to memory congestion.' },
+    { name: 'container_spec_cpu_period', type: 'gauge', help: 'CPU period of the container.' },
+    { name: 'container_spec_cpu_quota', type: 'gauge', help: 'CPU quota of the container.' },
+    { name: 'container_spec_memory_limit_bytes', type: 'gauge', help: 'Memory limit for the container.' },
+    { name: 'container_start_time_seconds', type: 'gauge', help: 'Start time of the container since unix epoch in seconds.' },
+    { name: 'odin_container_info', type: 'gauge', help: 'odin-agent: A container the agent resolved, with its identity; value 1.' },
+    { name: 'odin_container_restarts_total', type: 'counter', help: 'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.' },
+    { name: 'odin_containers', type: 'gauge', help: COUNTS_HELP },
+    { name: 'odin_pod_oom_kills_total', type: 'counter', help: 'odin-agent: OOM kills in the pod, its containers that are gone included (v2: the pod cgroup memory.events oom_kill; v1: the sum over its containers of the larger of their oom_kill counter and their kernel-log oom-kill records).' },
+    DROPPED_DECL,
+  ],
   flags: [
     { name: MAX_FLAG, kind: 'int', min: 0, default: DEFAULT_MAX, help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.' },
     { name: PRESSURE_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_pressure_{cpu,memory,io}_{waiting,stalled}_seconds_total from the cgroup v2 PSI files." },
@@ -117,107 +179,113 @@ export const containersCollector: Collector = {
     { name: KUBELET_INSECURE_FLAG, kind: 'bool', default: false, help: "Do not verify the kubelet's serving certificate (kubeadm's kubelets serve a self-signed one unless serverTLSBootstrap is on)." },
     { name: KMSG_FLAG, kind: 'string', default: '/dev/kmsg', help: "Kernel log whose oom-kill records add, on cgroup v1, kills in containers removed before a tick read their counter to odin_pod_oom_kills_total ('' to not read it)." },
   ],
-  async collect(ctx) {
-    const layout = await detectLayout(ctx.fs)
-    if (!layout) throw new NoDataError(`${ctx.fs.sys('fs', 'cgroup')} holds no cgroup hierarchy`)
-    const found = findContainerCgroups(layout.discovery)
-    if (found.containers.length === 0) throw new NoDataError('no container cgroup found')
-    const state = stateFor(ctx.fs)
-    await state.resolver.refreshLogTree(ctx.fs)
-    state.resolver.retain(new Set(found.containers.map((c) => c.cls.containerId)))
-    const now = ctx.now()
-    const kubelet = kubeletTier(ctx, state)
-    const counts = { resolved: 0, unresolved: 0, dropped: 0, sandbox: 0 }
-    const candidates: { path: string; cls: ContainerClass; who: Resolved }[] = []
-    const sandboxes: { path: string; who: Resolved }[] = []
-    for (const { path, cls } of found.containers) {
-      const who = await state.resolver.resolve(ctx.fs, cls, now, kubelet?.pods)
-      if (who === undefined) counts.unresolved++
-      else if (who.sandbox) sandboxes.push({ path, who })
-      else candidates.push({ path, cls, who })
-    }
-    counts.sandbox = sandboxes.length
-    void kubelet?.refresh(now, counts.unresolved > 0)
-    // Deterministic cap: last tick's containers keep their place, then new ones by path.
-    const max = flagNumber(ctx.config, MAX_FLAG)
-    const limit = Number.isFinite(max) && max >= 0 ? max : DEFAULT_MAX
-    candidates.sort((a, b) => Number(state.exposed.has(b.path)) - Number(state.exposed.has(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    const kept = candidates.slice(0, limit)
-    const cut = candidates.slice(limit)
-    const options = { pressure: flagBool(ctx.config, PRESSURE_FLAG), extended: flagBool(ctx.config, EXTENDED_FLAG), nowSeconds: Math.floor(now / 1000) }
-    const sampled: Sampled[] = []
-    for (const c of kept) {
-      const spec = await specFor(ctx, state, layout, c.path)
-      try {
-        let memo = state.memos.get(c.path)
-        if (!memo) {
-          memo = {}
-          state.memos.set(c.path, memo)
+  create({ config }) {
+    const state = newState(config)
+    return {
+      async collect(ctx) {
+        const layout = await detectLayout(ctx.fs)
+        if (!layout) throw new NoDataError(`${ctx.fs.sys('fs', 'cgroup')} holds no cgroup hierarchy`)
+        const found = findContainerCgroups(layout.discovery)
+        if (found.containers.length === 0) throw new NoDataError('no container cgroup found')
+        await state.resolver.refreshLogTree(ctx.fs)
+        state.resolver.retain(new Set(found.containers.map((c) => c.cls.containerId)))
+        const now = ctx.now()
+        const kubelet = kubeletTier(ctx, state)
+        const counts = { resolved: 0, unresolved: 0, dropped: 0, sandbox: 0 }
+        const candidates: { path: string; cls: ContainerClass; who: Resolved }[] = []
+        const sandboxes: { path: string; who: Resolved }[] = []
+        for (const { path, cls } of found.containers) {
+          const who = await state.resolver.resolve(ctx.fs, cls, now, kubelet?.pods)
+          if (who === undefined) counts.unresolved++
+          else if (who.sandbox) sandboxes.push({ path, who })
+          else candidates.push({ path, cls, who })
         }
-        const stats = await readStats(ctx.fs, layout, c.path, spec, memo, options, (err) => ctx.log.debug('container cgroup file not parsed; its families are left out', { id: c.path, err: err.message }))
-        sampled.push({ ...c, stats, spec })
-      } catch (err) {
-        if (!(err instanceof CgroupVanishedError)) throw err
-        state.specs.delete(c.path)
-      }
-    }
-    const present = new Set(found.containers.map((c) => c.path))
-    for (const p of state.specs.keys()) if (!present.has(p)) state.specs.delete(p)
-    for (const p of state.memos.keys()) if (!present.has(p)) state.memos.delete(p)
-    state.exposed = new Set(sampled.map((s) => s.path))
-    counts.resolved = sampled.length
-    counts.dropped = cut.length
+        counts.sandbox = sandboxes.length
+        void kubelet?.refresh(now, counts.unresolved > 0)
+        // Deterministic cap: last tick's containers keep their place, then new ones by path.
+        const { limit } = state
+        const options = { ...state.options, nowSeconds: Math.floor(now / 1000) }
+        candidates.sort((a, b) => Number(state.exposed.has(b.path)) - Number(state.exposed.has(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        const kept = candidates.slice(0, limit)
+        const cut = candidates.slice(limit)
+        const sampled: Sampled[] = []
+        for (const c of kept) {
+          const spec = await specFor(ctx, state, layout, c.path)
+          try {
+            let memo = state.memos.get(c.path)
+            if (!memo) {
+              memo = {}
+              state.memos.set(c.path, memo)
+            }
+            const stats = await readStats(ctx.fs, layout, c.path, spec, memo, options, (err) => ctx.log.debug('container cgroup file not parsed; its families are left out', { id: c.path, err: err.message }))
+            sampled.push({ ...c, stats, spec })
+          } catch (err) {
+            if (!(err instanceof CgroupVanishedError)) throw err
+            state.specs.delete(c.path)
+          }
+        }
+        const present = new Set(found.containers.map((c) => c.path))
+        for (const p of state.specs.keys()) if (!present.has(p)) state.specs.delete(p)
+        for (const p of state.memos.keys()) if (!present.has(p)) state.memos.delete(p)
+        state.exposed = new Set(sampled.map((s) => s.path))
+        counts.resolved = sampled.length
+        counts.dropped = cut.length
 
-    const devices = await deviceNames(ctx, state)
-    const device = (majMin: string) => devices.get(majMin) ?? ''
-    const f = new Families()
-    for (const s of sampled) {
-      addContainerFamilies(f, labelsOf(s.path, s.who), s.stats, s.spec, device)
+        const devices = await deviceNames(ctx, state)
+        const device = (majMin: string) => devices.get(majMin) ?? ''
+        const f = new Families()
+        for (const s of sampled) {
+          addContainerFamilies(f, labelsOf(s.path, s.who), s.stats, s.spec, device)
+        }
+        // Not read, so counted at the default set's size (cpu, 5 memory, oom, 2 spec, start, info).
+        state.droppedSeries += cut.length * SERIES_PER_CONTAINER
+        await addPodOomKills(ctx, f, state, layout, found.pods, [...candidates, ...sandboxes], sampled)
+        // Pod network on the sandbox; sandboxes share the cap (in path order) with containers.
+        for (const sb of sandboxes.slice(0, limit)) {
+          const nics = await readSandboxInterfaces(ctx.fs, layout.discovery + sb.path)
+          if (nics !== undefined) addNetworkFamilies(f, labelsOf(sb.path, sb.who), nics)
+        }
+        for (const s of sampled) {
+          const w = s.who
+          f.gauge('odin_container_info', 'odin-agent: A container the agent resolved, with its identity; value 1.', 1, {
+            namespace: w.namespace,
+            pod: w.pod,
+            container: w.container,
+            uid: w.podUid,
+            container_id: s.cls.containerId,
+            image: w.image,
+            qos_class: s.cls.qos ?? '',
+            runtime: w.runtime,
+          })
+          if (w.restarts !== undefined) {
+            f.counter('odin_container_restarts_total', 'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.', w.restarts, {
+              namespace: w.namespace,
+              pod: w.pod,
+              container: w.container,
+              uid: w.podUid,
+            })
+          }
+        }
+        for (const [stateName, n] of Object.entries(counts)) f.gauge('odin_containers', COUNTS_HELP, n, { state: stateName })
+        countDropped(f, state.droppedSeries, 'containers')
+        return f.list()
+      },
+      close() {
+        state.kmsg?.close()
+      },
     }
-    // Not read, so counted at the default set's size (cpu, 5 memory, oom, 2 spec, start, info).
-    state.droppedSeries += cut.length * SERIES_PER_CONTAINER
-    await addPodOomKills(ctx, f, state, layout, found.pods, [...candidates, ...sandboxes], sampled)
-    // Pod network on the sandbox; sandboxes share the cap (in path order) with containers.
-    for (const sb of sandboxes.slice(0, limit)) {
-      const nics = await readSandboxInterfaces(ctx.fs, layout.discovery + sb.path)
-      if (nics !== undefined) addNetworkFamilies(f, labelsOf(sb.path, sb.who), nics)
-    }
-    for (const s of sampled) {
-      const w = s.who
-      f.gauge('odin_container_info', 'odin-agent: A container the agent resolved, with its identity; value 1.', 1, {
-        namespace: w.namespace,
-        pod: w.pod,
-        container: w.container,
-        uid: w.podUid,
-        container_id: s.cls.containerId,
-        image: w.image,
-        qos_class: s.cls.qos ?? '',
-        runtime: w.runtime,
-      })
-      if (w.restarts !== undefined) {
-        f.counter('odin_container_restarts_total', 'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.', w.restarts, {
-          namespace: w.namespace,
-          pod: w.pod,
-          container: w.container,
-          uid: w.podUid,
-        })
-      }
-    }
-    for (const [stateName, n] of Object.entries(counts)) f.gauge('odin_containers', COUNTS_HELP, n, { state: stateName })
-    countDropped(f, state.droppedSeries, 'containers')
-    return f.list()
   },
 }
 
 /** The kubelet /pods tier when --collector.containers.kubelet-url is set, else undefined. */
 function kubeletTier(ctx: CollectContext, state: State): KubeletTier | undefined {
   if (state.kubelet === undefined) {
-    const url = flagString(ctx.config, KUBELET_URL_FLAG)
+    const { url, tokenFile, caFile, insecureSkipVerify } = state.kubeletOptions
     state.kubelet =
       url === ''
         ? null
         : new KubeletTier(
-            { url: new URL(url), tokenFile: flagString(ctx.config, KUBELET_TOKEN_FLAG), caFile: flagString(ctx.config, KUBELET_CA_FLAG), insecureSkipVerify: flagBool(ctx.config, KUBELET_INSECURE_FLAG) },
+            { url: new URL(url), tokenFile, caFile, insecureSkipVerify },
             (err) => (err === undefined ? ctx.log.info('kubelet pod list read', { url }) : ctx.log.warn('kubelet pod list not read; containers the other tiers miss stay unresolved', { url, err })),
           )
   }
@@ -247,7 +315,7 @@ async function addPodOomKills(
     if (s.cls.podUid !== undefined && s.stats.oomKills !== undefined) state.podOom.observe(s.cls.podUid, s.cls.containerId, s.stats.oomKills)
   }
   if (!layout.unified) {
-    state.kmsg ??= new KernelOomLog(flagString(ctx.config, KMSG_FLAG))
+    state.kmsg ??= new KernelOomLog(state.kmsgPath)
     const before = state.kmsg.unavailable
     for (const k of state.kmsg.drain()) state.podOom.logKill(k.podUid, k.containerId)
     const after = state.kmsg.unavailable

@@ -7,7 +7,7 @@ import type { CpuTimes } from '../procfs/stat.ts'
 import { goRegExp, regexpFlag } from './device-filter.ts'
 import { readOptional } from './read.ts'
 import { readProcStat } from './stat.ts'
-import type { CollectContext, Collector } from './types.ts'
+import type { CollectContext, CollectorEntry } from './types.ts'
 
 /** node_cpu_seconds_total modes, in node_exporter's order. */
 const MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const
@@ -33,60 +33,84 @@ const HELP = {
  * previous value, and an idle counter 3 s lower resets that CPU (hotplug), as upstream.
  * CPUs gone from /proc/stat are dropped rather than reported stale.
  */
-export function createCpuCollector(): Collector {
-  const last = new Map<number, CpuTimes>()
-
-  const monotonic = (cpu: number, now: CpuTimes): CpuTimes => {
-    let prev = last.get(cpu)
-    if (prev && prev.idle - now.idle >= JUMP_BACK_SECONDS) {
-      prev = undefined
+export const cpuCollector: CollectorEntry = {
+  name: 'cpu',
+  defaultEnabled: true,
+  help: 'Exposes CPU statistics.',
+  families: [
+    { name: 'node_cpu_bug_info', type: 'gauge', help: HELP.bug },
+    { name: 'node_cpu_core_throttles_total', type: 'counter', help: HELP.core },
+    { name: 'node_cpu_flag_info', type: 'gauge', help: HELP.flag },
+    { name: 'node_cpu_frequency_hertz', type: 'gauge', help: HELP.frequency },
+    { name: 'node_cpu_guest_seconds_total', type: 'counter', help: HELP.guest },
+    { name: 'node_cpu_info', type: 'gauge', help: HELP.info },
+    { name: 'node_cpu_isolated', type: 'gauge', help: HELP.isolated },
+    { name: 'node_cpu_online', type: 'gauge', help: HELP.online },
+    { name: 'node_cpu_package_throttles_total', type: 'counter', help: HELP.pkg },
+    { name: 'node_cpu_seconds_total', type: 'counter', help: HELP.seconds },
+  ],
+  flags: [
+    { name: 'collector.cpu.guest', kind: 'bool', default: true, help: 'Enables metric node_cpu_guest_seconds_total' },
+    // On by default here (node_exporter: off); see docs/host-collectors.md.
+    { name: 'collector.cpu.info', kind: 'bool', default: true, help: 'Enables metric cpu_info (node_cpu_info, node_cpu_flag_info, node_cpu_bug_info).' },
+    { name: 'collector.cpu.info.flags-include', kind: 'string', check: regexpFlag, default: '', help: 'Filter the `flags` field in cpuInfo with a value that must be a regular expression (empty: every flag).' },
+    { name: 'collector.cpu.info.bugs-include', kind: 'string', check: regexpFlag, default: '', help: 'Filter the `bugs` field in cpuInfo with a value that must be a regular expression (empty: every bug).' },
+  ],
+  create({ config }) {
+    const guest = flagBool(config, 'collector.cpu.guest')
+    const flagsInclude = flagString(config, 'collector.cpu.info.flags-include')
+    const bugsInclude = flagString(config, 'collector.cpu.info.bugs-include')
+    const info = flagBool(config, 'collector.cpu.info') || flagsInclude !== '' || bugsInclude !== ''
+    const filters: InfoFilters = {
+      flags: flagsInclude === '' ? undefined : goRegExp(flagsInclude),
+      bugs: bugsInclude === '' ? undefined : goRegExp(bugsInclude),
     }
-    const next = prev ? (Object.fromEntries(CPU_TIME_FIELDS.map((k) => [k, Math.max(now[k], prev[k])])) as unknown as CpuTimes) : now
-    last.set(cpu, next)
-    return next
-  }
+    const last = new Map<number, CpuTimes>()
 
-  return {
-    name: 'cpu',
-    defaultEnabled: true,
-    help: 'Exposes CPU statistics.',
-    flags: [
-      { name: 'collector.cpu.guest', kind: 'bool', default: true, help: 'Enables metric node_cpu_guest_seconds_total' },
-      // On by default here (node_exporter: off); see docs/host-collectors.md.
-      { name: 'collector.cpu.info', kind: 'bool', default: true, help: 'Enables metric cpu_info (node_cpu_info, node_cpu_flag_info, node_cpu_bug_info).' },
-      { name: 'collector.cpu.info.flags-include', kind: 'string', check: regexpFlag, default: '', help: 'Filter the `flags` field in cpuInfo with a value that must be a regular expression (empty: every flag).' },
-      { name: 'collector.cpu.info.bugs-include', kind: 'string', check: regexpFlag, default: '', help: 'Filter the `bugs` field in cpuInfo with a value that must be a regular expression (empty: every bug).' },
-    ],
-    async collect(ctx) {
-      const f = new Families()
-      const stat = await readProcStat(ctx)
-      const guest = flagBool(ctx.config, 'collector.cpu.guest')
-      for (const cpu of [...last.keys()]) {
-        if (!stat.cpus.has(cpu)) {
-          last.delete(cpu)
-        }
+    const monotonic = (cpu: number, now: CpuTimes): CpuTimes => {
+      let prev = last.get(cpu)
+      if (prev && prev.idle - now.idle >= JUMP_BACK_SECONDS) {
+        prev = undefined
       }
-      for (const [cpu, raw] of stat.cpus) {
-        const t = monotonic(cpu, raw)
-        for (const mode of MODES) {
-          f.counter('node_cpu_seconds_total', HELP.seconds, t[mode], { cpu: String(cpu), mode })
+      const next = prev ? (Object.fromEntries(CPU_TIME_FIELDS.map((k) => [k, Math.max(now[k], prev[k])])) as unknown as CpuTimes) : now
+      last.set(cpu, next)
+      return next
+    }
+
+    return {
+      async collect(ctx) {
+        const f = new Families()
+        const stat = await readProcStat(ctx)
+        for (const cpu of [...last.keys()]) {
+          if (!stat.cpus.has(cpu)) {
+            last.delete(cpu)
+          }
         }
-        if (guest) {
-          f.counter('node_cpu_guest_seconds_total', HELP.guest, t.guest, { cpu: String(cpu), mode: 'user' })
-          f.counter('node_cpu_guest_seconds_total', HELP.guest, t.guestNice, { cpu: String(cpu), mode: 'nice' })
+        for (const [cpu, raw] of stat.cpus) {
+          const t = monotonic(cpu, raw)
+          for (const mode of MODES) {
+            f.counter('node_cpu_seconds_total', HELP.seconds, t[mode], { cpu: String(cpu), mode })
+          }
+          if (guest) {
+            f.counter('node_cpu_guest_seconds_total', HELP.guest, t.guest, { cpu: String(cpu), mode: 'user' })
+            f.counter('node_cpu_guest_seconds_total', HELP.guest, t.guestNice, { cpu: String(cpu), mode: 'nice' })
+          }
         }
-      }
-      const info = flagBool(ctx.config, 'collector.cpu.info') || flagString(ctx.config, 'collector.cpu.info.flags-include') !== '' || flagString(ctx.config, 'collector.cpu.info.bugs-include') !== ''
-      const [, , cpus] = await Promise.all([info ? addInfo(ctx, f) : undefined, addIsolated(ctx, f), cpuDirs(ctx)])
-      await Promise.all([addThrottles(ctx, f, cpus), addOnline(ctx, f, cpus)])
-      return f.list()
-    },
-  }
+        const [, , cpus] = await Promise.all([info ? addInfo(ctx, f, filters) : undefined, addIsolated(ctx, f), cpuDirs(ctx)])
+        await Promise.all([addThrottles(ctx, f, cpus), addOnline(ctx, f, cpus)])
+        return f.list()
+      },
+    }
+  },
 }
 
-export const cpuCollector = createCpuCollector()
+/** --collector.cpu.info.flags-include / bugs-include, compiled once; undefined: every value. */
+interface InfoFilters {
+  readonly flags: RegExp | undefined
+  readonly bugs: RegExp | undefined
+}
 
-async function addInfo(ctx: CollectContext, f: Families): Promise<void> {
+async function addInfo(ctx: CollectContext, f: Families, filters: InfoFilters): Promise<void> {
   const text = await readOptional(ctx, ctx.fs.proc('cpuinfo'))
   const cpus = text === undefined ? [] : parseCpuInfo(text)
   for (const c of cpus) {
@@ -105,17 +129,15 @@ async function addInfo(ctx: CollectContext, f: Families): Promise<void> {
   if (!first) {
     return
   }
-  const field = (values: readonly string[], flag: string, name: string, label: string, help: string) => {
-    const pattern = flagString(ctx.config, flag)
-    const re = pattern === '' ? undefined : goRegExp(pattern)
+  const field = (values: readonly string[], re: RegExp | undefined, name: string, label: string, help: string) => {
     for (const v of values) {
       if (!re || re.test(v)) {
         f.gauge(name, help, 1, { [label]: v })
       }
     }
   }
-  field(first.flags, 'collector.cpu.info.flags-include', 'node_cpu_flag_info', 'flag', HELP.flag)
-  field(first.bugs, 'collector.cpu.info.bugs-include', 'node_cpu_bug_info', 'bug', HELP.bug)
+  field(first.flags, filters.flags, 'node_cpu_flag_info', 'flag', HELP.flag)
+  field(first.bugs, filters.bugs, 'node_cpu_bug_info', 'bug', HELP.bug)
 }
 
 async function addIsolated(ctx: CollectContext, f: Families): Promise<void> {

@@ -2,7 +2,7 @@ import { Families } from '../metrics/families.ts'
 import { isNotFound } from '../platform/host-fs.ts'
 import { parseCpuList, parseUnsigned, sysValue } from '../procfs/sysfs-value.ts'
 import { readOptional } from './read.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { CollectorEntry, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
 
 /** cpufreq attributes in kHz and the node_cpu_* gauge (Hz) each becomes. */
@@ -49,42 +49,53 @@ async function readCpu(ctx: CollectContext, cpuPath: string, cpu: string): Promi
  * Per-CPU frequency scaling from /sys/devices/system/cpu/cpuN/cpufreq. Offline CPUs are
  * skipped; an attribute the driver lacks (or does not let us read) is left out.
  */
-export const cpufreqCollector: Collector = {
+export const cpufreqCollector: CollectorEntry = {
   name: 'cpufreq',
   defaultEnabled: true,
   help: 'Exposes CPU frequency scaling statistics from /sys/devices/system/cpu/cpu*/cpufreq.',
-  async collect(ctx) {
-    const cpuDir = ctx.fs.sys('devices', 'system', 'cpu')
-    let entries: string[]
-    try {
-      entries = await ctx.fs.readdir(cpuDir)
-    } catch (err) {
-      if (isNotFound(err)) {
-        throw new NoDataError(`${cpuDir} not found`, { cause: err })
-      }
-      throw err
-    }
-    const offline = await offlineCpus(ctx)
-    const cpus = entries.filter((e) => /^cpu\d+$/.test(e) && !offline.has(e.slice(3))).sort()
-    const results = await Promise.all(cpus.map((cpuName) => readCpu(ctx, `${cpuDir}/${cpuName}`, cpuName.slice(3))))
-    const found = results.filter((r) => r !== undefined)
-    if (found.length === 0) {
-      throw new NoDataError(`no cpufreq directory under ${cpuDir}/cpu*`)
-    }
-    const f = new Families()
-    for (const r of found) {
-      FREQUENCIES.forEach(([file, name, help], i) => {
-        const raw = r.values[i]
-        if (raw !== undefined) {
-          f.gauge(name, help, parseUnsigned(raw, `${r.dir}/${file}`) * 1000, { cpu: r.cpu })
+  families: [
+    { name: 'node_cpu_frequency_hertz', type: 'gauge', help: 'Current cpu thread frequency in hertz.' },
+    { name: 'node_cpu_frequency_max_hertz', type: 'gauge', help: 'Maximum cpu thread frequency in hertz.' },
+    { name: 'node_cpu_frequency_min_hertz', type: 'gauge', help: 'Minimum cpu thread frequency in hertz.' },
+    { name: 'node_cpu_scaling_frequency_hertz', type: 'gauge', help: 'Current scaled CPU thread frequency in hertz.' },
+    { name: 'node_cpu_scaling_frequency_max_hertz', type: 'gauge', help: 'Maximum scaled CPU thread frequency in hertz.' },
+    { name: 'node_cpu_scaling_frequency_min_hertz', type: 'gauge', help: 'Minimum scaled CPU thread frequency in hertz.' },
+    { name: 'node_cpu_scaling_governor', type: 'gauge', help: 'Current enabled CPU frequency governor.' },
+  ],
+  create: () => ({
+    async collect(ctx) {
+      const cpuDir = ctx.fs.sys('devices', 'system', 'cpu')
+      let entries: string[]
+      try {
+        entries = await ctx.fs.readdir(cpuDir)
+      } catch (err) {
+        if (isNotFound(err)) {
+          throw new NoDataError(`${cpuDir} not found`, { cause: err })
         }
-      })
-      if (r.governor) {
-        for (const g of (r.available ?? '').split(' ').filter(Boolean)) {
-          f.gauge('node_cpu_scaling_governor', 'Current enabled CPU frequency governor.', g === r.governor ? 1 : 0, { cpu: r.cpu, governor: g })
+        throw err
+      }
+      const offline = await offlineCpus(ctx)
+      const cpus = entries.filter((e) => /^cpu\d+$/.test(e) && !offline.has(e.slice(3))).sort()
+      const results = await Promise.all(cpus.map((cpuName) => readCpu(ctx, `${cpuDir}/${cpuName}`, cpuName.slice(3))))
+      const found = results.filter((r) => r !== undefined)
+      if (found.length === 0) {
+        throw new NoDataError(`no cpufreq directory under ${cpuDir}/cpu*`)
+      }
+      const f = new Families()
+      for (const r of found) {
+        FREQUENCIES.forEach(([file, name, help], i) => {
+          const raw = r.values[i]
+          if (raw !== undefined) {
+            f.gauge(name, help, parseUnsigned(raw, `${r.dir}/${file}`) * 1000, { cpu: r.cpu })
+          }
+        })
+        if (r.governor) {
+          for (const g of (r.available ?? '').split(' ').filter(Boolean)) {
+            f.gauge('node_cpu_scaling_governor', 'Current enabled CPU frequency governor.', g === r.governor ? 1 : 0, { cpu: r.cpu, governor: g })
+          }
         }
       }
-    }
-    return f.list()
-  },
+      return f.list()
+    },
+  }),
 }

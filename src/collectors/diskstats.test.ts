@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
 import { fsError, hostA, overlayFS } from '../../test/fixtures/host-a/host.ts'
-import { createDiskstatsCollector } from './diskstats.ts'
+import { diskstatsCollector } from './diskstats.ts'
 import { NoDataError } from './types.ts'
 
 describe('diskstats collector on host-a', () => {
   it('skips partitions and loop devices by default and scales sectors and ticks', async () => {
-    const fams = await collectFrom(createDiskstatsCollector(), hostA)
+    const fams = await collectFrom(diskstatsCollector, hostA)
     expect(samplesOf(fams, 'node_disk_reads_completed_total').map((s) => s.labels.device)).toEqual(['sda', 'nvme0n1', 'dm-0'])
     expect(valueOf(fams, 'node_disk_read_bytes_total', { device: 'sda' })).toBe(98001322 * 512)
     expect(valueOf(fams, 'node_disk_read_time_seconds_total', { device: 'sda' })).toBe(802.211)
@@ -18,7 +18,7 @@ describe('diskstats collector on host-a', () => {
   })
 
   it('labels node_disk_info from udev data and sysfs, and adds filesystem, device-mapper and ATA series', async () => {
-    const fams = await collectFrom(createDiskstatsCollector(), hostA)
+    const fams = await collectFrom(diskstatsCollector, hostA)
     expect(samplesOf(fams, 'node_disk_info').map((s) => s.labels)).toEqual([
       { device: 'sda', major: '8', minor: '0', path: 'pci-0000:03:00.0-ata-1', wwn: '0x5000c500c0ffee01', model: 'ST2000DM008-2FR102', serial: 'ZFL0ABCD', revision: '0001', rotational: '1' },
       { device: 'nvme0n1', major: '259', minor: '0', path: 'pci-0000:01:00.0-nvme-1', wwn: 'eui.002538b111b2c3d4', model: 'Samsung SSD 980 PRO 1TB', serial: 'S5GXNX0T123456A', revision: '5B2QGXA7', rotational: '0' },
@@ -32,15 +32,15 @@ describe('diskstats collector on host-a', () => {
   })
 
   it('honours --collector.diskstats.device-include and an explicit --path.udev.data', async () => {
-    const fams = await collectFrom(createDiskstatsCollector(), { ...hostA, args: ['--collector.diskstats.device-include=^(sda1|loop0)$', '--path.udev.data=/nonexistent'] })
+    const fams = await collectFrom(diskstatsCollector, { ...hostA, args: ['--collector.diskstats.device-include=^(sda1|loop0)$', '--path.udev.data=/nonexistent'] })
     expect(samplesOf(fams, 'node_disk_info').map((s) => [s.labels.device, s.labels.model])).toEqual([['loop0', ''], ['sda1', '']])
   })
 
   it('is no data without /proc/diskstats, fails on EACCES, and treats an unreadable udev entry as absent', async () => {
-    await expect(collectFrom(createDiskstatsCollector(), { procfs: '/nonexistent' })).rejects.toBeInstanceOf(NoDataError)
-    const denied = await collectFrom(createDiskstatsCollector(), { ...hostA, fs: overlayFS({ 'proc/diskstats': fsError('EACCES', 'diskstats') }) }).catch((e: unknown) => e)
+    await expect(collectFrom(diskstatsCollector, { procfs: '/nonexistent' })).rejects.toBeInstanceOf(NoDataError)
+    const denied = await collectFrom(diskstatsCollector, { ...hostA, fs: overlayFS({ 'proc/diskstats': fsError('EACCES', 'diskstats') }) }).catch((e: unknown) => e)
     expect(denied).not.toBeInstanceOf(NoDataError)
-    const fams = await collectFrom(createDiskstatsCollector(), { ...hostA, fs: overlayFS({ 'root/run/udev/data/b8:0': fsError('EACCES', 'b8:0') }) })
+    const fams = await collectFrom(diskstatsCollector, { ...hostA, fs: overlayFS({ 'root/run/udev/data/b8:0': fsError('EACCES', 'b8:0') }) })
     expect(valueOf(fams, 'node_disk_info', { device: 'sda' })).toBe(1)
     expect(samplesOf(fams, 'node_disk_info')[0]?.labels.model).toBe('')
   })

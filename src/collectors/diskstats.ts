@@ -5,7 +5,7 @@ import { parseDiskstats } from '../procfs/diskstats.ts'
 import { parseUdevProperties } from '../procfs/diskstats-udev.ts'
 import { deviceFilterFlags, deviceFilterFrom } from './device-filter.ts'
 import { readOptional, readOrNoData } from './read.ts'
-import type { CollectContext, Collector } from './types.ts'
+import type { CollectContext, CollectorEntry } from './types.ts'
 
 const DEFAULT_EXCLUDE = '^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$'
 const SECONDS_PER_TICK = 1 / 1000
@@ -44,8 +44,7 @@ const ATA = [
  * node_exporter). Otherwise <rootfs>/run/udev/data, or <rootfs>/udev/data: the layout
  * of node_exporter's own fixture tree, whose e2e test passes that path explicitly.
  */
-async function udevDir(ctx: CollectContext, cache: Map<string, string | null>): Promise<string | null> {
-  const explicit = flagString(ctx.config, 'path.udev.data')
+async function udevDir(ctx: CollectContext, explicit: string, cache: Map<string, string | null>): Promise<string | null> {
   const key = `${explicit}\0${ctx.fs.rootfs}`
   const known = cache.get(key)
   if (known !== undefined) {
@@ -69,63 +68,73 @@ async function udevDir(ctx: CollectContext, cache: Map<string, string | null>): 
   return found
 }
 
-export function createDiskstatsCollector(): Collector {
-  const udevCache = new Map<string, string | null>()
-  return {
-    name: 'diskstats',
-    defaultEnabled: true,
-    help: 'Exposes disk I/O statistics.',
-    flags: [
-      ...deviceFilterFlags('collector.diskstats.device', 'diskstats devices', DEFAULT_EXCLUDE),
-      { name: 'path.udev.data', kind: 'string', default: '', help: 'udev data path (default: <rootfs>/run/udev/data).' },
-    ],
-    async collect(ctx) {
-      const filter = deviceFilterFrom(ctx.config, 'collector.diskstats.device', DEFAULT_EXCLUDE)
-      const disks = parseDiskstats(await readOrNoData(ctx, ctx.fs.proc('diskstats'))).filter((d) => !filter.ignored(d.device))
-      const udev = await udevDir(ctx, udevCache)
-      const extra = await Promise.all(
-        disks.map(async (d) => {
-          const [props, rotational] = await Promise.all([
-            udev === null ? undefined : readOptional(ctx, `${udev}/b${d.major}:${d.minor}`),
-            readOptional(ctx, ctx.fs.sys('block', d.device, 'queue/rotational')),
-          ])
-          return { props: props === undefined ? new Map<string, string>() : parseUdevProperties(props), rotational: rotational?.trim() === '1' ? '1' : '0' }
-        }),
-      )
-      const f = new Families()
-      disks.forEach((d, i) => {
-        const { props, rotational } = extra[i] as (typeof extra)[number]
-        const p = (k: string) => props.get(k) ?? ''
-        const device = d.device
-        f.gauge('node_disk_info', 'Info of /sys/block/<block_device>.', 1, {
-          device, major: String(d.major), minor: String(d.minor), path: p('ID_PATH'), wwn: p('ID_WWN'), model: p('ID_MODEL'),
-          serial: p('SCSI_IDENT_SERIAL') || p('ID_SERIAL_SHORT') || p('ID_SERIAL'), revision: p('ID_REVISION'), rotational,
-        })
-        d.stats.forEach((v, col) => {
-          const [name, type, help, scale] = COLUMNS[col] as (typeof COLUMNS)[number]
-          f.add(name, type, help, { device }, v * scale)
-        })
-        if (p('ID_FS_TYPE') !== '') {
-          f.gauge('node_disk_filesystem_info', 'Info about disk filesystem.', 1, { device, type: p('ID_FS_TYPE'), usage: p('ID_FS_USAGE'), uuid: p('ID_FS_UUID'), version: p('ID_FS_VERSION') })
-        }
-        if (p('DM_NAME') !== '') {
-          f.gauge('node_disk_device_mapper_info', 'Info about disk device mapper.', 1, {
-            device, name: p('DM_NAME'), uuid: p('DM_UUID'), vg_name: p('DM_VG_NAME'), lv_name: p('DM_LV_NAME'), lv_layer: p('DM_LV_LAYER'),
+export const diskstatsCollector: CollectorEntry = {
+  name: 'diskstats',
+  defaultEnabled: true,
+  help: 'Exposes disk I/O statistics.',
+  families: [
+    // The /proc/diskstats columns and the udev ATA properties, from their tables.
+    ...COLUMNS.map(([name, type, help]) => ({ name, type, help })),
+    ...ATA.map(([, name, help]) => ({ name, type: 'gauge' as const, help })),
+    { name: 'node_disk_device_mapper_info', type: 'gauge', help: 'Info about disk device mapper.' },
+    { name: 'node_disk_filesystem_info', type: 'gauge', help: 'Info about disk filesystem.' },
+    { name: 'node_disk_info', type: 'gauge', help: 'Info of /sys/block/<block_device>.' },
+  ],
+  flags: [
+    ...deviceFilterFlags('collector.diskstats.device', 'diskstats devices', DEFAULT_EXCLUDE),
+    { name: 'path.udev.data', kind: 'string', default: '', help: 'udev data path (default: <rootfs>/run/udev/data).' },
+  ],
+  create({ config }) {
+    const udevPath = flagString(config, 'path.udev.data')
+    const udevCache = new Map<string, string | null>()
+    const filter = deviceFilterFrom(config, 'collector.diskstats.device', DEFAULT_EXCLUDE)
+    return {
+      async collect(ctx) {
+        const disks = parseDiskstats(await readOrNoData(ctx, ctx.fs.proc('diskstats'))).filter((d) => !filter.ignored(d.device))
+        const udev = await udevDir(ctx, udevPath, udevCache)
+        const extra = await Promise.all(
+          disks.map(async (d) => {
+            const [props, rotational] = await Promise.all([
+              udev === null ? undefined : readOptional(ctx, `${udev}/b${d.major}:${d.minor}`),
+              readOptional(ctx, ctx.fs.sys('block', d.device, 'queue/rotational')),
+            ])
+            return { props: props === undefined ? new Map<string, string>() : parseUdevProperties(props), rotational: rotational?.trim() === '1' ? '1' : '0' }
+          }),
+        )
+        const f = new Families()
+        disks.forEach((d, i) => {
+          const { props, rotational } = extra[i] as (typeof extra)[number]
+          const p = (k: string) => props.get(k) ?? ''
+          const device = d.device
+          f.gauge('node_disk_info', 'Info of /sys/block/<block_device>.', 1, {
+            device, major: String(d.major), minor: String(d.minor), path: p('ID_PATH'), wwn: p('ID_WWN'), model: p('ID_MODEL'),
+            serial: p('SCSI_IDENT_SERIAL') || p('ID_SERIAL_SHORT') || p('ID_SERIAL'), revision: p('ID_REVISION'), rotational,
           })
-        }
-        if (p('ID_ATA') !== '') {
-          for (const [prop, name, help] of ATA) {
-            const raw = props.get(prop)
-            const v = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw)
-            if (Number.isFinite(v)) {
-              f.gauge(name, help, v, { device })
+          d.stats.forEach((v, col) => {
+            const [name, type, help, scale] = COLUMNS[col] as (typeof COLUMNS)[number]
+            f.add(name, type, help, { device }, v * scale)
+          })
+          if (p('ID_FS_TYPE') !== '') {
+            f.gauge('node_disk_filesystem_info', 'Info about disk filesystem.', 1, { device, type: p('ID_FS_TYPE'), usage: p('ID_FS_USAGE'), uuid: p('ID_FS_UUID'), version: p('ID_FS_VERSION') })
+          }
+          if (p('DM_NAME') !== '') {
+            f.gauge('node_disk_device_mapper_info', 'Info about disk device mapper.', 1, {
+              device, name: p('DM_NAME'), uuid: p('DM_UUID'), vg_name: p('DM_VG_NAME'), lv_name: p('DM_LV_NAME'), lv_layer: p('DM_LV_LAYER'),
+            })
+          }
+          if (p('ID_ATA') !== '') {
+            for (const [prop, name, help] of ATA) {
+              const raw = props.get(prop)
+              const v = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw)
+              if (Number.isFinite(v)) {
+                f.gauge(name, help, v, { device })
+              }
             }
           }
-        }
-      })
-      return f.list()
-    },
-  }
+        })
+        return f.list()
+      },
+    }
+  },
 }
 
-export const diskstatsCollector = createDiskstatsCollector()

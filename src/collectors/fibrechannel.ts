@@ -4,7 +4,7 @@ import { isNotFound } from '../platform/host-fs.ts'
 import { fcHexAttribute, parseFcCounter } from '../procfs/fibrechannel.ts'
 import { readIfPresent, readUnless } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
-import type { Collector } from './types.ts'
+import type { CollectorEntry } from './types.ts'
 import { NoDataError } from './types.ts'
 
 /** node_fibrechannel_info labels: label, file under /sys/class/fc_host/<host>/, "0x" prefix dropped. */
@@ -51,39 +51,46 @@ const SKIPPED_READ_ERRORS: ReadonlySet<string> = new Set(['ENOENT', 'EOPNOTSUPP'
  * 2^64-1 (not implemented by the firmware) is left out; a host without statistics/ makes
  * the whole collector report no data, as procfs' not-exist error does there.
  */
-export const fibrechannelCollector: Collector = {
+export const fibrechannelCollector: CollectorEntry = {
   name: 'fibrechannel',
   defaultEnabled: true,
   help: 'Exposes fibre channel information and statistics from /sys/class/fc_host/.',
-  async collect(ctx) {
-    const hosts = await sysClassDevices(ctx, 'fc_host')
-    const f = new Families()
-    for (const { name, dir } of hosts) {
-      const statsDir = join(dir, 'statistics')
-      try {
-        await ctx.fs.readdir(statsDir)
-      } catch (err) {
-        throw isNotFound(err) ? new NoDataError(`${statsDir} not found`, { cause: err }) : err
-      }
-      const [attributes, counters] = await Promise.all([
-        // An attribute the driver leaves out (node_exporter#2919) is ''.
-        Promise.all(INFO.map(async ([, file]) => (await readIfPresent(ctx, join(dir, file))) ?? '')),
-        Promise.all(COUNTERS.map(([file]) => readUnless(ctx, join(statsDir, file), SKIPPED_READ_ERRORS))),
-      ])
-      const labels: Record<string, string> = { fc_host: name }
-      INFO.forEach(([label, , hex], i) => {
-        const text = attributes[i] as string
-        labels[label] = hex ? fcHexAttribute(text) : text.trim()
-      })
-      f.gauge('node_fibrechannel_info', INFO_HELP, 1, labels)
-      COUNTERS.forEach(([file, metric, help], i) => {
-        const text = counters[i]
-        const value = text === undefined ? 0 : parseFcCounter(text, join(statsDir, file))
-        if (value !== undefined) {
-          f.counter(`node_fibrechannel_${metric}`, help, value, { fc_host: name })
+  families: [
+    // The statistics table, then what no table holds.
+    ...COUNTERS.map(([, metric, help]) => ({ name: `node_fibrechannel_${metric}`, type: 'counter' as const, help })),
+    { name: 'node_fibrechannel_info', type: 'gauge', help: INFO_HELP },
+  ],
+  create: () => ({
+    async collect(ctx) {
+      const hosts = await sysClassDevices(ctx, 'fc_host')
+      const f = new Families()
+      for (const { name, dir } of hosts) {
+        const statsDir = join(dir, 'statistics')
+        try {
+          await ctx.fs.readdir(statsDir)
+        } catch (err) {
+          throw isNotFound(err) ? new NoDataError(`${statsDir} not found`, { cause: err }) : err
         }
-      })
-    }
-    return f.list()
-  },
+        const [attributes, counters] = await Promise.all([
+          // An attribute the driver leaves out (node_exporter#2919) is ''.
+          Promise.all(INFO.map(async ([, file]) => (await readIfPresent(ctx, join(dir, file))) ?? '')),
+          Promise.all(COUNTERS.map(([file]) => readUnless(ctx, join(statsDir, file), SKIPPED_READ_ERRORS))),
+        ])
+        const labels: Record<string, string> = { fc_host: name }
+        INFO.forEach(([label, , hex], i) => {
+          const text = attributes[i] as string
+          labels[label] = hex ? fcHexAttribute(text) : text.trim()
+        })
+        f.gauge('node_fibrechannel_info', INFO_HELP, 1, labels)
+        COUNTERS.forEach(([file, metric, help], i) => {
+          const text = counters[i]
+          const value = text === undefined ? 0 : parseFcCounter(text, join(statsDir, file))
+          if (value !== undefined) {
+            f.counter(`node_fibrechannel_${metric}`, help, value, { fc_host: name })
+          }
+        })
+      }
+      return f.list()
+    },
+  }),
 }

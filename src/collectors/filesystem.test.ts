@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, contextFor, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, contextFor, createFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
 import { fsError, hostA, overlayFS } from '../../test/fixtures/host-a/host.ts'
 import type { StatEntry } from '../../test/fixtures/host-a/host.ts'
 import type { StatFs } from '../platform/host-fs.ts'
-import { createFilesystemCollector } from './filesystem.ts'
+import { filesystemCollector } from './filesystem.ts'
 import { NoDataError } from './types.ts'
 
 const disk = (blocks: number, bfree: number, bavail: number): StatFs => ({ type: 0xef53, bsize: 4096, blocks, bfree, bavail, files: 65536, ffree: 60000 })
@@ -22,7 +22,7 @@ const mountpoints = (fams: Awaited<ReturnType<typeof collectFrom>>, name: string
 describe('filesystem collector on host-a', () => {
   it('reads <procfs>/1/mountinfo, applies node_exporter default excludes, statfs under the rootfs', async () => {
     const fs = overlayFS({}, healthy)
-    const fams = await collectFrom(createFilesystemCollector(), { ...hostA, fs })
+    const fams = await collectFrom(filesystemCollector, { ...hostA, fs })
     expect(mountpoints(fams, 'node_filesystem_size_bytes')).toEqual(['/', '/run', '/data', '/srv/archive', '/run/user/1000', '/mnt/nas share'])
     expect(fs.statfsCalls).toContain(`${hostA.rootfs}/data`)
     const root = { device: '/dev/nvme0n1p1', mountpoint: '/', fstype: 'ext4', device_error: '' }
@@ -40,7 +40,7 @@ describe('filesystem collector on host-a', () => {
 
   it('reports a failed statfs as device_error 1 labelled with the errno text, without size series', async () => {
     const fs = overlayFS({}, { ...healthy, 'root/data': fsError('EACCES', 'data') })
-    const fams = await collectFrom(createFilesystemCollector(), { ...hostA, fs })
+    const fams = await collectFrom(filesystemCollector, { ...hostA, fs })
     expect(valueOf(fams, 'node_filesystem_device_error', { mountpoint: '/data' })).toBe(1)
     expect(samplesOf(fams, 'node_filesystem_device_error').find((s) => s.labels.mountpoint === '/data')?.labels.device_error).toBe('permission denied')
     expect(mountpoints(fams, 'node_filesystem_size_bytes')).not.toContain('/data')
@@ -50,8 +50,9 @@ describe('filesystem collector on host-a', () => {
     let answer: (s: StatFs) => void = () => {}
     const pending = new Promise<StatFs>((resolve) => (answer = resolve))
     const fs = overlayFS({}, { ...healthy, 'root/mnt/nas share': () => pending })
-    const c = createFilesystemCollector()
-    const ctx = () => contextFor(c, { ...hostA, fs, args: ['--collector.filesystem.mount-timeout=50ms'] })
+    const options = { ...hostA, fs, args: ['--collector.filesystem.mount-timeout=50ms'] }
+    const c = createFrom(filesystemCollector, options)
+    const ctx = () => contextFor(c, options)
     const nas = { mountpoint: '/mnt/nas share' }
     const errorLabel = (fams: Awaited<ReturnType<typeof collectFrom>>) => samplesOf(fams, 'node_filesystem_device_error').find((s) => s.labels.mountpoint === '/mnt/nas share')?.labels.device_error
 
@@ -86,9 +87,9 @@ describe('filesystem collector on host-a', () => {
     }
     // The same mount listed twice counts once.
     lines.push(`${n + 2} 1 0:40 / ${hostA.rootfs}/var/lib/kubelet/pods/p0/volumes/token rw - tmpfs tmpfs rw`)
-    const collector = createFilesystemCollector()
     const fs = overlayFS({ 'proc/1/mountinfo': `${lines.join('\n')}\n` }, stats)
     const ctx = { ...hostA, fs, args: ['--collector.filesystem.max-mounts=100'] }
+    const collector = createFrom(filesystemCollector, ctx)
     const fams = await collectFrom(collector, ctx)
     expect(mountpoints(fams, 'node_filesystem_size_bytes')).toHaveLength(100)
     expect(mountpoints(fams, 'node_filesystem_size_bytes')[0]).toBe('/')
@@ -100,36 +101,36 @@ describe('filesystem collector on host-a', () => {
     const again = await collectFrom(collector, ctx)
     expect(valueOf(again, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe(2 * (n + 1 - 100) * 8)
     // The default cap (1,000 mounts) holds the 37,864-series case to 8,000.
-    const byDefault = await collectFrom(createFilesystemCollector(), { ...hostA, fs: overlayFS({ 'proc/1/mountinfo': `${lines.join('\n')}\n` }, stats) })
+    const byDefault = await collectFrom(filesystemCollector, { ...hostA, fs: overlayFS({ 'proc/1/mountinfo': `${lines.join('\n')}\n` }, stats) })
     expect(mountpoints(byDefault, 'node_filesystem_size_bytes')).toHaveLength(1000)
     expect(valueOf(byDefault, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe((n + 1 - 1000) * 8)
   })
 
   it('drops nothing under the cap', async () => {
-    const fams = await collectFrom(createFilesystemCollector(), { ...hostA, fs: overlayFS({}, healthy) })
+    const fams = await collectFrom(filesystemCollector, { ...hostA, fs: overlayFS({}, healthy) })
     expect(valueOf(fams, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe(0)
   })
 
   it('honours include/exclude flags', async () => {
     const fs = overlayFS({}, healthy)
-    const fams = await collectFrom(createFilesystemCollector(), { ...hostA, fs, args: ['--collector.filesystem.mount-points-include=^/(data|srv/.*)$', '--collector.filesystem.fs-types-exclude=^xfs$'] })
+    const fams = await collectFrom(filesystemCollector, { ...hostA, fs, args: ['--collector.filesystem.mount-points-include=^/(data|srv/.*)$', '--collector.filesystem.fs-types-exclude=^xfs$'] })
     expect(mountpoints(fams, 'node_filesystem_size_bytes')).toEqual(['/srv/archive'])
   })
 
   it('falls back to <procfs>/self/mountinfo when PID 1 is hidden, strips the rootfs prefix', async () => {
     const fs = overlayFS({ 'proc/1/mountinfo': fsError('ENOENT', '1/mountinfo') }, { 'root/var/lib/odin': disk(100, 50, 50) })
-    const fams = await collectFrom(createFilesystemCollector(), { ...hostA, fs })
+    const fams = await collectFrom(filesystemCollector, { ...hostA, fs })
     expect(mountpoints(fams, 'node_filesystem_size_bytes')).toEqual(['/var/lib/odin'])
 
     const prefixed = overlayFS({ 'proc/1/mountinfo': `1 0 259:1 / ${hostA.rootfs} rw - ext4 /dev/vda1 rw\n2 1 259:2 / ${hostA.rootfs}/data rw - ext4 /dev/vda2 rw\n` }, { 'root/': disk(1, 1, 1), 'root/data': disk(2, 2, 2) })
-    const stripped = await collectFrom(createFilesystemCollector(), { ...hostA, fs: prefixed })
+    const stripped = await collectFrom(filesystemCollector, { ...hostA, fs: prefixed })
     expect(mountpoints(stripped, 'node_filesystem_size_bytes')).toEqual(['/', '/data'])
   })
 
   it('is no data without mountinfo, a failure on EACCES', async () => {
-    await expect(collectFrom(createFilesystemCollector(), { procfs: '/nonexistent' })).rejects.toBeInstanceOf(NoDataError)
+    await expect(collectFrom(filesystemCollector, { procfs: '/nonexistent' })).rejects.toBeInstanceOf(NoDataError)
     const fs = overlayFS({ 'proc/1/mountinfo': fsError('EACCES', '1/mountinfo') })
-    const err = await collectFrom(createFilesystemCollector(), { ...hostA, fs }).catch((e: unknown) => e)
+    const err = await collectFrom(filesystemCollector, { ...hostA, fs }).catch((e: unknown) => e)
     expect(err).not.toBeInstanceOf(NoDataError)
     expect(String(err)).toMatch(/1\/mountinfo/)
   })

@@ -10,11 +10,10 @@ export class FlagRegexError extends Error {
   }
 }
 
-const cache = new Map<string, RegExp>()
-
 /**
  * Compiles a node_exporter-style regexp flag (RE2 syntax, unanchored match). The patterns
- * node_exporter documents are valid JavaScript regexps with the same meaning.
+ * node_exporter documents are valid JavaScript regexps with the same meaning. Called once,
+ * when the collector is created.
  */
 export function compileFlagRegex(config: AgentConfig, flag: string): RegExp {
   const source = flagString(config, flag)
@@ -22,14 +21,9 @@ export function compileFlagRegex(config: AgentConfig, flag: string): RegExp {
 }
 
 export function compileRegex(source: string, flag: string): RegExp {
-  let re = cache.get(source)
-  if (!re) {
-    try {
-      re = goRegExp(source)
-    } catch (err) {
-      throw new FlagRegexError(`--${flag}: invalid regexp ${JSON.stringify(source)}`, { cause: err })
-    }
-    cache.set(source, re)
+  try {
+    return goRegExp(source)
+  } catch (err) {
+    throw new FlagRegexError(`--${flag}: invalid regexp ${JSON.stringify(source)}`, { cause: err })
   }
-  return re
 }

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { flagString } from '../config/config.ts'
 import { writeFileAtomicSync } from '../gpu/atomic-write.ts'
-import { sharedGpuInventory } from '../gpu/inventory.ts'
 import type { GpuIdentity, GpuInventory } from '../gpu/inventory.ts'
 import { KlogRecords } from '../gpu/klog-records.ts'
 import { KmsgReader } from '../gpu/kmsg-reader.ts'
@@ -15,7 +14,7 @@ import { Families } from '../metrics/families.ts'
 import { errorCode, isNotFound } from '../platform/host-fs.ts'
 import { bindKlogReadAll } from '../platform/klogctl.ts'
 import { readOptional } from './read.ts'
-import type { CollectContext, Collector } from './types.ts'
+import type { CollectContext, CollectorEntry, CollectorInstance } from './types.ts'
 import { NoDataError } from './types.ts'
 
 export interface GpuXidCollectorOptions {
@@ -33,7 +32,7 @@ interface LogSource {
   close(): void
 }
 
-export interface GpuXidCollector extends Collector {
+export interface GpuXidInstance extends CollectorInstance {
   close(): void
 }
 
@@ -44,92 +43,99 @@ export const XID_STATE_FILE = 'gpu-xid-state.json'
  * already counted (by this process or, through the state file under --data-dir, by an
  * earlier one in the same boot) are never counted again.
  */
-export function createGpuXidCollector(options: GpuXidCollectorOptions = {}): GpuXidCollector {
-  const inventory = options.inventory ?? sharedGpuInventory
-  let reader: LogSource | undefined
-  let state: XidState | undefined
-  let saveFailed = false
-
-  const statePath = (ctx: CollectContext) => join(ctx.config.dataDir, XID_STATE_FILE)
-
+export function createGpuXidCollector(options: GpuXidCollectorOptions = {}): CollectorEntry<GpuXidInstance> {
   return {
     name: 'gpu_xid',
     defaultEnabled: true,
     help: 'Counts NVIDIA Xid errors from the kernel log.',
+    families: [
+      { name: 'DCGM_FI_DEV_XID_ERRORS', type: 'gauge', help: 'Value of the last XID error encountered.' },
+      { name: 'odin_gpu_last_xid_timestamp_seconds', type: 'gauge', help: 'odin-agent: When the latest Xid error of a GPU was logged, in seconds since the epoch.' },
+      { name: 'odin_gpu_xid_errors_total', type: 'counter', help: 'odin-agent: NVIDIA Xid errors reported by the kernel log, by Xid code.' },
+    ],
     flags: [{ name: 'collector.gpu_xid.kmsg-path', kind: 'string', default: DEFAULT_KMSG, help: 'Kernel log to read NVRM Xid lines from; "syslog" reads it through syslog(2) (CAP_SYSLOG, no device), which is also tried when the path cannot be opened.' }],
-    async collect(ctx) {
-      const procGpus = await readProcGpus(ctx)
-      if (inventory.size === 0 && procGpus.size === 0) {
-        throw new NoDataError('no NVIDIA GPU known (nvidia-smi found none and /proc/driver/nvidia/gpus is absent)')
-      }
-      if (!state) {
-        const bootId = ((await readOptional(ctx, ctx.fs.proc('sys/kernel/random/boot_id'))) ?? '').trim()
-        state = loadState(statePath(ctx), bootId)
-      }
-      const path = flagString(ctx.config, 'collector.gpu_xid.kmsg-path')
-      if (!reader) {
-        reader = path === SYSLOG ? await openSyslog(ctx, undefined) : undefined
-      }
-      if (!reader) {
-        const r = new KmsgReader(path)
-        try {
-          r.open()
-          reader = r
-        } catch (err) {
-          const code = errorCode(err)
-          if (!(isNotFound(err) || code === 'EACCES' || code === 'EPERM')) {
-            throw new Error(`couldn't open ${path}: ${(err as Error).message}`, { cause: err })
+    create({ config, gpuInventory }) {
+      const inventory = options.inventory ?? gpuInventory
+      const statePath = join(config.dataDir, XID_STATE_FILE)
+      const path = flagString(config, 'collector.gpu_xid.kmsg-path')
+      let reader: LogSource | undefined
+      let state: XidState | undefined
+      let saveFailed = false
+      return {
+        async collect(ctx) {
+          const procGpus = await readProcGpus(ctx)
+          if (inventory.size === 0 && procGpus.size === 0) {
+            throw new NoDataError('no NVIDIA GPU known (nvidia-smi found none and /proc/driver/nvidia/gpus is absent)')
           }
-          // In a Kubernetes pod /dev/kmsg is absent or refused by the device cgroup unless the
-          // container is privileged; syslog(2) needs only CAP_SYSLOG.
-          reader = await openSyslog(ctx, `couldn't open ${path}: ${code}`)
-        }
-      }
-      const bootSeconds = await bootTimeSeconds(ctx)
-      let changed = false
-      for (const line of reader.readLines()) {
-        const rec = parseKmsgRecord(line)
-        if (!rec || rec.seq <= state.lastSeq) {
-          continue
-        }
-        state.lastSeq = rec.seq
-        const gpuAt = parseGpuAtMessage(rec.message)
-        if (gpuAt) {
-          state.uuids.set(gpuAt.pci, gpuAt.uuid)
-          changed = true
-          continue
-        }
-        const xid = parseXidMessage(rec.message)
-        if (!xid) {
-          continue
-        }
-        const key = xidKey(xid.pci, xid.xid)
-        const entry = state.counts.get(key) ?? { pci: xid.pci, xid: xid.xid, count: 0, lastTimestamp: 0 }
-        entry.count++
-        entry.lastTimestamp = bootSeconds === undefined ? ctx.now() / 1000 : bootSeconds + rec.timestampUs / 1e6
-        state.counts.set(key, entry)
-        changed = true
-        ctx.log.warn('NVIDIA Xid error', { pci: xid.pci, xid: xid.xid })
-      }
-      if (changed) {
-        try {
-          writeFileAtomicSync(statePath(ctx), serializeXidState(state))
-          saveFailed = false
-        } catch (err) {
-          // Counting goes on in memory; only a restart would re-count.
-          if (!saveFailed) {
-            ctx.log.warn('couldn\'t save Xid state', { path: statePath(ctx), err: (err as Error).message })
+          if (!state) {
+            const bootId = ((await readOptional(ctx, ctx.fs.proc('sys/kernel/random/boot_id'))) ?? '').trim()
+            state = loadState(statePath, bootId)
           }
-          saveFailed = true
-        }
+          if (!reader) {
+            reader = path === SYSLOG ? await openSyslog(ctx, undefined) : undefined
+          }
+          if (!reader) {
+            const r = new KmsgReader(path)
+            try {
+              r.open()
+              reader = r
+            } catch (err) {
+              const code = errorCode(err)
+              if (!(isNotFound(err) || code === 'EACCES' || code === 'EPERM')) {
+                throw new Error(`couldn't open ${path}: ${(err as Error).message}`, { cause: err })
+              }
+              // In a Kubernetes pod /dev/kmsg is absent or refused by the device cgroup unless the
+              // container is privileged; syslog(2) needs only CAP_SYSLOG.
+              reader = await openSyslog(ctx, `couldn't open ${path}: ${code}`)
+            }
+          }
+          const bootSeconds = await bootTimeSeconds(ctx)
+          let changed = false
+          for (const line of reader.readLines()) {
+            const rec = parseKmsgRecord(line)
+            if (!rec || rec.seq <= state.lastSeq) {
+              continue
+            }
+            state.lastSeq = rec.seq
+            const gpuAt = parseGpuAtMessage(rec.message)
+            if (gpuAt) {
+              state.uuids.set(gpuAt.pci, gpuAt.uuid)
+              changed = true
+              continue
+            }
+            const xid = parseXidMessage(rec.message)
+            if (!xid) {
+              continue
+            }
+            const key = xidKey(xid.pci, xid.xid)
+            const entry = state.counts.get(key) ?? { pci: xid.pci, xid: xid.xid, count: 0, lastTimestamp: 0 }
+            entry.count++
+            entry.lastTimestamp = bootSeconds === undefined ? ctx.now() / 1000 : bootSeconds + rec.timestampUs / 1e6
+            state.counts.set(key, entry)
+            changed = true
+            ctx.log.warn('NVIDIA Xid error', { pci: xid.pci, xid: xid.xid })
+          }
+          if (changed) {
+            try {
+              writeFileAtomicSync(statePath, serializeXidState(state))
+              saveFailed = false
+            } catch (err) {
+              // Counting goes on in memory; only a restart would re-count.
+              if (!saveFailed) {
+                ctx.log.warn('couldn\'t save Xid state', { path: statePath, err: (err as Error).message })
+              }
+              saveFailed = true
+            }
+          }
+          return families(state, (pci) => inventory.lookup(pci) ?? procGpus.get(pci) ?? fallbackIdentity(pci, state as XidState), [
+            ...new Map([...procGpus, ...inventory.entries()]).values(),
+          ])
+        },
+        close() {
+          reader?.close()
+          reader = undefined
+        },
       }
-      return families(state, (pci) => inventory.lookup(pci) ?? procGpus.get(pci) ?? fallbackIdentity(pci, state as XidState), [
-        ...new Map([...procGpus, ...inventory.entries()]).values(),
-      ])
-    },
-    close() {
-      reader?.close()
-      reader = undefined
     },
   }
 
@@ -215,4 +221,4 @@ function loadState(path: string, bootId: string): XidState {
   }
 }
 
-export const gpuXidCollector: GpuXidCollector = createGpuXidCollector()
+export const gpuXidCollector = createGpuXidCollector()

@@ -75,7 +75,7 @@ describe('hwmon collector', () => {
     expect(samplesOf(exc, 'node_hwmon_fan_rpm')).toEqual([])
     expect(samplesOf(exc, 'node_hwmon_pwm')).toEqual([])
     // Both of a pair stop the agent at start, when the flags are parsed.
-    expect(() => collectFrom(hwmonCollector, { ...HOST_B, args: ['--collector.hwmon.chip-include=a', '--collector.hwmon.chip-exclude=b'] })).toThrow(/mutually exclusive/)
+    await expect(collectFrom(hwmonCollector, { ...HOST_B, args: ['--collector.hwmon.chip-include=a', '--collector.hwmon.chip-exclude=b'] })).rejects.toThrow(/mutually exclusive/)
   })
 
   it('reports no data without /sys/class/hwmon', async () => {

@@ -7,7 +7,7 @@ import { tryFloat } from '../procfs/sysfs-value.ts'
 import { deviceFilterFlags, deviceFilterFrom } from './device-filter.ts'
 import { readOptional } from './read.ts'
 import { resolveDir } from './sysfs-link.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { CollectorEntry, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
 
 /** Sensor -> property -> raw value ("temp1" -> "crit" -> "100000"). */
@@ -156,43 +156,53 @@ function disambiguate(chips: Chip[]): void {
  * Hardware sensors from /sys/class/hwmon (what lm-sensors shows): one chip label per
  * hwmon node, sensors read from the node and its device directory.
  */
-export const hwmonCollector: Collector = {
+export const hwmonCollector: CollectorEntry = {
   name: 'hwmon',
   defaultEnabled: true,
   help: 'Exposes hardware monitoring and sensor data from /sys/class/hwmon/.',
+  families: [
+    { name: 'node_hwmon_*_total', type: 'counter', help: 'Hardware monitor *' },
+    { name: 'node_hwmon_*', type: 'gauge', help: 'Hardware *' },
+    { name: 'node_hwmon_chip_names', type: 'gauge', help: 'Annotation metric for human-readable chip names' },
+    { name: 'node_hwmon_sensor_label', type: 'gauge', help: 'Label for given chip and sensor' },
+  ],
   flags: [...deviceFilterFlags('collector.hwmon.chip', 'hwmon chip'), ...deviceFilterFlags('collector.hwmon.sensor', 'hwmon sensor (matched against "chip;sensor")')],
-  async collect(ctx) {
-    const chipFilter = deviceFilterFrom(ctx.config, 'collector.hwmon.chip')
-    const sensorFilter = deviceFilterFrom(ctx.config, 'collector.hwmon.sensor')
-    const classDir = ctx.fs.sys('class', 'hwmon')
-    let entries: string[]
-    try {
-      entries = (await ctx.fs.readdir(classDir)).sort()
-    } catch (err) {
-      throw isNotFound(err) ? new NoDataError(`${classDir} not found`, { cause: err }) : err
-    }
-    const chips = (await Promise.all(entries.map((e) => readChip(ctx, classDir, e)))).filter((c) => c !== undefined)
-    disambiguate(chips)
-    const f = new Families()
-    for (const chip of chips) {
-      if (chipFilter.ignored(chip.base)) {
-        continue
-      }
-      const data: SensorData = new Map()
-      await collectSensorData(ctx, chip.dir, data)
-      if (chip.deviceDir !== undefined) {
-        await collectSensorData(ctx, chip.deviceDir, data)
-      }
-      if (chip.name !== '') {
-        f.gauge('node_hwmon_chip_names', 'Annotation metric for human-readable chip names', 1, { chip: chip.base, chip_name: chip.name })
-      }
-      for (const sensor of [...data.keys()].sort()) {
-        if (!sensorFilter.ignored(`${chip.base};${sensor}`)) {
-          emitSensor(f, chip.base, sensor, data.get(sensor) as Map<string, string>)
+  create({ config }) {
+    const chipFilter = deviceFilterFrom(config, 'collector.hwmon.chip')
+    const sensorFilter = deviceFilterFrom(config, 'collector.hwmon.sensor')
+    return {
+      async collect(ctx) {
+        const classDir = ctx.fs.sys('class', 'hwmon')
+        let entries: string[]
+        try {
+          entries = (await ctx.fs.readdir(classDir)).sort()
+        } catch (err) {
+          throw isNotFound(err) ? new NoDataError(`${classDir} not found`, { cause: err }) : err
         }
-      }
+        const chips = (await Promise.all(entries.map((e) => readChip(ctx, classDir, e)))).filter((c) => c !== undefined)
+        disambiguate(chips)
+        const f = new Families()
+        for (const chip of chips) {
+          if (chipFilter.ignored(chip.base)) {
+            continue
+          }
+          const data: SensorData = new Map()
+          await collectSensorData(ctx, chip.dir, data)
+          if (chip.deviceDir !== undefined) {
+            await collectSensorData(ctx, chip.deviceDir, data)
+          }
+          if (chip.name !== '') {
+            f.gauge('node_hwmon_chip_names', 'Annotation metric for human-readable chip names', 1, { chip: chip.base, chip_name: chip.name })
+          }
+          for (const sensor of [...data.keys()].sort()) {
+            if (!sensorFilter.ignored(`${chip.base};${sensor}`)) {
+              emitSensor(f, chip.base, sensor, data.get(sensor) as Map<string, string>)
+            }
+          }
+        }
+        return f.list()
+      },
     }
-    return f.list()
   },
 }
 

@@ -1,4 +1,4 @@
-import type { Collector } from './types.ts'
+import type { CollectorEntry } from './types.ts'
 import { loadavgCollector } from './loadavg.ts'
 import { arpCollector } from './arp.ts'
 import { bondingCollector } from './bonding.ts'
@@ -56,7 +56,7 @@ import { gpuXidCollector } from './gpu-xid.ts'
  * Every collector the agent knows, in exposition order. Flags, --help and the README
  * table are generated from this one list.
  */
-export const allCollectors: readonly Collector[] = [
+export const allCollectors: readonly CollectorEntry[] = [
   arpCollector,
   bcacheCollector,
   bondingCollector,

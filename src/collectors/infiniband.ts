@@ -4,7 +4,7 @@ import { parseCounter, parsePortNumber, parsePortRate, parsePortState } from '..
 import { sysValue } from '../procfs/sysfs-value.ts'
 import { readIfPresent, readRequired, readUnless } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { CollectorEntry, CollectContext } from './types.ts'
 
 interface CounterSpec {
   /** counters_ext holds the 64-bit counters of kernels before 4.5 (the legacy_* metrics). */
@@ -139,42 +139,52 @@ async function readPort(ctx: CollectContext, portsDir: string, name: string): Pr
  * node_exporter, a device or port that cannot be read or parsed fails the whole run; a
  * counter the kernel reports as "N/A (no PMA)" or cannot read is left out.
  */
-export const infinibandCollector: Collector = {
+export const infinibandCollector: CollectorEntry = {
   name: 'infiniband',
   defaultEnabled: true,
   help: 'Exposes network statistics specific to InfiniBand and Intel OmniPath configurations.',
-  async collect(ctx) {
-    const devices = await sysClassDevices(ctx, 'infiniband')
-    const f = new Families()
-    for (const { name: device, dir } of devices) {
-      // fw_ver is exposed by every driver since Linux 4.10: required, as in procfs.
-      const firmware = sysValue(await readRequired(ctx, `${dir}/fw_ver`))
-      const [boardId, hcaType] = await Promise.all([readAttribute(ctx, `${dir}/board_id`), readAttribute(ctx, `${dir}/hca_type`)])
-      const portsDir = `${dir}/ports`
-      let portNames: string[]
-      try {
-        portNames = await ctx.fs.readdir(portsDir)
-      } catch (err) {
-        throw new Error(`failed to list InfiniBand ports at ${portsDir}: ${(err as Error).message}`, { cause: err })
-      }
-      const byNumber = new Map<number, Port>()
-      for (const port of await Promise.all(portNames.map((name) => readPort(ctx, portsDir, name)))) {
-        byNumber.set(port.port, port)
-      }
-      f.gauge('node_infiniband_info', INFO_HELP, 1, { device, board_id: boardId, firmware_version: firmware, hca_type: hcaType })
-      for (const p of [...byNumber.values()].sort((a, b) => a.port - b.port)) {
-        const labels = { device, port: String(p.port) }
-        f.gauge('node_infiniband_state_id', STATE_HELP, p.state, labels)
-        f.gauge('node_infiniband_physical_state_id', PHYS_STATE_HELP, p.physState, labels)
-        f.gauge('node_infiniband_rate_bytes_per_second', 'Maximum signal transfer rate', p.rate, labels)
-        for (const counter of COUNTERS) {
-          const value = p.counters.get(counter)
-          if (value !== undefined) {
-            f.counter(counter.metric, counter.help, value, labels)
+  families: [
+    // The counter table, then what no table holds.
+    ...COUNTERS.map((c) => ({ name: c.metric, type: 'counter' as const, help: c.help })),
+    { name: 'node_infiniband_info', type: 'gauge', help: INFO_HELP },
+    { name: 'node_infiniband_physical_state_id', type: 'gauge', help: PHYS_STATE_HELP },
+    { name: 'node_infiniband_rate_bytes_per_second', type: 'gauge', help: 'Maximum signal transfer rate' },
+    { name: 'node_infiniband_state_id', type: 'gauge', help: STATE_HELP },
+  ],
+  create: () => ({
+    async collect(ctx) {
+      const devices = await sysClassDevices(ctx, 'infiniband')
+      const f = new Families()
+      for (const { name: device, dir } of devices) {
+        // fw_ver is exposed by every driver since Linux 4.10: required, as in procfs.
+        const firmware = sysValue(await readRequired(ctx, `${dir}/fw_ver`))
+        const [boardId, hcaType] = await Promise.all([readAttribute(ctx, `${dir}/board_id`), readAttribute(ctx, `${dir}/hca_type`)])
+        const portsDir = `${dir}/ports`
+        let portNames: string[]
+        try {
+          portNames = await ctx.fs.readdir(portsDir)
+        } catch (err) {
+          throw new Error(`failed to list InfiniBand ports at ${portsDir}: ${(err as Error).message}`, { cause: err })
+        }
+        const byNumber = new Map<number, Port>()
+        for (const port of await Promise.all(portNames.map((name) => readPort(ctx, portsDir, name)))) {
+          byNumber.set(port.port, port)
+        }
+        f.gauge('node_infiniband_info', INFO_HELP, 1, { device, board_id: boardId, firmware_version: firmware, hca_type: hcaType })
+        for (const p of [...byNumber.values()].sort((a, b) => a.port - b.port)) {
+          const labels = { device, port: String(p.port) }
+          f.gauge('node_infiniband_state_id', STATE_HELP, p.state, labels)
+          f.gauge('node_infiniband_physical_state_id', PHYS_STATE_HELP, p.physState, labels)
+          f.gauge('node_infiniband_rate_bytes_per_second', 'Maximum signal transfer rate', p.rate, labels)
+          for (const counter of COUNTERS) {
+            const value = p.counters.get(counter)
+            if (value !== undefined) {
+              f.counter(counter.metric, counter.help, value, labels)
+            }
           }
         }
       }
-    }
-    return f.list()
-  },
+      return f.list()
+    },
+  }),
 }

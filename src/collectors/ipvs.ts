@@ -3,7 +3,7 @@ import { Families } from '../metrics/families.ts'
 import { parseIpvsBackends, parseIpvsStats } from '../procfs/ipvs.ts'
 import type { IpvsBackend } from '../procfs/ipvs.ts'
 import { readOrNoData, readRequired } from './read.ts'
-import type { Collector } from './types.ts'
+import type { CollectorEntry } from './types.ts'
 
 /** The backend labels in node_exporter's order, which is also the flag's default. */
 export const IPVS_BACKEND_LABELS = ['local_address', 'local_port', 'remote_address', 'remote_port', 'proto', 'local_mark'] as const
@@ -64,40 +64,54 @@ interface Sum {
  * /proc/net/ip_vs. Real servers are reported by the labels chosen with
  * --collector.ipvs.backend-labels; those that share all chosen labels are summed.
  */
-export const ipvsCollector: Collector = {
+export const ipvsCollector: CollectorEntry = {
   name: 'ipvs',
   defaultEnabled: true,
   help: 'Exposes IPVS status from /proc/net/ip_vs and stats from /proc/net/ip_vs_stats.',
+  families: [
+    { name: 'node_ipvs_backend_connections_active', type: 'gauge', help: 'The current active connections by local and remote address.' },
+    { name: 'node_ipvs_backend_connections_inactive', type: 'gauge', help: 'The current inactive connections by local and remote address.' },
+    { name: 'node_ipvs_backend_weight', type: 'gauge', help: 'The current backend weight by local and remote address.' },
+    { name: 'node_ipvs_connections_total', type: 'counter', help: 'The total number of connections made.' },
+    { name: 'node_ipvs_incoming_bytes_total', type: 'counter', help: 'The total amount of incoming data.' },
+    { name: 'node_ipvs_incoming_packets_total', type: 'counter', help: 'The total number of incoming packets.' },
+    { name: 'node_ipvs_outgoing_bytes_total', type: 'counter', help: 'The total amount of outgoing data.' },
+    { name: 'node_ipvs_outgoing_packets_total', type: 'counter', help: 'The total number of outgoing packets.' },
+  ],
   flags: [{ name: LABELS_FLAG, kind: 'string', default: IPVS_BACKEND_LABELS.join(','), help: 'Comma separated list for IPVS backend stats labels.' }],
-  async collect(ctx) {
-    const labelNames = parseIpvsLabels(flagString(ctx.config, LABELS_FLAG))
-    const statsPath = ctx.fs.net('ip_vs_stats')
-    const stats = parseIpvsStats(await readOrNoData(ctx, statsPath), statsPath)
-    const backendsPath = ctx.fs.net('ip_vs')
-    const backends = parseIpvsBackends(await readRequired(ctx, backendsPath), backendsPath)
+  create({ config }) {
+    const labelNames = parseIpvsLabels(flagString(config, LABELS_FLAG))
+    return {
+      async collect(ctx) {
+        const statsPath = ctx.fs.net('ip_vs_stats')
+        const stats = parseIpvsStats(await readOrNoData(ctx, statsPath), statsPath)
+        const backendsPath = ctx.fs.net('ip_vs')
+        const backends = parseIpvsBackends(await readRequired(ctx, backendsPath), backendsPath)
 
-    const f = new Families()
-    for (const [key, name, help] of STATS) {
-      f.counter(name, help, Number(stats[key]))
+        const f = new Families()
+        for (const [key, name, help] of STATS) {
+          f.counter(name, help, Number(stats[key]))
+        }
+        const sums = new Map<string, Sum>()
+        for (const b of backends) {
+          const values = labelNames.map((l) => VALUE[l](b))
+          const id = JSON.stringify(values)
+          let sum = sums.get(id)
+          if (!sum) {
+            sum = { labels: Object.fromEntries(labelNames.map((l, i) => [l, values[i] as string])), activeConn: 0n, inactConn: 0n, weight: 0n }
+            sums.set(id, sum)
+          }
+          sum.activeConn += b.activeConn
+          sum.inactConn += b.inactConn
+          sum.weight += b.weight
+        }
+        for (const sum of sums.values()) {
+          for (const [key, name, help] of BACKEND) {
+            f.gauge(name, help, Number(sum[key]), sum.labels)
+          }
+        }
+        return f.list()
+      },
     }
-    const sums = new Map<string, Sum>()
-    for (const b of backends) {
-      const values = labelNames.map((l) => VALUE[l](b))
-      const id = JSON.stringify(values)
-      let sum = sums.get(id)
-      if (!sum) {
-        sum = { labels: Object.fromEntries(labelNames.map((l, i) => [l, values[i] as string])), activeConn: 0n, inactConn: 0n, weight: 0n }
-        sums.set(id, sum)
-      }
-      sum.activeConn += b.activeConn
-      sum.inactConn += b.inactConn
-      sum.weight += b.weight
-    }
-    for (const sum of sums.values()) {
-      for (const [key, name, help] of BACKEND) {
-        f.gauge(name, help, Number(sum[key]), sum.labels)
-      }
-    }
-    return f.list()
   },
 }

@@ -2,7 +2,7 @@ import { Families } from '../metrics/families.ts'
 import { MD_REDUNDANT_LEVELS, parseMdstat } from '../procfs/mdstat.ts'
 import { parseUnsigned, sysValue } from '../procfs/sysfs-value.ts'
 import { readOptional, readOrNoData } from './read.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { CollectorEntry, CollectContext } from './types.ts'
 
 /**
  * node_md_state's label values and the activity state each one reports: procfs says
@@ -73,36 +73,47 @@ async function mdRaids(ctx: CollectContext): Promise<MdRaid[]> {
 }
 
 /** Linux software RAID: /proc/mdstat, plus raid_disks and degraded from /sys/block/mdN/md. */
-export const mdadmCollector: Collector = {
+export const mdadmCollector: CollectorEntry = {
   name: 'mdadm',
   defaultEnabled: true,
   help: 'Exposes statistics about devices in /proc/mdstat (does nothing if no /proc/mdstat present).',
-  async collect(ctx) {
-    const file = ctx.fs.proc('mdstat')
-    const arrays = parseMdstat(await readOrNoData(ctx, file), file)
-    const f = new Families()
-    const seen = new Set<string>()
-    for (const md of arrays) {
-      // A repeated name would make duplicate series; the kernel never prints one.
-      if (seen.has(md.name)) {
-        continue
+  families: [
+    { name: 'node_md_blocks', type: 'gauge', help: HELP.blocks },
+    { name: 'node_md_blocks_synced', type: 'gauge', help: HELP.blocksSynced },
+    { name: 'node_md_degraded', type: 'gauge', help: HELP.degraded },
+    { name: 'node_md_disks', type: 'gauge', help: HELP.disks },
+    { name: 'node_md_disks_required', type: 'gauge', help: HELP.disksRequired },
+    { name: 'node_md_raid_disks', type: 'gauge', help: HELP.raidDisks },
+    { name: 'node_md_state', type: 'gauge', help: HELP.state },
+  ],
+  create: () => ({
+    async collect(ctx) {
+      const file = ctx.fs.proc('mdstat')
+      const arrays = parseMdstat(await readOrNoData(ctx, file), file)
+      const f = new Families()
+      const seen = new Set<string>()
+      for (const md of arrays) {
+        // A repeated name would make duplicate series; the kernel never prints one.
+        if (seen.has(md.name)) {
+          continue
+        }
+        seen.add(md.name)
+        const device = md.name
+        f.gauge('node_md_disks_required', HELP.disksRequired, md.disksTotal, { device })
+        f.gauge('node_md_disks', HELP.disks, md.disksActive, { device, state: 'active' })
+        f.gauge('node_md_disks', HELP.disks, md.disksFailed, { device, state: 'failed' })
+        f.gauge('node_md_disks', HELP.disks, md.disksSpare, { device, state: 'spare' })
+        for (const [label, activity] of STATES) {
+          f.gauge('node_md_state', HELP.state, md.activityState === activity ? 1 : 0, { device, state: label })
+        }
+        f.gauge('node_md_blocks', HELP.blocks, md.blocksTotal, { device })
+        f.gauge('node_md_blocks_synced', HELP.blocksSynced, md.blocksSynced, { device })
       }
-      seen.add(md.name)
-      const device = md.name
-      f.gauge('node_md_disks_required', HELP.disksRequired, md.disksTotal, { device })
-      f.gauge('node_md_disks', HELP.disks, md.disksActive, { device, state: 'active' })
-      f.gauge('node_md_disks', HELP.disks, md.disksFailed, { device, state: 'failed' })
-      f.gauge('node_md_disks', HELP.disks, md.disksSpare, { device, state: 'spare' })
-      for (const [label, activity] of STATES) {
-        f.gauge('node_md_state', HELP.state, md.activityState === activity ? 1 : 0, { device, state: label })
+      for (const raid of await mdRaids(ctx)) {
+        f.gauge('node_md_raid_disks', HELP.raidDisks, raid.disks, { device: raid.device })
+        f.gauge('node_md_degraded', HELP.degraded, raid.degraded, { device: raid.device })
       }
-      f.gauge('node_md_blocks', HELP.blocks, md.blocksTotal, { device })
-      f.gauge('node_md_blocks_synced', HELP.blocksSynced, md.blocksSynced, { device })
-    }
-    for (const raid of await mdRaids(ctx)) {
-      f.gauge('node_md_raid_disks', HELP.raidDisks, raid.disks, { device: raid.device })
-      f.gauge('node_md_degraded', HELP.degraded, raid.degraded, { device: raid.device })
-    }
-    return f.list()
-  },
+      return f.list()
+    },
+  }),
 }

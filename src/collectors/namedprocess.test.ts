@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createHostFS } from '../platform/host-fs.ts'
-import { collectFrom, contextFor, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, createFrom, instanceWithContext, samplesOf, valueOf } from '../../test/helpers/collect.ts'
 import { parseAgentArgs } from '../config/config.ts'
 import { namedprocessCollector } from './namedprocess.ts'
 
@@ -44,15 +44,16 @@ describe('namedprocess collector', () => {
     const proc = mkdtempSync(join(tmp, 'proc-'))
     cpSync(FIXTURE, proc, { recursive: true, verbatimSymlinks: true })
     const fs = createHostFS({ procfs: proc, sysfs: '/nonexistent', rootfs: tmp })
-    const f1 = await collectFrom(namedprocessCollector, { fs })
+    const collector = createFrom(namedprocessCollector, { fs })
+    const f1 = await collectFrom(collector, { fs })
     rmSync(join(proc, '101'), { recursive: true })
     writeFileSync(join(proc, '100/stat'), '100 (python3) R 1 1 1 0 -1 4194304 90000 0 7 0 12445 778 0 0 20 0 24 0 500000 12345678 250 1\n')
-    const f2 = await collectFrom(namedprocessCollector, { fs })
+    const f2 = await collectFrom(collector, { fs })
     const user = { groupname: 'python3', mode: 'user' }
     expect(valueOf(f2, 'namedprocess_namegroup_num_procs', { groupname: 'python3' })).toBe(1)
     expect(valueOf(f2, 'namedprocess_namegroup_cpu_seconds_total', user)).toBeCloseTo((valueOf(f1, 'namedprocess_namegroup_cpu_seconds_total', user) ?? 0) + 1)
     rmSync(join(proc, '200'), { recursive: true })
-    const f3 = await collectFrom(namedprocessCollector, { fs })
+    const f3 = await collectFrom(collector, { fs })
     expect(valueOf(f3, 'namedprocess_namegroup_num_procs', { groupname: 'a) (b c' })).toBe(0)
     expect(valueOf(f3, 'namedprocess_namegroup_cpu_seconds_total', { groupname: 'a) (b c', mode: 'user' })).toBeCloseTo(0.01)
   })
@@ -103,9 +104,9 @@ describe('namedprocess collector', () => {
     writeFileSync(config, 'process_names: [{name: "{{.PID}}", comm: [x]}]')
     expect(() => parseAgentArgs([`--collector.namedprocess.config=${config}`], [namedprocessCollector])).toThrowError(/^--collector\.namedprocess\.config: invalid value ".*bad\.yml" \(accepted: .*PID/)
     writeFileSync(config, 'process_names: [{name: "{{.Comm}}", comm: [x]}]')
-    const ctx = contextFor(namedprocessCollector, { procfs: FIXTURE, args: [`--collector.namedprocess.config=${config}`] })
+    const [collector, ctx] = instanceWithContext(namedprocessCollector, { procfs: FIXTURE, args: [`--collector.namedprocess.config=${config}`] })
     writeFileSync(config, 'process_names: [{name: "{{.PID}}", comm: [x]}]')
-    await expect(namedprocessCollector.collect(ctx)).rejects.toThrowError(/bad\.yml.*PID/)
+    await expect(collector.collect(ctx)).rejects.toThrowError(/bad\.yml.*PID/)
   })
 
   it('caps groups and counts the dropped series', async () => {

@@ -1,19 +1,17 @@
 import { flagBool, flagNumber, flagString } from '../config/config.ts'
+import type { AgentConfig } from '../config/config.ts'
 import { fileFlagCheck } from '../config/file-flag.ts'
-import type { HostFS } from '../platform/host-fs.ts'
 import { Families } from '../metrics/families.ts'
 import { NamegroupAccumulator, STATES } from '../process/namegroup.ts'
 import type { GroupSample } from '../process/namegroup.ts'
 import { matchName, parseNamegroupConfig } from '../process/namegroup-config.ts'
 import type { NamegroupConfig } from '../process/namegroup-config.ts'
-import { processTable } from './process-table.ts'
 import type { ProcessIdentity, ProcessRecord, ProcessTable, ReadErrorReason } from '../process/types.ts'
-import { userNamesFor } from '../process/users.ts'
-import type { UserNames } from '../process/users.ts'
+import { UserNames } from '../process/users.ts'
 import { redactArgv } from '../security/redact.ts'
-import type { Collector, CollectContext } from './types.ts'
-import { countDropped } from '../metrics/dropped.ts'
-import { processPodsFor } from '../containers/process-pods.ts'
+import type { CollectorEntry, CollectContext } from './types.ts'
+import { DROPPED_DECL, countDropped } from '../metrics/dropped.ts'
+import { ProcessPods } from '../containers/process-pods.ts'
 import type { PodOfProcess } from '../containers/process-pods.ts'
 
 const P = 'namedprocess_namegroup_'
@@ -21,6 +19,13 @@ const SERIES_PER_GROUP = 20
 const REASONS: readonly ReadErrorReason[] = ['vanished', 'permission', 'parse', 'other']
 
 interface State {
+  /** --collector.namedprocess.config; '' groups by comm. */
+  readonly path: string
+  readonly children: boolean
+  readonly maxGroups: number
+  readonly pods: boolean
+  users: UserNames | undefined
+  podNames: ProcessPods | undefined
   source: string | undefined
   config: NamegroupConfig | undefined
   accumulator: NamegroupAccumulator
@@ -29,20 +34,27 @@ interface State {
   cache: WeakMap<ProcessIdentity, { comm: string; euid: number | undefined; group: string | undefined }>
 }
 
-const states = new WeakMap<HostFS, State>()
-
-function stateFor(fs: HostFS): State {
-  let s = states.get(fs)
-  if (!s) {
-    s = { source: undefined, config: undefined, accumulator: new NamegroupAccumulator(), exposed: new Set(), dropped: 0, cache: new WeakMap() }
-    states.set(fs, s)
+function newState(config: AgentConfig): State {
+  const max = flagNumber(config, 'collector.namedprocess.max-groups')
+  return {
+    path: flagString(config, 'collector.namedprocess.config'),
+    children: flagBool(config, 'collector.namedprocess.children'),
+    maxGroups: Number.isFinite(max) && max >= 0 ? max : 500,
+    pods: flagBool(config, PODS_FLAG),
+    users: undefined,
+    podNames: undefined,
+    source: undefined,
+    config: undefined,
+    accumulator: new NamegroupAccumulator(),
+    exposed: new Set(),
+    dropped: 0,
+    cache: new WeakMap(),
   }
-  return s
 }
 
 /** Re-reads the config file each run; a change of content starts the groups afresh. */
 async function loadConfig(ctx: CollectContext, state: State): Promise<void> {
-  const path = flagString(ctx.config, 'collector.namedprocess.config')
+  const path = state.path
   let text: string | undefined
   if (path !== '') {
     try {
@@ -159,13 +171,13 @@ const PODS_HELP = "odin-agent: Processes of the group in one pod container (name
  */
 async function renderPods(
   ctx: CollectContext,
+  pods: ProcessPods,
   f: Families,
   table: ProcessTable,
   groupOf: (p: ProcessRecord) => string | undefined,
   exported: ReadonlySet<string>,
   limit: number,
 ): Promise<number> {
-  const pods = processPodsFor(ctx.fs)
   const counts = new Map<string, { labels: Record<string, string>; n: number }>()
   // One lookup per container a tick, however many of its processes there are.
   const named = new Map<string, PodOfProcess | undefined>()
@@ -191,38 +203,59 @@ async function renderPods(
   return Math.max(0, sorted.length - limit)
 }
 
-export const namedprocessCollector: Collector = {
+export const namedprocessCollector: CollectorEntry = {
   name: 'namedprocess',
   defaultEnabled: true,
   help: 'Per-group process metrics with process-exporter names (groups by comm unless a config is given).',
+  families: [
+    { name: 'namedprocess_namegroup_context_switches_total', type: 'counter', help: 'Context switches' },
+    { name: 'namedprocess_namegroup_cpu_seconds_total', type: 'counter', help: 'Cpu user usage in seconds' },
+    { name: 'namedprocess_namegroup_major_page_faults_total', type: 'counter', help: 'Major page faults' },
+    { name: 'namedprocess_namegroup_memory_bytes', type: 'gauge', help: 'number of bytes of memory in use' },
+    { name: 'namedprocess_namegroup_minor_page_faults_total', type: 'counter', help: 'Minor page faults' },
+    { name: 'namedprocess_namegroup_num_procs', type: 'gauge', help: 'number of processes in this group' },
+    { name: 'namedprocess_namegroup_num_threads', type: 'gauge', help: 'Number of threads' },
+    { name: 'namedprocess_namegroup_oldest_start_time_seconds', type: 'gauge', help: 'start time in seconds since 1970/01/01 of oldest process in group' },
+    { name: 'namedprocess_namegroup_open_filedesc', type: 'gauge', help: 'number of open file descriptors for this group' },
+    { name: 'namedprocess_namegroup_read_bytes_total', type: 'counter', help: 'number of bytes read by this group' },
+    { name: 'namedprocess_namegroup_states', type: 'gauge', help: 'Number of processes in states Running, Sleeping, Waiting, Zombie, or Other' },
+    { name: 'namedprocess_namegroup_write_bytes_total', type: 'counter', help: 'number of bytes written by this group' },
+    { name: 'odin_process_read_errors_total', type: 'counter', help: 'odin-agent: Per-process /proc reads that failed (process exited mid-read, permission denied, malformed).' },
+    { name: 'odin_namegroup_pod_processes', type: 'gauge', help: PODS_HELP },
+    DROPPED_DECL,
+  ],
   flags: [
-    { name: 'collector.namedprocess.config', kind: 'string', default: '', check: fileFlagCheck("an existing process-exporter YAML config with process_names", parseNamegroupConfig), help: 'process-exporter YAML (process_names with comm/exe/cmdline matchers); empty groups every process by comm.' },
+    { name: 'collector.namedprocess.config', kind: 'string', default: '', check: fileFlagCheck('an existing process-exporter YAML config with process_names', parseNamegroupConfig), help: 'process-exporter YAML (process_names with comm/exe/cmdline matchers); empty groups every process by comm.' },
     { name: 'collector.namedprocess.children', kind: 'bool', default: true, help: 'With a config: count processes no matcher names in the group of their nearest named ancestor.' },
     { name: 'collector.namedprocess.max-groups', kind: 'int', default: 500, help: 'Most groups exported; series of further groups are dropped and counted in odin_series_dropped_total.' },
     { name: PODS_FLAG, kind: 'bool', default: true, help: 'Add odin_namegroup_pod_processes{groupname,namespace,pod,container}: the pod containers of each exported group (at most max-groups series).' },
   ],
-  async collect(ctx) {
-    const state = stateFor(ctx.fs)
-    await loadConfig(ctx, state)
-    const table = await processTable(ctx)
-    const users = userNamesFor(ctx.fs)
-    await users.refresh(ctx.now())
-    const groupOf = state.config
-      ? configuredGroups(table, state, state.config, users, flagBool(ctx.config, 'collector.namedprocess.children'))
-      : (p: ProcessRecord) => (p.kernelThread ? undefined : p.comm)
-    const groups = state.accumulator.update(table, groupOf)
-    const max = flagNumber(ctx.config, 'collector.namedprocess.max-groups')
-    const limit = Number.isFinite(max) && max >= 0 ? max : 500
-    const f = new Families()
-    const kept = capped(groups, state, limit)
-    render(f, kept)
-    if (flagBool(ctx.config, PODS_FLAG)) {
-      state.dropped += await renderPods(ctx, f, table, groupOf, new Set(kept.map((g) => g.name)), limit)
+  create({ config, processes }) {
+    const state = newState(config)
+    return {
+      async collect(ctx) {
+        await loadConfig(ctx, state)
+        const table = await processes.table(ctx)
+        state.users ??= new UserNames(ctx.fs)
+        const users = state.users
+        await users.refresh(ctx.now())
+        const groupOf = state.config
+          ? configuredGroups(table, state, state.config, users, state.children)
+          : (p: ProcessRecord) => (p.kernelThread ? undefined : p.comm)
+        const groups = state.accumulator.update(table, groupOf)
+        const f = new Families()
+        const kept = capped(groups, state, state.maxGroups)
+        render(f, kept)
+        if (state.pods) {
+          state.podNames ??= new ProcessPods(ctx.fs)
+          state.dropped += await renderPods(ctx, state.podNames, f, table, groupOf, new Set(kept.map((g) => g.name)), state.maxGroups)
+        }
+        for (const reason of REASONS) {
+          f.counter('odin_process_read_errors_total', 'odin-agent: Per-process /proc reads that failed (process exited mid-read, permission denied, malformed).', table.readErrors[reason], { reason })
+        }
+        countDropped(f, state.dropped, 'namedprocess')
+        return f.list()
+      },
     }
-    for (const reason of REASONS) {
-      f.counter('odin_process_read_errors_total', 'odin-agent: Per-process /proc reads that failed (process exited mid-read, permission denied, malformed).', table.readErrors[reason], { reason })
-    }
-    countDropped(f, state.dropped, 'namedprocess')
-    return f.list()
   },
 }

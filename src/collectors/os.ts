@@ -3,7 +3,7 @@ import type { MetricFamily } from '../metrics/types.ts'
 import type { HostFS } from '../platform/host-fs.ts'
 import { isNotFound } from '../platform/host-fs.ts'
 import { osMajorMinor, parseOsRelease } from '../procfs/os-release.ts'
-import type { CollectContext, Collector } from './types.ts'
+import type { CollectContext, CollectorEntry } from './types.ts'
 import { NoDataError } from './types.ts'
 
 /** node_os_info labels and the os-release keys they come from. */
@@ -54,23 +54,30 @@ function osFamilies(text: string): MetricFamily[] {
   return f.list()
 }
 
-// The file is read every run (an upgrade shows at once) but parsed only when it changed:
-// the families are immutable, so the same ones serve every snapshot until then.
-const lastParsed = new WeakMap<HostFS, { text: string; families: MetricFamily[] }>()
-
 /** node_exporter's os collector: <rootfs>/etc/os-release, else <rootfs>/usr/lib/os-release. */
-export const osCollector: Collector = {
+export const osCollector: CollectorEntry = {
   name: 'os',
   defaultEnabled: true,
   help: 'Expose OS release info.',
-  async collect(ctx) {
-    const text = await readOsRelease(ctx)
-    const last = lastParsed.get(ctx.fs)
-    if (last?.text === text) {
-      return last.families
+  families: [
+    { name: 'node_os_info', type: 'gauge', help: "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id." },
+    { name: 'node_os_support_end_timestamp_seconds', type: 'gauge', help: 'Metric containing the end-of-life date timestamp of the OS.' },
+    { name: 'node_os_version', type: 'gauge', help: 'Metric containing the major.minor part of the OS version.' },
+  ],
+  create: () => {
+    // The file is read every run (an upgrade shows at once) but parsed only when it changed:
+    // the families are immutable, so the same ones serve every snapshot until then.
+    let last: { text: string; families: MetricFamily[] } | undefined
+    return {
+      async collect(ctx) {
+        const text = await readOsRelease(ctx)
+        if (last?.text === text) {
+          return last.families
+        }
+        const families = osFamilies(text)
+        last = { text, families }
+        return families
+      },
     }
-    const families = osFamilies(text)
-    lastParsed.set(ctx.fs, { text, families })
-    return families
   },
 }

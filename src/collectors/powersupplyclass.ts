@@ -3,7 +3,7 @@ import { parseDecimal, sysValue } from '../procfs/sysfs-value.ts'
 import { compileFlagRegex } from './flag-regex.ts'
 import { readOptional } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
-import type { Collector } from './types.ts'
+import type { CollectorEntry } from './types.ts'
 import { regexpFlag } from './device-filter.ts'
 
 /** Numeric attributes: metric suffix, sysfs file, divisor to base units (µA, µV, µWh, µW, 0.1 °C). */
@@ -63,48 +63,56 @@ const NUMERIC: readonly (readonly [metric: string, file: string, divisor: number
 const INFO = ['capacity_level', 'charge_type', 'health', 'manufacturer', 'model_name', 'serial_number', 'status', 'technology', 'type', 'usb_type', 'scope'] as const
 
 /** Batteries, AC adapters and USB supplies from /sys/class/power_supply. */
-export const powersupplyclassCollector: Collector = {
+export const powersupplyclassCollector: CollectorEntry = {
   name: 'powersupplyclass',
   defaultEnabled: true,
   help: 'Exposes power supply (battery, AC) statistics from /sys/class/power_supply/.',
+  families: [
+    { name: 'node_power_supply_*', type: 'gauge', help: '* value of /sys/class/power_supply/<power_supply>.' },
+    { name: 'node_power_supply_info', type: 'gauge', help: 'info of /sys/class/power_supply/<power_supply>.' },
+  ],
   flags: [{ name: 'collector.powersupply.ignored-supplies', kind: 'string', check: regexpFlag, default: '^$', help: 'Regexp of power supplies to ignore for powersupplyclass collector.' }],
-  async collect(ctx) {
-    const ignored = compileFlagRegex(ctx.config, 'collector.powersupply.ignored-supplies')
-    const supplies = await sysClassDevices(ctx, 'power_supply')
-    const f = new Families()
-    for (const { name, dir } of supplies) {
-      if (ignored.test(name)) {
-        continue
-      }
-      const files = [...NUMERIC.map(([, file]) => file), ...INFO]
-      const values = new Map(
-        await Promise.all(files.map(async (file) => {
-          const text = await readOptional(ctx, `${dir}/${file}`)
-          return [file, text === undefined ? undefined : sysValue(text)] as const
-        })),
-      )
-      for (const [metric, file, divisor] of NUMERIC) {
-        const raw = values.get(file)
-        let value: number | undefined
-        try {
-          value = raw === undefined ? undefined : parseDecimal(raw, `${dir}/${file}`)
-        } catch {
-          value = undefined
+  create({ config }) {
+    const ignored = compileFlagRegex(config, 'collector.powersupply.ignored-supplies')
+    return {
+      async collect(ctx) {
+        const supplies = await sysClassDevices(ctx, 'power_supply')
+        const f = new Families()
+        for (const { name, dir } of supplies) {
+          if (ignored.test(name)) {
+            continue
+          }
+          const files = [...NUMERIC.map(([, file]) => file), ...INFO]
+          const values = new Map(
+            await Promise.all(files.map(async (file) => {
+              const text = await readOptional(ctx, `${dir}/${file}`)
+              return [file, text === undefined ? undefined : sysValue(text)] as const
+            })),
+          )
+          for (const [metric, file, divisor] of NUMERIC) {
+            const raw = values.get(file)
+            let value: number | undefined
+            try {
+              value = raw === undefined ? undefined : parseDecimal(raw, `${dir}/${file}`)
+            } catch {
+              value = undefined
+            }
+            if (value !== undefined) {
+              const help = `${metric} value of /sys/class/power_supply/<power_supply>.`
+              f.gauge(`node_power_supply_${metric}`, help, divisor === 1 ? value : value / divisor, { power_supply: name })
+            }
+          }
+          const labels: Record<string, string> = { power_supply: name }
+          for (const key of INFO) {
+            const v = values.get(key)
+            if (v) {
+              labels[key] = v
+            }
+          }
+          f.gauge('node_power_supply_info', 'info of /sys/class/power_supply/<power_supply>.', 1, labels)
         }
-        if (value !== undefined) {
-          const help = `${metric} value of /sys/class/power_supply/<power_supply>.`
-          f.gauge(`node_power_supply_${metric}`, help, divisor === 1 ? value : value / divisor, { power_supply: name })
-        }
-      }
-      const labels: Record<string, string> = { power_supply: name }
-      for (const key of INFO) {
-        const v = values.get(key)
-        if (v) {
-          labels[key] = v
-        }
-      }
-      f.gauge('node_power_supply_info', 'info of /sys/class/power_supply/<power_supply>.', 1, labels)
+        return f.list()
+      },
     }
-    return f.list()
   },
 }

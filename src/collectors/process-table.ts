@@ -6,40 +6,49 @@ import { createProcFiles, heldDescriptorBudget } from '../platform/proc-files.ts
 import { ProcessScanner } from '../process/scan.ts'
 import type { ProcessTable } from '../process/types.ts'
 
-const scanners = new WeakMap<HostFS, ProcessScanner>()
-const running = new WeakMap<ProcessScanner, Promise<ProcessTable>>()
-
 /**
- * The scanner of one agent (one HostFS): it keeps state across ticks. `refreshEvery` only
- * applies when the scanner is created (benchmarks force full re-reads with 1).
+ * The process scanner of one agent (one per createCollectors call, handed to the collectors
+ * that read the process table as a dependency): it keeps state across ticks, and one walk
+ * serves every collector of a tick. `refreshEvery` is for benchmarks (1 forces full re-reads).
  */
-export function scannerFor(fs: HostFS, options: { refreshEvery?: number } = {}): ProcessScanner {
-  let scanner = scanners.get(fs)
-  if (!scanner) {
-    scanner = new ProcessScanner({ procfs: fs.procfs, files: createProcFiles(heldDescriptorBudget(ownLimits()), fs.procfs, fs.guard), refreshEvery: options.refreshEvery })
-    scanners.set(fs, scanner)
+export class ProcessTables {
+  private scanner: ProcessScanner | undefined
+  private running: Promise<ProcessTable> | undefined
+
+  constructor(private readonly options: { readonly refreshEvery?: number } = {}) {}
+
+  /** The scanner, created on first use over the host the first caller reads. */
+  scannerFor(fs: HostFS): ProcessScanner {
+    this.scanner ??= new ProcessScanner({
+      procfs: fs.procfs,
+      files: createProcFiles(heldDescriptorBudget(ownLimits()), fs.procfs, fs.guard),
+      refreshEvery: this.options.refreshEvery,
+    })
+    return this.scanner
   }
-  return scanner
-}
 
-/**
- * The process table of this sampler tick: one /proc walk however many collectors ask.
- * A walk still running from a tick that overran its deadline is joined, not doubled.
- */
-export function processTable(ctx: CollectContext): Promise<ProcessTable> {
-  return ctx.shared('process-table', () => {
-    const scanner = scannerFor(ctx.fs)
-    let walk = running.get(scanner)
-    if (!walk) {
-      walk = scanner.scan(ctx.now()).catch((err: unknown) => {
-        if (isNotFound(err)) {
-          throw new NoDataError(`${ctx.fs.procfs} not found`, { cause: err })
-        }
-        throw new Error(`couldn't list processes in ${ctx.fs.procfs}: ${(err as Error).message}`, { cause: err })
-      })
-      running.set(scanner, walk)
-      void walk.finally(() => running.delete(scanner)).catch(() => {})
-    }
-    return walk
-  })
+  /**
+   * The process table of this sampler tick: one /proc walk however many collectors ask.
+   * A walk still running from a tick that overran its deadline is joined, not doubled.
+   */
+  table(ctx: CollectContext): Promise<ProcessTable> {
+    return ctx.shared('process-table', () => {
+      const scanner = this.scannerFor(ctx.fs)
+      if (!this.running) {
+        const walk = scanner.scan(ctx.now()).catch((err: unknown) => {
+          if (isNotFound(err)) {
+            throw new NoDataError(`${ctx.fs.procfs} not found`, { cause: err })
+          }
+          throw new Error(`couldn't list processes in ${ctx.fs.procfs}: ${(err as Error).message}`, { cause: err })
+        })
+        this.running = walk
+        void walk
+          .finally(() => {
+            this.running = undefined
+          })
+          .catch(() => {})
+      }
+      return this.running
+    })
+  }
 }

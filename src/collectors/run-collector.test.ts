@@ -7,16 +7,14 @@ import type { Collector } from './types.ts'
 
 const ok: Collector = {
   name: 'ok',
-  defaultEnabled: true,
-  help: '',
   collect: async () => {
     const f = new Families()
     f.gauge('node_ok', 'ok', 1)
     return f.list()
   },
 }
-const broken: Collector = { name: 'broken', defaultEnabled: true, help: '', collect: async () => { throw new Error('boom') } }
-const absent: Collector = { name: 'absent', defaultEnabled: true, help: '', collect: async () => { throw new NoDataError('no psi') } }
+const broken: Collector = { name: 'broken', collect: async () => { throw new Error('boom') } }
+const absent: Collector = { name: 'absent', collect: async () => { throw new NoDataError('no psi') } }
 
 describe('runCollector', () => {
   it('returns the families of a collector that succeeds', async () => {
@@ -44,8 +42,6 @@ describe('runCollector', () => {
     let release: () => void = () => {}
     const hung: Collector = {
       name: 'hung',
-      defaultEnabled: true,
-      help: '',
       collect: (ctx) =>
         new Promise((resolve) => {
           ctx.signal.addEventListener('abort', () => { aborted = true })

@@ -3,7 +3,7 @@ import type { MetricType } from '../metrics/types.ts'
 import { parseSoftnet } from '../procfs/softnet.ts'
 import type { SoftnetRow } from '../procfs/softnet.ts'
 import { readOrNoData } from './read.ts'
-import type { Collector } from './types.ts'
+import type { CollectorEntry } from './types.ts'
 
 const METRICS: readonly (readonly [field: Exclude<keyof SoftnetRow, 'cpu'>, name: string, type: MetricType, help: string])[] = [
   ['processed', 'node_softnet_processed_total', 'counter', 'Number of processed packets'],
@@ -15,17 +15,22 @@ const METRICS: readonly (readonly [field: Exclude<keyof SoftnetRow, 'cpu'>, name
   ['backlogLen', 'node_softnet_backlog_len', 'gauge', 'Softnet backlog status'],
 ]
 
-export const softnetCollector: Collector = {
+export const softnetCollector: CollectorEntry = {
   name: 'softnet',
   defaultEnabled: true,
   help: 'Exposes per-CPU softnet statistics from /proc/net/softnet_stat.',
-  async collect(ctx) {
-    const f = new Families()
-    for (const row of parseSoftnet(await readOrNoData(ctx, ctx.fs.net('softnet_stat')))) {
-      for (const [field, name, type, help] of METRICS) {
-        f.add(name, type, help, { cpu: row.cpu }, row[field])
+  families: [
+    ...METRICS.map(([, name, type, help]) => ({ name, type, help })),
+  ],
+  create: () => ({
+    async collect(ctx) {
+      const f = new Families()
+      for (const row of parseSoftnet(await readOrNoData(ctx, ctx.fs.net('softnet_stat')))) {
+        for (const [field, name, type, help] of METRICS) {
+          f.add(name, type, help, { cpu: row.cpu }, row[field])
+        }
       }
-    }
-    return f.list()
-  },
+      return f.list()
+    },
+  }),
 }

@@ -6,7 +6,7 @@ import { parseSysfsUint64 } from '../procfs/sysfs-uint64.ts'
 import { compileFlagRegex } from './flag-regex.ts'
 import { readIfPresent } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
-import type { Collector } from './types.ts'
+import type { CollectorEntry } from './types.ts'
 import { NoDataError } from './types.ts'
 import { regexpFlag } from './device-filter.ts'
 
@@ -38,29 +38,36 @@ const IGNORED_FLAG = 'collector.tapestats.ignored-devices'
  * stats/ (kernels before 4.2) makes the collector report no data, as procfs' not-exist
  * error does in node_exporter.
  */
-export const tapestatsCollector: Collector = {
+export const tapestatsCollector: CollectorEntry = {
   name: 'tapestats',
   defaultEnabled: true,
   help: 'Exposes statistics from /sys/class/scsi_tape.',
+  families: [
+    ...STATS.map(([, metric, type, , help]) => ({ name: `node_tape_${metric}`, type, help })),
+  ],
   flags: [{ name: IGNORED_FLAG, kind: 'string', check: regexpFlag, default: '^$', help: 'Regexp of devices to ignore for tapestats.' }],
-  async collect(ctx) {
-    const ignored = compileFlagRegex(ctx.config, IGNORED_FLAG)
-    const tapes = (await sysClassDevices(ctx, 'scsi_tape')).filter((t) => TAPE.test(t.name))
-    const f = new Families()
-    for (const { name, dir } of tapes.filter((t) => !ignored.test(t.name))) {
-      const statsDir = join(dir, 'stats')
-      try {
-        await ctx.fs.readdir(statsDir)
-      } catch (err) {
-        throw isNotFound(err) ? new NoDataError(`${statsDir} not found`, { cause: err }) : err
-      }
-      const texts = await Promise.all(STATS.map(([file]) => readIfPresent(ctx, join(statsDir, file))))
-      STATS.forEach(([file, metric, type, scale, help], i) => {
-        const text = texts[i]
-        const raw = text === undefined ? 0 : Number(parseSysfsUint64(text, join(statsDir, file)))
-        f.add(`node_tape_${metric}`, type, help, { device: name }, scale === 1 ? raw : raw * scale)
-      })
+  create({ config }) {
+    const ignored = compileFlagRegex(config, IGNORED_FLAG)
+    return {
+      async collect(ctx) {
+        const tapes = (await sysClassDevices(ctx, 'scsi_tape')).filter((t) => TAPE.test(t.name))
+        const f = new Families()
+        for (const { name, dir } of tapes.filter((t) => !ignored.test(t.name))) {
+          const statsDir = join(dir, 'stats')
+          try {
+            await ctx.fs.readdir(statsDir)
+          } catch (err) {
+            throw isNotFound(err) ? new NoDataError(`${statsDir} not found`, { cause: err }) : err
+          }
+          const texts = await Promise.all(STATS.map(([file]) => readIfPresent(ctx, join(statsDir, file))))
+          STATS.forEach(([file, metric, type, scale, help], i) => {
+            const text = texts[i]
+            const raw = text === undefined ? 0 : Number(parseSysfsUint64(text, join(statsDir, file)))
+            f.add(`node_tape_${metric}`, type, help, { device: name }, scale === 1 ? raw : raw * scale)
+          })
+        }
+        return f.list()
+      },
     }
-    return f.list()
   },
 }

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, runIsolated, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, createFrom, family, runIsolated, samplesOf, valueOf } from '../../test/helpers/collect.ts'
 import { HOST_B, HOST_B_DIR, writeTree } from '../../test/helpers/host-b.ts'
 import { createTextfileCollector, textfileCollector } from './textfile.ts'
 
@@ -69,7 +69,7 @@ describe('textfile collector', () => {
     const lines = Array.from({ length: 30 }, (_, i) => `many{i="${i}"} ${i}`).join('\n')
     const dir = writeTree({ 'many.prom': `${lines}\n` })
     try {
-      const capped = createTextfileCollector({ mtimeMs: async () => 0, maxSeries: 25 })
+      const capped = createFrom(createTextfileCollector({ mtimeMs: async () => 0, maxSeries: 25 }), { args: dirArgs(dir) })
       const first = await collectFrom(capped, { args: dirArgs(dir) })
       expect(samplesOf(first, 'many')).toHaveLength(25)
       expect(valueOf(first, 'odin_series_dropped_total', { collector: 'textfile' })).toBe(5)

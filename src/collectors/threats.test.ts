@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../log/logger.ts'
-import { collectFrom, contextFor, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, contextFor, instanceWithContext, valueOf } from '../../test/helpers/collect.ts'
 import { parseAgentArgs } from '../config/config.ts'
 import { threatsCollector } from './threats.ts'
 
@@ -52,9 +52,9 @@ describe('threats collector on a fixture /proc', () => {
     writeFileSync(allow, 'allow:\n  - rules: [no_such_rule]\n    comm: x\n')
     expect(() => parseAgentArgs([`--detector.threats.allowlist=${allow}`], [threatsCollector])).toThrowError(/^--detector\.threats\.allowlist: invalid value ".*bad\.yml" \(accepted: .*no_such_rule/)
     writeFileSync(allow, 'allow:\n  - comm: x\n')
-    const ctx = contextFor(threatsCollector, { procfs: FIXTURE, args: [`--detector.threats.allowlist=${allow}`] })
+    const [collector, ctx] = instanceWithContext(threatsCollector, { procfs: FIXTURE, args: [`--detector.threats.allowlist=${allow}`] })
     writeFileSync(allow, 'allow:\n  - rules: [no_such_rule]\n    comm: x\n')
-    await expect(threatsCollector.collect(ctx)).rejects.toThrowError(/bad\.yml.*no_such_rule/)
+    await expect(collector.collect(ctx)).rejects.toThrowError(/bad\.yml.*no_such_rule/)
   })
 
   it('never logs or labels the secret in a command line', async () => {

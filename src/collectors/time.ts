@@ -1,6 +1,6 @@
 import { Families } from '../metrics/families.ts'
 import { readOptional } from './read.ts'
-import type { CollectContext, Collector } from './types.ts'
+import type { CollectContext, CollectorEntry } from './types.ts'
 
 /**
  * The local zone's abbreviation and UTC offset at `ms`, as Go's time.Now().Zone() gives
@@ -8,18 +8,29 @@ import type { CollectContext, Collector } from './types.ts'
  * with a CLDR abbreviation (EST, PDT, ...); elsewhere ICU says "GMT+1" where Go reads "CET"
  * from the zoneinfo file.
  */
-export function localZone(ms: number): { name: string; offsetSeconds: number } {
+export function localZone(ms: number, memo: ZoneMemo = {}): Zone {
   const tz = process.env.TZ
   const window = Math.floor(ms / ZONE_WINDOW_MS)
-  if (zoneCache !== undefined && zoneCache.tz === tz && zoneCache.window === window) {
-    return zoneCache.zone
+  if (memo.last !== undefined && memo.last.tz === tz && memo.last.window === window) {
+    return memo.last.zone
   }
   const offsetSeconds = new Date(ms).getTimezoneOffset() * -60 + 0
-  const part = zoneFormat(tz).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')
+  const part = zoneFormat(tz, memo).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')
   const name = part?.value ?? 'UTC'
   const zone = { name: name === 'GMT' && offsetSeconds === 0 ? 'UTC' : name, offsetSeconds }
-  zoneCache = { tz, window, zone }
+  memo.last = { tz, window, zone }
   return zone
+}
+
+interface Zone {
+  readonly name: string
+  readonly offsetSeconds: number
+}
+
+/** What localZone keeps between calls; the time collector's instance holds one. */
+export interface ZoneMemo {
+  last?: { tz: string | undefined; window: number; zone: Zone }
+  formatter?: { tz: string | undefined; format: Intl.DateTimeFormat }
 }
 
 /**
@@ -29,16 +40,14 @@ export function localZone(ms: number): { name: string; offsetSeconds: number } {
  * of the collector: getTimezoneOffset and formatToParts were 6% of the agent's CPU.
  */
 const ZONE_WINDOW_MS = 15 * 60 * 1000
-let zoneCache: { tz: string | undefined; window: number; zone: { name: string; offsetSeconds: number } } | undefined
 
 // Building an Intl.DateTimeFormat loads ICU zone data: the costliest step of this
 // collector when done every tick (docs/performance.md). Rebuilt only when TZ changes.
-let zoneFormatter: { tz: string | undefined; format: Intl.DateTimeFormat } | undefined
-function zoneFormat(tz: string | undefined): Intl.DateTimeFormat {
-  if (!zoneFormatter || zoneFormatter.tz !== tz) {
-    zoneFormatter = { tz, format: new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }) }
+function zoneFormat(tz: string | undefined, memo: ZoneMemo): Intl.DateTimeFormat {
+  if (!memo.formatter || memo.formatter.tz !== tz) {
+    memo.formatter = { tz, format: new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }) }
   }
-  return zoneFormatter.format
+  return memo.formatter.format
 }
 
 /** Clocksources as node_exporter lists them: device = position in glob order. */
@@ -64,17 +73,28 @@ async function addClocksources(ctx: CollectContext, f: Families): Promise<void> 
 }
 
 /** node_exporter's time collector: wall clock, zone offset and clocksources. */
-export const timeCollector: Collector = {
+export const timeCollector: CollectorEntry = {
   name: 'time',
   defaultEnabled: true,
   help: 'Exposes the current system time.',
-  async collect(ctx) {
-    const ms = ctx.now()
-    const zone = localZone(ms)
-    const f = new Families()
-    f.gauge('node_time_seconds', 'System time in seconds since epoch (1970).', ms / 1000)
-    f.gauge('node_time_zone_offset_seconds', 'System time zone offset in seconds.', zone.offsetSeconds, { time_zone: zone.name })
-    await addClocksources(ctx, f)
-    return f.list()
+  families: [
+    { name: 'node_time_clocksource_available_info', type: 'gauge', help: "Available clocksources read from '/sys/devices/system/clocksource'." },
+    { name: 'node_time_clocksource_current_info', type: 'gauge', help: "Current clocksource read from '/sys/devices/system/clocksource'." },
+    { name: 'node_time_seconds', type: 'gauge', help: 'System time in seconds since epoch (1970).' },
+    { name: 'node_time_zone_offset_seconds', type: 'gauge', help: 'System time zone offset in seconds.' },
+  ],
+  create: () => {
+    const memo: ZoneMemo = {}
+    return {
+      async collect(ctx) {
+        const ms = ctx.now()
+        const zone = localZone(ms, memo)
+        const f = new Families()
+        f.gauge('node_time_seconds', 'System time in seconds since epoch (1970).', ms / 1000)
+        f.gauge('node_time_zone_offset_seconds', 'System time zone offset in seconds.', zone.offsetSeconds, { time_zone: zone.name })
+        await addClocksources(ctx, f)
+        return f.list()
+      },
+    }
   },
 }

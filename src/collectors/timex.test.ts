@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, createFrom, valueOf } from '../../test/helpers/collect.ts'
 import { AdjtimexError } from '../platform/adjtimex.ts'
 import type { TimexReading } from '../procfs/timex.ts'
 import { createTimexCollector, timexCollector, timexFamilies } from './timex.ts'
@@ -62,7 +62,7 @@ describe('timex families', () => {
 describe('timex collector', () => {
   it('counts readings whose offset passes 4 s (the kernel overflow artefact), across runs', async () => {
     const readings = [UNSYNCED, { ...UNSYNCED, status: 0x2000, offset: 4_294_967_296 }, UNSYNCED, { ...UNSYNCED, status: 0, offset: -5_000_000 }]
-    const collector = createTimexCollector(async () => readings.shift() as TimexReading)
+    const collector = createFrom(createTimexCollector(async () => readings.shift() as TimexReading))
     const overflow = []
     for (let i = 0; i < 4; i++) {
       overflow.push(valueOf(await collectFrom(collector), 'node_timex_offset_overflow_total'))

@@ -1,7 +1,7 @@
 import { Families } from '../metrics/families.ts'
 import { AdjtimexError, adjtimex } from '../platform/adjtimex.ts'
 import type { TimexReading } from '../procfs/timex.ts'
-import type { Collector } from './types.ts'
+import type { CollectorEntry } from './types.ts'
 import { NoDataError } from './types.ts'
 
 /** adjtimex's return value when the clock is not synchronised to a reliable server. */
@@ -70,26 +70,37 @@ export function offsetOverflowed(t: TimexReading): boolean {
  * call, not a file, so it reads the running kernel whatever --path.* says (as
  * node_exporter does). `read` is injected for tests.
  */
-export function createTimexCollector(read: () => Promise<TimexReading> = adjtimex): Collector {
-  let overflows = 0
+export function createTimexCollector(read: () => Promise<TimexReading> = adjtimex): CollectorEntry {
   return {
     name: 'timex',
     defaultEnabled: true,
     help: 'Exposes selected adjtimex(2) system call stats.',
-    async collect() {
-      let reading: TimexReading
-      try {
-        reading = await read()
-      } catch (err) {
-        if (err instanceof AdjtimexError && (err.code === 'UNSUPPORTED' || err.code === 'EPERM')) {
-          throw new NoDataError(`not collecting timex metrics: ${err.message}`, { cause: err })
-        }
-        throw err
+    families: [
+      // The adjtimex fields table, then what no table holds.
+      ...FIELDS.map(([suffix, type, help]) => ({ name: `node_timex_${suffix}`, type, help })),
+      { name: 'node_timex_offset_overflow_total', type: 'counter', help: 'Count of adjtimex() offset readings indicating kernel overflow (|offset| > 4s). See https://github.com/prometheus/node_exporter/issues/3764' },
+      { name: 'node_timex_offset_seconds', type: 'gauge', help: 'Time offset in between local system and reference clock.' },
+      { name: 'node_timex_sync_status', type: 'gauge', help: 'Is clock synchronized to a reliable server (1 = yes, 0 = no).' },
+    ],
+    create() {
+      let overflows = 0
+      return {
+        async collect() {
+          let reading: TimexReading
+          try {
+            reading = await read()
+          } catch (err) {
+            if (err instanceof AdjtimexError && (err.code === 'UNSUPPORTED' || err.code === 'EPERM')) {
+              throw new NoDataError(`not collecting timex metrics: ${err.message}`, { cause: err })
+            }
+            throw err
+          }
+          if (offsetOverflowed(reading)) {
+            overflows++
+          }
+          return timexFamilies(reading, overflows).list()
+        },
       }
-      if (offsetOverflowed(reading)) {
-        overflows++
-      }
-      return timexFamilies(reading, overflows).list()
     },
   }
 }

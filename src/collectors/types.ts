@@ -1,16 +1,17 @@
 import type { HostFS } from '../platform/host-fs.ts'
 import type { Exec } from '../platform/exec.ts'
 import type { Logger } from '../log/logger.ts'
-import type { MetricFamily } from '../metrics/types.ts'
+import type { MetricFamily, MetricType } from '../metrics/types.ts'
 import type { AgentConfig } from '../config/config.ts'
 import type { FlagSpec } from '../config/flag-spec.ts'
+import type { GpuInventory } from '../gpu/inventory.ts'
+import type { ProcessTables } from './process-table.ts'
 
 /** What a collector is handed each run. It reads only through `fs` and `exec`. */
 export interface CollectContext {
   readonly fs: HostFS
   readonly exec: Exec
   readonly signal: AbortSignal
-  readonly config: AgentConfig
   readonly log: Logger
   /** Wall clock in milliseconds; injected so tests can fix it. */
   readonly now: () => number
@@ -27,12 +28,41 @@ export interface CollectContext {
   readonly publish?: (value: unknown) => void
 }
 
+/** What an entry's `create` is given, once per agent (or per collector thread). */
+export interface CollectorDeps {
+  /** The parsed flags: an entry reads its own here, never in collect. */
+  readonly config: AgentConfig
+  /** NVIDIA GPUs by PCI address: the gpu collector fills it, gpu_xid reads it. One per agent. */
+  readonly gpuInventory: GpuInventory
+  /** The agent's process scanner: one /proc walk per tick for every collector that asks. */
+  readonly processes: ProcessTables
+}
+
+/** A created collector: the state it keeps between runs lives here, and only here. */
+export interface CollectorInstance {
+  /** Returns whole families; a source this host lacks throws `NoDataError`. */
+  collect(ctx: CollectContext): Promise<MetricFamily[]>
+  /** Releases what the instance holds (a child process, an open device); called when the agent stops. */
+  close?(): Promise<void> | void
+}
+
 /**
- * One source of metrics. `collect` returns whole families; a source this host lacks
- * throws `NoDataError`. Collectors keep state between runs only for stale-mount and
- * similar bookkeeping, never samples.
+ * A family a collector may emit, declared on its entry and checked against what it emits
+ * by the contract test (test/collectors.contract.test.ts). A family whose name comes from
+ * the source (a /proc/meminfo field, a kstat) is declared as a pattern: `*` in `name`
+ * stands for one or more name characters, `*` in `help` for any text.
  */
-export interface Collector {
+export interface FamilyDecl {
+  readonly name: string
+  readonly type: MetricType
+  readonly help: string
+}
+
+/**
+ * One source of metrics, as listed in index.ts. The agent creates each enabled entry once
+ * and closes the instance when it stops. Flags, --help and the README table come from here.
+ */
+export interface CollectorEntry<I extends CollectorInstance = CollectorInstance> {
   readonly name: string
   readonly defaultEnabled: boolean
   readonly help: string
@@ -40,7 +70,21 @@ export interface Collector {
   readonly timeoutMs?: number
   /** Collector-specific flags (`collector.<name>.<option>`), listed in --help. */
   readonly flags?: readonly FlagSpec[]
-  collect(ctx: CollectContext): Promise<MetricFamily[]>
+  /** Every family the collector emits (name, type, HELP), declared once. */
+  readonly families: readonly FamilyDecl[]
+  /**
+   * Also forwards families it does not know in advance (textfile: whatever the .prom files
+   * hold); those are checked by the exposition rules only.
+   */
+  readonly forwards?: boolean
+  /** Parses its flags and builds its state; a bad value throws here, not on every tick. */
+  create(deps: CollectorDeps): I
+}
+
+/** A created collector as the sampler runs it: its entry's name and deadline, and the instance. */
+export interface Collector extends CollectorInstance {
+  readonly name: string
+  readonly timeoutMs?: number
 }
 
 /** The source does not exist on this host (no PSI, no GPU): success 0, logged at debug. */

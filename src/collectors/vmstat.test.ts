@@ -22,7 +22,7 @@ describe('vmstat collector', () => {
 
   it('rejects an invalid regexp flag and malformed files; no file is no data', async () => {
     // A bad pattern stops the agent at start, when the flags are parsed.
-    expect(() => collectFrom(vmstatCollector, { ...HOST_B, args: ['--collector.vmstat.fields=('] })).toThrow(/^--collector\.vmstat\.fields: invalid value "\(" \(accepted: a regular expression\)$/)
+    await expect(collectFrom(vmstatCollector, { ...HOST_B, args: ['--collector.vmstat.fields=('] })).rejects.toThrow(/^--collector\.vmstat\.fields: invalid value "\(" \(accepted: a regular expression\)$/)
     await expect(withProc({ vmstat: 'pgfault\n' }, (o) => collectFrom(vmstatCollector, o))).rejects.toBeInstanceOf(ParseError)
     await expect(collectFrom(vmstatCollector)).rejects.toBeInstanceOf(NoDataError)
   })

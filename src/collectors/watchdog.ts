@@ -4,7 +4,7 @@ import { WATCHDOG_NUMBERS, WATCHDOG_STRINGS, parseWatchdog } from '../procfs/wat
 import type { WatchdogNumber } from '../procfs/watchdog.ts'
 import { readFailure } from './read.ts'
 import { sysClassDevices } from './sysfs-link.ts'
-import type { CollectContext, Collector } from './types.ts'
+import type { CollectContext, CollectorEntry } from './types.ts'
 import { NoDataError } from './types.ts'
 
 /** Metric per numeric attribute (file name -> node_watchdog_<suffix>). */
@@ -44,37 +44,49 @@ function readError(path: string, err: unknown): Error {
 }
 
 /** Hardware and software watchdog timers from /sys/class/watchdog/<name>/. */
-export const watchdogCollector: Collector = {
+export const watchdogCollector: CollectorEntry = {
   name: 'watchdog',
   defaultEnabled: true,
   help: 'Exposes statistics from /sys/class/watchdog.',
-  async collect(ctx) {
-    const devices = await sysClassDevices(ctx, 'watchdog').catch((err: unknown) => {
-      throw err instanceof NoDataError ? err : readError(ctx.fs.sys('class', 'watchdog'), err)
-    })
-    const files = [...WATCHDOG_NUMBERS, ...WATCHDOG_STRINGS]
-    const f = new Families()
-    for (const { name, dir } of devices) {
-      const texts = await Promise.all(files.map((file) => readAttribute(ctx, `${dir}/${file}`)))
-      const present = new Map<string, string>()
-      texts.forEach((text, i) => {
-        if (text !== undefined) {
-          present.set(files[i] as string, text)
-        }
+  families: [
+    { name: 'node_watchdog_access_cs0', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/access_cs0' },
+    { name: 'node_watchdog_bootstatus', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/bootstatus' },
+    { name: 'node_watchdog_fw_version', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/fw_version' },
+    { name: 'node_watchdog_info', type: 'gauge', help: 'Info of /sys/class/watchdog/<watchdog>' },
+    { name: 'node_watchdog_nowayout', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/nowayout' },
+    { name: 'node_watchdog_pretimeout_seconds', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/pretimeout' },
+    { name: 'node_watchdog_timeleft_seconds', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/timeleft' },
+    { name: 'node_watchdog_timeout_seconds', type: 'gauge', help: 'Value of /sys/class/watchdog/<watchdog>/timeout' },
+  ],
+  create: () => ({
+    async collect(ctx) {
+      const devices = await sysClassDevices(ctx, 'watchdog').catch((err: unknown) => {
+        throw err instanceof NoDataError ? err : readError(ctx.fs.sys('class', 'watchdog'), err)
       })
-      const wd = parseWatchdog(name, `${ctx.fs.sys('class', 'watchdog')}/${name}`, present)
-      for (const key of WATCHDOG_NUMBERS) {
-        const value = wd.numbers.get(key)
-        if (value !== undefined) {
-          f.gauge(`node_watchdog_${METRIC[key]}`, `Value of /sys/class/watchdog/<watchdog>/${key}`, value, { name })
+      const files = [...WATCHDOG_NUMBERS, ...WATCHDOG_STRINGS]
+      const f = new Families()
+      for (const { name, dir } of devices) {
+        const texts = await Promise.all(files.map((file) => readAttribute(ctx, `${dir}/${file}`)))
+        const present = new Map<string, string>()
+        texts.forEach((text, i) => {
+          if (text !== undefined) {
+            present.set(files[i] as string, text)
+          }
+        })
+        const wd = parseWatchdog(name, `${ctx.fs.sys('class', 'watchdog')}/${name}`, present)
+        for (const key of WATCHDOG_NUMBERS) {
+          const value = wd.numbers.get(key)
+          if (value !== undefined) {
+            f.gauge(`node_watchdog_${METRIC[key]}`, `Value of /sys/class/watchdog/<watchdog>/${key}`, value, { name })
+          }
         }
+        const labels: Record<string, string> = { name }
+        for (const key of WATCHDOG_STRINGS) {
+          labels[key] = wd.strings.get(key) ?? ''
+        }
+        f.gauge('node_watchdog_info', 'Info of /sys/class/watchdog/<watchdog>', 1, labels)
       }
-      const labels: Record<string, string> = { name }
-      for (const key of WATCHDOG_STRINGS) {
-        labels[key] = wd.strings.get(key) ?? ''
-      }
-      f.gauge('node_watchdog_info', 'Info of /sys/class/watchdog/<watchdog>', 1, labels)
-    }
-    return f.list()
-  },
+      return f.list()
+    },
+  }),
 }

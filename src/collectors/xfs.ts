@@ -2,7 +2,7 @@ import { Families } from '../metrics/families.ts'
 import { parseXfsStats } from '../procfs/xfs-stats.ts'
 import type { XfsStats } from '../procfs/xfs-stats.ts'
 import { listOrNoData, readIfPresent } from './read.ts'
-import type { Collector } from './types.ts'
+import type { CollectorEntry } from './types.ts'
 
 /**
  * node_xfs_<name> counters: stats line, field index in it, help. A line missing from the
@@ -63,21 +63,26 @@ export function addXfsStats(f: Families, device: string, stats: XfsStats): void 
  * as node_exporter's xfs collector exports them. The host-wide /sys/fs/xfs/stats/stats
  * is not a device and is not read; a malformed stats file fails the run.
  */
-export const xfsCollector: Collector = {
+export const xfsCollector: CollectorEntry = {
   name: 'xfs',
   defaultEnabled: true,
   help: 'Exposes XFS runtime statistics.',
-  async collect(ctx) {
-    const root = ctx.fs.sys('fs', 'xfs')
-    const names = await listOrNoData(ctx, root)
-    const f = new Families()
-    for (const device of names) {
-      const path = `${root}/${device}/stats/stats`
-      const text = await readIfPresent(ctx, path) // an entry without stats is the glob's miss
-      if (text !== undefined) {
-        addXfsStats(f, device, parseXfsStats(text, path))
+  families: [
+    ...XFS_METRICS.map(([name, , , help]) => ({ name: `node_xfs_${name}`, type: 'counter' as const, help })),
+  ],
+  create: () => ({
+    async collect(ctx) {
+      const root = ctx.fs.sys('fs', 'xfs')
+      const names = await listOrNoData(ctx, root)
+      const f = new Families()
+      for (const device of names) {
+        const path = `${root}/${device}/stats/stats`
+        const text = await readIfPresent(ctx, path) // an entry without stats is the glob's miss
+        if (text !== undefined) {
+          addXfsStats(f, device, parseXfsStats(text, path))
+        }
       }
-    }
-    return f.list()
-  },
+      return f.list()
+    },
+  }),
 }

@@ -2,7 +2,7 @@ import { Families } from '../metrics/families.ts'
 import type { Labels, MetricFamily, MetricType } from '../metrics/types.ts'
 import { KSTAT_DATA_UINT64, parseKstatIo, parseKstatNamed, parseZpoolState } from '../procfs/kstat.ts'
 import { readOptional } from './read.ts'
-import type { Collector, CollectContext } from './types.ts'
+import type { CollectorEntry, CollectContext } from './types.ts'
 import { NoDataError } from './types.ts'
 
 /**
@@ -37,43 +37,49 @@ const VALID_NAME_SUFFIX = /^[a-zA-Z0-9_:]+$/
  * (node_zfs_zpool_dataset_*{zpool,dataset}) and the state file (node_zfs_zpool_state).
  * Help texts are the kstat names ("kstat.zfs.misc.arcstats.hits"). No ZFS module: no data.
  */
-export const zfsCollector: Collector = {
+export const zfsCollector: CollectorEntry = {
   name: 'zfs',
   defaultEnabled: true,
   help: 'Exposes ZFS performance statistics.',
-  async collect(ctx) {
-    const base = ctx.fs.proc('spl', 'kstat', 'zfs')
-    let entries: string[]
-    try {
-      entries = await ctx.fs.readdir(base)
-    } catch (err) {
-      throw new NoDataError(`${base} not readable: ZFS statistics are not available`, { cause: err })
-    }
-    const out = new ZfsFamilies()
-    const present = new Set(entries)
-    for (const [subsystem, file] of SUBSYSTEM_FILES) {
-      const path = ctx.fs.proc('spl', 'kstat', 'zfs', file)
-      const text = present.has(file) ? await readOptional(ctx, path) : undefined
-      if (text === undefined) {
-        continue
-      }
-      for (const [name, value] of parseKstatNamed(text, path).values) {
-        out.add(`zfs_${subsystem}`, name, `kstat.zfs.misc.${file}.${name}`, 'untyped', {}, value)
-      }
-    }
-    // Every other entry that is a directory is a pool; the rest (dbgmsg, fletcher_4_bench, ...)
-    // are plain files whose readdir fails.
-    for (const pool of entries.filter((e) => !SUBSYSTEM_FILE_NAMES.has(e)).sort()) {
-      let files: string[]
+  families: [
+    { name: 'node_zfs_*', type: 'untyped', help: 'kstat.zfs.misc.*' },
+    { name: 'node_zfs_zpool_state', type: 'gauge', help: 'kstat.zfs.misc.state' },
+  ],
+  create: () => ({
+    async collect(ctx) {
+      const base = ctx.fs.proc('spl', 'kstat', 'zfs')
+      let entries: string[]
       try {
-        files = await ctx.fs.readdir(ctx.fs.proc('spl', 'kstat', 'zfs', pool))
-      } catch {
-        continue
+        entries = await ctx.fs.readdir(base)
+      } catch (err) {
+        throw new NoDataError(`${base} not readable: ZFS statistics are not available`, { cause: err })
       }
-      await collectPool(ctx, out, pool, new Set(files))
-    }
-    return out.list()
-  },
+      const out = new ZfsFamilies()
+      const present = new Set(entries)
+      for (const [subsystem, file] of SUBSYSTEM_FILES) {
+        const path = ctx.fs.proc('spl', 'kstat', 'zfs', file)
+        const text = present.has(file) ? await readOptional(ctx, path) : undefined
+        if (text === undefined) {
+          continue
+        }
+        for (const [name, value] of parseKstatNamed(text, path).values) {
+          out.add(`zfs_${subsystem}`, name, `kstat.zfs.misc.${file}.${name}`, 'untyped', {}, value)
+        }
+      }
+      // Every other entry that is a directory is a pool; the rest (dbgmsg, fletcher_4_bench, ...)
+      // are plain files whose readdir fails.
+      for (const pool of entries.filter((e) => !SUBSYSTEM_FILE_NAMES.has(e)).sort()) {
+        let files: string[]
+        try {
+          files = await ctx.fs.readdir(ctx.fs.proc('spl', 'kstat', 'zfs', pool))
+        } catch {
+          continue
+        }
+        await collectPool(ctx, out, pool, new Set(files))
+      }
+      return out.list()
+    },
+  }),
 }
 
 /**

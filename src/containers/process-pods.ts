@@ -39,14 +39,3 @@ export class ProcessPods {
     return { namespace: who.namespace, pod: who.pod, container: who.container, name: who.name }
   }
 }
-
-const shared = new WeakMap<HostFS, ProcessPods>()
-
-export function processPodsFor(fs: HostFS): ProcessPods {
-  let p = shared.get(fs)
-  if (!p) {
-    p = new ProcessPods(fs)
-    shared.set(fs, p)
-  }
-  return p
-}

@@ -36,5 +36,3 @@ export class GpuInventory {
   }
 }
 
-/** The one inventory the gpu collector fills and the gpu_xid collector reads. */
-export const sharedGpuInventory = new GpuInventory()

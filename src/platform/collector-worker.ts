@@ -34,8 +34,9 @@ export async function serveCollectorWorker(port: MessagePort, data: CollectorWor
   // ones. The collectors run in short bursts here, as they did on the main thread; without
   // it the worker cost more CPU than the whole agent had, and more RSS (docs/performance.md).
   Bun.unsafe.setJITPolicy(WORKER_JIT_POLICY)
-  const [{ allCollectors }, { createLogger }, { createCollectorHost }, { batchingPoster }, { execFileNoShell }, { createHostFS }, { createSharedReadGuard }] = await Promise.all([
+  const [{ allCollectors }, { createCollectors }, { createLogger }, { createCollectorHost }, { batchingPoster }, { execFileNoShell }, { createHostFS }, { createSharedReadGuard }] = await Promise.all([
     import('../collectors/index.ts'),
+    import('../collectors/create.ts'),
     import('../log/logger.ts'),
     import('../sampler/collector-host.ts'),
     import('../sampler/reply-wire.ts'),
@@ -48,8 +49,8 @@ export async function serveCollectorWorker(port: MessagePort, data: CollectorWor
   const guard = createSharedReadGuard(data.guard, blocked)
   const fs = createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs, netnsPid: config.netnsPid }, guard)
   const host = createCollectorHost({
-    collectors: allCollectors.filter((c) => config.enabled.includes(c.name)),
-    config,
+    // Created once per thread: a replacement thread starts its collectors afresh.
+    collectors: createCollectors(allCollectors, config),
     fs,
     exec: execFileNoShell,
     log: createLogger({ level: config.logLevel, format: config.logFormat }),

@@ -51,6 +51,28 @@ describe('execFileNoShell', () => {
     expect(ms).toBeLessThan(2000)
   })
 
+  it('on abort (the agent stops) SIGKILLs the whole group at once, without the grace period', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odin-exec-'))
+    try {
+      const pids = join(dir, 'pids')
+      const script = `trap "" TERM; (trap "" TERM; exec sleep 30) & echo $! >> ${pids}; echo $$ >> ${pids}; wait`
+      const abort = new AbortController()
+      const run = execFileNoShell('/bin/sh', ['-c', script], { timeoutMs: 60_000, killGraceMs: 10_000, signal: abort.signal })
+      for (let i = 0; i < 80 && (readFileSync(pids, { encoding: 'utf8', flag: 'a+' }).trim().split('\n').length < 2); i++) {
+        await new Promise((r) => setTimeout(r, 25))
+      }
+      const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number)
+      const t0 = performance.now()
+      abort.abort()
+      const r = await run
+      expect(performance.now() - t0).toBeLessThan(1000)
+      expect(r).toMatchObject({ timedOut: false, signal: 'SIGKILL' })
+      expect(await settle(started)).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('cuts output beyond maxOutputBytes and says so', async () => {
     const r = await execFileNoShell('/bin/sh', ['-c', 'yes | head -c 100000'], { timeoutMs: 2000, maxOutputBytes: 1000 })
     expect(r.truncated).toBe(true)

@@ -22,9 +22,11 @@ export interface ExecResult {
 
 /**
  * Runs a program by absolute path, never through a shell, in a process group of its own:
- * at the deadline (or on abort, or too much output) the whole group is signalled, so a
- * wrapper script's children (`nvidia-smi` wrappers that fork the real one) die with it, and
- * whatever the run left behind in its group is SIGKILLed once it has exited.
+ * at the deadline (or on too much output) the whole group gets SIGTERM, then SIGKILL after
+ * the grace period, so a wrapper script's children (`nvidia-smi` wrappers that fork the real
+ * one) die with it, and whatever the run left behind in its group is SIGKILLed once it has
+ * exited. An abort means the caller is closing (the agent stops, with no time for a grace
+ * period): the group is SIGKILLed at once.
  */
 export type Exec = (file: string, args: readonly string[], options: ExecOptions) => Promise<ExecResult>
 
@@ -93,7 +95,7 @@ export const execFileNoShell: Exec = (file, args, options) =>
       timedOut = true
       kill()
     }, options.timeoutMs)
-    const onAbort = () => kill()
+    const onAbort = () => signalGroup('SIGKILL')
     options.signal?.addEventListener('abort', onAbort, { once: true })
 
     child.stdout.on('data', (chunk: Buffer) => {

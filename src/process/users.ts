@@ -42,14 +42,3 @@ export class UserNames {
     return this.names.get(uid) ?? String(uid)
   }
 }
-
-const users = new WeakMap<HostFS, UserNames>()
-
-export function userNamesFor(fs: HostFS): UserNames {
-  let u = users.get(fs)
-  if (!u) {
-    u = new UserNames(fs)
-    users.set(fs, u)
-  }
-  return u
-}

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Collector } from '../collectors/types.ts'
 import { NoDataError } from '../collectors/types.ts'
-import { parseAgentArgs } from '../config/config.ts'
 import { silentLogger } from '../log/logger.ts'
 import { Families } from '../metrics/families.ts'
 import type { HostFS } from '../platform/host-fs.ts'
@@ -22,10 +21,8 @@ function setup(collectors: Collector[]) {
   const base = createHostFS({ procfs: '/nonexistent/proc', sysfs: '/nonexistent/sys', rootfs: '/nonexistent/root' })
   const fs: HostFS = { ...base, endTick: () => endTicks++ }
   const blocked = new Set(['/proc/loadavg'])
-  const { config } = parseAgentArgs([], collectors)
   const host = createCollectorHost({
     collectors,
-    config,
     fs,
     exec: async () => {
       throw new Error('no exec here')
@@ -45,13 +42,13 @@ describe('collector host (the worker side)', () => {
     const active = [{ rule: 'miner_stratum_url', cmdline: 'xmrig --pass=***' }]
     const { host, replies } = setup([
       {
-        name: 'detector.threats', defaultEnabled: true, help: '',
+        name: 'detector.threats',
         collect: async (ctx) => {
           ctx.publish?.(active)
           return gauge('odin_x', 1)
         },
       },
-      { name: 'quiet', defaultEnabled: true, help: '', collect: async () => gauge('node_q', 1) },
+      { name: 'quiet', collect: async () => gauge('node_q', 1) },
     ])
     host({ type: 'run', id: 1, collector: 'detector.threats' })
     host({ type: 'run', id: 2, collector: 'quiet' })
@@ -64,9 +61,9 @@ describe('collector host (the worker side)', () => {
 
   it('answers each run with the families, the error, or no data', async () => {
     const { host, replies } = setup([
-      { name: 'ok', defaultEnabled: true, help: '', collect: async () => gauge('node_ok', 1) },
-      { name: 'broken', defaultEnabled: true, help: '', collect: async () => { throw new Error("couldn't read /proc/x: EIO") } },
-      { name: 'absent', defaultEnabled: true, help: '', collect: async () => { throw new NoDataError('no psi') } },
+      { name: 'ok', collect: async () => gauge('node_ok', 1) },
+      { name: 'broken', collect: async () => { throw new Error("couldn't read /proc/x: EIO") } },
+      { name: 'absent', collect: async () => { throw new NoDataError('no psi') } },
     ])
     host({ type: 'run', id: 1, collector: 'ok' })
     host({ type: 'run', id: 2, collector: 'broken' })
@@ -85,8 +82,6 @@ describe('collector host (the worker side)', () => {
     let loads = 0
     const user = (name: string): Collector => ({
       name,
-      defaultEnabled: true,
-      help: '',
       collect: async (ctx) => gauge(`node_${name}`, await ctx.shared('walk', async () => ++loads)),
     })
     const { host, replies, ticks } = setup([user('a'), user('b')])
@@ -99,7 +94,7 @@ describe('collector host (the worker side)', () => {
     host({ type: 'run', id: 3, collector: 'a' })
     await settle()
     expect(loads).toBe(2)
-    expect(replies.map((r) => (r.type === 'done' ? r.families[0]?.samples[0]?.value : r.error))).toEqual([1, 1, 2])
+    expect(replies.map((r) => (r.type === 'done' ? r.families[0]?.samples[0]?.value : r.type === 'failed' ? r.error : r.type))).toEqual([1, 1, 2])
   })
 
   it('aborts the signal of the run an abort names', async () => {
@@ -107,8 +102,6 @@ describe('collector host (the worker side)', () => {
     const { host, replies } = setup([
       {
         name: 'slow',
-        defaultEnabled: true,
-        help: '',
         collect: (ctx) =>
           new Promise((_, reject) => {
             signal = ctx.signal
@@ -133,5 +126,19 @@ describe('collector host (the worker side)', () => {
     expect([...blocked]).toEqual(['/proc/loadavg'])
     host({ type: 'unblock', path: '/proc/loadavg' })
     expect(blocked.size).toBe(0)
+  })
+
+  it('closes every collector on a close request, one failing close not stopping the others, then answers closed', async () => {
+    const closed: string[] = []
+    const { host, replies } = setup([
+      { name: 'gpu', collect: async () => [], close: async () => void closed.push('gpu') },
+      { name: 'bad', collect: async () => [], close: () => { throw new Error('EBADF') } },
+      { name: 'plain', collect: async () => [] },
+      { name: 'gpu_xid', collect: async () => [], close: () => void closed.push('gpu_xid') },
+    ])
+    host({ type: 'close' })
+    await settle()
+    expect(closed.sort()).toEqual(['gpu', 'gpu_xid'])
+    expect(replies).toEqual([{ type: 'closed' }])
   })
 })

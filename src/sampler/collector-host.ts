@@ -1,6 +1,6 @@
 import type { CollectContext, Collector } from '../collectors/types.ts'
 import { NoDataError } from '../collectors/types.ts'
-import type { AgentConfig } from '../config/config.ts'
+import { closeCollectors } from '../collectors/create.ts'
 import type { Logger } from '../log/logger.ts'
 import type { MetricFamily } from '../metrics/types.ts'
 import type { Exec } from '../platform/exec.ts'
@@ -14,15 +14,18 @@ export type HostRequest =
   | { readonly type: 'endTick' }
   /** Paths whose earlier read came back (its abandoned thread exited): read them again. */
   | { readonly type: 'unblock'; readonly path: string }
+  /** The agent stops: close every collector (a GPU collector kills its nvidia-smi), then answer 'closed'. */
+  | { readonly type: 'close' }
 
 /** What a collector thread answers, one reply per run. */
 export type HostReply =
   | { readonly type: 'done'; readonly id: number; readonly families: MetricFamily[]; readonly published?: unknown }
   | { readonly type: 'failed'; readonly id: number; readonly error: string; readonly noData: boolean }
+  | { readonly type: 'closed' }
 
 export interface CollectorHostDeps {
+  /** The enabled collectors, created once in this thread (createCollectors). */
   readonly collectors: readonly Collector[]
-  readonly config: AgentConfig
   readonly fs: HostFS
   readonly exec: Exec
   readonly log: Logger
@@ -39,7 +42,7 @@ export interface CollectorHostDeps {
  * with the same context the in-process sampler gives (one memo per tick, so the /proc walk
  * runs once however many collectors ask), and answers with its families or its error.
  * Deadlines stay with the serving thread's runCollector; an abort request aborts the run's
- * signal (a spawned nvidia-smi is killed).
+ * signal (a spawned nvidia-smi is killed); a close request closes the collectors.
  */
 export function createCollectorHost(deps: CollectorHostDeps): (request: HostRequest) => void {
   const byName = new Map(deps.collectors.map((c) => [c.name, c]))
@@ -69,7 +72,6 @@ export function createCollectorHost(deps: CollectorHostDeps): (request: HostRequ
       fs: deps.fs,
       exec: deps.exec,
       signal: controller.signal,
-      config: deps.config,
       log: loggerFor(name),
       now,
       shared: <T>(key: string, load: () => Promise<T>): Promise<T> => {
@@ -108,6 +110,9 @@ export function createCollectorHost(deps: CollectorHostDeps): (request: HostRequ
         return
       case 'unblock':
         deps.blocked.delete(request.path)
+        return
+      case 'close':
+        void closeCollectors(deps.collectors, (name, err) => loggerFor(name).error('collector close failed', { err: String(err) })).then(() => deps.post({ type: 'closed' }))
         return
     }
   }

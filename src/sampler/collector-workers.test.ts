@@ -8,7 +8,7 @@ import { createSharedReadGuard } from '../platform/read-guard.ts'
 import type { ReadGuard } from '../platform/read-guard.ts'
 import { contextFor } from '../../test/helpers/collect.ts'
 import type { HostReply, HostRequest } from './collector-host.ts'
-import { startCollectorWorkers, stuckReadMs } from './collector-workers.ts'
+import { CLOSE_WAIT_MS, startCollectorWorkers, stuckReadMs } from './collector-workers.ts'
 import type { WorkerLike, WorkerStart } from './collector-workers.ts'
 
 /** A worker that records what it is asked and answers only when the test says. */
@@ -37,7 +37,7 @@ class FakeWorker extends EventEmitter implements WorkerLike {
   }
 }
 
-const collector = (name: string): Collector => ({ name, defaultEnabled: true, help: `${name} help`, timeoutMs: 5000, collect: async () => [] })
+const collector = (name: string): Collector => ({ name, timeoutMs: 5000, collect: async () => [] })
 
 function setup(maxAbandoned = 2) {
   const workers: FakeWorker[] = []
@@ -86,9 +86,9 @@ describe('collector workers (the serving side)', () => {
     vi.useRealTimers()
   })
 
-  it('stand-ins keep the name, help and deadline, and return what the worker answers', async () => {
+  it('stand-ins keep the name and deadline, and return what the worker answers', async () => {
     const { workers, loadavg, cpu, ctx } = setup()
-    expect([loadavg.name, loadavg.help, loadavg.timeoutMs]).toEqual(['loadavg', 'loadavg help', 5000])
+    expect([loadavg.name, loadavg.timeoutMs]).toEqual(['loadavg', 5000])
     const a = loadavg.collect(ctx(loadavg))
     const b = cpu.collect(ctx(cpu))
     const w = workers[0]!
@@ -148,8 +148,25 @@ describe('collector workers (the serving side)', () => {
     await Promise.resolve()
     expect(fresh.requests.at(-1)).toEqual({ type: 'unblock', path: '/fixture/proc/loadavg' })
     expect(pool.stats()).toEqual({ abandoned: 1, stuck: 0 })
-    await pool.close()
+    // Close asks the live thread to close its collectors (a GPU collector kills its
+    // nvidia-smi) and terminates it once they answer.
+    const closing = pool.close()
+    await Promise.resolve()
+    expect(fresh.requests.at(-1)).toEqual({ type: 'close' })
+    expect(fresh.terminated).toBe(false)
+    fresh.reply({ type: 'closed' })
+    await closing
     expect(fresh.terminated).toBe(true)
+  })
+
+  it('close terminates a thread that never answers (stuck in the kernel) after a bounded wait', async () => {
+    const { pool, workers } = setup()
+    const closing = pool.close()
+    await vi.advanceTimersByTimeAsync(CLOSE_WAIT_MS - 1)
+    expect(workers[0]!.terminated).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    await closing
+    expect(workers[0]!.terminated).toBe(true)
   })
 
   it('a read that moves on, however slow the whole run, is not stuck', async () => {

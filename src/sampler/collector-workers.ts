@@ -1,4 +1,4 @@
-import type { Collector } from '../collectors/types.ts'
+import type { Collector, CollectorEntry } from '../collectors/types.ts'
 import { NoDataError } from '../collectors/types.ts'
 import type { Logger } from '../log/logger.ts'
 import { Families } from '../metrics/families.ts'
@@ -42,9 +42,12 @@ export interface WorkerStart {
   readonly blocked: readonly string[]
 }
 
+/** How long close waits for the worker to close its collectors before terminating it. */
+export const CLOSE_WAIT_MS = 2000
+
 export interface CollectorWorkersOptions {
-  /** The enabled collectors; the workers build the same list from the same flags. */
-  readonly collectors: readonly Collector[]
+  /** The enabled entries (names and deadlines); each worker creates them from the same flags. */
+  readonly collectors: readonly Pick<CollectorEntry, 'name' | 'timeoutMs'>[]
   readonly spawn: (start: WorkerStart) => WorkerLike
   readonly log: Logger
   /** A read open this long means its thread is stuck in the kernel. */
@@ -137,7 +140,12 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
     }
   }
 
+  let onClosed: (() => void) | undefined
   const settle = (thread: Thread, reply: HostReply) => {
+    if (reply.type === 'closed') {
+      onClosed?.()
+      return
+    }
     const run = thread.runs.get(reply.id)
     if (!run) {
       return
@@ -252,12 +260,9 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
 
   let current = spawn()
 
-  const proxy = (c: Collector): Collector => ({
+  const proxy = (c: Pick<CollectorEntry, 'name' | 'timeoutMs'>): Collector => ({
     name: c.name,
-    defaultEnabled: c.defaultEnabled,
-    help: c.help,
     timeoutMs: c.timeoutMs,
-    flags: c.flags,
     collect: (ctx) =>
       new Promise<MetricFamily[]>((resolve, reject) => {
         if (closed) {
@@ -296,11 +301,22 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
     },
     stats: () => ({ abandoned: abandonedTotal, stuck: blocked.size }),
     close: async () => {
-      closed = true
       if (watchdog !== undefined) {
         clearInterval(watchdog)
       }
-      // Never waits on a thread: one stuck in the kernel would never answer.
+      if (!closed && !current.dead) {
+        // The collectors close in their thread (a GPU collector kills its nvidia-smi); a
+        // thread stuck in the kernel never answers, so the wait is bounded.
+        let timer: ReturnType<typeof setTimeout> | undefined
+        const answered = new Promise<void>((resolve) => {
+          onClosed = resolve
+          timer = setTimeout(resolve, CLOSE_WAIT_MS)
+        })
+        send(current, { type: 'close' })
+        await answered
+        clearTimeout(timer)
+      }
+      closed = true
       for (const w of [current.worker, ...blocked.keys()]) {
         try {
           void Promise.resolve(w.terminate()).catch(() => {})

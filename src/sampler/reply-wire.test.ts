@@ -38,6 +38,6 @@ describe('reply wire', () => {
     turns.shift()?.()
     post(done(3, 3))
     turns.shift()?.()
-    expect(sent.map((w) => decodeReplies(w as string).map((r) => r.id))).toEqual([[1, 2], [3]])
+    expect(sent.map((w) => decodeReplies(w as string).map((r) => (r.type === 'closed' ? -1 : r.id)))).toEqual([[1, 2], [3]])
   })
 })

@@ -10,7 +10,7 @@ import { NoDataError } from '../collectors/types.ts'
 import type { Detector } from '../detectors/types.ts'
 
 function sampler(collectors: Collector[], fs = createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' })) {
-  const { config } = parseAgentArgs(['--collector.timeout=200ms'], collectors)
+  const { config } = parseAgentArgs(['--collector.timeout=200ms'], [])
   return new Sampler({
     collectors,
     config,
@@ -31,14 +31,14 @@ describe('Sampler', () => {
       }
       return f.list()
     }
-    const loadavg: Collector = { name: 'loadavg', defaultEnabled: true, help: '', collect: async () => gauges('node_load1', [[{}, 0.5]]) }
+    const loadavg: Collector = { name: 'loadavg', collect: async () => gauges('node_load1', [[{}, 0.5]]) }
     const textfile: Collector = {
-      name: 'textfile', defaultEnabled: true, help: '',
+      name: 'textfile',
       collect: async () => [...gauges('node_load1', [[{}, 99], [{ source: 'cron' }, 1]]), ...gauges('node_good', [[{}, 1]], 'counter')],
     }
-    const good: Collector = { name: 'good', defaultEnabled: true, help: '', collect: async () => gauges('node_good', [[{}, 1]]) }
+    const good: Collector = { name: 'good', collect: async () => gauges('node_good', [[{}, 1]]) }
     const warnings: string[] = []
-    const { config } = parseAgentArgs(['--collector.timeout=200ms'], [good, loadavg, textfile])
+    const { config } = parseAgentArgs(['--collector.timeout=200ms'], [])
     const log = { ...silentLogger, warn: (m: string) => void warnings.push(m), child: () => log }
     const s = new Sampler({ collectors: [good, loadavg, textfile], config, fs: createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' }), exec: execFileNoShell, log, now: () => 1000 })
     const first = await s.tick()
@@ -56,7 +56,7 @@ describe('Sampler', () => {
     const events: string[] = []
     const base = createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' })
     const fs = { ...base, endTick: () => void events.push('endTick') }
-    const reader: Collector = { name: 'reader', defaultEnabled: true, help: '', collect: async () => { events.push('read'); return [] } }
+    const reader: Collector = { name: 'reader', collect: async () => { events.push('read'); return [] } }
     const s = sampler([reader, { ...reader, name: 'reader2' }], fs)
     await s.tick()
     await s.tick()
@@ -64,8 +64,8 @@ describe('Sampler', () => {
   })
 
   it('isolates a failing collector: the others are served, success 0 for it alone', async () => {
-    const good: Collector = { name: 'good', defaultEnabled: true, help: '', collect: async () => { const f = new Families(); f.gauge('node_good', 'g', 1); return f.list() } }
-    const bad: Collector = { name: 'bad', defaultEnabled: true, help: '', collect: async () => { throw new Error('nope') } }
+    const good: Collector = { name: 'good', collect: async () => { const f = new Families(); f.gauge('node_good', 'g', 1); return f.list() } }
+    const bad: Collector = { name: 'bad', collect: async () => { throw new Error('nope') } }
     const snap = await sampler([good, bad]).tick()
     const success = snap.families.find((f) => f.name === 'node_scrape_collector_success')
     expect(success?.samples).toEqual([
@@ -77,7 +77,7 @@ describe('Sampler', () => {
   })
 
   it("reports every collector under node_exporter's self-metric names and HELP (Node Exporter Full's scrape panels)", async () => {
-    const good: Collector = { name: 'loadavg', defaultEnabled: true, help: '', collect: async () => [] }
+    const good: Collector = { name: 'loadavg', collect: async () => [] }
     const snap = await sampler([good, { ...good, name: 'detector.threats' }]).tick()
     const family = (name: string) => snap.families.find((f) => f.name === name)
     expect(family('node_scrape_collector_success')).toMatchObject({ type: 'gauge', help: 'node_exporter: Whether a collector succeeded.' })
@@ -88,7 +88,7 @@ describe('Sampler', () => {
   })
 
   it('runs detectors after the collectors on a view of their families, isolated, keeping a failing one\'s last success; a detector family of a collected name and another type is refused', async () => {
-    const good: Collector = { name: 'good', defaultEnabled: true, help: '', collect: async () => { const f = new Families(); f.gauge('node_good', 'g', 3); return f.list() } }
+    const good: Collector = { name: 'good', collect: async () => { const f = new Families(); f.gauge('node_good', 'g', 3); return f.list() } }
     let fail = false
     const seen: (number | undefined)[] = []
     const tripler: Detector = {
@@ -104,7 +104,7 @@ describe('Sampler', () => {
     }
     const clash: Detector = { name: 'clash', detect: () => { const f = new Families(); f.counter('node_good', 'c', 1); return f.list() } }
     let t = 1000
-    const { config } = parseAgentArgs([], [good])
+    const { config } = parseAgentArgs([], [])
     const s = new Sampler({ collectors: [good], detectors: [tripler, clash], config, fs: createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' }), exec: execFileNoShell, log: silentLogger, now: () => t })
     const first = await s.tick()
     expect(seen).toEqual([3, 0]) // the collected value; never a detector's own output
@@ -131,8 +131,6 @@ describe('Sampler', () => {
     let devices = ['a', 'b']
     const c: Collector = {
       name: 'dev',
-      defaultEnabled: true,
-      help: '',
       collect: async () => {
         const f = new Families()
         for (const d of devices) {
@@ -152,7 +150,7 @@ describe('Sampler', () => {
   })
 
   it('a hung collector costs one deadline per tick, not a growing queue', async () => {
-    const hung: Collector = { name: 'hung', defaultEnabled: true, help: '', collect: () => new Promise(() => {}) }
+    const hung: Collector = { name: 'hung', collect: () => new Promise(() => {}) }
     const s = sampler([hung])
     const t0 = performance.now()
     await s.tick()
@@ -167,8 +165,6 @@ describe('Sampler', () => {
     let present = false
     const gpu: Collector = {
       name: 'gpu',
-      defaultEnabled: true,
-      help: '',
       collect: async () => {
         runs++
         if (!present) {
@@ -202,7 +198,7 @@ describe('Sampler', () => {
 
   it('a failure that is not NoDataError never stops a collector from running', async () => {
     let runs = 0
-    const bad: Collector = { name: 'bad', defaultEnabled: true, help: '', collect: async () => { runs++; throw new Error('EACCES') } }
+    const bad: Collector = { name: 'bad', collect: async () => { runs++; throw new Error('EACCES') } }
     const s = sampler([bad])
     for (let i = 0; i < NO_DATA_STREAK + 5; i++) {
       await s.tick()

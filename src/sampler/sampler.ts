@@ -142,7 +142,6 @@ export class Sampler {
       fs,
       exec,
       signal,
-      config,
       log: this.loggerFor(collector.name),
       now: this.now,
       shared,

@@ -3,7 +3,8 @@ import bcrypt from 'bcryptjs'
 import { describe, expect, it } from 'vitest'
 import { createAgent } from '../agent.ts'
 import { parseAgentArgs } from '../config/config.ts'
-import type { Collector } from '../collectors/types.ts'
+import type { CollectorEntry } from '../collectors/types.ts'
+import { entryOf } from '../../test/helpers/collect.ts'
 import { silentLogger } from '../log/logger.ts'
 import { Families } from '../metrics/families.ts'
 import { NoDataError } from '../collectors/types.ts'
@@ -11,19 +12,18 @@ import type { Detector } from '../detectors/types.ts'
 import type { StatusDoc } from './status-model.ts'
 import { BasicAuth } from './basic-auth.ts'
 
-const good: Collector = {
-  name: 'good',
-  defaultEnabled: true,
-  help: 'always works',
-  collect: async () => {
+const good = entryOf(
+  'good',
+  async () => {
     const f = new Families()
     f.gauge('node_good', 'A good gauge.', 42, { device: 'x' })
     return f.list()
   },
-}
-const broken: Collector = { name: 'broken', defaultEnabled: true, help: 'always fails', collect: async () => { throw new Error('disk on fire') } }
+  'always works',
+)
+const broken = entryOf('broken', async () => { throw new Error('disk on fire') }, 'always fails')
 
-function agentWith(collectors: Collector[], args: string[] = [], web?: Parameters<typeof createAgent>[0]['web'], detectors: Detector[] = []) {
+function agentWith(collectors: CollectorEntry[], args: string[] = [], web?: Parameters<typeof createAgent>[0]['web'], detectors: Detector[] = []) {
   const { config } = parseAgentArgs(['--collector.timeout=500ms', ...args], collectors)
   return createAgent({ config, collectors, detectors, log: silentLogger, version: { version: '1.2.3', revision: 'abc', runtime: 'test' }, web })
 }
@@ -39,7 +39,7 @@ const doubler: Detector = {
 }
 const failing: Detector = { name: 'failing', detect: () => { throw new Error('model on fire') } }
 /** Stands for the threat scan: a collector-list entry that reports as the detector `threats`. */
-const threatScan: Collector = { name: 'detector.threats', defaultEnabled: true, help: '', collect: async () => { throw new Error('allowlist gone') } }
+const threatScan = entryOf('detector.threats', async () => { throw new Error('allowlist gone') }, '')
 
 describe('HTTP app', () => {
   it('/ready is 503 with a reason until the first sample, then 200', async () => {
@@ -159,8 +159,8 @@ describe('HTTP app', () => {
   })
 
   it('the status page is a static shell; status.json carries collector state, failing apart from absent', async () => {
-    const evil: Collector = { name: 'evil', defaultEnabled: true, help: '', collect: async () => { throw new Error('<script>alert(1)</script>') } }
-    const absent: Collector = { name: 'absent', defaultEnabled: true, help: '', collect: async () => { throw new NoDataError('no /sys/class/nothing') } }
+    const evil = entryOf('evil', async () => { throw new Error('<script>alert(1)</script>') })
+    const absent = entryOf('absent', async () => { throw new NoDataError('no /sys/class/nothing') })
     const agent = agentWith([good, evil, absent])
     await agent.sampler.tick()
     const html = await (await agent.app.request('/')).text()

@@ -9,7 +9,7 @@ import { containersCollector } from '../../src/collectors/containers.ts'
 import { parseAgentArgs } from '../../src/config/config.ts'
 import { createLogger } from '../../src/log/logger.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
-import { contextFor, samplesOf, valueOf } from '../helpers/collect.ts'
+import { collectWith, instanceContext, samplesOf, valueOf } from '../helpers/collect.ts'
 import { HAVE_PEER, PEER_CADVISOR, TempTree, writeIdentity } from '../helpers/containers.ts'
 
 /**
@@ -78,10 +78,10 @@ const podList = (_req: IncomingMessage, res: ServerResponse) => {
 }
 
 /** Collects until `done` holds or 3 s pass: the tier fetches in the background, never inside a tick. */
-async function collectUntil(ctx: ReturnType<typeof contextFor>, done: (f: MetricFamily[]) => boolean): Promise<MetricFamily[]> {
+async function collectUntil(ctx: ReturnType<typeof instanceContext>, done: (f: MetricFamily[]) => boolean): Promise<MetricFamily[]> {
   const deadline = Date.now() + 3000
   for (;;) {
-    const f = await containersCollector.collect(ctx)
+    const f = await collectWith(ctx)
     if (done(f) || Date.now() > deadline) return f
     await new Promise((r) => setTimeout(r, 20))
   }
@@ -90,7 +90,7 @@ async function collectUntil(ctx: ReturnType<typeof contextFor>, done: (f: Metric
 describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-url)', () => {
   it('is off by default: the list containers stay unresolved and nothing is fetched', async () => {
     const cs = listed()
-    const f = await containersCollector.collect(contextFor(containersCollector, { sysfs: v2Tree(cs).root }))
+    const f = await collectWith(instanceContext(containersCollector, { sysfs: v2Tree(cs).root }))
     expect(valueOf(f, 'odin_containers', { state: 'unresolved' })).toBe(cs.length)
   })
 
@@ -100,8 +100,8 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     const server = await serve(podList)
     const root = new TempTree().file('token', 'tok-123\n')
     trees.push(root)
-    const ctx = contextFor(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, `--collector.containers.kubelet-token-file=${root.path('token')}`] })
-    const first = await containersCollector.collect(ctx)
+    const ctx = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, `--collector.containers.kubelet-token-file=${root.path('token')}`] })
+    const first = await collectWith(ctx)
     // the first tick does not wait for the kubelet
     expect(valueOf(first, 'odin_containers', { state: 'unresolved' })).toBe(cs.length)
     const f = await collectUntil(ctx, (x) => valueOf(x, 'odin_containers', { state: 'unresolved' }) === 0)
@@ -122,7 +122,7 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     writeIdentity(root, { id: a.id, namespace: 'from-file', pod: 'pod-from-file', uid: a.uid, container: 'ctr-from-file', image: 'file/image:1' })
     writeIdentity(root, { id: b.id, namespace: b.namespace, pod: b.pod, uid: b.uid, container: b.container, runtime: 'none', restarts: 4 })
     const server = await serve(podList)
-    const ctx = contextFor(containersCollector, { sysfs: v2Tree(cs).root, rootfs: root.root, args: [`--collector.containers.kubelet-url=${server.url}`] })
+    const ctx = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, rootfs: root.root, args: [`--collector.containers.kubelet-url=${server.url}`] })
     const f = await collectUntil(ctx, (x) => valueOf(x, 'odin_containers', { state: 'unresolved' }) === 0)
     const byId = (id: string) => samplesOf(f, 'container_memory_usage_bytes').find((s) => s.labels.name === id)?.labels
     expect(byId(a.id)).toMatchObject({ namespace: 'from-file', pod: 'pod-from-file', container: 'ctr-from-file', image: 'file/image:1' })
@@ -135,20 +135,20 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     const server = await serve(podList, true)
     const lines: string[] = []
     const log = createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l) })
-    const verified = contextFor(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, `--collector.containers.kubelet-ca-file=${join(TLS, 'ca.pem')}`] })
+    const verified = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, `--collector.containers.kubelet-ca-file=${join(TLS, 'ca.pem')}`] })
     const ok = await collectUntil(verified, (x) => valueOf(x, 'odin_containers', { state: 'unresolved' }) === 0)
     expect(valueOf(ok, 'odin_containers', { state: 'resolved' })).toBe(3)
 
     // the system's CAs do not know the test CA: one warning, containers counted, the tick fine
-    const refused = contextFor(containersCollector, { sysfs: v2Tree(cs).root, log, args: [`--collector.containers.kubelet-url=${server.url}`] })
-    await containersCollector.collect(refused)
+    const refused = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, log, args: [`--collector.containers.kubelet-url=${server.url}`] })
+    await collectWith(refused)
     const deadline = Date.now() + 3000
     while (!lines.some((l) => l.includes('kubelet pod list not read')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-    const f = await containersCollector.collect(refused)
+    const f = await collectWith(refused)
     expect(valueOf(f, 'odin_containers', { state: 'unresolved' })).toBe(3)
     expect(lines.filter((l) => l.includes('kubelet pod list not read'))).toHaveLength(1)
 
-    const insecure = contextFor(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, '--collector.containers.kubelet-insecure-skip-verify'] })
+    const insecure = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, '--collector.containers.kubelet-insecure-skip-verify'] })
     const any = await collectUntil(insecure, (x) => valueOf(x, 'odin_containers', { state: 'unresolved' }) === 0)
     expect(valueOf(any, 'odin_containers', { state: 'resolved' })).toBe(3)
   })
@@ -162,9 +162,9 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     const server = await serve(handler)
     const lines: string[] = []
     const log = createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l) })
-    const ctx = contextFor(containersCollector, { sysfs: v2Tree(cs).root, log, args: [`--collector.containers.kubelet-url=${server.url}`] })
+    const ctx = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, log, args: [`--collector.containers.kubelet-url=${server.url}`] })
     const started = Date.now()
-    const f = await containersCollector.collect(ctx)
+    const f = await collectWith(ctx)
     expect(Date.now() - started).toBeLessThan(1000)
     expect(valueOf(f, 'odin_containers', { state: 'unresolved' })).toBe(2)
     if (err !== 'no answer') {

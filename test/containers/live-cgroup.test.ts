@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { containersCollector } from '../../src/collectors/containers.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
 import { CG, CgroupV1Tree, canBuildV1, exited, sleep } from '../helpers/cgroup-v1.ts'
-import { contextFor, valueOf } from '../helpers/collect.ts'
+import { contextFor, instanceWithContext, valueOf } from '../helpers/collect.ts'
 import { TempTree, writeIdentity } from '../helpers/containers.ts'
 
 const CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'blkio']
@@ -48,8 +48,8 @@ function cpuSeconds(pid: number): number {
 }
 
 // One context for every collect: the collector keeps per-host state (the v1 pod OOM sums) as in the agent.
-const ctx = contextFor(containersCollector, { sysfs: '/sys', procfs: '/proc', rootfs: rootfs.root, now: () => Date.now() })
-const collect = (): Promise<MetricFamily[]> => containersCollector.collect(ctx)
+const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: '/sys', procfs: '/proc', rootfs: rootfs.root, now: () => Date.now() })
+const collect = (): Promise<MetricFamily[]> => collector.collect(ctx)
 const idOf = (container: string) => `${podRel}/${container}`
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { cpSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { contextFor, samplesOf } from '../helpers/collect.ts'
+import { collectWith, instanceContext, instanceWithContext, samplesOf } from '../helpers/collect.ts'
 import { TempTree, writeIdentity } from '../helpers/containers.ts'
 import { namedprocessCollector } from '../../src/collectors/namedprocess.ts'
 import { threatsCollector } from '../../src/collectors/threats.ts'
@@ -44,8 +44,8 @@ describe('threat findings in pod containers', () => {
   it('carry namespace, pod and container name in the log line and the status list', async () => {
     const { lines, log } = capture()
     let published: readonly ActiveThreat[] = []
-    const ctx = { ...contextFor(threatsCollector, { ...setup(), log }), publish: (v: unknown) => (published = v as readonly ActiveThreat[]) }
-    await threatsCollector.collect(ctx)
+    const [collector, base] = instanceWithContext(threatsCollector, { ...setup(), log })
+    await collector.collect({ ...base, publish: (v: unknown) => (published = v as readonly ActiveThreat[]) })
     const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
     // the OCI bundle names 400's container; the log tree alone names 500's
     expect(records.find((r) => r.pid === 400 && r.rule === 'miner_pool_connection')).toMatchObject({ container: true, namespace: 'shop', pod: 'web-7d4b9', container_name: 'nginx' })
@@ -65,7 +65,7 @@ describe('threat findings in pod containers', () => {
     const { lines, log } = capture()
     const roots = setup({ '400': `0::${podSlice}/cri-containerd-${'d4'.repeat(32)}.scope\n` })
     writeFileSync(join(roots.rootfs, 'run/containerd/io.containerd.runtime.v2.task/k8s.io', ID_MINER, 'config.json'), '{"annotations": {')
-    await threatsCollector.collect(contextFor(threatsCollector, { ...roots, log }))
+    await collectWith(instanceContext(threatsCollector, { ...roots, log }))
     const r400 = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r.pid === 400)
     expect(r400.length).toBeGreaterThan(0)
     for (const r of r400) {
@@ -77,7 +77,7 @@ describe('threat findings in pod containers', () => {
 
 describe('namedprocess groups in pod containers', () => {
   it('adds odin_namegroup_pod_processes beside unchanged process-exporter families', async () => {
-    const f = await namedprocessCollector.collect(contextFor(namedprocessCollector, setup()))
+    const f = await collectWith(instanceContext(namedprocessCollector, setup()))
     expect(samplesOf(f, 'odin_namegroup_pod_processes').map((s) => [s.labels, s.value])).toEqual([
       [{ groupname: 'kworker/0:1', namespace: 'shop', pod: 'web-7d4b9', container: 'nginx' }, 1],
       [{ groupname: 'node', namespace: 'shop', pod: 'web-7d4b9', container: 'sidecar' }, 1],
@@ -93,7 +93,7 @@ describe('namedprocess groups in pod containers', () => {
   })
 
   it('is left out with --no-collector.namedprocess.pods', async () => {
-    const off = await namedprocessCollector.collect(contextFor(namedprocessCollector, { ...setup(), args: ['--no-collector.namedprocess.pods'] }))
+    const off = await collectWith(instanceContext(namedprocessCollector, { ...setup(), args: ['--no-collector.namedprocess.pods'] }))
     expect(samplesOf(off, 'odin_namegroup_pod_processes')).toEqual([])
   })
 })

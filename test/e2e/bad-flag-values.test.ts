@@ -41,6 +41,7 @@ describe('the compiled agent refuses a bad flag value at start with one line and
     ['--collector.containers.kubelet-url=kubelet:10250/pods', /^odin-agent: --collector\.containers\.kubelet-url: invalid value "kubelet:10250\/pods" \(accepted: an http:\/\/ or https:\/\/ URL [^\n]*\)\n$/],
     ['--collector.containers.kubelet-token-file=/nonexistent/token', /^odin-agent: --collector\.containers\.kubelet-token-file: invalid value "\/nonexistent\/token" \(accepted: a readable, non-empty token file\)\n$/],
     ['--collector.containers.kubelet-ca-file=/etc/hostname', /^odin-agent: --collector\.containers\.kubelet-ca-file: invalid value "\/etc\/hostname" \(accepted: a readable PEM CA file [^\n]*\)\n$/],
+    ['--collector.gpu.nvidia-smi-path=nvidia-smi', /^odin-agent: --collector\.gpu\.nvidia-smi-path: invalid value "nvidia-smi" \(accepted: an absolute path\)\n$/],
   ])('%s', (arg, message) => {
     const r = spawnSync(binaryPath, [arg, '--web.listen-address=127.0.0.1:0'], { encoding: 'utf8', timeout: 20_000 })
     expect(r.status).toBe(2)

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createGpuCollector } from '../../src/collectors/gpu.ts'
-import type { GpuCollector } from '../../src/collectors/gpu.ts'
+import type { GpuCollectorInstance } from '../../src/collectors/gpu.ts'
+import { parseAgentArgs } from '../../src/config/config.ts'
 import { GpuInventory } from '../../src/gpu/inventory.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
 import { execFileNoShell } from '../../src/platform/exec.ts'
 import type { Exec } from '../../src/platform/exec.ts'
-import { contextFor, runIsolated, samplesOf, valueOf } from '../helpers/collect.ts'
+import { contextFor, createFrom, runIsolated, samplesOf, valueOf } from '../helpers/collect.ts'
 import type { CollectOptions } from '../helpers/collect.ts'
 import { TempTree, writeIdentity } from '../helpers/containers.ts'
 import { fixture, installFakeNvidiaSmi } from './fake-smi.ts'
@@ -14,7 +15,7 @@ import { recordingLogger } from './record-logger.ts'
 import { listResponse, podResourcesServer } from '../helpers/pod-resources.ts'
 import type { Http2Server } from 'node:http2'
 
-const open: GpuCollector[] = []
+const open: GpuCollectorInstance[] = []
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()))
 })
@@ -22,8 +23,6 @@ afterEach(async () => {
 function setup(control: FakeControl, opts: { waitMs?: number; args?: string[]; exec?: Exec; procfs?: string; rootfs?: string } = {}) {
   const fake = installFakeNvidiaSmi(control)
   const inventory = new GpuInventory()
-  const collector = createGpuCollector({ inventory, waitMs: opts.waitMs ?? 3000 })
-  open.push(collector)
   const log = recordingLogger()
   let t = 1_700_000_000_000
   const options: CollectOptions = {
@@ -34,6 +33,8 @@ function setup(control: FakeControl, opts: { waitMs?: number; args?: string[]; e
     procfs: opts.procfs,
     rootfs: opts.rootfs,
   }
+  const collector = createFrom(createGpuCollector({ inventory, waitMs: opts.waitMs ?? 3000 }), options)
+  open.push(collector)
   return {
     fake,
     collector,
@@ -187,10 +188,11 @@ describe('gpu collector against the fake nvidia-smi', () => {
 
   it('missing binary: no data, quietly (debug only), nothing else affected', async () => {
     const s = setup({ capture: fixture('h100-sxm-2gpu.xml') })
-    const collector = createGpuCollector({ inventory: new GpuInventory() })
-    open.push(collector)
     const log = recordingLogger()
-    const outcome = await runIsolated(collector, { args: [`--collector.gpu.nvidia-smi-path=${s.fake.dir}/absent/nvidia-smi`], log })
+    const options = { args: [`--collector.gpu.nvidia-smi-path=${s.fake.dir}/absent/nvidia-smi`], log }
+    const collector = createFrom(createGpuCollector({ inventory: new GpuInventory() }), options)
+    open.push(collector)
+    const outcome = await runIsolated(collector, options)
     expect(outcome).toMatchObject({ success: false, noData: true, families: [] })
     expect(log.lines.filter((l) => l.level !== 'debug')).toEqual([])
   })
@@ -301,10 +303,9 @@ describe('gpu collector against the fake nvidia-smi', () => {
     expect(valueOf(fams, 'odin_series_dropped_total', { collector: 'gpu' })).toBe(4)
   })
 
-  it('refuses a relative nvidia-smi path', async () => {
-    const collector = createGpuCollector({ inventory: new GpuInventory() })
-    const outcome = await runIsolated(collector, { args: ['--collector.gpu.nvidia-smi-path=nvidia-smi'] })
-    expect(outcome).toMatchObject({ success: false, noData: false })
-    expect(outcome.error).toMatch(/absolute path/)
+  it('refuses a relative nvidia-smi path when the flags are parsed, not on every tick', () => {
+    expect(() => parseAgentArgs(['--collector.gpu.nvidia-smi-path=nvidia-smi'], [createGpuCollector()])).toThrowError(
+      /--collector.gpu.nvidia-smi-path: invalid value "nvidia-smi" \(accepted: an absolute path\)/,
+    )
   })
 })

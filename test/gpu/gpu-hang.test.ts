@@ -63,11 +63,10 @@ it('a wedged nvidia-smi never slows /metrics and leaks no process or descriptor'
     await new Promise((r) => setTimeout(r, 5))
   }
   const body = await (await agent.app.request('/metrics')).text()
-  await agent.stop()
-  // Runs that reached their deadline; close() below aborts the one in flight, which may die
-  // of its SIGTERM before the fake has installed its handler.
+  // Runs that reached their deadline; stop() below closes the collector, which aborts the
+  // one in flight, which may die of its SIGTERM before the fake has installed its handler.
   const deadlineRuns = results.slice()
-  await collector.close()
+  await agent.stop()
 
   latencies.sort((a, b) => a - b)
   const p99 = latencies[Math.floor(latencies.length * 0.99)] as number
@@ -91,7 +90,7 @@ it('a wedged nvidia-smi never slows /metrics and leaks no process or descriptor'
   }
   // Every child that got as far as trapping SIGTERM (it logs "start" once trapped) was
   // SIGKILLed; a child still starting up at the deadline dies of the SIGTERM itself. The
-  // run close() aborted may add one started child.
+  // run stop() aborted may add one started child.
   const sigkilled = deadlineRuns.filter((r) => r.signal === 'SIGKILL').length
   expect(deadlineRuns.filter((r) => r.signal !== 'SIGKILL' && r.signal !== 'SIGTERM')).toEqual([])
   expect(started.length - sigkilled).toBeGreaterThanOrEqual(0)

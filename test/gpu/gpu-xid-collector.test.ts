@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { XID_STATE_FILE, createGpuXidCollector } from '../../src/collectors/gpu-xid.ts'
-import type { GpuXidCollector } from '../../src/collectors/gpu-xid.ts'
+import type { GpuXidInstance } from '../../src/collectors/gpu-xid.ts'
 import { GpuInventory } from '../../src/gpu/inventory.ts'
 import { parseNvidiaSmiXml } from '../../src/gpu/nvidia-smi-xml.ts'
-import { contextFor, runIsolated, samplesOf, valueOf } from '../helpers/collect.ts'
+import { contextFor, createFrom, runIsolated, samplesOf, valueOf } from '../helpers/collect.ts'
 import type { CollectOptions } from '../helpers/collect.ts'
 import { REPO, fixture } from './fake-smi.ts'
 import { recordingLogger } from './record-logger.ts'
@@ -15,7 +15,7 @@ const PROC = join(REPO, 'test/fixtures/kmsg/proc')
 const NOW = 1_700_000_000_000
 const BOOT = NOW / 1000 - 93700.52
 
-const open: GpuXidCollector[] = []
+const open: GpuXidInstance[] = []
 afterEach(() => open.splice(0).forEach((c) => c.close()))
 
 function setup(opts: { inventory?: GpuInventory; procfs?: string; kmsg?: string; dataDir?: string; klog?: () => Promise<() => string> } = {}) {
@@ -33,7 +33,7 @@ function setup(opts: { inventory?: GpuInventory; procfs?: string; kmsg?: string;
     now: () => NOW,
   }
   const make = () => {
-    const c = createGpuXidCollector({ inventory: opts.inventory ?? new GpuInventory(), klog: opts.klog })
+    const c = createFrom(createGpuXidCollector({ inventory: opts.inventory ?? new GpuInventory(), klog: opts.klog }), options)
     open.push(c)
     return c
   }

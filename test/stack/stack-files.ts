@@ -3,6 +3,7 @@ import { accessSync, constants, readFileSync, readdirSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { allCollectors } from '../../src/collectors/index.ts'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -158,64 +159,43 @@ export function metricNames(expr: string): string[] {
 }
 
 /**
- * Names the agent exports, from the agreed catalogue (/work/brief/CATALOGUE.md), and the
- * node_exporter names the rules and dashboards use. Every node_* name here was checked
- * against node_exporter 1.5 on a live host or, for hardware-only ones (cpufreq, hwmon,
- * thermal zones, RAPL), against the agent's collectors that reproduce node_exporter.
+ * Names the agent exports that no collector declares: its own series, the detectors' and
+ * process_* (the runtime's). The collectors' names come from their declarations below.
  */
-export const CATALOGUE = new Set([
+const NOT_FROM_COLLECTORS = [
   'odin_agent_build_info', 'node_scrape_collector_success', 'node_scrape_collector_duration_seconds',
-  'odin_detector_success', 'odin_detector_duration_seconds',
+  'odin_detector_success', 'odin_detector_duration_seconds', 'odin_scrape_collisions_total',
   'odin_agent_capabilities', 'odin_agent_process_visibility', 'odin_agent_process_visibility_limit',
-  'odin_series_dropped_total', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds',
+  'process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds',
   'process_max_fds', 'process_start_time_seconds', 'process_virtual_memory_bytes',
-  'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_MEMORY_TEMP', 'DCGM_FI_DEV_POWER_USAGE', 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION',
-  'DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_MEM_COPY_UTIL', 'DCGM_FI_DEV_ENC_UTIL', 'DCGM_FI_DEV_DEC_UTIL',
-  'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE', 'DCGM_FI_DEV_SM_CLOCK', 'DCGM_FI_DEV_MEM_CLOCK',
-  'DCGM_FI_DEV_POWER_MGMT_LIMIT', 'DCGM_FI_DEV_FAN_SPEED', 'DCGM_FI_DEV_PCIE_REPLAY_COUNTER',
-  'DCGM_FI_DEV_ECC_SBE_VOL_TOTAL', 'DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', 'DCGM_FI_DEV_ECC_SBE_AGG_TOTAL',
-  'DCGM_FI_DEV_ECC_DBE_AGG_TOTAL', 'DCGM_FI_DEV_RETIRED_SBE', 'DCGM_FI_DEV_RETIRED_DBE', 'DCGM_FI_DEV_RETIRED_PENDING',
-  'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', 'DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS', 'DCGM_FI_DEV_ROW_REMAP_FAILURE',
-  'DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', 'odin_gpu_throttle_reason', 'odin_gpu_info', 'odin_gpu_up',
-  'odin_gpu_last_success_timestamp_seconds', 'odin_gpu_collect_failures_total', 'odin_gpu_process_memory_bytes',
-  'odin_gpu_xid_errors_total', 'odin_gpu_last_xid_timestamp_seconds',
-  'namedprocess_namegroup_num_procs', 'namedprocess_namegroup_cpu_seconds_total', 'namedprocess_namegroup_memory_bytes',
-  'namedprocess_namegroup_open_filedesc', 'namedprocess_namegroup_read_bytes_total', 'namedprocess_namegroup_write_bytes_total',
-  'namedprocess_namegroup_num_threads', 'namedprocess_namegroup_states', 'namedprocess_namegroup_oldest_start_time_seconds',
-  'namedprocess_namegroup_context_switches_total', 'namedprocess_namegroup_major_page_faults_total', 'odin_process_read_errors_total',
-  'odin_security_findings_total', 'odin_security_active_threats',
   'odin_anomaly_score', 'odin_anomaly', 'odin_anomaly_model_trained', 'odin_anomaly_model_last_train_timestamp_seconds',
   'odin_disk_fill_eta_seconds',
-  // cAdvisor's names (--collector.containers) and the agent's own container series
-  'container_cpu_usage_seconds_total', 'container_cpu_cfs_periods_total', 'container_cpu_cfs_throttled_periods_total',
-  'container_cpu_cfs_throttled_seconds_total', 'container_memory_working_set_bytes', 'container_memory_usage_bytes',
-  'container_memory_rss', 'container_memory_cache', 'container_memory_swap', 'container_oom_events_total',
-  'container_spec_memory_limit_bytes', 'container_spec_cpu_period', 'container_spec_cpu_quota', 'container_start_time_seconds',
-  'container_fs_reads_bytes_total', 'container_fs_writes_bytes_total', 'container_fs_reads_total', 'container_fs_writes_total',
-  'container_network_receive_bytes_total', 'container_network_transmit_bytes_total', 'container_network_receive_packets_total',
-  'container_network_transmit_packets_total', 'container_network_receive_packets_dropped_total',
-  'container_network_transmit_packets_dropped_total', 'container_network_receive_errors_total', 'container_network_transmit_errors_total',
-  'odin_container_info', 'odin_container_restarts_total', 'odin_pod_oom_kills_total', 'odin_containers', 'odin_gpu_container_memory_bytes',
-  // node_exporter names
-  'node_timex_offset_seconds', 'node_timex_sync_status', 'node_timex_maxerror_seconds', 'node_bonding_slaves', 'node_bonding_active',
-  'node_md_disks', 'node_md_disks_required', 'node_timex_estimated_error_seconds', 'node_edac_correctable_errors_total',
-  'node_edac_uncorrectable_errors_total',
-  'node_boot_time_seconds', 'node_context_switches_total', 'node_cpu_scaling_frequency_hertz', 'node_cpu_seconds_total',
-  'node_disk_io_time_seconds_total', 'node_disk_io_time_weighted_seconds_total', 'node_disk_read_bytes_total',
-  'node_disk_reads_completed_total', 'node_disk_writes_completed_total', 'node_disk_written_bytes_total',
-  'node_filefd_allocated', 'node_filefd_maximum', 'node_filesystem_avail_bytes', 'node_filesystem_files',
-  'node_filesystem_files_free', 'node_filesystem_readonly', 'node_filesystem_size_bytes', 'node_forks_total',
-  'node_hwmon_temp_celsius', 'node_hwmon_temp_crit_celsius', 'node_intr_total', 'node_load1', 'node_load5', 'node_load15',
-  'node_memory_Buffers_bytes', 'node_memory_Cached_bytes', 'node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes',
-  'node_memory_SwapFree_bytes', 'node_memory_SwapTotal_bytes', 'node_netstat_TcpExt_ListenDrops', 'node_netstat_Tcp_OutRsts',
-  'node_netstat_Tcp_RetransSegs', 'node_network_receive_bytes_total', 'node_network_receive_drop_total',
-  'node_network_receive_errs_total', 'node_network_receive_packets_total', 'node_network_transmit_bytes_total',
-  'node_network_transmit_drop_total', 'node_network_transmit_errs_total', 'node_network_transmit_packets_total',
-  'node_nf_conntrack_entries', 'node_nf_conntrack_entries_limit', 'node_pressure_cpu_waiting_seconds_total',
-  'node_pressure_io_stalled_seconds_total', 'node_pressure_io_waiting_seconds_total', 'node_pressure_memory_stalled_seconds_total',
-  'node_pressure_memory_waiting_seconds_total', 'node_procs_blocked', 'node_procs_running', 'node_rapl_package_joules_total',
-  'node_sockstat_TCP_inuse', 'node_sockstat_TCP_tw', 'node_sockstat_UDP_inuse', 'node_textfile_scrape_error',
-  'node_thermal_zone_temp', 'node_time_seconds', 'node_vmstat_oom_kill', 'node_vmstat_pgmajfault',
+]
+
+/**
+ * Names under a collector's declared pattern (node_memory_*, node_netstat_*, ...) that the
+ * rules and dashboards use: a pattern cannot list them. Each must match a declaration
+ * (test/collectors.contract.test.ts checks it).
+ */
+export const UNDER_PATTERNS = [
+  'node_hwmon_temp_celsius', 'node_hwmon_temp_crit_celsius', 'node_memory_Buffers_bytes', 'node_memory_Cached_bytes',
+  'node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes', 'node_memory_SwapFree_bytes', 'node_memory_SwapTotal_bytes',
+  'node_netstat_TcpExt_ListenDrops', 'node_netstat_Tcp_OutRsts', 'node_netstat_Tcp_RetransSegs',
+  'node_network_receive_bytes_total', 'node_network_receive_drop_total', 'node_network_receive_errs_total',
+  'node_network_receive_packets_total', 'node_network_transmit_bytes_total', 'node_network_transmit_drop_total',
+  'node_network_transmit_errs_total', 'node_network_transmit_packets_total', 'node_sockstat_TCP_inuse', 'node_sockstat_TCP_tw',
+  'node_sockstat_UDP_inuse', 'node_vmstat_oom_kill', 'node_vmstat_pgmajfault', 'node_rapl_package_joules_total',
+]
+
+/**
+ * Names the agent exports, for the rules and dashboards tests: every name a collector
+ * declares (src/collectors, `families`), the names the rules and dashboards use under a
+ * declared pattern, and the agent's and detectors' own.
+ */
+export const CATALOGUE = new Set([
+  ...allCollectors.flatMap((c) => c.families.map((d) => d.name)).filter((name) => !name.includes('*')),
+  ...UNDER_PATTERNS,
+  ...NOT_FROM_COLLECTORS,
 ])
 
 /** Series Prometheus itself makes: target health and the alert state. */

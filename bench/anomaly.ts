@@ -141,7 +141,7 @@ if (!existsSync(shared)) {
     for (let i = 0; i < 10_000; i++) {
       lines.push(`${new Date(1.7e12 + i * 300_000).toISOString().slice(0, 19).replace('T', ' ')},${(50 + 10 * Math.sin(i / 45.8) + gauss()).toFixed(3)}`)
     }
-    writeFileSync(join(inDir, `s${f}.csv`), lines.join('\n') + '\n')
+    writeFileSync(join(inDir, `s${f}.csv`), `${lines.join('\n')}\n`)
   }
   label = '8 generated files'
 }

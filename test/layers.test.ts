@@ -124,6 +124,7 @@ describe('importsOf', () => {
       "export * from './d.ts'",
       "export type { E } from './e.ts'",
       "const f = await import('./f.ts')",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a template literal
       'const g = await import(`./${name}.ts`)',
       "// import { h } from './h.ts'",
       "const s = \"import { i } from './i.ts'\"",

@@ -28,5 +28,5 @@ export function renderHelp(switchables: readonly Switchable[]): string {
       out.push(flagLine(spec))
     }
   }
-  return out.join('\n') + '\n'
+  return `${out.join('\n')}\n`
 }

@@ -1,7 +1,7 @@
 import { rmSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withSys, writeTree } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { bcacheCollector } from './bcache.ts'
@@ -10,7 +10,6 @@ import { NoDataError } from './types.ts'
 const UUID = '0b1c7e3a-5d2f-4c8e-9a6b-1f2e3d4c5b6a'
 const SET = `fs/bcache/${UUID}`
 const BDEV = 'devices/virtual/block/sdx/bcache'
-const CACHE = 'devices/virtual/block/nvme9n1/bcache'
 
 const periodStats = (dir: string, readaheads: string | null): Record<string, string> => ({
   [`${dir}/bypassed`]: '1.5M\n',
@@ -58,22 +57,22 @@ describe('bcache collector', () => {
     const set = { uuid: UUID }
     const bdev = { uuid: UUID, backing_device: 'bdev0' }
     const cache = { uuid: UUID, cache_device: 'cache0' }
-    expect(valueOf(families, 'node_bcache_average_key_size_sectors', set)).toBe(12788)
-    expect(valueOf(families, 'node_bcache_btree_cache_size_bytes', set)).toBe(1150976)
-    expect(valueOf(families, 'node_bcache_tree_depth', set)).toBe(1)
+    expect(sampleValue(families, 'node_bcache_average_key_size_sectors', set)).toBe(12788)
+    expect(sampleValue(families, 'node_bcache_btree_cache_size_bytes', set)).toBe(1150976)
+    expect(sampleValue(families, 'node_bcache_tree_depth', set)).toBe(1)
     // sic: node_exporter scales the microsecond file by 1e-9
-    expect(valueOf(families, 'node_bcache_btree_read_average_duration_seconds', set)).toBe(1305 * 1e-9)
-    expect(valueOf(families, 'node_bcache_dirty_data_bytes', bdev)).toBe(21894266880)
-    expect(valueOf(families, 'node_bcache_dirty_target_bytes', bdev)).toBe(21894266880)
-    expect(valueOf(families, 'node_bcache_writeback_rate', bdev)).toBe(1150976)
-    expect(valueOf(families, 'node_bcache_writeback_rate_proportional_term', bdev)).toBe(-437748)
-    expect(valueOf(families, 'node_bcache_writeback_rate_integral_term', bdev)).toBe(808960)
-    expect(valueOf(families, 'node_bcache_writeback_change', bdev)).toBe(329204)
-    expect(valueOf(families, 'node_bcache_bypassed_bytes_total', bdev)).toBe(1560576)
-    expect(valueOf(families, 'node_bcache_cache_hits_total', bdev)).toBe(546)
-    expect(valueOf(families, 'node_bcache_cache_readaheads_total', bdev)).toBe(13)
-    expect(valueOf(families, 'node_bcache_written_bytes_total', cache)).toBe(2 ** 31)
-    expect(valueOf(families, 'node_bcache_metadata_written_bytes_total', cache)).toBe(512)
+    expect(sampleValue(families, 'node_bcache_btree_read_average_duration_seconds', set)).toBe(1305 * 1e-9)
+    expect(sampleValue(families, 'node_bcache_dirty_data_bytes', bdev)).toBe(21894266880)
+    expect(sampleValue(families, 'node_bcache_dirty_target_bytes', bdev)).toBe(21894266880)
+    expect(sampleValue(families, 'node_bcache_writeback_rate', bdev)).toBe(1150976)
+    expect(sampleValue(families, 'node_bcache_writeback_rate_proportional_term', bdev)).toBe(-437748)
+    expect(sampleValue(families, 'node_bcache_writeback_rate_integral_term', bdev)).toBe(808960)
+    expect(sampleValue(families, 'node_bcache_writeback_change', bdev)).toBe(329204)
+    expect(sampleValue(families, 'node_bcache_bypassed_bytes_total', bdev)).toBe(1560576)
+    expect(sampleValue(families, 'node_bcache_cache_hits_total', bdev)).toBe(546)
+    expect(sampleValue(families, 'node_bcache_cache_readaheads_total', bdev)).toBe(13)
+    expect(sampleValue(families, 'node_bcache_written_bytes_total', cache)).toBe(2 ** 31)
+    expect(sampleValue(families, 'node_bcache_metadata_written_bytes_total', cache)).toBe(512)
     expect(family(families, 'node_bcache_cache_read_races_total')).toMatchObject({ type: 'counter', help: expect.stringMatching(/^Counts instances/) })
     expect(family(families, 'node_bcache_io_errors')?.type).toBe('gauge')
     // 10 cache set, 6 + 7 backing device and 3 cache device families; no period stats of the set itself
@@ -87,8 +86,8 @@ describe('bcache collector', () => {
     expect(samplesOf(without, 'node_bcache_priority_stats_unused_percent')).toEqual([])
     const withFlag = await withSys(tree(), (o) => collectFrom(bcacheCollector, { ...o, args: ['--collector.bcache.priorityStats'] }))
     const cache = { uuid: UUID, cache_device: 'cache0' }
-    expect(valueOf(withFlag, 'node_bcache_priority_stats_unused_percent', cache)).toBe(99)
-    expect(valueOf(withFlag, 'node_bcache_priority_stats_metadata_percent', cache)).toBe(1)
+    expect(sampleValue(withFlag, 'node_bcache_priority_stats_unused_percent', cache)).toBe(99)
+    expect(sampleValue(withFlag, 'node_bcache_priority_stats_metadata_percent', cache)).toBe(1)
     await expect(withSys(files, (o) => collectFrom(bcacheCollector, { ...o, args: ['--collector.bcache.priorityStats=true'] }))).rejects.toThrow(/priority_stats/)
   })
 
@@ -98,7 +97,7 @@ describe('bcache collector', () => {
   ])('leaves cache_readaheads_total out when the file is %s', async (_, readaheads) => {
     const families = await withSys(tree({}, readaheads), (o) => collectFrom(bcacheCollector, o))
     expect(family(families, 'node_bcache_cache_readaheads_total')).toBeUndefined()
-    expect(valueOf(families, 'node_bcache_cache_hits_total', { backing_device: 'bdev0' })).toBe(546)
+    expect(sampleValue(families, 'node_bcache_cache_hits_total', { backing_device: 'bdev0' })).toBe(546)
   })
 
   it('follows real symlinks to backing and cache devices', async () => {
@@ -108,7 +107,7 @@ describe('bcache collector', () => {
     try {
       symlinkSync(`../../../${BDEV}`, join(root, SET, 'bdev1'))
       const families = await collectFrom(bcacheCollector, { sysfs: root })
-      expect(valueOf(families, 'node_bcache_dirty_data_bytes', { backing_device: 'bdev1' })).toBe(21894266880)
+      expect(sampleValue(families, 'node_bcache_dirty_data_bytes', { backing_device: 'bdev1' })).toBe(21894266880)
     } finally {
       rmSync(root, { recursive: true, force: true })
     }

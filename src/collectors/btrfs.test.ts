@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, runIsolated, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, runIsolated, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withSys } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { btrfsCollector } from './btrfs.ts'
@@ -53,26 +53,26 @@ describe('btrfs collector', () => {
       { uuid: A, label: 'backup' },
       { uuid: B, label: '' },
     ])
-    expect(valueOf(fams, 'node_btrfs_global_rsv_size_bytes', { uuid: A })).toBe(16777216)
+    expect(sampleValue(fams, 'node_btrfs_global_rsv_size_bytes', { uuid: A })).toBe(16777216)
     // An unparsable value is 0, as procfs reads it.
-    expect(valueOf(fams, 'node_btrfs_global_rsv_size_bytes', { uuid: B })).toBe(0)
-    expect(valueOf(fams, 'node_btrfs_commits_total', { uuid: A })).toBe(258051)
-    expect(valueOf(fams, 'node_btrfs_last_commit_seconds', { uuid: A })).toBe(1)
-    expect(valueOf(fams, 'node_btrfs_max_commit_seconds', { uuid: A })).toBe(51.462)
-    expect(valueOf(fams, 'node_btrfs_commit_seconds_total', { uuid: A })).toBe(47836.09)
-    expect(valueOf(fams, 'node_btrfs_commits_total', { uuid: B })).toBe(0)
-    expect(valueOf(fams, 'node_btrfs_commit_seconds_total', { uuid: B })).toBe(0)
+    expect(sampleValue(fams, 'node_btrfs_global_rsv_size_bytes', { uuid: B })).toBe(0)
+    expect(sampleValue(fams, 'node_btrfs_commits_total', { uuid: A })).toBe(258051)
+    expect(sampleValue(fams, 'node_btrfs_last_commit_seconds', { uuid: A })).toBe(1)
+    expect(sampleValue(fams, 'node_btrfs_max_commit_seconds', { uuid: A })).toBe(51.462)
+    expect(sampleValue(fams, 'node_btrfs_commit_seconds_total', { uuid: A })).toBe(47836.09)
+    expect(sampleValue(fams, 'node_btrfs_commits_total', { uuid: B })).toBe(0)
+    expect(sampleValue(fams, 'node_btrfs_commit_seconds_total', { uuid: B })).toBe(0)
 
-    expect(valueOf(fams, 'node_btrfs_reserved_bytes', { uuid: A, block_group_type: 'data' })).toBe(4096)
+    expect(sampleValue(fams, 'node_btrfs_reserved_bytes', { uuid: A, block_group_type: 'data' })).toBe(4096)
     expect(samplesOf(fams, 'node_btrfs_reserved_bytes')).toHaveLength(6)
     const data = { uuid: A, block_group_type: 'data', mode: 'raid0' }
-    expect(valueOf(fams, 'node_btrfs_size_bytes', data)).toBe(2147483648)
-    expect(valueOf(fams, 'node_btrfs_used_bytes', data)).toBe(808189952)
-    expect(valueOf(fams, 'node_btrfs_allocation_ratio', data)).toBe(1)
-    expect(valueOf(fams, 'node_btrfs_allocation_ratio', { uuid: A, block_group_type: 'metadata', mode: 'raid1' })).toBe(2)
-    expect(valueOf(fams, 'node_btrfs_allocation_ratio', { uuid: B, block_group_type: 'data', mode: 'raid5' })).toBe(1.5)
-    expect(valueOf(fams, 'node_btrfs_allocation_ratio', { uuid: B, block_group_type: 'metadata', mode: 'raid6' })).toBe(3)
-    expect(valueOf(fams, 'node_btrfs_allocation_ratio', { uuid: B, block_group_type: 'system', mode: 'raid1c3' })).toBe(0)
+    expect(sampleValue(fams, 'node_btrfs_size_bytes', data)).toBe(2147483648)
+    expect(sampleValue(fams, 'node_btrfs_used_bytes', data)).toBe(808189952)
+    expect(sampleValue(fams, 'node_btrfs_allocation_ratio', data)).toBe(1)
+    expect(sampleValue(fams, 'node_btrfs_allocation_ratio', { uuid: A, block_group_type: 'metadata', mode: 'raid1' })).toBe(2)
+    expect(sampleValue(fams, 'node_btrfs_allocation_ratio', { uuid: B, block_group_type: 'data', mode: 'raid5' })).toBe(1.5)
+    expect(sampleValue(fams, 'node_btrfs_allocation_ratio', { uuid: B, block_group_type: 'metadata', mode: 'raid6' })).toBe(3)
+    expect(sampleValue(fams, 'node_btrfs_allocation_ratio', { uuid: B, block_group_type: 'system', mode: 'raid1c3' })).toBe(0)
     // Only profile directories are layouts, not the type's own attribute files.
     expect(samplesOf(fams, 'node_btrfs_size_bytes')).toHaveLength(6)
   })
@@ -100,7 +100,7 @@ describe('btrfs collector', () => {
 
   it('reads a bare filesystem directory as zeros', async () => {
     const fams = await withSys({ [`fs/btrfs/${B}/label`]: 'x\n' }, (o) => collectFrom(btrfsCollector, o))
-    expect(valueOf(fams, 'node_btrfs_info', { uuid: B, label: 'x' })).toBe(1)
+    expect(sampleValue(fams, 'node_btrfs_info', { uuid: B, label: 'x' })).toBe(1)
     expect(samplesOf(fams, 'node_btrfs_reserved_bytes').map((s) => s.value)).toEqual([0, 0, 0])
     expect(samplesOf(fams, 'node_btrfs_size_bytes')).toEqual([])
     expect(samplesOf(fams, 'node_btrfs_device_size_bytes')).toEqual([])

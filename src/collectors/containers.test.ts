@@ -1,6 +1,6 @@
 import { appendFileSync, rmSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { collectFrom, contextFor, instanceWithContext, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, contextFor, instanceWithContext, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { TempTree, writeIdentity } from '../../test/helpers/containers.ts'
 import type { PodContainer } from '../../test/helpers/containers.ts'
 import type { MetricFamily } from '../metrics/types.ts'
@@ -65,7 +65,7 @@ describe('containers collector', () => {
       .dir(`fs/cgroup${slice(UID)}/crio-conmon-${hex('c')}.scope`)
     const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app')).root })
     expect(containerIds(fams)).toEqual([scope(hex('a'))])
-    expect(valueOf(fams, 'odin_containers', { state: 'unresolved' })).toBe(0)
+    expect(sampleValue(fams, 'odin_containers', { state: 'unresolved' })).toBe(0)
   })
 
   it('finds pods of a Kubernetes node running in a Docker container (k3d), and the node container itself', async () => {
@@ -94,9 +94,9 @@ describe('containers collector', () => {
       { container: '', id: `/libpod_parent/libpod-${b}`, image: 'unknown', name: 'db', namespace: '', pod: '' },
       { container: '', id: `/machine.slice/libpod-${a}.scope`, image: 'quay.io/jupyter/base-notebook:latest', name: 'jupyter', namespace: '', pod: '' },
     ])
-    expect(valueOf(fams, 'odin_container_info', { container_id: a })).toBe(1)
+    expect(sampleValue(fams, 'odin_container_info', { container_id: a })).toBe(1)
     expect(samplesOf(fams, 'odin_container_info').find((s) => s.labels.container_id === a)?.labels.runtime).toBe('podman')
-    expect(valueOf(fams, 'odin_containers', { state: 'unresolved' })).toBe(1)
+    expect(sampleValue(fams, 'odin_containers', { state: 'unresolved' })).toBe(1)
   })
 
   it('extended: descriptors and sockets over cgroup.procs, the root process ulimit, last seen; no descriptor series without readable fd directories', async () => {
@@ -112,12 +112,12 @@ describe('containers collector', () => {
     const root = identities(pc(hex('a'), 'app'))
     const fams = await collectFrom(containersCollector, { sysfs: sys.root, procfs: proc.root, rootfs: root.root, args: ['--collector.containers.extended'] })
     const id = { id: rel }
-    expect(valueOf(fams, 'container_processes', id)).toBe(2)
-    expect(valueOf(fams, 'container_file_descriptors', id)).toBe(4)
-    expect(valueOf(fams, 'container_sockets', id)).toBe(2)
+    expect(sampleValue(fams, 'container_processes', id)).toBe(2)
+    expect(sampleValue(fams, 'container_file_descriptors', id)).toBe(4)
+    expect(sampleValue(fams, 'container_sockets', id)).toBe(2)
     // the lowest PID is the root process
-    expect(valueOf(fams, 'container_ulimits_soft', { ...id, ulimit: 'max_open_files' })).toBe(1048576)
-    expect(valueOf(fams, 'container_last_seen', id)).toBe(1_700_000_000)
+    expect(sampleValue(fams, 'container_ulimits_soft', { ...id, ulimit: 'max_open_files' })).toBe(1048576)
+    expect(sampleValue(fams, 'container_last_seen', id)).toBe(1_700_000_000)
     const noProc = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root, args: ['--collector.containers.extended'] })
     expect(samplesOf(noProc, 'container_file_descriptors')).toEqual([])
     expect(samplesOf(noProc, 'container_sockets')).toEqual([])
@@ -129,8 +129,8 @@ describe('containers collector', () => {
     const sys = v2({ [rel]: {} }).file(`fs/cgroup${rel}/cgroup.procs`, '7\n')
     const proc = tree().file('7/limits', 'Max open files            unlimited            unlimited            files\n').dir('7/fd')
     const fams = await collectFrom(containersCollector, { sysfs: sys.root, procfs: proc.root, rootfs: identities(pc(hex('a'), 'app')).root, args: ['--collector.containers.extended'] })
-    expect(valueOf(fams, 'container_ulimits_soft', { id: rel, ulimit: 'max_open_files' })).toBe(-1)
-    expect(valueOf(fams, 'container_file_descriptors', { id: rel })).toBe(0)
+    expect(sampleValue(fams, 'container_ulimits_soft', { id: rel, ulimit: 'max_open_files' })).toBe(-1)
+    expect(sampleValue(fams, 'container_file_descriptors', { id: rel })).toBe(0)
   })
 
   it('v2: odin_pod_oom_kills_total is the pod cgroup memory.events oom_kill', async () => {
@@ -150,13 +150,13 @@ describe('containers collector', () => {
     v1(v1(sys, hex('a'), 2), hex('b'), 1)
     const root = identities(pc(hex('a'), 'app'), pc(hex('b'), 'side'), pc(hex('c'), 'app', { restarts: 1 }))
     const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: root.root })
-    expect(valueOf(await collector.collect(ctx), 'odin_pod_oom_kills_total')).toBe(3)
+    expect(sampleValue(await collector.collect(ctx), 'odin_pod_oom_kills_total')).toBe(3)
     // the OOM-killed container's cgroup goes; its replacement starts at 0
     rmSync(sys.path('fs', 'cgroup', 'memory', pod, hex('a')), { recursive: true })
     v1(sys, hex('c'), 0)
     const after = await collector.collect(ctx)
     expect(containerIds(after)).toEqual([`${pod}/${hex('b')}`, `${pod}/${hex('c')}`])
-    expect(valueOf(after, 'odin_pod_oom_kills_total', { uid: UID })).toBe(3)
+    expect(sampleValue(after, 'odin_pod_oom_kills_total', { uid: UID })).toBe(3)
   })
 
   it('v1: the kernel log adds kills in containers removed before a tick read their counter, never one a counter saw', async () => {
@@ -174,7 +174,7 @@ describe('containers collector', () => {
     // Both kills of a and the one of b, as the counters read them.
     const kmsg = tree().file('kmsg', `6,1,10,-;Linux version 6.1\n${oomLine(2, `${pod}/${hex('a')}`)}${oomLine(3, `${pod}/${hex('a')}`)}4,4,40,-;Memory cgroup out of memory: Killed process 3 (tail)\n${oomLine(5, `${pod}/${hex('b')}`)}`)
     const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: root.root, args: [`--collector.containers.kmsg-path=${kmsg.path('kmsg')}`] })
-    expect(valueOf(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(3)
+    expect(sampleValue(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(3)
     // b is killed again and removed, d comes and goes between two ticks; another pod's kill,
     // a repeated sequence number and a malformed record count nothing here.
     appendFileSync(
@@ -184,7 +184,7 @@ describe('containers collector', () => {
     rmSync(sys.path('fs', 'cgroup', 'memory', pod, hex('b')), { recursive: true })
     const after = await collector.collect(ctx)
     expect(containerIds(after)).toEqual([`${pod}/${hex('a')}`])
-    expect(valueOf(after, 'odin_pod_oom_kills_total', { uid: UID })).toBe(5) // a 2 (counter and log), b 2 (log), d 1 (log)
+    expect(sampleValue(after, 'odin_pod_oom_kills_total', { uid: UID })).toBe(5) // a 2 (counter and log), b 2 (log), d 1 (log)
   })
 
   it('v1: an unreadable kernel log leaves the counters as the only source, with no error', async () => {
@@ -194,8 +194,8 @@ describe('containers collector', () => {
       .file(`fs/cgroup/memory${pod}/${hex('a')}/memory.stat`, 'total_rss 1\n')
       .file(`fs/cgroup/memory${pod}/${hex('a')}/memory.oom_control`, 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n')
     const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app')).root, args: ['--collector.containers.kmsg-path=/nonexistent/kmsg'] })
-    expect(valueOf(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
-    expect(valueOf(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
+    expect(sampleValue(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
+    expect(sampleValue(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
   })
 
   it('drops a container whose cgroup vanished, for the tick, with no error', async () => {
@@ -209,8 +209,8 @@ describe('containers collector', () => {
     const sys = v2({ [scope(hex('a'))]: { current: 'garbage\n' } })
     const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app')).root })
     expect(samplesOf(fams, 'container_memory_usage_bytes')).toEqual([])
-    expect(valueOf(fams, 'container_cpu_usage_seconds_total')).toBe(1)
-    expect(valueOf(fams, 'container_oom_events_total')).toBe(1)
+    expect(sampleValue(fams, 'container_cpu_usage_seconds_total')).toBe(1)
+    expect(sampleValue(fams, 'container_oom_events_total')).toBe(1)
   })
 
   it('a malformed config.json, a symlink loop or a truncated log link costs only that container its identity', async () => {
@@ -222,8 +222,8 @@ describe('containers collector', () => {
     root.link(`var/log/containers/web-0_shop_trunc-${d.slice(0, 30)}`, `/var/log/pods/shop_web-0_${UID}/trunc/0.log`)
     const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root })
     expect(containerIds(fams)).toEqual([scope(a)])
-    expect(valueOf(fams, 'odin_containers', { state: 'unresolved' })).toBe(3)
-    expect(valueOf(fams, 'odin_containers', { state: 'resolved' })).toBe(1)
+    expect(sampleValue(fams, 'odin_containers', { state: 'unresolved' })).toBe(3)
+    expect(sampleValue(fams, 'odin_containers', { state: 'resolved' })).toBe(1)
   })
 
   it('counts a pod sandbox and exports none of its series', async () => {
@@ -231,7 +231,7 @@ describe('containers collector', () => {
     const sys = v2({ [scope(a)]: {}, [scope(s)]: {} })
     const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: identities(pc(a, 'app'), pc(s, '', { sandbox: true })).root })
     expect(containerIds(fams)).toEqual([scope(a)])
-    expect(valueOf(fams, 'odin_containers', { state: 'sandbox' })).toBe(1)
+    expect(sampleValue(fams, 'odin_containers', { state: 'sandbox' })).toBe(1)
   })
 
   it('puts pod network on the sandbox from /proc/<pid>/net/dev, skipping lo/veth/docker and host-network pods', async () => {
@@ -259,10 +259,10 @@ describe('containers collector', () => {
     const rx = samplesOf(fams, 'container_network_receive_bytes_total')
     expect(rx.map((x) => x.labels)).toEqual([{ container: '', id: scope(s), image: 'registry.k8s.io/pause:3.10', name: s, namespace: 'shop', pod: 'web-0', interface: 'eth0' }])
     expect(rx[0]?.value).toBe(1000)
-    const v = (name: string) => valueOf(fams, name, { interface: 'eth0' })
+    const v = (name: string) => sampleValue(fams, name, { interface: 'eth0' })
     expect([v('container_network_receive_packets_total'), v('container_network_receive_errors_total'), v('container_network_receive_packets_dropped_total')]).toEqual([10, 1, 2])
     expect([v('container_network_transmit_bytes_total'), v('container_network_transmit_packets_total'), v('container_network_transmit_errors_total'), v('container_network_transmit_packets_dropped_total')]).toEqual([2000, 20, 3, 4])
-    expect(valueOf(fams, 'odin_containers', { state: 'sandbox' })).toBe(2)
+    expect(sampleValue(fams, 'odin_containers', { state: 'sandbox' })).toBe(2)
   })
 
   it('caps containers deterministically, keeps exposed ones in place and counts the drops', async () => {
@@ -272,14 +272,14 @@ describe('containers collector', () => {
     const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: root.root, args: ['--collector.containers.max-containers=2'] })
     const first = await collector.collect(ctx)
     expect(containerIds(first)).toEqual([scope(b), scope(c)])
-    expect(valueOf(first, 'odin_containers', { state: 'dropped' })).toBe(1)
-    expect(valueOf(first, 'odin_series_dropped_total', { collector: 'containers' })).toBe(11)
+    expect(sampleValue(first, 'odin_containers', { state: 'dropped' })).toBe(1)
+    expect(sampleValue(first, 'odin_series_dropped_total', { collector: 'containers' })).toBe(11)
     // a new container that sorts first does not push out the two already exposed
     sys.file(`fs/cgroup${scope(a)}/cpu.stat`, 'usage_usec 1\n').file(`fs/cgroup${scope(a)}/memory.current`, '1\n').file(`fs/cgroup${scope(a)}/memory.stat`, 'anon 1\n')
     const second = await collector.collect(ctx)
     expect(containerIds(second)).toEqual([scope(b), scope(c)])
-    expect(valueOf(second, 'odin_containers', { state: 'dropped' })).toBe(2)
-    expect(valueOf(second, 'odin_series_dropped_total', { collector: 'containers' })).toBe(11 + 22)
+    expect(sampleValue(second, 'odin_containers', { state: 'dropped' })).toBe(2)
+    expect(sampleValue(second, 'odin_series_dropped_total', { collector: 'containers' })).toBe(11 + 22)
   })
 
   it('a restart (new scope, <N>.log) shows the new count and the old container is gone', async () => {
@@ -288,12 +288,12 @@ describe('containers collector', () => {
     const root = identities(pc(old, 'app', { restarts: 0 }))
     const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: root.root })
     const before = await collector.collect(ctx)
-    expect(valueOf(before, 'odin_container_restarts_total', { container: 'app' })).toBe(0)
+    expect(sampleValue(before, 'odin_container_restarts_total', { container: 'app' })).toBe(0)
     sys.dispose()
     const sys2 = v2({ [scope(next)]: {} })
     writeIdentity(root, pc(next, 'app', { restarts: 1 }))
     const after = await collector.collect({ ...ctx, fs: contextFor(containersCollector, { sysfs: sys2.root, rootfs: root.root }).fs })
-    expect(valueOf(after, 'odin_container_restarts_total', { container: 'app' })).toBe(1)
+    expect(sampleValue(after, 'odin_container_restarts_total', { container: 'app' })).toBe(1)
     expect(containerIds(after)).toEqual([scope(next)])
   })
 
@@ -315,11 +315,11 @@ describe('containers collector', () => {
     for (let tick = 0; tick < 2; tick++) {
       const fams = await collector.collect(ctx)
       expect(samplesOf(fams, 'container_fs_reads_bytes_total').map((x) => [x.labels.container, x.labels.device, x.value])).toEqual([['app', '/dev/sda', 700]])
-      expect(valueOf(fams, 'container_fs_writes_total', { container: 'app' })).toBe(8)
+      expect(sampleValue(fams, 'container_fs_writes_total', { container: 'app' })).toBe(8)
     }
     // the idle container does IO later: seen on the next tick
     sys.file(`fs/cgroup/blkio${pod}/${hex('b')}/blkio.throttle.io_serviced`, '8:0 Read 1\n8:0 Write 0\nTotal 1\n')
-    expect(valueOf(await collector.collect(ctx), 'container_fs_reads_total', { container: 'idle' })).toBe(1)
+    expect(sampleValue(await collector.collect(ctx), 'container_fs_reads_total', { container: 'idle' })).toBe(1)
   })
 
   it('v1 without a blkio hierarchy drops only the fs families', async () => {

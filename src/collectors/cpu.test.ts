@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, contextFor, createFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, contextFor, createFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { fsError, hostA, overlayFS } from '../../test/fixtures/host-a/host.ts'
 import { cpuCollector } from './cpu.ts'
 import { NoDataError } from './types.ts'
@@ -8,10 +8,10 @@ describe('cpu collector on host-a', () => {
   it('exposes node_cpu_seconds_total per CPU and mode in seconds', async () => {
     const fams = await collectFrom(cpuCollector, hostA)
     expect(samplesOf(fams, 'node_cpu_seconds_total')).toHaveLength(4 * 8)
-    expect(valueOf(fams, 'node_cpu_seconds_total', { cpu: '0', mode: 'user' })).toBe(4605.11)
-    expect(valueOf(fams, 'node_cpu_seconds_total', { cpu: '3', mode: 'idle' })).toBe(113070.47)
-    expect(valueOf(fams, 'node_cpu_guest_seconds_total', { cpu: '1', mode: 'user' })).toBe(7.4)
-    expect(valueOf(fams, 'node_cpu_guest_seconds_total', { cpu: '1', mode: 'nice' })).toBe(0.21)
+    expect(sampleValue(fams, 'node_cpu_seconds_total', { cpu: '0', mode: 'user' })).toBe(4605.11)
+    expect(sampleValue(fams, 'node_cpu_seconds_total', { cpu: '3', mode: 'idle' })).toBe(113070.47)
+    expect(sampleValue(fams, 'node_cpu_guest_seconds_total', { cpu: '1', mode: 'user' })).toBe(7.4)
+    expect(sampleValue(fams, 'node_cpu_guest_seconds_total', { cpu: '1', mode: 'nice' })).toBe(0.21)
     expect(family(fams, 'node_cpu_seconds_total')).toMatchObject({ type: 'counter', help: 'Seconds the CPUs spent in each mode.' })
   })
 
@@ -55,7 +55,7 @@ describe('cpu collector on host-a', () => {
     const line = (user: number, idle: number) => `cpu0 ${user} 0 0 ${idle} 0 0 0 0 0 0\n`
     const run = async (text: string) => {
       const fams = await c.collect(contextFor(c, { ...hostA, fs: overlayFS({ 'proc/stat': text }) }))
-      return [valueOf(fams, 'node_cpu_seconds_total', { cpu: '0', mode: 'user' }), valueOf(fams, 'node_cpu_seconds_total', { cpu: '0', mode: 'idle' })]
+      return [sampleValue(fams, 'node_cpu_seconds_total', { cpu: '0', mode: 'user' }), sampleValue(fams, 'node_cpu_seconds_total', { cpu: '0', mode: 'idle' })]
     }
     expect(await run(line(1000, 5000))).toEqual([10, 50])
     expect(await run(line(900, 4900))).toEqual([10, 50])

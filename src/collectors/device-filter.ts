@@ -74,6 +74,6 @@ export function deviceFilterFrom(config: AgentConfig, prefix: string, defaultExc
   const ex = compile(`${prefix}-exclude`, exclude)
   const inc = compile(`${prefix}-include`, include)
   return {
-    ignored: (name) => (ex !== undefined && ex.test(name)) || (inc !== undefined && !inc.test(name)),
+    ignored: (name) => (ex?.test(name)) || (inc !== undefined && !inc.test(name)),
   }
 }

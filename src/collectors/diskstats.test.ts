@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { fsError, hostA, overlayFS } from '../../test/fixtures/host-a/host.ts'
 import { diskstatsCollector } from './diskstats.ts'
 import { NoDataError } from './types.ts'
@@ -8,11 +8,11 @@ describe('diskstats collector on host-a', () => {
   it('skips partitions and loop devices by default and scales sectors and ticks', async () => {
     const fams = await collectFrom(diskstatsCollector, hostA)
     expect(samplesOf(fams, 'node_disk_reads_completed_total').map((s) => s.labels.device)).toEqual(['sda', 'nvme0n1', 'dm-0'])
-    expect(valueOf(fams, 'node_disk_read_bytes_total', { device: 'sda' })).toBe(98001322 * 512)
-    expect(valueOf(fams, 'node_disk_read_time_seconds_total', { device: 'sda' })).toBe(802.211)
-    expect(valueOf(fams, 'node_disk_io_now', { device: 'nvme0n1' })).toBe(2)
-    expect(valueOf(fams, 'node_disk_discarded_sectors_total', { device: 'nvme0n1' })).toBe(880012344)
-    expect(valueOf(fams, 'node_disk_flush_requests_time_seconds_total', { device: 'sda' })).toBe(22.013)
+    expect(sampleValue(fams, 'node_disk_read_bytes_total', { device: 'sda' })).toBe(98001322 * 512)
+    expect(sampleValue(fams, 'node_disk_read_time_seconds_total', { device: 'sda' })).toBe(802.211)
+    expect(sampleValue(fams, 'node_disk_io_now', { device: 'nvme0n1' })).toBe(2)
+    expect(sampleValue(fams, 'node_disk_discarded_sectors_total', { device: 'nvme0n1' })).toBe(880012344)
+    expect(sampleValue(fams, 'node_disk_flush_requests_time_seconds_total', { device: 'sda' })).toBe(22.013)
     expect(family(fams, 'node_disk_io_now')?.type).toBe('gauge')
     expect(family(fams, 'node_disk_writes_merged_total')).toMatchObject({ type: 'counter', help: 'The number of writes merged.' })
   })
@@ -26,8 +26,8 @@ describe('diskstats collector on host-a', () => {
     ])
     expect(samplesOf(fams, 'node_disk_filesystem_info')).toEqual([{ labels: { device: 'dm-0', type: 'ext4', usage: 'filesystem', uuid: '0b7d1c2e-5a6f-4e3d-9c8b-7a6f5e4d3c2b', version: '1.0' }, value: 1 }])
     expect(samplesOf(fams, 'node_disk_device_mapper_info')[0]?.labels).toMatchObject({ device: 'dm-0', name: 'vg0-archive', vg_name: 'vg0', lv_name: 'archive', lv_layer: '' })
-    expect(valueOf(fams, 'node_disk_ata_rotation_rate_rpm', { device: 'sda' })).toBe(7200)
-    expect(valueOf(fams, 'node_disk_ata_write_cache_enabled', { device: 'sda' })).toBe(1)
+    expect(sampleValue(fams, 'node_disk_ata_rotation_rate_rpm', { device: 'sda' })).toBe(7200)
+    expect(sampleValue(fams, 'node_disk_ata_write_cache_enabled', { device: 'sda' })).toBe(1)
     expect(samplesOf(fams, 'node_disk_ata_write_cache')).toHaveLength(1)
   })
 
@@ -41,7 +41,7 @@ describe('diskstats collector on host-a', () => {
     const denied = await collectFrom(diskstatsCollector, { ...hostA, fs: overlayFS({ 'proc/diskstats': fsError('EACCES', 'diskstats') }) }).catch((e: unknown) => e)
     expect(denied).not.toBeInstanceOf(NoDataError)
     const fams = await collectFrom(diskstatsCollector, { ...hostA, fs: overlayFS({ 'root/run/udev/data/b8:0': fsError('EACCES', 'b8:0') }) })
-    expect(valueOf(fams, 'node_disk_info', { device: 'sda' })).toBe(1)
+    expect(sampleValue(fams, 'node_disk_info', { device: 'sda' })).toBe(1)
     expect(samplesOf(fams, 'node_disk_info')[0]?.labels.model).toBe('')
   })
 })

@@ -120,7 +120,7 @@ describe('dmi collector', () => {
   it('trims CRLF and whitespace, cuts values at 128 bytes and keeps odd bytes as U+FFFD', async () => {
     const files = {
       [`${ID}/product_name`]: '  Server X \r\n',
-      [`${ID}/product_sku`]: 'S'.repeat(300) + '\n',
+      [`${ID}/product_sku`]: `${'S'.repeat(300)}\n`,
       [`${ID}/board_name`]: '\ufffd\u001c[\ufffd\n',
     }
     await withSys(files, async (o) => {

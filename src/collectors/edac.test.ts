@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withSys } from '../../test/helpers/host-b.ts'
 import { fsError, overlayFS } from '../../test/fixtures/host-a/host.ts'
 import { silentLogger } from '../log/logger.ts'
@@ -59,8 +59,8 @@ describe('edac collector', () => {
       { labels: { controller: '0', csrow: '0' }, value: 5 },
       { labels: { controller: '0', csrow: '10' }, value: 11 },
     ])
-    expect(valueOf(fams, 'node_edac_csrow_uncorrectable_errors_total', { controller: '0', csrow: 'unknown' })).toBe(4)
-    expect(valueOf(fams, 'node_edac_csrow_uncorrectable_errors_total', { controller: '0', csrow: '10' })).toBe(12)
+    expect(sampleValue(fams, 'node_edac_csrow_uncorrectable_errors_total', { controller: '0', csrow: 'unknown' })).toBe(4)
+    expect(sampleValue(fams, 'node_edac_csrow_uncorrectable_errors_total', { controller: '0', csrow: '10' })).toBe(12)
     expect(samplesOf(fams, 'node_edac_channel_correctable_errors_total')).toEqual([
       { labels: { controller: '0', csrow: '0', channel: '0', dimm_label: 'mc0_csrow0_channel0' }, value: 7 },
       { labels: { controller: '0', csrow: '0', channel: '1', dimm_label: 'CPU1_DIMM_B1' }, value: 9 },
@@ -159,7 +159,7 @@ describe('edac collector', () => {
 
       const deniedLabel = overlayFS({ [`${o.sysfs}/${MC}/mc0/csrow0/ch0_dimm_label`]: fsError('EACCES', 'ch0_dimm_label') }, {}, base)
       const fams = await collectFrom(edacCollector, { ...o, fs: deniedLabel })
-      expect(valueOf(fams, 'node_edac_channel_uncorrectable_errors_total', { dimm_label: 'unknown' })).toBe(2)
+      expect(sampleValue(fams, 'node_edac_channel_uncorrectable_errors_total', { dimm_label: 'unknown' })).toBe(2)
     })
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, sampleValue } from '../../test/helpers/collect.ts'
 import { HOST_B, withProc } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { entropyCollector } from './entropy.ts'
@@ -8,8 +8,8 @@ import { NoDataError } from './types.ts'
 describe('entropy collector', () => {
   it('reads available bits and pool size', async () => {
     const families = await collectFrom(entropyCollector, HOST_B)
-    expect(valueOf(families, 'node_entropy_available_bits')).toBe(256)
-    expect(valueOf(families, 'node_entropy_pool_size_bits')).toBe(256)
+    expect(sampleValue(families, 'node_entropy_available_bits')).toBe(256)
+    expect(sampleValue(families, 'node_entropy_pool_size_bits')).toBe(256)
   })
 
   it('reports no data without the files and fails on garbage', async () => {

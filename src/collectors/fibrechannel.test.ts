@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withSys } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { fibrechannelCollector } from './fibrechannel.ts'
@@ -70,12 +70,12 @@ describe('fibrechannel collector', () => {
   it('exports the statistics counters with node_exporter names, help and type', async () => {
     const families = await withSys(tree(), (o) => collectFrom(fibrechannelCollector, o))
     const host7 = { fc_host: 'host7' }
-    expect(valueOf(families, 'node_fibrechannel_dumped_frames_total', host7)).toBe(1)
-    expect(valueOf(families, 'node_fibrechannel_invalid_crc_total', host7)).toBe(3)
-    expect(valueOf(families, 'node_fibrechannel_seconds_since_last_reset_total', host7)).toBe(8)
-    expect(valueOf(families, 'node_fibrechannel_invalid_tx_words_total', host7)).toBe(9)
-    expect(valueOf(families, 'node_fibrechannel_nos_total', host7)).toBe(13)
-    expect(valueOf(families, 'node_fibrechannel_fcp_packet_aborts_total', host7)).toBe(14)
+    expect(sampleValue(families, 'node_fibrechannel_dumped_frames_total', host7)).toBe(1)
+    expect(sampleValue(families, 'node_fibrechannel_invalid_crc_total', host7)).toBe(3)
+    expect(sampleValue(families, 'node_fibrechannel_seconds_since_last_reset_total', host7)).toBe(8)
+    expect(sampleValue(families, 'node_fibrechannel_invalid_tx_words_total', host7)).toBe(9)
+    expect(sampleValue(families, 'node_fibrechannel_nos_total', host7)).toBe(13)
+    expect(sampleValue(families, 'node_fibrechannel_fcp_packet_aborts_total', host7)).toBe(14)
     expect(family(families, 'node_fibrechannel_loss_of_sync_total')).toMatchObject({ type: 'counter', help: 'Number of failures on either bit or transmission word boundaries' })
     // 14 counter families plus the info metric
     expect(families).toHaveLength(15)
@@ -84,9 +84,9 @@ describe('fibrechannel collector', () => {
   it('skips counters at 2^64-1 (not implemented) and reads absent counter files as 0, as node_exporter', async () => {
     const families = await withSys(tree(), (o) => collectFrom(fibrechannelCollector, o))
     const host8 = { fc_host: 'host8' }
-    expect(valueOf(families, 'node_fibrechannel_rx_frames_total', host8)).toBeUndefined()
-    expect(valueOf(families, 'node_fibrechannel_tx_frames_total', host8)).toBe(32)
-    expect(valueOf(families, 'node_fibrechannel_link_failure_total', host8)).toBe(0)
+    expect(sampleValue(families, 'node_fibrechannel_rx_frames_total', host8)).toBeUndefined()
+    expect(sampleValue(families, 'node_fibrechannel_tx_frames_total', host8)).toBe(32)
+    expect(sampleValue(families, 'node_fibrechannel_link_failure_total', host8)).toBe(0)
   })
 
   it('skips a counter that is not a regular file', async () => {
@@ -94,7 +94,7 @@ describe('fibrechannel collector', () => {
       mkdirSync(join(o.sysfs as string, HOST1, 'statistics', 'nos_count'))
       return collectFrom(fibrechannelCollector, o)
     })
-    expect(valueOf(families, 'node_fibrechannel_nos_total', { fc_host: 'host8' })).toBe(0)
+    expect(sampleValue(families, 'node_fibrechannel_nos_total', { fc_host: 'host8' })).toBe(0)
   })
 
   it('reports no data without /sys/class/fc_host or with a host lacking statistics/', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, contextFor, createFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, contextFor, createFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { fsError, hostA, overlayFS } from '../../test/fixtures/host-a/host.ts'
 import type { StatEntry } from '../../test/fixtures/host-a/host.ts'
 import type { StatFs } from '../platform/host-fs.ts'
@@ -26,14 +26,14 @@ describe('filesystem collector on host-a', () => {
     expect(mountpoints(fams, 'node_filesystem_size_bytes')).toEqual(['/', '/run', '/data', '/srv/archive', '/run/user/1000', '/mnt/nas share'])
     expect(fs.statfsCalls).toContain(`${hostA.rootfs}/data`)
     const root = { device: '/dev/nvme0n1p1', mountpoint: '/', fstype: 'ext4', device_error: '' }
-    expect(valueOf(fams, 'node_filesystem_size_bytes', root)).toBe(244190646 * 4096)
-    expect(valueOf(fams, 'node_filesystem_free_bytes', root)).toBe(100000000 * 4096)
-    expect(valueOf(fams, 'node_filesystem_avail_bytes', root)).toBe(90000000 * 4096)
-    expect(valueOf(fams, 'node_filesystem_files', root)).toBe(65536)
-    expect(valueOf(fams, 'node_filesystem_files_free', root)).toBe(60000)
-    expect(valueOf(fams, 'node_filesystem_device_error', root)).toBe(0)
-    expect(valueOf(fams, 'node_filesystem_readonly', root)).toBe(0)
-    expect(valueOf(fams, 'node_filesystem_readonly', { mountpoint: '/srv/archive' })).toBe(1)
+    expect(sampleValue(fams, 'node_filesystem_size_bytes', root)).toBe(244190646 * 4096)
+    expect(sampleValue(fams, 'node_filesystem_free_bytes', root)).toBe(100000000 * 4096)
+    expect(sampleValue(fams, 'node_filesystem_avail_bytes', root)).toBe(90000000 * 4096)
+    expect(sampleValue(fams, 'node_filesystem_files', root)).toBe(65536)
+    expect(sampleValue(fams, 'node_filesystem_files_free', root)).toBe(60000)
+    expect(sampleValue(fams, 'node_filesystem_device_error', root)).toBe(0)
+    expect(sampleValue(fams, 'node_filesystem_readonly', root)).toBe(0)
+    expect(sampleValue(fams, 'node_filesystem_readonly', { mountpoint: '/srv/archive' })).toBe(1)
     expect(samplesOf(fams, 'node_filesystem_mount_info')[0]).toEqual({ labels: { device: '/dev/nvme0n1p1', major: '259', minor: '1', mountpoint: '/' }, value: 1 })
     expect(family(fams, 'node_filesystem_avail_bytes')).toMatchObject({ type: 'gauge', help: 'Filesystem space available to non-root users in bytes.' })
   })
@@ -41,7 +41,7 @@ describe('filesystem collector on host-a', () => {
   it('reports a failed statfs as device_error 1 labelled with the errno text, without size series', async () => {
     const fs = overlayFS({}, { ...healthy, 'root/data': fsError('EACCES', 'data') })
     const fams = await collectFrom(filesystemCollector, { ...hostA, fs })
-    expect(valueOf(fams, 'node_filesystem_device_error', { mountpoint: '/data' })).toBe(1)
+    expect(sampleValue(fams, 'node_filesystem_device_error', { mountpoint: '/data' })).toBe(1)
     expect(samplesOf(fams, 'node_filesystem_device_error').find((s) => s.labels.mountpoint === '/data')?.labels.device_error).toBe('permission denied')
     expect(mountpoints(fams, 'node_filesystem_size_bytes')).not.toContain('/data')
   })
@@ -59,21 +59,21 @@ describe('filesystem collector on host-a', () => {
     const t0 = performance.now()
     const first = await c.collect(ctx())
     expect(performance.now() - t0).toBeLessThan(2000)
-    expect(valueOf(first, 'node_filesystem_device_error', nas)).toBe(1)
+    expect(sampleValue(first, 'node_filesystem_device_error', nas)).toBe(1)
     expect(errorLabel(first)).toBe('mountpoint timeout')
     expect(mountpoints(first, 'node_filesystem_size_bytes')).not.toContain('/mnt/nas share')
-    expect(valueOf(first, 'node_filesystem_size_bytes', { mountpoint: '/data' })).toBe(488378000 * 4096)
+    expect(sampleValue(first, 'node_filesystem_size_bytes', { mountpoint: '/data' })).toBe(488378000 * 4096)
 
     const calls = fs.statfsCalls.length
     const second = await c.collect(ctx())
     expect(fs.statfsCalls.slice(calls)).not.toContain(`${hostA.rootfs}/mnt/nas share`)
-    expect(valueOf(second, 'node_filesystem_device_error', nas)).toBe(1)
+    expect(sampleValue(second, 'node_filesystem_device_error', nas)).toBe(1)
 
     answer(disk(10, 5, 5))
     await pending
     await new Promise((r) => setTimeout(r, 0))
     const third = await c.collect(ctx())
-    expect(valueOf(third, 'node_filesystem_size_bytes', nas)).toBe(40960)
+    expect(sampleValue(third, 'node_filesystem_size_bytes', nas)).toBe(40960)
     expect(errorLabel(third)).toBe('')
   })
 
@@ -96,19 +96,19 @@ describe('filesystem collector on host-a', () => {
     expect(fs.statfsCalls).toHaveLength(100)
     const series = fams.filter((f) => f.name.startsWith('node_filesystem_')).reduce((k, f) => k + f.samples.length, 0)
     expect(series).toBe(100 * 8)
-    expect(valueOf(fams, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe((n + 1 - 100) * 8)
+    expect(sampleValue(fams, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe((n + 1 - 100) * 8)
     // A counter: the next tick adds its drops.
     const again = await collectFrom(collector, ctx)
-    expect(valueOf(again, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe(2 * (n + 1 - 100) * 8)
+    expect(sampleValue(again, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe(2 * (n + 1 - 100) * 8)
     // The default cap (1,000 mounts) holds the 37,864-series case to 8,000.
     const byDefault = await collectFrom(filesystemCollector, { ...hostA, fs: overlayFS({ 'proc/1/mountinfo': `${lines.join('\n')}\n` }, stats) })
     expect(mountpoints(byDefault, 'node_filesystem_size_bytes')).toHaveLength(1000)
-    expect(valueOf(byDefault, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe((n + 1 - 1000) * 8)
+    expect(sampleValue(byDefault, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe((n + 1 - 1000) * 8)
   })
 
   it('drops nothing under the cap', async () => {
     const fams = await collectFrom(filesystemCollector, { ...hostA, fs: overlayFS({}, healthy) })
-    expect(valueOf(fams, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe(0)
+    expect(sampleValue(fams, 'odin_series_dropped_total', { collector: 'filesystem' })).toBe(0)
   })
 
   it('honours include/exclude flags', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { HOST_B } from '../../test/helpers/host-b.ts'
 import { elementMetric, hwmonCollector } from './hwmon.ts'
 import { NoDataError } from './types.ts'
@@ -20,50 +20,50 @@ describe('hwmon collector', () => {
       'platform_thinkpad_hwmon_thinkpad',
       'platform_thinkpad_hwmon_thinkpad_ec',
     ])
-    expect(valueOf(families, 'node_hwmon_chip_names', { chip: 'platform_coretemp_0' })).toBe(1)
+    expect(sampleValue(families, 'node_hwmon_chip_names', { chip: 'platform_coretemp_0' })).toBe(1)
     expect(samplesOf(families, 'node_hwmon_chip_names').find((s) => s.labels.chip === AMDGPU)?.labels.chip_name).toBe('amdgpu')
   })
 
   it('converts units and keeps raw sensor labels', async () => {
     const families = await collectFrom(hwmonCollector, HOST_B)
     const c = { chip: 'platform_coretemp_0', sensor: 'temp1' }
-    expect(valueOf(families, 'node_hwmon_temp_celsius', c)).toBe(45)
-    expect(valueOf(families, 'node_hwmon_temp_crit_celsius', c)).toBe(100)
-    expect(valueOf(families, 'node_hwmon_temp_crit_alarm_celsius', c)).toBe(0)
-    expect(valueOf(families, 'node_hwmon_sensor_label', { ...c, label: 'Package id 0' })).toBe(1)
+    expect(sampleValue(families, 'node_hwmon_temp_celsius', c)).toBe(45)
+    expect(sampleValue(families, 'node_hwmon_temp_crit_celsius', c)).toBe(100)
+    expect(sampleValue(families, 'node_hwmon_temp_crit_alarm_celsius', c)).toBe(0)
+    expect(sampleValue(families, 'node_hwmon_sensor_label', { ...c, label: 'Package id 0' })).toBe(1)
     const g = (sensor: string) => ({ chip: AMDGPU, sensor })
-    expect(valueOf(families, 'node_hwmon_power_average_watt', g('power1'))).toBe(45)
-    expect(valueOf(families, 'node_hwmon_power_accuracy', g('power1'))).toBe(0.95)
-    expect(valueOf(families, 'node_hwmon_power_average_interval_seconds', g('power1'))).toBe(1)
-    expect(valueOf(families, 'node_hwmon_in_volts', g('in0'))).toBe(0.8)
-    expect(valueOf(families, 'node_hwmon_curr_amps', g('curr1'))).toBe(1.5)
-    expect(valueOf(families, 'node_hwmon_humidity', g('humidity1'))).toBe(0.045)
-    expect(valueOf(families, 'node_hwmon_energy_joule_total', g('energy1'))).toBe(123.456789)
+    expect(sampleValue(families, 'node_hwmon_power_average_watt', g('power1'))).toBe(45)
+    expect(sampleValue(families, 'node_hwmon_power_accuracy', g('power1'))).toBe(0.95)
+    expect(sampleValue(families, 'node_hwmon_power_average_interval_seconds', g('power1'))).toBe(1)
+    expect(sampleValue(families, 'node_hwmon_in_volts', g('in0'))).toBe(0.8)
+    expect(sampleValue(families, 'node_hwmon_curr_amps', g('curr1'))).toBe(1.5)
+    expect(sampleValue(families, 'node_hwmon_humidity', g('humidity1'))).toBe(0.045)
+    expect(sampleValue(families, 'node_hwmon_energy_joule_total', g('energy1'))).toBe(123.456789)
     expect(family(families, 'node_hwmon_energy_joule_total')?.type).toBe('counter')
-    expect(valueOf(families, 'node_hwmon_fan_rpm', g('fan1'))).toBe(1200)
-    expect(valueOf(families, 'node_hwmon_fan_fault', g('fan1'))).toBe(0)
-    expect(valueOf(families, 'node_hwmon_fan_pulses', g('fan1'))).toBe(2)
-    expect(valueOf(families, 'node_hwmon_pwm', g('pwm1'))).toBe(128)
-    expect(valueOf(families, 'node_hwmon_pwm_enable', g('pwm1'))).toBe(2)
+    expect(sampleValue(families, 'node_hwmon_fan_rpm', g('fan1'))).toBe(1200)
+    expect(sampleValue(families, 'node_hwmon_fan_fault', g('fan1'))).toBe(0)
+    expect(sampleValue(families, 'node_hwmon_fan_pulses', g('fan1'))).toBe(2)
+    expect(sampleValue(families, 'node_hwmon_pwm', g('pwm1'))).toBe(128)
+    expect(sampleValue(families, 'node_hwmon_pwm_enable', g('pwm1'))).toBe(2)
     // freq is exported only for labelled sensors, under the label.
-    expect(valueOf(families, 'node_hwmon_freq_freq_mhz', g('sclk'))).toBe(2100)
+    expect(sampleValue(families, 'node_hwmon_freq_freq_mhz', g('sclk'))).toBe(2100)
     expect(samplesOf(families, 'node_hwmon_freq_freq_mhz')).toHaveLength(1)
     // "N/A" and "36000 " do not parse as Go floats: left out.
-    expect(valueOf(families, 'node_hwmon_temp_celsius', g('temp2'))).toBeUndefined()
-    expect(valueOf(families, 'node_hwmon_temp_celsius', g('temp3'))).toBeUndefined()
+    expect(sampleValue(families, 'node_hwmon_temp_celsius', g('temp2'))).toBeUndefined()
+    expect(sampleValue(families, 'node_hwmon_temp_celsius', g('temp3'))).toBeUndefined()
   })
 
   it('reads sensors from the device directory and whole-sensor types', async () => {
     const families = await collectFrom(hwmonCollector, HOST_B)
     const apple = { chip: 'platform_applesmc_768', sensor: 'fan1' }
-    expect(valueOf(families, 'node_hwmon_fan_rpm', apple)).toBe(2000)
-    expect(valueOf(families, 'node_hwmon_fan_manual', apple)).toBe(0)
-    expect(valueOf(families, 'node_hwmon_sensor_label', { ...apple, label: 'Left side' })).toBe(1)
-    expect(valueOf(families, 'node_hwmon_beep_enabled', { chip: 'hwmon6' })).toBe(1)
-    expect(valueOf(families, 'node_hwmon_update_interval_seconds', { chip: 'hwmon6' })).toBe(2)
-    expect(valueOf(families, 'node_hwmon_voltage_regulator_version', { chip: 'hwmon6' })).toBe(9.1)
-    expect(valueOf(families, 'node_hwmon_intrusion_alarm', { chip: 'hwmon6', sensor: 'intrusion0' })).toBe(1)
-    expect(valueOf(families, 'node_hwmon_intrusion_beep_enabled', { chip: 'hwmon6', sensor: 'intrusion0' })).toBe(0)
+    expect(sampleValue(families, 'node_hwmon_fan_rpm', apple)).toBe(2000)
+    expect(sampleValue(families, 'node_hwmon_fan_manual', apple)).toBe(0)
+    expect(sampleValue(families, 'node_hwmon_sensor_label', { ...apple, label: 'Left side' })).toBe(1)
+    expect(sampleValue(families, 'node_hwmon_beep_enabled', { chip: 'hwmon6' })).toBe(1)
+    expect(sampleValue(families, 'node_hwmon_update_interval_seconds', { chip: 'hwmon6' })).toBe(2)
+    expect(sampleValue(families, 'node_hwmon_voltage_regulator_version', { chip: 'hwmon6' })).toBe(9.1)
+    expect(sampleValue(families, 'node_hwmon_intrusion_alarm', { chip: 'hwmon6', sensor: 'intrusion0' })).toBe(1)
+    expect(sampleValue(families, 'node_hwmon_intrusion_beep_enabled', { chip: 'hwmon6', sensor: 'intrusion0' })).toBe(0)
   })
 
   it('filters chips and chip;sensor pairs', async () => {

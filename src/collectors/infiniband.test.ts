@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, runIsolated, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, runIsolated, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withSys, writeTree } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { infinibandCollector } from './infiniband.ts'
@@ -41,18 +41,18 @@ describe('infiniband collector', () => {
   it('exports port state, rate and counters with node_exporter names and units', async () => {
     const families = await withSys(MLX5, (o) => collectFrom(infinibandCollector, o))
     const port = { device: 'mlx5_0', port: '1' }
-    expect(valueOf(families, 'node_infiniband_state_id', port)).toBe(4)
-    expect(valueOf(families, 'node_infiniband_physical_state_id', port)).toBe(5)
-    expect(valueOf(families, 'node_infiniband_rate_bytes_per_second', port)).toBe(12_500_000_000)
+    expect(sampleValue(families, 'node_infiniband_state_id', port)).toBe(4)
+    expect(sampleValue(families, 'node_infiniband_physical_state_id', port)).toBe(5)
+    expect(sampleValue(families, 'node_infiniband_rate_bytes_per_second', port)).toBe(12_500_000_000)
     // port_*_data count 4-octet words
-    expect(valueOf(families, 'node_infiniband_port_data_received_bytes_total', port)).toBe(4000)
-    expect(valueOf(families, 'node_infiniband_port_data_transmitted_bytes_total', port)).toBe(4)
-    expect(valueOf(families, 'node_infiniband_port_packets_received_total', port)).toBe(2 ** 64)
-    expect(valueOf(families, 'node_infiniband_port_transmit_wait_total', port)).toBe(9007199254740992)
-    expect(valueOf(families, 'node_infiniband_link_downed_total', port)).toBe(3)
-    expect(valueOf(families, 'node_infiniband_vl15_dropped_total', port)).toBe(7)
-    expect(valueOf(families, 'node_infiniband_legacy_data_received_bytes_total', port)).toBe(1000)
-    expect(valueOf(families, 'node_infiniband_legacy_packets_transmitted_total', port)).toBe(12)
+    expect(sampleValue(families, 'node_infiniband_port_data_received_bytes_total', port)).toBe(4000)
+    expect(sampleValue(families, 'node_infiniband_port_data_transmitted_bytes_total', port)).toBe(4)
+    expect(sampleValue(families, 'node_infiniband_port_packets_received_total', port)).toBe(2 ** 64)
+    expect(sampleValue(families, 'node_infiniband_port_transmit_wait_total', port)).toBe(9007199254740992)
+    expect(sampleValue(families, 'node_infiniband_link_downed_total', port)).toBe(3)
+    expect(sampleValue(families, 'node_infiniband_vl15_dropped_total', port)).toBe(7)
+    expect(sampleValue(families, 'node_infiniband_legacy_data_received_bytes_total', port)).toBe(1000)
+    expect(sampleValue(families, 'node_infiniband_legacy_packets_transmitted_total', port)).toBe(12)
     expect(family(families, 'node_infiniband_port_data_received_bytes_total')).toMatchObject({ type: 'counter', help: 'Number of data octets received on all links' })
     expect(family(families, 'node_infiniband_state_id')?.type).toBe('gauge')
   })
@@ -118,7 +118,7 @@ describe('infiniband collector', () => {
       mkdirSync(join(root, 'devices/pci0000:00/0000:00:01.0/infiniband/mlx5_1/ports/1/counters/port_rcv_errors'))
       symlinkSync('../../devices/pci0000:00/0000:00:01.0/infiniband/mlx5_1', join(root, IB, 'mlx5_1'))
       const families = await collectFrom(infinibandCollector, { sysfs: root })
-      expect(valueOf(families, 'node_infiniband_link_downed_total', { device: 'mlx5_1', port: '1' })).toBe(2)
+      expect(sampleValue(families, 'node_infiniband_link_downed_total', { device: 'mlx5_1', port: '1' })).toBe(2)
       expect(family(families, 'node_infiniband_port_errors_received_total')).toBeUndefined()
     } finally {
       rmSync(root, { recursive: true, force: true })

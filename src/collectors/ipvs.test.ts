@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withProc } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { IpvsLabelsError, ipvsCollector, parseIpvsLabels } from './ipvs.ts'
@@ -31,11 +31,11 @@ const FILES = { 'net/ip_vs_stats': STATS, 'net/ip_vs': IP_VS }
 describe('ipvs collector', () => {
   it('exports the totals as counters', async () => {
     const families = await withProc(FILES, (o) => collectFrom(ipvsCollector, o))
-    expect(valueOf(families, 'node_ipvs_connections_total')).toBe(100)
-    expect(valueOf(families, 'node_ipvs_incoming_packets_total')).toBe(1000)
-    expect(valueOf(families, 'node_ipvs_outgoing_packets_total')).toBe(200)
-    expect(valueOf(families, 'node_ipvs_incoming_bytes_total')).toBe(2 ** 53)
-    expect(valueOf(families, 'node_ipvs_outgoing_bytes_total')).toBe(10)
+    expect(sampleValue(families, 'node_ipvs_connections_total')).toBe(100)
+    expect(sampleValue(families, 'node_ipvs_incoming_packets_total')).toBe(1000)
+    expect(sampleValue(families, 'node_ipvs_outgoing_packets_total')).toBe(200)
+    expect(sampleValue(families, 'node_ipvs_incoming_bytes_total')).toBe(2 ** 53)
+    expect(sampleValue(families, 'node_ipvs_outgoing_bytes_total')).toBe(10)
     expect(family(families, 'node_ipvs_connections_total')).toMatchObject({ type: 'counter', help: 'The total number of connections made.' })
   })
 
@@ -44,13 +44,13 @@ describe('ipvs collector', () => {
     expect(samplesOf(families, 'node_ipvs_backend_weight')).toHaveLength(5)
     const first = { local_address: '10.0.0.1', local_port: '80', remote_address: '10.0.1.2', remote_port: '80', proto: 'TCP', local_mark: '' }
     expect(samplesOf(families, 'node_ipvs_backend_connections_active').find((s) => s.labels.local_port === '80' && s.labels.proto === 'TCP' && s.labels.remote_address === '10.0.1.2')?.labels).toEqual(first)
-    expect(valueOf(families, 'node_ipvs_backend_connections_active', first)).toBe(10)
+    expect(sampleValue(families, 'node_ipvs_backend_connections_active', first)).toBe(10)
     const v6 = { local_address: 'fd00::53', local_port: '53', remote_address: 'fd00::1:53', proto: 'UDP' }
-    expect(valueOf(families, 'node_ipvs_backend_connections_inactive', v6)).toBe(4)
+    expect(sampleValue(families, 'node_ipvs_backend_connections_inactive', v6)).toBe(4)
     const fwm = { local_address: '', local_port: '0', local_mark: '00000007', proto: 'FWM', remote_address: '10.0.1.2' }
-    expect(valueOf(families, 'node_ipvs_backend_connections_active', fwm)).toBe(110)
-    expect(valueOf(families, 'node_ipvs_backend_connections_inactive', fwm)).toBe(11)
-    expect(valueOf(families, 'node_ipvs_backend_weight', fwm)).toBe(11)
+    expect(sampleValue(families, 'node_ipvs_backend_connections_active', fwm)).toBe(110)
+    expect(sampleValue(families, 'node_ipvs_backend_connections_inactive', fwm)).toBe(11)
+    expect(sampleValue(families, 'node_ipvs_backend_weight', fwm)).toBe(11)
     expect(family(families, 'node_ipvs_backend_weight')).toMatchObject({ type: 'gauge', help: 'The current backend weight by local and remote address.' })
   })
 
@@ -60,9 +60,9 @@ describe('ipvs collector', () => {
   ] as const)('sums real servers sharing --collector.ipvs.backend-labels=%s', async (flag, rows) => {
     const families = await withProc(FILES, (o) => collectFrom(ipvsCollector, { ...o, args: [`--collector.ipvs.backend-labels=${flag}`] }))
     for (const [port, active, inactive, weight] of rows) {
-      expect(valueOf(families, 'node_ipvs_backend_connections_active', { local_port: port })).toBe(active)
-      expect(valueOf(families, 'node_ipvs_backend_connections_inactive', { local_port: port })).toBe(inactive)
-      expect(valueOf(families, 'node_ipvs_backend_weight', { local_port: port })).toBe(weight)
+      expect(sampleValue(families, 'node_ipvs_backend_connections_active', { local_port: port })).toBe(active)
+      expect(sampleValue(families, 'node_ipvs_backend_connections_inactive', { local_port: port })).toBe(inactive)
+      expect(sampleValue(families, 'node_ipvs_backend_weight', { local_port: port })).toBe(weight)
     }
     const names = new Set(samplesOf(families, 'node_ipvs_backend_weight').flatMap((s) => Object.keys(s.labels)))
     expect([...names].sort()).toEqual(flag.split(',').sort())
@@ -88,7 +88,7 @@ describe('ipvs collector', () => {
   it('reads the --path.netns-pid process namespace', async () => {
     const files = { 'net/ip_vs_stats': STATS.replace('64', '1'), 'net/ip_vs': IP_VS, '4242/net/ip_vs_stats': STATS, '4242/net/ip_vs': IP_VS }
     const families = await withProc(files, (o) => collectFrom(ipvsCollector, { ...o, args: ['--path.netns-pid=4242'] }))
-    expect(valueOf(families, 'node_ipvs_connections_total')).toBe(100)
+    expect(sampleValue(families, 'node_ipvs_connections_total')).toBe(100)
   })
 
   it('reports no data without ip_vs_stats, and fails on a missing ip_vs or a malformed file', async () => {

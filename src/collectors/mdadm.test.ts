@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, runIsolated, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, runIsolated, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import type { CollectOptions } from '../../test/helpers/collect.ts'
 import { withProc, withSys } from '../../test/helpers/host-b.ts'
 import type { MetricFamily } from '../metrics/types.ts'
@@ -63,12 +63,12 @@ describe('mdadm collector', () => {
 
   it('counts required, active, failed and spare disks from /proc/mdstat', async () => {
     const families = await collect(MDSTAT)
-    const disks = (device: string) => ['active', 'failed', 'spare'].map((state) => valueOf(families, 'node_md_disks', { device, state }))
+    const disks = (device: string) => ['active', 'failed', 'spare'].map((state) => sampleValue(families, 'node_md_disks', { device, state }))
     expect(disks('md0')).toEqual([2, 0, 0])
     expect(disks('md1')).toEqual([2, 1, 1])
     expect(disks('md2')).toEqual([2, 0, 0])
     expect(disks('md3')).toEqual([0, 0, 1])
-    expect(['md0', 'md1', 'md2', 'md3', 'md4'].map((device) => valueOf(families, 'node_md_disks_required', { device }))).toEqual([2, 3, 2, 0, 2])
+    expect(['md0', 'md1', 'md2', 'md3', 'md4'].map((device) => sampleValue(families, 'node_md_disks_required', { device }))).toEqual([2, 3, 2, 0, 2])
   })
 
   it('sets one node_md_state label per device, none while reshaping', async () => {
@@ -83,11 +83,11 @@ describe('mdadm collector', () => {
 
   it('reports synced blocks: progress while syncing, the size otherwise', async () => {
     const families = await collect(MDSTAT)
-    expect(valueOf(families, 'node_md_blocks', { device: 'md1' })).toBe(7813772288)
-    expect(valueOf(families, 'node_md_blocks_synced', { device: 'md1' })).toBe(488360768)
-    expect(valueOf(families, 'node_md_blocks_synced', { device: 'md4' })).toBe(30)
-    expect(valueOf(families, 'node_md_blocks_synced', { device: 'md0' })).toBe(524224)
-    expect(valueOf(families, 'node_md_blocks_synced', { device: 'md3' })).toBe(2000)
+    expect(sampleValue(families, 'node_md_blocks', { device: 'md1' })).toBe(7813772288)
+    expect(sampleValue(families, 'node_md_blocks_synced', { device: 'md1' })).toBe(488360768)
+    expect(sampleValue(families, 'node_md_blocks_synced', { device: 'md4' })).toBe(30)
+    expect(sampleValue(families, 'node_md_blocks_synced', { device: 'md0' })).toBe(524224)
+    expect(sampleValue(families, 'node_md_blocks_synced', { device: 'md3' })).toBe(2000)
   })
 
   it('reads raid_disks and degraded from /sys/block/md*/md, degraded 0 for raid0', async () => {
@@ -108,7 +108,7 @@ describe('mdadm collector', () => {
     const families = await collect(MDSTAT)
     // node_md_disks_required - ignoring (state) (node_md_disks{state="active"}) > 0
     const missing = samplesOf(families, 'node_md_disks_required')
-      .filter((s) => s.value - (valueOf(families, 'node_md_disks', { device: s.labels.device as string, state: 'active' }) ?? 0) > 0)
+      .filter((s) => s.value - (sampleValue(families, 'node_md_disks', { device: s.labels.device as string, state: 'active' }) ?? 0) > 0)
       .map((s) => s.labels.device)
     expect(missing).toEqual(['md1'])
     // node_md_disks{state="failed"} > 0

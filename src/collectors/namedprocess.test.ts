@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createHostFS } from '../platform/host-fs.ts'
-import { collectFrom, createFrom, instanceWithContext, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, createFrom, instanceWithContext, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { parseAgentArgs } from '../config/config.ts'
 import { namedprocessCollector } from './namedprocess.ts'
 
@@ -17,22 +17,22 @@ describe('namedprocess collector', () => {
     const groups = samplesOf(f, 'namedprocess_namegroup_num_procs').map((s) => s.labels.groupname).sort()
     expect(groups).toEqual(['a) (b c', 'kworker/0:1', 'node', 'python3', 'systemd', 'worker', 'x'])
     const py = { groupname: 'python3' }
-    expect(valueOf(f, 'namedprocess_namegroup_num_procs', py)).toBe(2)
-    expect(valueOf(f, 'namedprocess_namegroup_cpu_seconds_total', { ...py, mode: 'user' })).toBeCloseTo(124)
-    expect(valueOf(f, 'namedprocess_namegroup_cpu_seconds_total', { ...py, mode: 'system' })).toBeCloseTo(6.89)
-    expect(valueOf(f, 'namedprocess_namegroup_memory_bytes', { ...py, memtype: 'resident' })).toBe((2048000 + 512000) * 1024)
-    expect(valueOf(f, 'namedprocess_namegroup_memory_bytes', { ...py, memtype: 'swapped' })).toBe(1024 * 1024)
-    expect(valueOf(f, 'namedprocess_namegroup_open_filedesc', py)).toBe(8)
-    expect(valueOf(f, 'namedprocess_namegroup_read_bytes_total', py)).toBe(1048576 + 4096)
-    expect(valueOf(f, 'namedprocess_namegroup_num_threads', py)).toBe(25)
-    expect(valueOf(f, 'namedprocess_namegroup_states', { ...py, state: 'Running' })).toBe(1)
-    expect(valueOf(f, 'namedprocess_namegroup_states', { ...py, state: 'Sleeping' })).toBe(1)
-    expect(valueOf(f, 'namedprocess_namegroup_states', { groupname: 'worker', state: 'Zombie' })).toBe(1)
-    expect(valueOf(f, 'namedprocess_namegroup_oldest_start_time_seconds', py)).toBe(1_700_005_000)
-    expect(valueOf(f, 'namedprocess_namegroup_context_switches_total', { ...py, ctxswitchtype: 'voluntary' })).toBe(4050)
-    expect(valueOf(f, 'namedprocess_namegroup_major_page_faults_total', py)).toBe(7)
-    expect(valueOf(f, 'odin_process_read_errors_total', { reason: 'vanished' })).toBe(0)
-    expect(valueOf(f, 'odin_series_dropped_total', { collector: 'namedprocess' })).toBe(0)
+    expect(sampleValue(f, 'namedprocess_namegroup_num_procs', py)).toBe(2)
+    expect(sampleValue(f, 'namedprocess_namegroup_cpu_seconds_total', { ...py, mode: 'user' })).toBeCloseTo(124)
+    expect(sampleValue(f, 'namedprocess_namegroup_cpu_seconds_total', { ...py, mode: 'system' })).toBeCloseTo(6.89)
+    expect(sampleValue(f, 'namedprocess_namegroup_memory_bytes', { ...py, memtype: 'resident' })).toBe((2048000 + 512000) * 1024)
+    expect(sampleValue(f, 'namedprocess_namegroup_memory_bytes', { ...py, memtype: 'swapped' })).toBe(1024 * 1024)
+    expect(sampleValue(f, 'namedprocess_namegroup_open_filedesc', py)).toBe(8)
+    expect(sampleValue(f, 'namedprocess_namegroup_read_bytes_total', py)).toBe(1048576 + 4096)
+    expect(sampleValue(f, 'namedprocess_namegroup_num_threads', py)).toBe(25)
+    expect(sampleValue(f, 'namedprocess_namegroup_states', { ...py, state: 'Running' })).toBe(1)
+    expect(sampleValue(f, 'namedprocess_namegroup_states', { ...py, state: 'Sleeping' })).toBe(1)
+    expect(sampleValue(f, 'namedprocess_namegroup_states', { groupname: 'worker', state: 'Zombie' })).toBe(1)
+    expect(sampleValue(f, 'namedprocess_namegroup_oldest_start_time_seconds', py)).toBe(1_700_005_000)
+    expect(sampleValue(f, 'namedprocess_namegroup_context_switches_total', { ...py, ctxswitchtype: 'voluntary' })).toBe(4050)
+    expect(sampleValue(f, 'namedprocess_namegroup_major_page_faults_total', py)).toBe(7)
+    expect(sampleValue(f, 'odin_process_read_errors_total', { reason: 'vanished' })).toBe(0)
+    expect(sampleValue(f, 'odin_series_dropped_total', { collector: 'namedprocess' })).toBe(0)
     for (const family of f) {
       for (const s of family.samples) {
         expect(Object.keys(s.labels)).not.toContain('pid')
@@ -50,12 +50,12 @@ describe('namedprocess collector', () => {
     writeFileSync(join(proc, '100/stat'), '100 (python3) R 1 1 1 0 -1 4194304 90000 0 7 0 12445 778 0 0 20 0 24 0 500000 12345678 250 1\n')
     const f2 = await collectFrom(collector, { fs })
     const user = { groupname: 'python3', mode: 'user' }
-    expect(valueOf(f2, 'namedprocess_namegroup_num_procs', { groupname: 'python3' })).toBe(1)
-    expect(valueOf(f2, 'namedprocess_namegroup_cpu_seconds_total', user)).toBeCloseTo((valueOf(f1, 'namedprocess_namegroup_cpu_seconds_total', user) ?? 0) + 1)
+    expect(sampleValue(f2, 'namedprocess_namegroup_num_procs', { groupname: 'python3' })).toBe(1)
+    expect(sampleValue(f2, 'namedprocess_namegroup_cpu_seconds_total', user)).toBeCloseTo((sampleValue(f1, 'namedprocess_namegroup_cpu_seconds_total', user) ?? 0) + 1)
     rmSync(join(proc, '200'), { recursive: true })
     const f3 = await collectFrom(collector, { fs })
-    expect(valueOf(f3, 'namedprocess_namegroup_num_procs', { groupname: 'a) (b c' })).toBe(0)
-    expect(valueOf(f3, 'namedprocess_namegroup_cpu_seconds_total', { groupname: 'a) (b c', mode: 'user' })).toBeCloseTo(0.01)
+    expect(sampleValue(f3, 'namedprocess_namegroup_num_procs', { groupname: 'a) (b c' })).toBe(0)
+    expect(sampleValue(f3, 'namedprocess_namegroup_cpu_seconds_total', { groupname: 'a) (b c', mode: 'user' })).toBeCloseTo(0.01)
   })
 
   it('reads a process-exporter config: templates, redacted matches, children', async () => {
@@ -112,7 +112,7 @@ describe('namedprocess collector', () => {
   it('caps groups and counts the dropped series', async () => {
     const f = await collectFrom(namedprocessCollector, { procfs: FIXTURE, rootfs: tmp, args: ['--collector.namedprocess.max-groups=2'] })
     expect(samplesOf(f, 'namedprocess_namegroup_num_procs')).toHaveLength(2)
-    expect(valueOf(f, 'namedprocess_namegroup_num_procs', { groupname: 'python3' })).toBe(2)
-    expect(valueOf(f, 'odin_series_dropped_total', { collector: 'namedprocess' })).toBe(5 * 20)
+    expect(sampleValue(f, 'namedprocess_namegroup_num_procs', { groupname: 'python3' })).toBe(2)
+    expect(sampleValue(f, 'odin_series_dropped_total', { collector: 'namedprocess' })).toBe(5 * 20)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { fsError, hostA, overlayFS } from '../../test/fixtures/host-a/host.ts'
 import { createNetdevCollector } from './netdev.ts'
 import { NoDataError } from './types.ts'
@@ -10,11 +10,11 @@ describe('netdev collector on host-a', () => {
   it('reads the agent namespace (netlink mode) with rx_nohandler, every device by default', async () => {
     const fams = await collectFrom(createNetdevCollector(own), { procfs: '/nonexistent' })
     expect(samplesOf(fams, 'node_network_receive_bytes_total').map((s) => s.labels.device)).toEqual(['lo', 'eth0', 'docker0'])
-    expect(valueOf(fams, 'node_network_receive_bytes_total', { device: 'eth0' })).toBe(98766543210)
-    expect(valueOf(fams, 'node_network_receive_drop_total', { device: 'eth0' })).toBe(120)
-    expect(valueOf(fams, 'node_network_receive_multicast_total', { device: 'eth0' })).toBe(402211)
-    expect(valueOf(fams, 'node_network_transmit_carrier_total', { device: 'eth0' })).toBe(1)
-    expect(valueOf(fams, 'node_network_receive_nohandler_total', { device: 'eth0' })).toBe(17)
+    expect(sampleValue(fams, 'node_network_receive_bytes_total', { device: 'eth0' })).toBe(98766543210)
+    expect(sampleValue(fams, 'node_network_receive_drop_total', { device: 'eth0' })).toBe(120)
+    expect(sampleValue(fams, 'node_network_receive_multicast_total', { device: 'eth0' })).toBe(402211)
+    expect(sampleValue(fams, 'node_network_transmit_carrier_total', { device: 'eth0' })).toBe(1)
+    expect(sampleValue(fams, 'node_network_receive_nohandler_total', { device: 'eth0' })).toBe(17)
     expect(family(fams, 'node_network_transmit_colls_total')).toMatchObject({ type: 'counter', help: 'Network device statistic transmit_colls.' })
     expect(fams).toHaveLength(17)
   })

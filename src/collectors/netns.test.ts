@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseAgentArgs } from '../config/config.ts'
 import { FlagError } from '../config/flag-spec.ts'
-import { collectFrom, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, sampleValue } from '../../test/helpers/collect.ts'
 import { createNetdevCollector } from './netdev.ts'
 import { netstatCollector } from './netstat.ts'
 import { sockstatCollector } from './sockstat.ts'
@@ -51,18 +51,18 @@ describe('--path.netns-pid', () => {
     // Without a pid, netdev's default (netlink) reads the agent's real namespace; <procfs>/net
     // is the fixture's stand-in for it.
     const netdev = await collectFrom(createNetdevCollector(own), { ...roots(), args: pid ? args : ['--no-collector.netdev.netlink'] })
-    expect(valueOf(netdev, 'node_network_receive_bytes_total', { device: 'eth0' })).toBe(want.bytes)
+    expect(sampleValue(netdev, 'node_network_receive_bytes_total', { device: 'eth0' })).toBe(want.bytes)
     const sockstat = await collectFrom(sockstatCollector, { ...roots(), args })
-    expect(valueOf(sockstat, 'node_sockstat_sockets_used')).toBe(want.sockets)
+    expect(sampleValue(sockstat, 'node_sockstat_sockets_used')).toBe(want.sockets)
     const netstat = await collectFrom(netstatCollector, { ...roots(), args })
-    expect(valueOf(netstat, 'node_netstat_Tcp_ActiveOpens')).toBe(want.opens)
+    expect(sampleValue(netstat, 'node_netstat_Tcp_ActiveOpens')).toBe(want.opens)
     const softnet = await collectFrom(softnetCollector, { ...roots(), args })
-    expect(valueOf(softnet, 'node_softnet_processed_total', { cpu: '0' })).toBe(want.processed)
+    expect(sampleValue(softnet, 'node_softnet_processed_total', { cpu: '0' })).toBe(want.processed)
   })
 
   it('takes rx_nohandler from --path.sysfs, whose devices are that namespace', async () => {
     const netdev = await collectFrom(createNetdevCollector(own), { ...roots(), args: ['--path.netns-pid=4242'] })
-    expect(valueOf(netdev, 'node_network_receive_nohandler_total', { device: 'eth0' })).toBe(5)
+    expect(sampleValue(netdev, 'node_network_receive_nohandler_total', { device: 'eth0' })).toBe(5)
   })
 
   it.each(['self', '-1', '1 2'])('rejects %j with one line naming the flag', (bad) => {

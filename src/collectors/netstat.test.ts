@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, sampleValue } from '../../test/helpers/collect.ts'
 import { HOST_B, withProc } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { netstatCollector } from './netstat.ts'
@@ -8,11 +8,11 @@ import { NoDataError } from './types.ts'
 describe('netstat collector', () => {
   it('merges netstat, snmp and snmp6 and applies the default field filter', async () => {
     const families = await collectFrom(netstatCollector, HOST_B)
-    expect(valueOf(families, 'node_netstat_TcpExt_TCPTimeouts')).toBe(60)
-    expect(valueOf(families, 'node_netstat_IpExt_InOctets')).toBe(123456789012)
-    expect(valueOf(families, 'node_netstat_Tcp_CurrEstab')).toBe(12)
-    expect(valueOf(families, 'node_netstat_Udp6_InDatagrams')).toBe(70)
-    expect(valueOf(families, 'node_netstat_Ip_Forwarding')).toBe(2)
+    expect(sampleValue(families, 'node_netstat_TcpExt_TCPTimeouts')).toBe(60)
+    expect(sampleValue(families, 'node_netstat_IpExt_InOctets')).toBe(123456789012)
+    expect(sampleValue(families, 'node_netstat_Tcp_CurrEstab')).toBe(12)
+    expect(sampleValue(families, 'node_netstat_Udp6_InDatagrams')).toBe(70)
+    expect(sampleValue(families, 'node_netstat_Ip_Forwarding')).toBe(2)
     expect(family(families, 'node_netstat_Tcp_InErrs')).toMatchObject({ type: 'untyped', help: 'Statistic TcpInErrs.' })
     // Not in the default set:
     expect(family(families, 'node_netstat_TcpExt_TCPLossProbes')).toBeUndefined()

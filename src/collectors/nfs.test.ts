@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withProc } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { nfsCollector } from './nfs.ts'
@@ -14,12 +14,12 @@ const collect = (text: string, args: string[] = [], path = 'net/rpc/nfs') =>
 describe('nfs collector', () => {
   it('exports network and RPC counters with node_exporter names and labels', async () => {
     const families = await collect(NFS)
-    expect(valueOf(families, 'node_nfs_packets_total', { protocol: 'udp' })).toBe(11)
-    expect(valueOf(families, 'node_nfs_packets_total', { protocol: 'tcp' })).toBe(12)
-    expect(valueOf(families, 'node_nfs_connections_total')).toBe(13)
-    expect(valueOf(families, 'node_nfs_rpcs_total')).toBe(500)
-    expect(valueOf(families, 'node_nfs_rpc_retransmissions_total')).toBe(6)
-    expect(valueOf(families, 'node_nfs_rpc_authentication_refreshes_total')).toBe(7)
+    expect(sampleValue(families, 'node_nfs_packets_total', { protocol: 'udp' })).toBe(11)
+    expect(sampleValue(families, 'node_nfs_packets_total', { protocol: 'tcp' })).toBe(12)
+    expect(sampleValue(families, 'node_nfs_connections_total')).toBe(13)
+    expect(sampleValue(families, 'node_nfs_rpcs_total')).toBe(500)
+    expect(sampleValue(families, 'node_nfs_rpc_retransmissions_total')).toBe(6)
+    expect(sampleValue(families, 'node_nfs_rpc_authentication_refreshes_total')).toBe(7)
     expect(families.every((f) => f.type === 'counter')).toBe(true)
     expect(family(families, 'node_nfs_requests_total')?.help).toBe('Number of NFS procedures invoked.')
   })
@@ -28,21 +28,21 @@ describe('nfs collector', () => {
     const families = await collect(NFS)
     const requests = samplesOf(families, 'node_nfs_requests_total')
     expect(requests).toHaveLength(18 + 22 + 59)
-    expect(valueOf(families, 'node_nfs_requests_total', { proto: '2', method: 'Null' })).toBe(200)
-    expect(valueOf(families, 'node_nfs_requests_total', { proto: '3', method: 'Commit' })).toBe(321)
-    expect(valueOf(families, 'node_nfs_requests_total', { proto: '4', method: 'Write' })).toBe(42)
-    expect(valueOf(families, 'node_nfs_requests_total', { proto: '4', method: 'Clone' })).toBe(0)
+    expect(sampleValue(families, 'node_nfs_requests_total', { proto: '2', method: 'Null' })).toBe(200)
+    expect(sampleValue(families, 'node_nfs_requests_total', { proto: '3', method: 'Commit' })).toBe(321)
+    expect(sampleValue(families, 'node_nfs_requests_total', { proto: '4', method: 'Write' })).toBe(42)
+    expect(sampleValue(families, 'node_nfs_requests_total', { proto: '4', method: 'Clone' })).toBe(0)
   })
 
   it('reports zeros for the lines a kernel leaves out (no proc2 without NFSv2)', async () => {
     const families = await collect('net 1 2 3 4\nrpc 5 6 7\n')
-    expect(valueOf(families, 'node_nfs_requests_total', { proto: '2', method: 'Read' })).toBe(0)
+    expect(sampleValue(families, 'node_nfs_requests_total', { proto: '2', method: 'Read' })).toBe(0)
     expect(samplesOf(families, 'node_nfs_requests_total')).toHaveLength(99)
   })
 
   it('reads the file of the --path.netns-pid namespace', async () => {
     const families = await collect(NFS, ['--path.netns-pid=77'], '77/net/rpc/nfs')
-    expect(valueOf(families, 'node_nfs_rpcs_total')).toBe(500)
+    expect(sampleValue(families, 'node_nfs_rpcs_total')).toBe(500)
   })
 
   it('fails on a malformed file; no file is no data', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withProc } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { nfsdCollector } from './nfsd.ts'
@@ -46,7 +46,7 @@ describe('nfsd collector', () => {
       ['node_nfsd_server_rpcs_total', {}, 200],
     ]
     for (const [name, labels, value] of want) {
-      expect(valueOf(families, name, labels), name).toBe(value)
+      expect(sampleValue(families, name, labels), name).toBe(value)
     }
     const gauges = families.filter((f) => f.type === 'gauge').map((f) => f.name)
     expect(gauges).toEqual(['node_nfsd_server_threads', 'node_nfsd_read_ahead_cache_size_blocks'])
@@ -56,11 +56,11 @@ describe('nfsd collector', () => {
   it('exports the procedures node_exporter does, plus WdelegGetattr', async () => {
     const families = await collect(NFSD)
     expect(samplesOf(families, 'node_nfsd_requests_total')).toHaveLength(17 + 21 + 35 + 1)
-    expect(valueOf(families, 'node_nfsd_requests_total', { proto: '2', method: 'GetAttr' })).toBe(201)
-    expect(valueOf(families, 'node_nfsd_requests_total', { proto: '3', method: 'Commit' })).toBe(321)
-    expect(valueOf(families, 'node_nfsd_requests_total', { proto: '4', method: 'Access' })).toBe(403)
-    expect(valueOf(families, 'node_nfsd_requests_total', { proto: '4', method: 'RelLockOwner' })).toBe(439)
-    expect(valueOf(families, 'node_nfsd_requests_total', { proto: '4', method: 'WdelegGetattr' })).toBe(15)
+    expect(sampleValue(families, 'node_nfsd_requests_total', { proto: '2', method: 'GetAttr' })).toBe(201)
+    expect(sampleValue(families, 'node_nfsd_requests_total', { proto: '3', method: 'Commit' })).toBe(321)
+    expect(sampleValue(families, 'node_nfsd_requests_total', { proto: '4', method: 'Access' })).toBe(403)
+    expect(sampleValue(families, 'node_nfsd_requests_total', { proto: '4', method: 'RelLockOwner' })).toBe(439)
+    expect(sampleValue(families, 'node_nfsd_requests_total', { proto: '4', method: 'WdelegGetattr' })).toBe(15)
     for (const method of ['Null', 'Op0Unused', 'Op2Future', 'PutPubFH', 'PutRootFH', 'Compound']) {
       expect(samplesOf(families, 'node_nfsd_requests_total').filter((s) => s.labels.method === method), method).toEqual([])
     }
@@ -68,8 +68,8 @@ describe('nfsd collector', () => {
 
   it('reports zeros for absent lines, as node_exporter does', async () => {
     const families = await collect('rc 1 2 3\n')
-    expect(valueOf(families, 'node_nfsd_server_threads')).toBe(0)
-    expect(valueOf(families, 'node_nfsd_requests_total', { proto: '4', method: 'WdelegGetattr' })).toBe(0)
+    expect(sampleValue(families, 'node_nfsd_server_threads')).toBe(0)
+    expect(sampleValue(families, 'node_nfsd_requests_total', { proto: '4', method: 'WdelegGetattr' })).toBe(0)
     expect(samplesOf(families, 'node_nfsd_requests_total')).toHaveLength(74)
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { fsError, hostA, overlayFS } from '../../test/fixtures/host-a/host.ts'
 import { osCollector } from './os.ts'
 import { NoDataError } from './types.ts'
@@ -11,7 +11,7 @@ describe('os collector', () => {
       build_id: '', id: 'debian', id_like: '', image_id: '', image_version: '', name: 'Debian GNU/Linux', pretty_name: 'Debian GNU/Linux 12 (bookworm)',
       variant: '', variant_id: '', version: '12 (bookworm)', version_codename: 'bookworm', version_id: '12',
     })
-    expect(valueOf(fams, 'node_os_version', { id: 'debian', id_like: '', name: 'Debian GNU/Linux' })).toBe(12)
+    expect(sampleValue(fams, 'node_os_version', { id: 'debian', id_like: '', name: 'Debian GNU/Linux' })).toBe(12)
     expect(family(fams, 'node_os_info')?.help).toBe("A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.")
     expect(family(fams, 'node_os_support_end_timestamp_seconds')).toBeUndefined()
   })
@@ -22,18 +22,18 @@ describe('os collector', () => {
       'root/usr/lib/os-release': 'NAME="Amazon Linux"\nVERSION_ID="2023"\nID="amzn"\nSUPPORT_END="2028-03-15"\n',
     })
     const fams = await collectFrom(osCollector, { ...hostA, fs })
-    expect(valueOf(fams, 'node_os_version', { id: 'amzn' })).toBe(2023)
-    expect(valueOf(fams, 'node_os_support_end_timestamp_seconds')).toBe(Date.UTC(2028, 2, 15) / 1000)
+    expect(sampleValue(fams, 'node_os_version', { id: 'amzn' })).toBe(2023)
+    expect(sampleValue(fams, 'node_os_support_end_timestamp_seconds')).toBe(Date.UTC(2028, 2, 15) / 1000)
   })
 
   it('follows os-release when it changes between runs of one agent', async () => {
     let text = 'ID=debian\nVERSION_ID="12"\nNAME="Debian GNU/Linux"\n'
     const base = overlayFS()
     const fs = { ...base, readFile: (p: string) => (p.endsWith('/etc/os-release') ? Promise.resolve(text) : base.readFile(p)) }
-    expect(valueOf(await collectFrom(osCollector, { ...hostA, fs }), 'node_os_version', { id: 'debian' })).toBe(12)
-    expect(valueOf(await collectFrom(osCollector, { ...hostA, fs }), 'node_os_version', { id: 'debian' })).toBe(12)
+    expect(sampleValue(await collectFrom(osCollector, { ...hostA, fs }), 'node_os_version', { id: 'debian' })).toBe(12)
+    expect(sampleValue(await collectFrom(osCollector, { ...hostA, fs }), 'node_os_version', { id: 'debian' })).toBe(12)
     text = 'ID=debian\nVERSION_ID="13"\nNAME="Debian GNU/Linux"\n'
-    expect(valueOf(await collectFrom(osCollector, { ...hostA, fs }), 'node_os_version', { id: 'debian' })).toBe(13)
+    expect(sampleValue(await collectFrom(osCollector, { ...hostA, fs }), 'node_os_version', { id: 'debian' })).toBe(13)
   })
 
   it('omits node_os_version for a non-numeric VERSION_ID; no data without os-release; EACCES fails', async () => {

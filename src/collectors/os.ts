@@ -1,6 +1,5 @@
 import { Families } from '../metrics/families.ts'
 import type { MetricFamily } from '../metrics/types.ts'
-import type { HostFS } from '../platform/host-fs.ts'
 import { isNotFound } from '../platform/host-fs.ts'
 import { osMajorMinor, parseOsRelease } from '../procfs/os-release.ts'
 import type { CollectContext, CollectorEntry } from './types.ts'

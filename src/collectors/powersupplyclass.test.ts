@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { HOST_B } from '../../test/helpers/host-b.ts'
 import { powersupplyclassCollector } from './powersupplyclass.ts'
 import { NoDataError } from './types.ts'
@@ -8,15 +8,15 @@ describe('powersupplyclass collector', () => {
   it('exports battery values in base units', async () => {
     const families = await collectFrom(powersupplyclassCollector, HOST_B)
     const bat = { power_supply: 'BAT1' }
-    expect(valueOf(families, 'node_power_supply_capacity', bat)).toBe(54)
-    expect(valueOf(families, 'node_power_supply_cyclecount', bat)).toBe(112)
-    expect(valueOf(families, 'node_power_supply_voltage_volt', bat)).toBe(16.82)
-    expect(valueOf(families, 'node_power_supply_current_ampere', bat)).toBe(1.23)
-    expect(valueOf(families, 'node_power_supply_charge_ampere', bat)).toBe(2.1)
-    expect(valueOf(families, 'node_power_supply_temp_celsius', bat)).toBe(31.2)
+    expect(sampleValue(families, 'node_power_supply_capacity', bat)).toBe(54)
+    expect(sampleValue(families, 'node_power_supply_cyclecount', bat)).toBe(112)
+    expect(sampleValue(families, 'node_power_supply_voltage_volt', bat)).toBe(16.82)
+    expect(sampleValue(families, 'node_power_supply_current_ampere', bat)).toBe(1.23)
+    expect(sampleValue(families, 'node_power_supply_charge_ampere', bat)).toBe(2.1)
+    expect(sampleValue(families, 'node_power_supply_temp_celsius', bat)).toBe(31.2)
     // time_to_empty_now holds "bogus": left out.
-    expect(valueOf(families, 'node_power_supply_time_to_empty_seconds', bat)).toBeUndefined()
-    expect(valueOf(families, 'node_power_supply_online', { power_supply: 'ADP1' })).toBe(1)
+    expect(sampleValue(families, 'node_power_supply_time_to_empty_seconds', bat)).toBeUndefined()
+    expect(sampleValue(families, 'node_power_supply_online', { power_supply: 'ADP1' })).toBe(1)
   })
 
   it('puts non-empty string attributes in the info labels', async () => {

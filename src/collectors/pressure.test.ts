@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { HOST_B, withProc } from '../../test/helpers/host-b.ts'
 import { createHostFS } from '../platform/host-fs.ts'
 import type { HostFS } from '../platform/host-fs.ts'
@@ -11,10 +11,10 @@ const LINE = (kind: string, total: number) => `${kind} avg10=0.00 avg60=0.00 avg
 describe('pressure collector', () => {
   it('exports some/full totals in seconds; no irq file is fine', async () => {
     const families = await collectFrom(pressureCollector, HOST_B)
-    expect(valueOf(families, 'node_pressure_cpu_waiting_seconds_total')).toBe(2.5)
-    expect(valueOf(families, 'node_pressure_io_waiting_seconds_total')).toBe(0.75)
-    expect(valueOf(families, 'node_pressure_io_stalled_seconds_total')).toBe(0.5)
-    expect(valueOf(families, 'node_pressure_memory_stalled_seconds_total')).toBeCloseTo(0.00001, 12)
+    expect(sampleValue(families, 'node_pressure_cpu_waiting_seconds_total')).toBe(2.5)
+    expect(sampleValue(families, 'node_pressure_io_waiting_seconds_total')).toBe(0.75)
+    expect(sampleValue(families, 'node_pressure_io_stalled_seconds_total')).toBe(0.5)
+    expect(sampleValue(families, 'node_pressure_memory_stalled_seconds_total')).toBeCloseTo(0.00001, 12)
     expect(samplesOf(families, 'node_pressure_irq_stalled_seconds_total')).toEqual([])
     // Like node_exporter: the cpu "full" line is not exported.
     expect(samplesOf(families, 'node_pressure_cpu_stalled_seconds_total')).toEqual([])
@@ -28,7 +28,7 @@ describe('pressure collector', () => {
       'pressure/irq': LINE('full', 8_000_000),
     }
     const families = await withProc(files, (o) => collectFrom(pressureCollector, o))
-    expect(valueOf(families, 'node_pressure_irq_stalled_seconds_total')).toBe(8)
+    expect(sampleValue(families, 'node_pressure_irq_stalled_seconds_total')).toBe(8)
   })
 
   it('reports no data when PSI is compiled in but disabled (EOPNOTSUPP on read)', async () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { HOST_B } from '../../test/helpers/host-b.ts'
 import { createHostFS } from '../platform/host-fs.ts'
 import type { HostFS } from '../platform/host-fs.ts'
@@ -12,9 +12,9 @@ describe('rapl collector', () => {
     const families = await collectFrom(raplCollector, HOST_B)
     const path = (zone: string) => join(HOST_B.sysfs as string, 'class/powercap', zone)
     expect(samplesOf(families, 'node_rapl_package_joules_total')).toEqual([{ labels: { index: '0', path: path('intel-rapl:0') }, value: 73592.5 }])
-    expect(valueOf(families, 'node_rapl_core_joules_total')).toBe(22)
-    expect(valueOf(families, 'node_rapl_uncore_joules_total')).toBe(0.0015)
-    expect(valueOf(families, 'node_rapl_psys_joules_total')).toBe(900.000001)
+    expect(sampleValue(families, 'node_rapl_core_joules_total')).toBe(22)
+    expect(sampleValue(families, 'node_rapl_uncore_joules_total')).toBe(0.0015)
+    expect(sampleValue(families, 'node_rapl_psys_joules_total')).toBe(900.000001)
     expect(family(families, 'node_rapl_core_joules_total')).toMatchObject({ type: 'counter', help: 'Current RAPL core value in joules' })
   })
 

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { collectFrom, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, sampleValue } from '../../test/helpers/collect.ts'
 import { writeTree } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { selinuxCollector } from './selinux.ts'
@@ -49,20 +49,20 @@ describe('selinux collector', () => {
       node_selinux_avc_hash_longest_chain: 5,
       node_selinux_avc_threshold: 512,
     }
-    expect(Object.fromEntries(families.map((f) => [f.name, valueOf(families, f.name)]))).toEqual(want)
+    expect(Object.fromEntries(families.map((f) => [f.name, sampleValue(families, f.name)]))).toEqual(want)
     expect(families.find((f) => f.name === 'node_selinux_avc_hits_total')?.type).toBe('counter')
   })
 
   it('the kernel context means SELinux is off even with selinuxfs mounted (go-selinux)', async () => {
     const families = await onHost({ ...ENFORCING_HOST, 'proc/self/attr/current': 'kernel\0' })
-    expect(valueOf(families, 'node_selinux_enabled')).toBe(0)
+    expect(sampleValue(families, 'node_selinux_enabled')).toBe(0)
     expect(families).toHaveLength(1)
   })
 
   it('no config file is disabled (-1) as configured mode; AVC files missing are skipped, not a failure', async () => {
     const families = await onHost({ 'sys/fs/selinux/enforce': '0\n' })
-    expect(valueOf(families, 'node_selinux_config_mode')).toBe(-1)
-    expect(valueOf(families, 'node_selinux_current_mode')).toBe(0)
+    expect(sampleValue(families, 'node_selinux_config_mode')).toBe(-1)
+    expect(sampleValue(families, 'node_selinux_current_mode')).toBe(0)
     expect(families.map((f) => f.name)).toEqual(['node_selinux_enabled', 'node_selinux_config_mode', 'node_selinux_current_mode'])
   })
 

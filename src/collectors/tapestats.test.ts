@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withSys } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { tapestatsCollector } from './tapestats.ts'
@@ -37,16 +37,16 @@ describe('tapestats collector', () => {
   it('exports st<N> drive statistics with nanoseconds as seconds', async () => {
     const families = await withSys(tree(), (o) => collectFrom(tapestatsCollector, o))
     const st0 = { device: 'st0' }
-    expect(valueOf(families, 'node_tape_io_now', st0)).toBe(1)
-    expect(valueOf(families, 'node_tape_io_time_seconds_total', st0)).toBe(9247011087720 * 0.000000001)
-    expect(valueOf(families, 'node_tape_io_others_total', st0)).toBe(1409)
-    expect(valueOf(families, 'node_tape_read_bytes_total', st0)).toBe(979383912)
-    expect(valueOf(families, 'node_tape_reads_completed_total', st0)).toBe(3741)
-    expect(valueOf(families, 'node_tape_read_time_seconds_total', st0)).toBe(33.788355744)
-    expect(valueOf(families, 'node_tape_residual_total', st0)).toBe(19)
-    expect(valueOf(families, 'node_tape_written_bytes_total', st0)).toBe(1496246784000)
-    expect(valueOf(families, 'node_tape_writes_completed_total', st0)).toBe(53772916)
-    expect(valueOf(families, 'node_tape_write_time_seconds_total', st0)).toBe(5233597394395 * 0.000000001)
+    expect(sampleValue(families, 'node_tape_io_now', st0)).toBe(1)
+    expect(sampleValue(families, 'node_tape_io_time_seconds_total', st0)).toBe(9247011087720 * 0.000000001)
+    expect(sampleValue(families, 'node_tape_io_others_total', st0)).toBe(1409)
+    expect(sampleValue(families, 'node_tape_read_bytes_total', st0)).toBe(979383912)
+    expect(sampleValue(families, 'node_tape_reads_completed_total', st0)).toBe(3741)
+    expect(sampleValue(families, 'node_tape_read_time_seconds_total', st0)).toBe(33.788355744)
+    expect(sampleValue(families, 'node_tape_residual_total', st0)).toBe(19)
+    expect(sampleValue(families, 'node_tape_written_bytes_total', st0)).toBe(1496246784000)
+    expect(sampleValue(families, 'node_tape_writes_completed_total', st0)).toBe(53772916)
+    expect(sampleValue(families, 'node_tape_write_time_seconds_total', st0)).toBe(5233597394395 * 0.000000001)
     expect(family(families, 'node_tape_io_now')?.type).toBe('gauge')
     expect(family(families, 'node_tape_residual_total')).toMatchObject({ type: 'counter', help: expect.stringContaining('larger thean the block size') })
     expect(samplesOf(families, 'node_tape_io_now').map((s) => s.labels.device)).toEqual(['st0', 'st1'])
@@ -54,8 +54,8 @@ describe('tapestats collector', () => {
 
   it('reads absent stats files as 0 and accepts 0x values, as procfs', async () => {
     const families = await withSys(tree(), (o) => collectFrom(tapestatsCollector, o))
-    expect(valueOf(families, 'node_tape_io_time_seconds_total', { device: 'st1' })).toBe(16 * 0.000000001)
-    expect(valueOf(families, 'node_tape_write_time_seconds_total', { device: 'st1' })).toBe(0)
+    expect(sampleValue(families, 'node_tape_io_time_seconds_total', { device: 'st1' })).toBe(16 * 0.000000001)
+    expect(sampleValue(families, 'node_tape_write_time_seconds_total', { device: 'st1' })).toBe(0)
   })
 
   it('skips devices matching --collector.tapestats.ignored-devices, without reading them', async () => {

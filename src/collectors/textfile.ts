@@ -133,7 +133,7 @@ export function createTextfileCollector(deps: Partial<TextfileDeps> = {}): Colle
             const union = new Set<string>()
             for (const s of family.samples) {
               const skip = structural(family.type, family.name, s)
-              Object.keys(s.labels).forEach((k) => k !== skip && union.add(k))
+              for (const k of Object.keys(s.labels)) if (k !== skip) union.add(k)
             }
             for (const s of family.samples) {
               const labels: Record<string, string> = {}

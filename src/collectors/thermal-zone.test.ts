@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { HOST_B, withSys } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { thermalZoneCollector } from './thermal-zone.ts'
@@ -16,8 +16,8 @@ describe('thermal_zone collector', () => {
 
   it('exports cooling device states', async () => {
     const families = await collectFrom(thermalZoneCollector, HOST_B)
-    expect(valueOf(families, 'node_cooling_device_max_state', { name: '1', type: 'intel_powerclamp' })).toBe(50)
-    expect(valueOf(families, 'node_cooling_device_cur_state', { name: '0', type: 'Fan' })).toBe(0)
+    expect(sampleValue(families, 'node_cooling_device_max_state', { name: '1', type: 'intel_powerclamp' })).toBe(50)
+    expect(sampleValue(families, 'node_cooling_device_cur_state', { name: '0', type: 'Fan' })).toBe(0)
   })
 
   it('reports no data without /sys/class/thermal and fails on a garbled temperature', async () => {

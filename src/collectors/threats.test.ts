@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../log/logger.ts'
-import { collectFrom, contextFor, instanceWithContext, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, instanceWithContext, sampleValue } from '../../test/helpers/collect.ts'
 import { parseAgentArgs } from '../config/config.ts'
 import { threatsCollector } from './threats.ts'
 
@@ -20,14 +20,14 @@ describe('threats collector on a fixture /proc', () => {
   it('finds the masquerading miner and the deleted binary, logs each once, redacted', async () => {
     const { lines, log } = capture()
     const f = await collectFrom(threatsCollector, { procfs: FIXTURE, rootfs: tmp, log })
-    const active = (rule: string) => valueOf(f, 'odin_security_active_threats', { rule })
+    const active = (rule: string) => sampleValue(f, 'odin_security_active_threats', { rule })
     expect(active('kernel_thread_masquerade')).toBe(1)
     expect(active('hidden_temp_executable')).toBe(1)
     // 400 (a suspect, walked every tick) and 500 (ordinary, found by the sweep on the first tick)
     expect(active('miner_pool_connection')).toBe(2)
     expect(active('deleted_executable')).toBe(1)
     expect(active('shell_stdio_socket')).toBe(0)
-    expect(valueOf(f, 'odin_security_findings_total', { rule: 'miner_pool_connection', category: 'crypto_miners', severity: 'high' })).toBe(2)
+    expect(sampleValue(f, 'odin_security_findings_total', { rule: 'miner_pool_connection', category: 'crypto_miners', severity: 'high' })).toBe(2)
     const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
     const pool = records.find((r) => r.rule === 'miner_pool_connection')
     expect(pool).toMatchObject({ level: 'warn', msg: 'security finding', pid: 400, ppid: 1, comm: 'kworker/0:1', exe: '/tmp/.cache/kw', container: true, detail: 'remote 127.0.0.1:3333', cmdline: '[kworker/0:1]' })
@@ -42,9 +42,9 @@ describe('threats collector on a fixture /proc', () => {
     expect(config.enabled).toEqual([])
     const f = await collectFrom(threatsCollector, { procfs: FIXTURE, rootfs: tmp, args: [`--detector.threats.allowlist=${allow}`] })
     // 400's is allowed; 500's is not
-    expect(valueOf(f, 'odin_security_active_threats', { rule: 'miner_pool_connection' })).toBe(1)
-    expect(valueOf(f, 'odin_security_active_threats', { rule: 'kernel_thread_masquerade' })).toBe(1)
-    expect(valueOf(f, 'odin_security_active_threats', { rule: 'deleted_executable' })).toBe(0)
+    expect(sampleValue(f, 'odin_security_active_threats', { rule: 'miner_pool_connection' })).toBe(1)
+    expect(sampleValue(f, 'odin_security_active_threats', { rule: 'kernel_thread_masquerade' })).toBe(1)
+    expect(sampleValue(f, 'odin_security_active_threats', { rule: 'deleted_executable' })).toBe(0)
   })
 
   it('refuses an invalid allowlist at start, and fails with the file named when it breaks after start (it is re-read every tick)', async () => {

@@ -136,7 +136,8 @@ export const threatsCollector: CollectorEntry = {
     let made: State | undefined
     return {
       async collect(ctx) {
-        const state = (made ??= newState(ctx.fs, processes, allowlistPath))
+        made ??= newState(ctx.fs, processes, allowlistPath)
+        const state = made
         await loadAllowlist(ctx, state)
         const table = await processes.table(ctx)
         const users = state.users

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { hostA } from '../../test/fixtures/host-a/host.ts'
 import { localZone, timeCollector } from './time.ts'
 
 describe('time collector', () => {
   it('exposes the injected clock, the zone offset and clocksources as node_exporter', async () => {
     const fams = await collectFrom(timeCollector, { ...hostA, now: () => 1_700_000_000_250 })
-    expect(valueOf(fams, 'node_time_seconds')).toBe(1_700_000_000.25)
+    expect(sampleValue(fams, 'node_time_seconds')).toBe(1_700_000_000.25)
     const zone = localZone(1_700_000_000_250)
     expect(samplesOf(fams, 'node_time_zone_offset_seconds')).toEqual([{ labels: { time_zone: zone.name }, value: zone.offsetSeconds }])
     expect(samplesOf(fams, 'node_time_clocksource_available_info').map((s) => s.labels)).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, createFrom, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, createFrom, sampleValue } from '../../test/helpers/collect.ts'
 import { AdjtimexError } from '../platform/adjtimex.ts'
 import type { TimexReading } from '../procfs/timex.ts'
 import { createTimexCollector, timexCollector, timexFamilies } from './timex.ts'
@@ -34,7 +34,7 @@ describe('timex families', () => {
       node_timex_offset_overflow_total: 0,
     }
     for (const [name, value] of Object.entries(want)) {
-      expect(valueOf(families, name), name).toBe(value)
+      expect(sampleValue(families, name), name).toBe(value)
     }
     expect(families).toHaveLength(Object.keys(want).length)
     expect(families.find((f) => f.name === 'node_timex_pps_error_total')?.type).toBe('counter')
@@ -46,16 +46,16 @@ describe('timex families', () => {
     { name: 'STA_NANO clear: in microseconds', status: 0x0001, offset: -1_500, jitter: 2, wantOffset: -0.0015, wantJitter: 2e-6 },
   ])('$name', ({ status, offset, jitter, wantOffset, wantJitter }) => {
     const families = timexFamilies({ ...UNSYNCED, state: 0, status, offset, jitter }, 0).list()
-    expect(valueOf(families, 'node_timex_sync_status')).toBe(1)
-    expect(valueOf(families, 'node_timex_offset_seconds')).toBeCloseTo(wantOffset, 12)
-    expect(valueOf(families, 'node_timex_pps_jitter_seconds')).toBeCloseTo(wantJitter, 12)
+    expect(sampleValue(families, 'node_timex_sync_status')).toBe(1)
+    expect(sampleValue(families, 'node_timex_offset_seconds')).toBeCloseTo(wantOffset, 12)
+    expect(sampleValue(families, 'node_timex_pps_jitter_seconds')).toBeCloseTo(wantJitter, 12)
   })
 
   it('scales freq, ppsfreq and stabil from 16-bit fractional ppm', () => {
     const families = timexFamilies({ ...UNSYNCED, freq: 65536 * 10, ppsfreq: 65536 * 2, stabil: 65536 }, 0).list()
-    expect(valueOf(families, 'node_timex_frequency_adjustment_ratio')).toBeCloseTo(1.00001, 12)
-    expect(valueOf(families, 'node_timex_pps_frequency_hertz')).toBeCloseTo(2e-6, 15)
-    expect(valueOf(families, 'node_timex_pps_stability_hertz')).toBeCloseTo(1e-6, 15)
+    expect(sampleValue(families, 'node_timex_frequency_adjustment_ratio')).toBeCloseTo(1.00001, 12)
+    expect(sampleValue(families, 'node_timex_pps_frequency_hertz')).toBeCloseTo(2e-6, 15)
+    expect(sampleValue(families, 'node_timex_pps_stability_hertz')).toBeCloseTo(1e-6, 15)
   })
 })
 
@@ -65,7 +65,7 @@ describe('timex collector', () => {
     const collector = createFrom(createTimexCollector(async () => readings.shift() as TimexReading))
     const overflow = []
     for (let i = 0; i < 4; i++) {
-      overflow.push(valueOf(await collectFrom(collector), 'node_timex_offset_overflow_total'))
+      overflow.push(sampleValue(await collectFrom(collector), 'node_timex_offset_overflow_total'))
     }
     expect(overflow).toEqual([0, 1, 1, 2])
   })

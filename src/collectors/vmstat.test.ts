@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, sampleValue } from '../../test/helpers/collect.ts'
 import { HOST_B, withProc } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { NoDataError } from './types.ts'
@@ -12,7 +12,7 @@ describe('vmstat collector', () => {
       ['oom_kill', 'pgfault', 'pgmajfault', 'pgpgin', 'pgpgout', 'pswpin', 'pswpout'].map((n) => `node_vmstat_${n}`),
     )
     expect(family(families, 'node_vmstat_pgfault')).toMatchObject({ type: 'untyped', help: '/proc/vmstat information field pgfault.' })
-    expect(valueOf(families, 'node_vmstat_oom_kill')).toBe(2)
+    expect(sampleValue(families, 'node_vmstat_oom_kill')).toBe(2)
   })
 
   it('honours --collector.vmstat.fields', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withSys } from '../../test/helpers/host-b.ts'
 import { createHostFS } from '../platform/host-fs.ts'
 import type { HostFS } from '../platform/host-fs.ts'
@@ -30,11 +30,11 @@ describe('watchdog collector', () => {
   it('exports each numeric attribute the device has', async () => {
     const families = await withSys(FILES, (o) => collectFrom(watchdogCollector, o))
     const wd0 = { name: 'watchdog0' }
-    expect(valueOf(families, 'node_watchdog_bootstatus', wd0)).toBe(32)
-    expect(valueOf(families, 'node_watchdog_fw_version', wd0)).toBe(0)
-    expect(valueOf(families, 'node_watchdog_nowayout', wd0)).toBe(1)
-    expect(valueOf(families, 'node_watchdog_timeleft_seconds', wd0)).toBe(27)
-    expect(valueOf(families, 'node_watchdog_timeout_seconds', wd0)).toBe(30)
+    expect(sampleValue(families, 'node_watchdog_bootstatus', wd0)).toBe(32)
+    expect(sampleValue(families, 'node_watchdog_fw_version', wd0)).toBe(0)
+    expect(sampleValue(families, 'node_watchdog_nowayout', wd0)).toBe(1)
+    expect(sampleValue(families, 'node_watchdog_timeleft_seconds', wd0)).toBe(27)
+    expect(sampleValue(families, 'node_watchdog_timeout_seconds', wd0)).toBe(30)
     // No pretimeout or access_cs0 file: no sample.
     expect(family(families, 'node_watchdog_pretimeout_seconds')).toBeUndefined()
     expect(family(families, 'node_watchdog_access_cs0')).toBeUndefined()
@@ -53,7 +53,7 @@ describe('watchdog collector', () => {
 
   it('parses Go integer literals and fails on a malformed number, naming the file', async () => {
     const hex = await withSys({ ...FILES, [`${DEV}/bootstatus`]: '0x20\n' }, (o) => collectFrom(watchdogCollector, o))
-    expect(valueOf(hex, 'node_watchdog_bootstatus')).toBe(32)
+    expect(sampleValue(hex, 'node_watchdog_bootstatus')).toBe(32)
     const bad = withSys({ ...FILES, [`${DEV}/timeout`]: 'thirty\n' }, (o) => collectFrom(watchdogCollector, o))
     await expect(bad).rejects.toBeInstanceOf(ParseError)
     await expect(withSys({ ...FILES, [`${DEV}/timeout`]: '\n' }, (o) => collectFrom(watchdogCollector, o))).rejects.toThrowError(/watchdog0\/timeout/)

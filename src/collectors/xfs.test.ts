@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, runIsolated, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, runIsolated, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withSys } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { NoDataError } from './types.ts'
@@ -73,11 +73,11 @@ describe('xfs collector', () => {
       vnode_remove_total: 18,
     }
     for (const [name, value] of Object.entries(want)) {
-      expect(valueOf(fams, `node_xfs_${name}`, sdb1), name).toBe(value)
+      expect(sampleValue(fams, `node_xfs_${name}`, sdb1), name).toBe(value)
     }
     // Lines missing from a file read as zero, as procfs' zero-valued structures do.
-    expect(valueOf(fams, 'node_xfs_write_calls_total', { device: 'dm-0' })).toBe(5)
-    expect(valueOf(fams, 'node_xfs_vnode_active_total', { device: 'dm-0' })).toBe(0)
+    expect(sampleValue(fams, 'node_xfs_write_calls_total', { device: 'dm-0' })).toBe(5)
+    expect(sampleValue(fams, 'node_xfs_vnode_active_total', { device: 'dm-0' })).toBe(0)
   })
 
   it('declares counters with node_exporter help texts', async () => {

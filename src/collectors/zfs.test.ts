@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectFrom, family, samplesOf, valueOf } from '../../test/helpers/collect.ts'
+import { collectFrom, family, samplesOf, sampleValue } from '../../test/helpers/collect.ts'
 import { withProc } from '../../test/helpers/host-b.ts'
 import { ParseError } from '../procfs/parse-error.ts'
 import { NoDataError } from './types.ts'
@@ -38,10 +38,10 @@ describe('zfs collector', () => {
       type: 'untyped',
       samples: [{ labels: {}, value: 8772612 }],
     })
-    expect(valueOf(families, 'node_zfs_arc_arc_loaned_bytes')).toBe(-40)
+    expect(sampleValue(families, 'node_zfs_arc_arc_loaned_bytes')).toBe(-40)
     expect(family(families, 'node_zfs_arc_l2_asize_x')?.help).toBe('kstat.zfs.misc.arcstats.l2_asize-x')
     expect(family(families, 'node_zfs_arc_arc_no_grow')).toBeUndefined()
-    expect(valueOf(families, 'node_zfs_zil_zil_commit_count')).toBe(10)
+    expect(sampleValue(families, 'node_zfs_zil_zil_commit_count')).toBe(10)
     expect(family(families, 'node_zfs_dmu_tx_dmu_tx_assigned')?.help).toBe('kstat.zfs.misc.dmu_tx.dmu_tx_assigned')
     expect(families.filter((f) => f.name.startsWith('node_zfs_dbgmsg'))).toEqual([])
   })
@@ -50,7 +50,7 @@ describe('zfs collector', () => {
     const families = await withProc(HOST, (o) => collectFrom(zfsCollector, o))
     expect(family(families, 'node_zfs_zpool_nread')).toMatchObject({ help: 'kstat.zfs.misc.io.nread', type: 'untyped' })
     expect(samplesOf(families, 'node_zfs_zpool_nread')).toEqual([{ labels: { zpool: 'tank' }, value: 1884160 }])
-    expect(valueOf(families, 'node_zfs_zpool_rcnt', { zpool: 'tank' })).toBe(1)
+    expect(sampleValue(families, 'node_zfs_zpool_rcnt', { zpool: 'tank' })).toBe(1)
 
     expect(family(families, 'node_zfs_zpool_dataset_writes')).toMatchObject({ help: 'kstat.zfs.misc.objset.writes', type: 'untyped' })
     expect(samplesOf(families, 'node_zfs_zpool_dataset_writes')).toEqual([
@@ -66,11 +66,11 @@ describe('zfs collector', () => {
       { zpool: 'backup', state: 'degraded' },
       { zpool: 'tank', state: 'online' },
     ])
-    expect(state.filter((s) => s.labels['zpool'] === 'backup').map((s) => s.labels['state'])).toEqual([
+    expect(state.filter((s) => s.labels.zpool === 'backup').map((s) => s.labels.state)).toEqual([
       'online', 'degraded', 'faulted', 'offline', 'removed', 'unavail', 'suspended',
     ])
     // backup has a state file only: no io or dataset series
-    expect(samplesOf(families, 'node_zfs_zpool_reads').map((s) => s.labels['zpool'])).toEqual(['tank'])
+    expect(samplesOf(families, 'node_zfs_zpool_reads').map((s) => s.labels.zpool)).toEqual(['tank'])
   })
 
   it('keeps the first of two kstat rows that map to one metric name', async () => {

@@ -131,7 +131,7 @@ class ZfsFamilies {
       return
     }
     const name = `node_${subsystem}_${suffix}`
-    const key = `${name}\0${labels['zpool'] ?? ''}\0${labels['dataset'] ?? ''}\0${labels['state'] ?? ''}`
+    const key = `${name}\0${labels.zpool ?? ''}\0${labels.dataset ?? ''}\0${labels.state ?? ''}`
     if (this.seen.has(key)) {
       return
     }

@@ -1,4 +1,4 @@
-import { Families } from '../metrics/families.ts'
+import type { Families } from '../metrics/families.ts'
 import type { Labels } from '../metrics/types.ts'
 import { GPU_FIELDS, MIG_FIELDS } from './fields.ts'
 import type { GpuField } from './fields.ts'

@@ -31,13 +31,13 @@ export function xidKey(pci: string, xid: number): string {
 }
 
 export function serializeXidState(s: XidState): string {
-  return JSON.stringify({
+  return `${JSON.stringify({
     version: VERSION,
     bootId: s.bootId,
     lastSeq: s.lastSeq,
     counts: [...s.counts.values()],
     uuids: Object.fromEntries(s.uuids),
-  }) + '\n'
+  })}\n`
 }
 
 /**

@@ -41,7 +41,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions, base: LogFields = {}): Logger {
-  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'))
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`))
   const now = options.now ?? (() => new Date())
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (rank[level] < rank[options.level]) {

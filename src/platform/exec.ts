@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process'
+import type { ChildProcessByStdio } from 'node:child_process'
+import type { Readable } from 'node:stream'
 
 export interface ExecOptions {
   /** Deadline for the whole run; SIGTERM at the deadline, SIGKILL `killGraceMs` later. */
@@ -46,7 +48,7 @@ export const execFileNoShell: Exec = (file, args, options) =>
     const started = performance.now()
     const maxBytes = options.maxOutputBytes ?? 16 * 1024 * 1024
     const grace = options.killGraceMs ?? 1000
-    let child
+    let child: ChildProcessByStdio<null, Readable, Readable>
     try {
       child = spawn(file, [...args], {
         shell: false,

@@ -101,7 +101,7 @@ describe('createHeldFiles', () => {
 
   it('reads a file larger than its buffer whole', () => {
     const dir = scratch()
-    const big = 'x'.repeat(200_000) + '\n'
+    const big = `${'x'.repeat(200_000)}\n`
     writeFileSync(join(dir, 'big'), big)
     const held = createHeldFiles()
     expect(held.read(join(dir, 'big'))).toBe(big)

@@ -23,14 +23,16 @@ export async function bindKlogReadAll(): Promise<() => string> {
   if (process.platform !== 'linux' || process.versions.bun === undefined) {
     throw new KlogError(`syslog(2) is read through bun:ffi on Linux, not ${process.versions.bun ? 'bun' : 'node'} on ${process.platform}`, 'UNSUPPORTED')
   }
-  let libc
-  let ffi
-  try {
-    ffi = await import('bun:ffi')
-    libc = ffi.dlopen('libc.so.6', {
+  const bind = (ffi: typeof import('bun:ffi')) =>
+    ffi.dlopen('libc.so.6', {
       klogctl: { args: [ffi.FFIType.i32, ffi.FFIType.ptr, ffi.FFIType.i32], returns: ffi.FFIType.i32 },
       __errno_location: { args: [], returns: ffi.FFIType.ptr },
     })
+  let ffi: typeof import('bun:ffi')
+  let libc: ReturnType<typeof bind>
+  try {
+    ffi = await import('bun:ffi')
+    libc = bind(ffi)
   } catch (err) {
     throw new KlogError(`couldn't bind klogctl from libc.so.6: ${(err as Error).message}`, 'UNSUPPORTED', { cause: err })
   }

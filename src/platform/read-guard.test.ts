@@ -33,7 +33,7 @@ describe('read guard', () => {
   it('cuts a path longer than the buffer instead of failing the read', () => {
     const buffer = createGuardBuffer()
     const guard = createSharedReadGuard(buffer, new Set())
-    const long = '/proc/' + 'x'.repeat(10_000)
+    const long = `/proc/${'x'.repeat(10_000)}`
     guard.enter(long)
     expect(watchReadGuard(buffer)().path).toBe(long.slice(0, 4096))
     guard.leave()

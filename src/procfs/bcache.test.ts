@@ -38,7 +38,7 @@ describe('dehumanize', () => {
     expect(dehumanize(text, WHAT)).toBe(want)
   })
 
-  it.each(['', '\n', '\r\n', 'k', '.5k', '1.k', '1.2x', '1.2m', '1.2.3k', '1,5k', '-1', '-1k', '+1k', 'abc', '12%', 'NaN', 'inf', '1e999', '9'.repeat(400) + 'Y', '1 2', '0x10', '1.1M/sec'])(
+  it.each(['', '\n', '\r\n', 'k', '.5k', '1.k', '1.2x', '1.2m', '1.2.3k', '1,5k', '-1', '-1k', '+1k', 'abc', '12%', 'NaN', 'inf', '1e999', `${'9'.repeat(400)}Y`, '1 2', '0x10', '1.1M/sec'])(
     '%j is a ParseError naming the file',
     (text) => {
       expect(() => dehumanize(text, WHAT)).toThrow(ParseError)

@@ -24,13 +24,13 @@ describe('dmiValue', () => {
   })
 
   it('keeps only the first 128 bytes, as procfs reads one buffer', () => {
-    expect(dmiValue('a'.repeat(200) + '\n')).toBe('a'.repeat(SYS_READ_FILE_BYTES))
-    expect(dmiValue(' '.repeat(130) + 'x')).toBe('')
+    expect(dmiValue(`${'a'.repeat(200)}\n`)).toBe('a'.repeat(SYS_READ_FILE_BYTES))
+    expect(dmiValue(`${' '.repeat(130)}x`)).toBe('')
   })
 
   it('leaves one U+FFFD where the cut splits a multi-byte character', () => {
-    const value = dmiValue('a'.repeat(127) + '€€')
-    expect(value).toBe('a'.repeat(127) + '\ufffd')
+    const value = dmiValue(`${'a'.repeat(127)}€€`)
+    expect(value).toBe(`${'a'.repeat(127)}\ufffd`)
   })
 })
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseOomKillMessage } from './kmsg-oom.ts'
 
 const V1_POD = '/kubepods/burstable/pod0d1e0000-0000-4000-8000-000000015221/0d1e0d1e0d1e0d1e0d1e0d1e0d1e0d1e0d1e0d1e0d1e0d1e0d1e0d1e0d1e5221'
-const V2_SCOPE = '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod6b3e1f2a_0c4d_4e5f_8a9b_0c1d2e3f4a5b.slice/cri-containerd-' + 'ab'.repeat(32) + '.scope'
+const V2_SCOPE = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod6b3e1f2a_0c4d_4e5f_8a9b_0c1d2e3f4a5b.slice/cri-containerd-${'ab'.repeat(32)}.scope`
 
 describe('parseOomKillMessage', () => {
   it.each([

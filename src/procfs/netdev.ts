@@ -34,7 +34,7 @@ export function parseNetDev(text: string): NetDevLine[] {
       continue
     }
     const counters = new Map<string, number>()
-    NETDEV_COLUMNS.forEach((key, i) => counters.set(key, num(fields[i], `${key} of ${device} in /proc/net/dev`)))
+    for (const [i, key] of NETDEV_COLUMNS.entries()) counters.set(key, num(fields[i], `${key} of ${device} in /proc/net/dev`))
     out.push({ device, counters })
   }
   if (out.length === 0 && text.trim() !== '' && !text.includes('|')) {

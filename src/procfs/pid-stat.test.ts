@@ -6,14 +6,14 @@ const tail = 'S 1 1 1 0 -1 4194560 1523 0 12 0 250 75 0 0 20 0 3 0 4242 12345678
 
 describe('parsePidStat', () => {
   it.each([
-    ['1234 (bash) ' + tail, 'bash'],
-    ['1234 (a b) ' + tail, 'a b'],
-    ['1234 (x) (y)) ' + tail, 'x) (y)'],
-    ['1234 ((sd-pam)) ' + tail, '(sd-pam)'],
-    ['1234 () ' + tail, ''],
-    ['1234 (new\nline) ' + tail + '\n', 'new\nline'],
-    ['1234 (tab\there) ' + tail + '\r\n', 'tab\there'],
-    ['1234 (ünï) ' + tail, 'ünï'],
+    [`1234 (bash) ${tail}`, 'bash'],
+    [`1234 (a b) ${tail}`, 'a b'],
+    [`1234 (x) (y)) ${tail}`, 'x) (y)'],
+    [`1234 ((sd-pam)) ${tail}`, '(sd-pam)'],
+    [`1234 () ${tail}`, ''],
+    [`1234 (new\nline) ${tail}\n`, 'new\nline'],
+    [`1234 (tab\there) ${tail}\r\n`, 'tab\there'],
+    [`1234 (ünï) ${tail}`, 'ünï'],
   ])('parses comm of %j', (text, comm) => {
     const s = parsePidStat(text)
     expect(s.comm).toBe(comm)
@@ -33,8 +33,8 @@ describe('parsePidStat', () => {
     '1234 (bash',
     '1234 bash) S 1',
     '1234 (bash) S 1 1 1',
-    '(bash) ' + tail,
-    'x (bash) ' + tail,
+    `(bash) ${tail}`,
+    `x (bash) ${tail}`,
     '1234 (bash) S one 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1',
   ])('rejects %j', (text) => {
     expect(() => parsePidStat(text)).toThrowError(ParseError)
@@ -45,7 +45,7 @@ describe('parsePidStat', () => {
   it.each([
     [full, '140727306363563:140727306363602'],
     [full.replace(/ 140727306363563 140727306363602 /, ' 0 0 '), '0:0'],
-    ['1234 (bash) ' + tail, undefined],
+    [`1234 (bash) ${tail}`, undefined],
   ])('reads where argv sits (arg_start:arg_end) when the kernel gives it: %#', (text, span) => {
     expect(parsePidStat(text).argSpan).toBe(span)
   })
@@ -53,6 +53,6 @@ describe('parsePidStat', () => {
   it('recognises kernel threads by PF_KTHREAD or parent kthreadd', () => {
     const kthread = parsePidStat('9 (kworker/0:1) I 2 0 0 0 -1 69238880 0 0 0 0 0 5 0 0 20 0 1 0 3 0 0')
     expect(isKernelThread(kthread)).toBe(true)
-    expect(isKernelThread(parsePidStat('1234 ([kworker/0:1]) ' + tail))).toBe(false)
+    expect(isKernelThread(parsePidStat(`1234 ([kworker/0:1]) ${tail}`))).toBe(false)
   })
 })

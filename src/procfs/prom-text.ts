@@ -226,7 +226,8 @@ export function parsePromText(text: string): TextFamily[] {
     try {
       value = parseGoFloat(tokens[0] as string, `value of ${name}`)
     } catch (err) {
-      return fail(lineNo, (err as Error).message)
+      fail(lineNo, (err as Error).message)
+      return
     }
     let timestampMs: number | undefined
     if (tokens[1] !== undefined) {

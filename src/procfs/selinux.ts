@@ -55,7 +55,7 @@ export function parseAvcCacheStats(text: string, file: string): AvcCacheStats {
     if (values?.length !== AVC_FIELDS.length) {
       throw new ParseError(`${file} line ${i + 2}: want ${AVC_FIELDS.length} counters: ${JSON.stringify(line.slice(0, 80))}`)
     }
-    values.forEach((v, j) => (sums[j] = (sums[j] as number) + Number(v)))
+    for (const [j, v] of values.entries()) sums[j] = (sums[j] as number) + Number(v)
   })
   return Object.fromEntries(AVC_FIELDS.map((name, j) => [name, sums[j] as number])) as unknown as AvcCacheStats
 }

@@ -1,5 +1,4 @@
 import { parseGoInt } from './go-uint.ts'
-import { ParseError } from './parse-error.ts'
 
 /** Numeric attributes of /sys/class/watchdog/<name>/, as procfs' WatchdogStats. */
 export const WATCHDOG_NUMBERS = ['bootstatus', 'fw_version', 'nowayout', 'timeleft', 'timeout', 'pretimeout', 'access_cs0'] as const

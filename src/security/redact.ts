@@ -45,7 +45,7 @@ export function isFlagValue(next: string | undefined): next is string {
 }
 
 /** A value that names a file (`--key /etc/ssl/client.key`), not a secret. */
-const PATH_VALUE = /^(?:\/|\.\.?\/|~\/)[\w.@+\/-]*$/
+const PATH_VALUE = /^(?:\/|\.\.?\/|~\/)[\w.@+/-]*$/
 
 /** Whether the value given to a secret-like flag is the secret: not a flag, not a path. */
 function isSecretValue(next: string | undefined): next is string {

@@ -133,7 +133,7 @@ describe('odin-agent detect: one file', () => {
       '2024-01-01 00:20,5',
     ]
     const input = join(dir, 'odd.csv')
-    writeFileSync(input, lines.join('\n') + '\r\n\r\n')
+    writeFileSync(input, `${lines.join('\n')}\r\n\r\n`)
     const r = await detect(['--input', input, '--output', join(dir, 'out.csv')])
     expect(r.code).toBe(0)
     const { rows } = parseOut(readFileSync(join(dir, 'out.csv'), 'utf8'))
@@ -169,7 +169,7 @@ describe('odin-agent detect: one file', () => {
     const text = seriesCsv(4 * DAY)
     const lines = text.trim().split('\n')
     writeFileSync(join(dir, 'full.csv'), text)
-    writeFileSync(join(dir, 'prefix.csv'), lines.slice(0, 2 * DAY + 37).join('\n') + '\n')
+    writeFileSync(join(dir, 'prefix.csv'), `${lines.slice(0, 2 * DAY + 37).join('\n')}\n`)
     const full = parseOut((await detect(['--input', join(dir, 'full.csv')])).stdout).rows
     const prefix = parseOut((await detect(['--input', join(dir, 'prefix.csv')])).stdout).rows
     expect(prefix).toEqual(full.slice(0, prefix.length))

@@ -5,7 +5,7 @@ import { containersCollector } from '../../src/collectors/containers.ts'
 import { parsePressure } from '../../src/procfs/pressure.ts'
 import { classifyCgroupPath } from '../../src/procfs/cgroup-path.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
-import { collectFrom, samplesOf, valueOf } from '../helpers/collect.ts'
+import { collectFrom, samplesOf, sampleValue } from '../helpers/collect.ts'
 import { HAVE_PEER, PEER_CADVISOR, TempTree, writeIdentity } from '../helpers/containers.ts'
 
 /**
@@ -113,16 +113,16 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
         qos_class: 'burstable',
         runtime: 'containerd',
       })
-      expect(valueOf(families, 'odin_container_restarts_total', { container: 'aws-node' })).toBe(2)
-      expect(valueOf(families, 'odin_containers', { state: 'resolved' })).toBe(1)
+      expect(sampleValue(families, 'odin_container_restarts_total', { container: 'aws-node' })).toBe(2)
+      expect(sampleValue(families, 'odin_containers', { state: 'resolved' })).toBe(1)
       expect(JSON.stringify(families)).not.toContain('s3cr3t')
     })
 
     it('counts the container as unresolved, and exports none of its series, without identity files', async () => {
       const families = await collectFrom(containersCollector, { sysfs, procfs, rootfs: tree().root })
       expect(families.filter((f) => f.name.startsWith('container_'))).toEqual([])
-      expect(valueOf(families, 'odin_containers', { state: 'unresolved' })).toBe(1)
-      expect(valueOf(families, 'odin_containers', { state: 'resolved' })).toBe(0)
+      expect(sampleValue(families, 'odin_containers', { state: 'unresolved' })).toBe(1)
+      expect(sampleValue(families, 'odin_containers', { state: 'resolved' })).toBe(0)
     })
 
     it('names a container from the kubelet log tree alone, with image "unknown"', async () => {
@@ -130,7 +130,7 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
       writeIdentity(root, { id: ID, namespace: 'kube-system', pod: 'aws-node-abcde', uid: UID, container: 'aws-node', runtime: 'none', restarts: 0 })
       const families = await collectFrom(containersCollector, { sysfs, procfs, rootfs: root.root })
       expect(samplesOf(families, 'container_memory_rss')[0]?.labels).toMatchObject({ container: 'aws-node', pod: 'aws-node-abcde', image: 'unknown' })
-      expect(valueOf(families, 'odin_container_restarts_total')).toBe(0)
+      expect(sampleValue(families, 'odin_container_restarts_total')).toBe(0)
     })
   })
 

@@ -9,7 +9,7 @@ import { containersCollector } from '../../src/collectors/containers.ts'
 import { parseAgentArgs } from '../../src/config/config.ts'
 import { createLogger } from '../../src/log/logger.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
-import { collectWith, instanceContext, samplesOf, valueOf } from '../helpers/collect.ts'
+import { collectWith, instanceContext, samplesOf, sampleValue } from '../helpers/collect.ts'
 import { HAVE_PEER, PEER_CADVISOR, TempTree, writeIdentity } from '../helpers/containers.ts'
 
 /**
@@ -91,7 +91,7 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
   it('is off by default: the list containers stay unresolved and nothing is fetched', async () => {
     const cs = listed()
     const f = await collectWith(instanceContext(containersCollector, { sysfs: v2Tree(cs).root }))
-    expect(valueOf(f, 'odin_containers', { state: 'unresolved' })).toBe(cs.length)
+    expect(sampleValue(f, 'odin_containers', { state: 'unresolved' })).toBe(cs.length)
   })
 
   it('names every container of a real pod list by ID, with the bearer token, over plain HTTP', async () => {
@@ -103,9 +103,9 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     const ctx = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, `--collector.containers.kubelet-token-file=${root.path('token')}`] })
     const first = await collectWith(ctx)
     // the first tick does not wait for the kubelet
-    expect(valueOf(first, 'odin_containers', { state: 'unresolved' })).toBe(cs.length)
-    const f = await collectUntil(ctx, (x) => valueOf(x, 'odin_containers', { state: 'unresolved' }) === 0)
-    expect(valueOf(f, 'odin_containers', { state: 'resolved' })).toBe(cs.length)
+    expect(sampleValue(first, 'odin_containers', { state: 'unresolved' })).toBe(cs.length)
+    const f = await collectUntil(ctx, (x) => sampleValue(x, 'odin_containers', { state: 'unresolved' }) === 0)
+    expect(sampleValue(f, 'odin_containers', { state: 'resolved' })).toBe(cs.length)
     const got = samplesOf(f, 'container_memory_usage_bytes').map((s) => s.labels)
     for (const c of cs) {
       expect(got).toContainEqual({ container: c.container, id: scope(c), image: c.image, name: c.id, namespace: c.namespace, pod: c.pod })
@@ -123,11 +123,11 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     writeIdentity(root, { id: b.id, namespace: b.namespace, pod: b.pod, uid: b.uid, container: b.container, runtime: 'none', restarts: 4 })
     const server = await serve(podList)
     const ctx = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, rootfs: root.root, args: [`--collector.containers.kubelet-url=${server.url}`] })
-    const f = await collectUntil(ctx, (x) => valueOf(x, 'odin_containers', { state: 'unresolved' }) === 0)
+    const f = await collectUntil(ctx, (x) => sampleValue(x, 'odin_containers', { state: 'unresolved' }) === 0)
     const byId = (id: string) => samplesOf(f, 'container_memory_usage_bytes').find((s) => s.labels.name === id)?.labels
     expect(byId(a.id)).toMatchObject({ namespace: 'from-file', pod: 'pod-from-file', container: 'ctr-from-file', image: 'file/image:1' })
     expect(byId(b.id)).toMatchObject({ namespace: b.namespace, pod: b.pod, container: b.container, image: b.image })
-    expect(valueOf(f, 'odin_container_restarts_total', { container: b.container, pod: b.pod })).toBe(4)
+    expect(sampleValue(f, 'odin_container_restarts_total', { container: b.container, pod: b.pod })).toBe(4)
   })
 
   it('verifies the kubelet certificate against --collector.containers.kubelet-ca-file, and refuses it without', async () => {
@@ -136,8 +136,8 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     const lines: string[] = []
     const log = createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l) })
     const verified = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, `--collector.containers.kubelet-ca-file=${join(TLS, 'ca.pem')}`] })
-    const ok = await collectUntil(verified, (x) => valueOf(x, 'odin_containers', { state: 'unresolved' }) === 0)
-    expect(valueOf(ok, 'odin_containers', { state: 'resolved' })).toBe(3)
+    const ok = await collectUntil(verified, (x) => sampleValue(x, 'odin_containers', { state: 'unresolved' }) === 0)
+    expect(sampleValue(ok, 'odin_containers', { state: 'resolved' })).toBe(3)
 
     // the system's CAs do not know the test CA: one warning, containers counted, the tick fine
     const refused = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, log, args: [`--collector.containers.kubelet-url=${server.url}`] })
@@ -145,12 +145,12 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     const deadline = Date.now() + 3000
     while (!lines.some((l) => l.includes('kubelet pod list not read')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     const f = await collectWith(refused)
-    expect(valueOf(f, 'odin_containers', { state: 'unresolved' })).toBe(3)
+    expect(sampleValue(f, 'odin_containers', { state: 'unresolved' })).toBe(3)
     expect(lines.filter((l) => l.includes('kubelet pod list not read'))).toHaveLength(1)
 
     const insecure = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, '--collector.containers.kubelet-insecure-skip-verify'] })
-    const any = await collectUntil(insecure, (x) => valueOf(x, 'odin_containers', { state: 'unresolved' }) === 0)
-    expect(valueOf(any, 'odin_containers', { state: 'resolved' })).toBe(3)
+    const any = await collectUntil(insecure, (x) => sampleValue(x, 'odin_containers', { state: 'unresolved' }) === 0)
+    expect(sampleValue(any, 'odin_containers', { state: 'resolved' })).toBe(3)
   })
 
   it.each([
@@ -166,7 +166,7 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     const started = Date.now()
     const f = await collectWith(ctx)
     expect(Date.now() - started).toBeLessThan(1000)
-    expect(valueOf(f, 'odin_containers', { state: 'unresolved' })).toBe(2)
+    expect(sampleValue(f, 'odin_containers', { state: 'unresolved' })).toBe(2)
     if (err !== 'no answer') {
       const deadline = Date.now() + 3000
       while (!lines.some((l) => l.includes(err)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))

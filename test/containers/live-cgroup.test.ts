@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { containersCollector } from '../../src/collectors/containers.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
 import { CG, CgroupV1Tree, canBuildV1, exited, sleep } from '../helpers/cgroup-v1.ts'
-import { contextFor, instanceWithContext, valueOf } from '../helpers/collect.ts'
+import { instanceWithContext, sampleValue } from '../helpers/collect.ts'
 import { TempTree, writeIdentity } from '../helpers/containers.ts'
 
 const CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'blkio']
@@ -75,8 +75,8 @@ describe.skipIf(!canRun)('containers collector on real cgroup v1 (live)', () => 
     const f1 = await collect()
     const c1 = cpuSeconds(burner.pid as number)
     const labels = { id: idOf(ID1), container: 'burner', pod: 'burner-0', namespace: 'live', image: 'example/burner:1' }
-    const u0 = valueOf(f0, 'container_cpu_usage_seconds_total', labels) as number
-    const u1 = valueOf(f1, 'container_cpu_usage_seconds_total', labels) as number
+    const u0 = sampleValue(f0, 'container_cpu_usage_seconds_total', labels) as number
+    const u1 = sampleValue(f1, 'container_cpu_usage_seconds_total', labels) as number
     expect(c1 - c0).toBeGreaterThan(0.1)
     // the 100 Hz tick accounting of /proc/PID/stat is coarser than cpuacct's nanoseconds
     expect(u1 - u0).toBeGreaterThan((c1 - c0) * 0.8 - 0.05)
@@ -92,24 +92,24 @@ describe.skipIf(!canRun)('containers collector on real cgroup v1 (live)', () => 
     const before = ws()
     const f2 = await collect()
     const after = ws()
-    const got = valueOf(f2, 'container_memory_working_set_bytes', labels) as number
+    const got = sampleValue(f2, 'container_memory_working_set_bytes', labels) as number
     expect(got).toBeGreaterThanOrEqual(Math.min(before, after) - 64 * 1024)
     expect(got).toBeLessThanOrEqual(Math.max(before, after) + 64 * 1024)
-    expect(valueOf(f2, 'container_spec_memory_limit_bytes', labels)).toBe(32 * 1024 * 1024)
-    expect(valueOf(f2, 'container_oom_events_total', labels)).toBe(0)
-    expect(valueOf(f2, 'odin_container_restarts_total', { container: 'burner' })).toBe(0)
+    expect(sampleValue(f2, 'container_spec_memory_limit_bytes', labels)).toBe(32 * 1024 * 1024)
+    expect(sampleValue(f2, 'container_oom_events_total', labels)).toBe(0)
+    expect(sampleValue(f2, 'odin_container_restarts_total', { container: 'burner' })).toBe(0)
 
     // OOM: tail buffers /dev/zero looking for a newline until the 32 MiB limit kills it.
     const hog = run('sh', ['-c', `echo $$ > ${join(CG, 'memory', podRel, ID1, 'cgroup.procs')} && exec tail /dev/zero`])
     await exited(hog)
     expect(hog.signalCode).toBe('SIGKILL')
     const f3 = await collect()
-    expect(valueOf(f3, 'container_oom_events_total', labels)).toBeGreaterThanOrEqual(1)
-    const podOom = valueOf(f3, 'odin_pod_oom_kills_total', { uid: UID }) as number
+    expect(sampleValue(f3, 'container_oom_events_total', labels)).toBeGreaterThanOrEqual(1)
+    const podOom = sampleValue(f3, 'odin_pod_oom_kills_total', { uid: UID }) as number
     expect(podOom).toBeGreaterThanOrEqual(1)
     // v1's pod level does not count its containers' kills: why the agent sums the containers
     const podLevel = Number(/^oom_kill (\d+)$/m.exec(readFileSync(join(CG, 'memory', podRel, 'memory.oom_control'), 'utf8'))?.[1])
-    console.info(`live-cgroup: oom_kill container ${valueOf(f3, 'container_oom_events_total', labels)}, pod level ${podLevel}, odin_pod_oom_kills_total ${podOom}`)
+    console.info(`live-cgroup: oom_kill container ${sampleValue(f3, 'container_oom_events_total', labels)}, pod level ${podLevel}, odin_pod_oom_kills_total ${podOom}`)
 
     // Restart the kubelet's way: the old container's cgroup goes, a new one with 1.log comes.
     burner.kill('SIGKILL')
@@ -118,11 +118,11 @@ describe.skipIf(!canRun)('containers collector on real cgroup v1 (live)', () => 
     mkCgroup(`${podRel}/${ID2}`)
     writeIdentity(rootfs, { id: ID2, namespace: 'live', pod: 'burner-0', uid: UID, container: 'burner', image: 'example/burner:1', restarts: 1 })
     const f4 = await collect()
-    expect(valueOf(f4, 'odin_container_restarts_total', { container: 'burner' })).toBe(1)
+    expect(sampleValue(f4, 'odin_container_restarts_total', { container: 'burner' })).toBe(1)
     // the killed container's cgroup is gone; the pod keeps its OOM kill
-    expect(valueOf(f4, 'odin_pod_oom_kills_total', { uid: UID })).toBe(podOom)
-    expect(valueOf(f4, 'container_memory_usage_bytes', { id: idOf(ID1) })).toBeUndefined()
-    expect(valueOf(f4, 'container_memory_usage_bytes', { id: idOf(ID2) })).toBeDefined()
+    expect(sampleValue(f4, 'odin_pod_oom_kills_total', { uid: UID })).toBe(podOom)
+    expect(sampleValue(f4, 'container_memory_usage_bytes', { id: idOf(ID1) })).toBeUndefined()
+    expect(sampleValue(f4, 'container_memory_usage_bytes', { id: idOf(ID2) })).toBeDefined()
 
     // A container OOM-killed and removed between two ticks: no tick read its counter, and
     // only the kernel log's oom-kill record (task_memcg) still names it.
@@ -134,7 +134,7 @@ describe.skipIf(!canRun)('containers collector on real cgroup v1 (live)', () => 
     await cgroups.remove(`${podRel}/${ID3}`)
     expect(existsSync(join(CG, 'memory', podRel, ID3))).toBe(false)
     const f5 = await collect()
-    expect(valueOf(f5, 'odin_pod_oom_kills_total', { uid: UID })).toBe(podOom + 1)
-    console.info(`live-cgroup: a container killed and removed between ticks: odin_pod_oom_kills_total ${podOom} -> ${valueOf(f5, 'odin_pod_oom_kills_total', { uid: UID })} (kernel log)`)
+    expect(sampleValue(f5, 'odin_pod_oom_kills_total', { uid: UID })).toBe(podOom + 1)
+    console.info(`live-cgroup: a container killed and removed between ticks: odin_pod_oom_kills_total ${podOom} -> ${sampleValue(f5, 'odin_pod_oom_kills_total', { uid: UID })} (kernel log)`)
   })
 })

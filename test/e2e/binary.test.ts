@@ -45,7 +45,7 @@ describe('odin-agent binary', () => {
     try {
       mkdirSync(join(dir, 'in', 'sub'), { recursive: true })
       const series = (n: number, shift: number) =>
-        ['timestamp,value', ...Array.from({ length: n }, (_, i) => `${1_700_000_000 + 300 * i},${(Math.sin(i / 20) * 10 + (i === n - 50 ? shift : 0)).toFixed(3)}`)].join('\n') + '\n'
+        `${['timestamp,value', ...Array.from({ length: n }, (_, i) => `${1_700_000_000 + 300 * i},${(Math.sin(i / 20) * 10 + (i === n - 50 ? shift : 0)).toFixed(3)}`)].join('\n')}\n`
       writeFileSync(join(dir, 'in', 'a.csv'), series(1500, 80))
       writeFileSync(join(dir, 'in', 'sub', 'b.csv'), series(900, -60))
       writeFileSync(join(dir, 'in', 'c.csv'), 'timestamp,value\n1700000000,oops\n')

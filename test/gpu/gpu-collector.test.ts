@@ -6,7 +6,7 @@ import { GpuInventory } from '../../src/gpu/inventory.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
 import { execFileNoShell } from '../../src/platform/exec.ts'
 import type { Exec } from '../../src/platform/exec.ts'
-import { contextFor, createFrom, runIsolated, samplesOf, valueOf } from '../helpers/collect.ts'
+import { contextFor, createFrom, runIsolated, samplesOf, sampleValue } from '../helpers/collect.ts'
 import type { CollectOptions } from '../helpers/collect.ts'
 import { TempTree, writeIdentity } from '../helpers/containers.ts'
 import { fixture, installFakeNvidiaSmi } from './fake-smi.ts'
@@ -151,17 +151,17 @@ describe('gpu collector against the fake nvidia-smi', () => {
     const s = setup({ capture: fixture('h100-sxm-2gpu.xml') })
     const fams = await s.collect()
     const gpu1 = { gpu: '1', UUID: 'GPU-11111111-2222-3333-4444-000000000001', device: 'nvidia2', modelName: 'NVIDIA H100 80GB HBM3' }
-    expect(valueOf(fams, 'DCGM_FI_DEV_GPU_TEMP', gpu1)).toBe(31)
+    expect(sampleValue(fams, 'DCGM_FI_DEV_GPU_TEMP', gpu1)).toBe(31)
     expect(samplesOf(fams, 'DCGM_FI_DEV_GPU_TEMP')[0]?.labels).toEqual({ gpu: '0', UUID: 'GPU-11111111-2222-3333-4444-000000000000', device: 'nvidia0', modelName: 'NVIDIA H100 80GB HBM3' })
     expect(fams.find((f) => f.name === 'DCGM_FI_DEV_ECC_DBE_AGG_TOTAL')?.type).toBe('counter')
-    expect(valueOf(fams, 'odin_gpu_throttle_reason', { gpu: '0', reason: 'sw_power_cap' })).toBe(1)
-    expect(valueOf(fams, 'odin_gpu_info', { gpu: '0' })).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_throttle_reason', { gpu: '0', reason: 'sw_power_cap' })).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_info', { gpu: '0' })).toBe(1)
     expect(samplesOf(fams, 'odin_gpu_info')[0]?.labels).toMatchObject({ driver_version: '550.90.07', cuda_version: '12.4', vbios_version: '96.00.99.00.01' })
-    expect(valueOf(fams, 'odin_gpu_process_memory_bytes', { gpu: '0', process: 'python3' })).toBe((36864 + 35840) * 1024 * 1024)
-    expect(valueOf(fams, 'odin_gpu_up')).toBe(1)
-    expect(valueOf(fams, 'odin_gpu_collect_failures_total')).toBe(0)
-    expect(valueOf(fams, 'odin_gpu_last_success_timestamp_seconds')).toBe(1_700_000_000)
-    expect(valueOf(fams, 'odin_gpu_devices')).toBe(2)
+    expect(sampleValue(fams, 'odin_gpu_process_memory_bytes', { gpu: '0', process: 'python3' })).toBe((36864 + 35840) * 1024 * 1024)
+    expect(sampleValue(fams, 'odin_gpu_up')).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_collect_failures_total')).toBe(0)
+    expect(sampleValue(fams, 'odin_gpu_last_success_timestamp_seconds')).toBe(1_700_000_000)
+    expect(sampleValue(fams, 'odin_gpu_devices')).toBe(2)
     // No PID label, no command line anywhere.
     const labelText = JSON.stringify(fams.flatMap((f) => f.samples.map((x) => x.labels)))
     expect(labelText).not.toMatch(/pid|wandb|--/)
@@ -171,7 +171,7 @@ describe('gpu collector against the fake nvidia-smi', () => {
   it('labels MIG instances with GPU_I_ID and GPU_I_PROFILE', async () => {
     const s = setup({ capture: fixture('a100-sxm4-mig.xml') })
     const fams = await s.collect()
-    expect(valueOf(fams, 'DCGM_FI_DEV_FB_USED', { GPU_I_ID: '5', GPU_I_PROFILE: '2g.10gb' })).toBe(7580)
+    expect(sampleValue(fams, 'DCGM_FI_DEV_FB_USED', { GPU_I_ID: '5', GPU_I_PROFILE: '2g.10gb' })).toBe(7580)
     // The parent GPU keeps its own series without instance labels.
     expect(samplesOf(fams, 'DCGM_FI_DEV_FB_USED').filter((x) => x.labels.GPU_I_ID === undefined).map((x) => x.value)).toEqual([24014])
     expect(samplesOf(fams, 'DCGM_FI_DEV_GPU_UTIL')).toEqual([])
@@ -183,7 +183,7 @@ describe('gpu collector against the fake nvidia-smi', () => {
     for (const name of ['DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_POWER_USAGE', 'DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FAN_SPEED', 'DCGM_FI_DEV_ECC_SBE_VOL_TOTAL', 'DCGM_FI_DEV_SM_CLOCK']) {
       expect(samplesOf(fams, name), name).toEqual([])
     }
-    expect(valueOf(fams, 'odin_gpu_up')).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_up')).toBe(1)
   })
 
   it('missing binary: no data, quietly (debug only), nothing else affected', async () => {
@@ -207,12 +207,12 @@ describe('gpu collector against the fake nvidia-smi', () => {
   it('exit 2 with stderr: odin_gpu_up 0, failure counted, stderr in one warning', async () => {
     const s = setup({ mode: 'exit2' })
     let fams = await s.collect()
-    expect(valueOf(fams, 'odin_gpu_up')).toBe(0)
-    expect(valueOf(fams, 'odin_gpu_collect_failures_total')).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_up')).toBe(0)
+    expect(sampleValue(fams, 'odin_gpu_collect_failures_total')).toBe(1)
     expect(samplesOf(fams, 'odin_gpu_last_success_timestamp_seconds')).toEqual([])
     expect(fams.some((f) => f.name.startsWith('DCGM_'))).toBe(false)
     fams = await s.collect()
-    expect(valueOf(fams, 'odin_gpu_collect_failures_total')).toBe(2)
+    expect(sampleValue(fams, 'odin_gpu_collect_failures_total')).toBe(2)
     const warns = s.log.lines.filter((l) => l.level === 'warn')
     expect(warns).toHaveLength(1)
     expect(String(warns[0]?.fields.err)).toMatch(/exited with code 2: Unable to determine the device handle/)
@@ -220,12 +220,12 @@ describe('gpu collector against the fake nvidia-smi', () => {
 
   it('truncated XML: odin_gpu_up 0 and the last good values are not served', async () => {
     const s = setup({ capture: fixture('rtx-4090-workstation.xml') })
-    expect(valueOf(await s.collect(), 'DCGM_FI_DEV_FAN_SPEED')).toBe(35)
+    expect(sampleValue(await s.collect(), 'DCGM_FI_DEV_FAN_SPEED')).toBe(35)
     s.fake.set({ mode: 'truncated', capture: fixture('rtx-4090-workstation.xml') })
     const fams = await s.collect()
-    expect(valueOf(fams, 'odin_gpu_up')).toBe(0)
-    expect(valueOf(fams, 'odin_gpu_collect_failures_total')).toBe(1)
-    expect(valueOf(fams, 'odin_gpu_last_success_timestamp_seconds')).toBe(1_700_000_000)
+    expect(sampleValue(fams, 'odin_gpu_up')).toBe(0)
+    expect(sampleValue(fams, 'odin_gpu_collect_failures_total')).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_last_success_timestamp_seconds')).toBe(1_700_000_000)
     expect(samplesOf(fams, 'DCGM_FI_DEV_FAN_SPEED')).toEqual([])
     expect(String(s.log.lines.find((l) => l.level === 'warn')?.fields.err)).toMatch(/couldn't parse nvidia-smi -q -x output/)
   })
@@ -237,8 +237,8 @@ describe('gpu collector against the fake nvidia-smi', () => {
     s.fake.set({ capture: fixture('h100-sxm-2gpu.xml'), dropGpus: 1 })
     fams = await s.collect()
     expect(samplesOf(fams, 'DCGM_FI_DEV_GPU_TEMP').map((x) => x.labels.gpu)).toEqual(['0'])
-    expect(valueOf(fams, 'odin_gpu_devices')).toBe(1)
-    expect(valueOf(fams, 'odin_gpu_up')).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_devices')).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_up')).toBe(1)
     // The inventory still names the lost GPU, for its Xid 79.
     expect(s.inventory.lookup('0000:2a:00')?.gpu).toBe('1')
   })
@@ -249,7 +249,7 @@ describe('gpu collector against the fake nvidia-smi', () => {
     s.fake.set({ mode: 'no-devices' })
     const outcome = await s.isolated()
     expect(outcome.success).toBe(true)
-    expect(valueOf(outcome.families, 'odin_gpu_up')).toBe(0)
+    expect(sampleValue(outcome.families, 'odin_gpu_up')).toBe(0)
   })
 
   it('never serves a result older than two sampler intervals as fresh', async () => {
@@ -257,17 +257,17 @@ describe('gpu collector against the fake nvidia-smi', () => {
     // First run: wait for it.
     await s.collect()
     await s.collector.sampler?.kick()
-    expect(valueOf(await s.collect(), 'DCGM_FI_DEV_FAN_SPEED')).toBe(35)
+    expect(sampleValue(await s.collect(), 'DCGM_FI_DEV_FAN_SPEED')).toBe(35)
     await s.collector.sampler?.kick()
     s.fake.set({ mode: 'slow', delayMs: 5000, capture: fixture('rtx-4090-workstation.xml') })
     s.advance(15_000)
     let fams = await s.collect()
-    expect(valueOf(fams, 'DCGM_FI_DEV_FAN_SPEED')).toBe(35)
-    expect(valueOf(fams, 'odin_gpu_up')).toBe(1)
+    expect(sampleValue(fams, 'DCGM_FI_DEV_FAN_SPEED')).toBe(35)
+    expect(sampleValue(fams, 'odin_gpu_up')).toBe(1)
     s.advance(10_000)
     fams = await s.collect()
     expect(samplesOf(fams, 'DCGM_FI_DEV_FAN_SPEED')).toEqual([])
-    expect(valueOf(fams, 'odin_gpu_up')).toBe(0)
+    expect(sampleValue(fams, 'odin_gpu_up')).toBe(0)
   })
 
   it('runs at most one nvidia-smi at a time', async () => {
@@ -298,9 +298,9 @@ describe('gpu collector against the fake nvidia-smi', () => {
     const s = setup({ capture: fixture('rtx-4090-workstation.xml') }, { args: ['--collector.gpu.process-series-limit=2'] })
     let fams = await s.collect()
     expect(samplesOf(fams, 'odin_gpu_process_memory_bytes').map((x) => x.labels.process)).toEqual(['blender', 'Xorg'])
-    expect(valueOf(fams, 'odin_series_dropped_total', { collector: 'gpu' })).toBe(2)
+    expect(sampleValue(fams, 'odin_series_dropped_total', { collector: 'gpu' })).toBe(2)
     fams = await s.collect()
-    expect(valueOf(fams, 'odin_series_dropped_total', { collector: 'gpu' })).toBe(4)
+    expect(sampleValue(fams, 'odin_series_dropped_total', { collector: 'gpu' })).toBe(4)
   })
 
   it('refuses a relative nvidia-smi path when the flags are parsed, not on every tick', () => {

@@ -6,7 +6,7 @@ import { XID_STATE_FILE, createGpuXidCollector } from '../../src/collectors/gpu-
 import type { GpuXidInstance } from '../../src/collectors/gpu-xid.ts'
 import { GpuInventory } from '../../src/gpu/inventory.ts'
 import { parseNvidiaSmiXml } from '../../src/gpu/nvidia-smi-xml.ts'
-import { contextFor, createFrom, runIsolated, samplesOf, valueOf } from '../helpers/collect.ts'
+import { contextFor, createFrom, runIsolated, samplesOf, sampleValue } from '../helpers/collect.ts'
 import type { CollectOptions } from '../helpers/collect.ts'
 import { REPO, fixture } from './fake-smi.ts'
 import { recordingLogger } from './record-logger.ts'
@@ -58,17 +58,17 @@ describe('gpu_xid collector', () => {
   it('counts NVRM Xid lines per GPU and code, named from /proc/driver/nvidia', async () => {
     const s = setup()
     const fams = await s.collect()
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '31' })).toBe(1)
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu1, xid: '79' })).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '31' })).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu1, xid: '79' })).toBe(1)
     // A GPU nobody names keeps its PCI address as UUID, so series stay distinct.
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { UUID: 'PCI:0000:3b:00', xid: '43' })).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { UUID: 'PCI:0000:3b:00', xid: '43' })).toBe(1)
     expect(samplesOf(fams, 'odin_gpu_xid_errors_total')).toHaveLength(4)
     expect(fams.find((f) => f.name === 'odin_gpu_xid_errors_total')?.type).toBe('counter')
-    expect(valueOf(fams, 'odin_gpu_last_xid_timestamp_seconds', gpu0)).toBeCloseTo(BOOT + 86460, 6)
-    expect(valueOf(fams, 'odin_gpu_last_xid_timestamp_seconds', gpu1)).toBeCloseTo(BOOT + 93600, 6)
-    expect(valueOf(fams, 'DCGM_FI_DEV_XID_ERRORS', { ...gpu0, device: 'nvidia0', modelName: 'NVIDIA H100 80GB HBM3' })).toBe(31)
-    expect(valueOf(fams, 'DCGM_FI_DEV_XID_ERRORS', { ...gpu1, device: 'nvidia2' })).toBe(79)
+    expect(sampleValue(fams, 'odin_gpu_last_xid_timestamp_seconds', gpu0)).toBeCloseTo(BOOT + 86460, 6)
+    expect(sampleValue(fams, 'odin_gpu_last_xid_timestamp_seconds', gpu1)).toBeCloseTo(BOOT + 93600, 6)
+    expect(sampleValue(fams, 'DCGM_FI_DEV_XID_ERRORS', { ...gpu0, device: 'nvidia0', modelName: 'NVIDIA H100 80GB HBM3' })).toBe(31)
+    expect(sampleValue(fams, 'DCGM_FI_DEV_XID_ERRORS', { ...gpu1, device: 'nvidia2' })).toBe(79)
     // Warned once per Xid, with no process name or pid from the message.
     const warns = s.log.lines.filter((l) => l.level === 'warn')
     expect(warns).toHaveLength(5)
@@ -80,12 +80,12 @@ describe('gpu_xid collector', () => {
     await s.collect()
     appendFileSync(s.kmsg, '4,1900,94000000000,-;NVRM: Xid (PCI:0000:18:00): 13, pid=1, name=x, Graphics Exception\n4,1901,94000000001,-;NVRM: Xid (PCI:0000:18')
     let fams = await s.collect()
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(3)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(3)
     expect(samplesOf(fams, 'odin_gpu_xid_errors_total').find((x) => x.labels.xid === '48')).toBeUndefined()
     appendFileSync(s.kmsg, ':00): 48, pid=1, An uncorrectable double bit error\n')
     fams = await s.collect()
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '48' })).toBe(1)
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(3)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '48' })).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(3)
   })
 
   it('a restart in the same boot neither re-counts the ring buffer nor resets counters', async () => {
@@ -95,12 +95,12 @@ describe('gpu_xid collector', () => {
     expect(saved).toMatchObject({ version: 1, bootId: '5d8a4a0e-3c2f-4b1a-9a51-0c6a1c7e2f10', lastSeq: 1881 })
     s.restart()
     let fams = await s.collect()
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
     appendFileSync(s.kmsg, '4,1902,95000000000,-;NVRM: Xid (PCI:0000:2a:00): 79, pid=, GPU has fallen off the bus.\n')
     s.restart()
     fams = await s.collect()
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu1, xid: '79' })).toBe(2)
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu1, xid: '79' })).toBe(2)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
   })
 
   it('state from another boot, or a corrupt state file, means counting the buffer afresh', async () => {
@@ -111,7 +111,7 @@ describe('gpu_xid collector', () => {
       const dir = mkdtempSync(join(tmpdir(), 'odin-xid-state-'))
       writeFileSync(join(dir, XID_STATE_FILE), text)
       const fams = await setup({ dataDir: dir }).collect()
-      expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
+      expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
     }
   })
 
@@ -119,9 +119,9 @@ describe('gpu_xid collector', () => {
     const inventory = new GpuInventory()
     inventory.record(parseNvidiaSmiXml(readFileSync(fixture('h100-sxm-2gpu.xml'), 'utf8')).gpus)
     const fams = await setup({ inventory, procfs: join(REPO, 'test/fixtures/kmsg/no-such-proc') }).collect()
-    expect(valueOf(fams, 'DCGM_FI_DEV_XID_ERRORS', { ...gpu1, device: 'nvidia2', modelName: 'NVIDIA H100 80GB HBM3' })).toBe(79)
+    expect(sampleValue(fams, 'DCGM_FI_DEV_XID_ERRORS', { ...gpu1, device: 'nvidia2', modelName: 'NVIDIA H100 80GB HBM3' })).toBe(79)
     // Without procfs there is no uptime: the time seen stands in for the log time.
-    expect(valueOf(fams, 'odin_gpu_last_xid_timestamp_seconds', gpu1)).toBe(NOW / 1000)
+    expect(sampleValue(fams, 'odin_gpu_last_xid_timestamp_seconds', gpu1)).toBe(NOW / 1000)
   })
 
   it('no NVIDIA GPU known: no data, and the kernel log is not read', async () => {
@@ -141,24 +141,24 @@ describe('gpu_xid collector', () => {
     ].join('\n')
     const s = setup({ kmsg: '/nonexistent/kmsg', klog: async () => () => text })
     const fams = await s.collect()
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(1)
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu1, xid: '79' })).toBe(1)
-    expect(valueOf(fams, 'odin_gpu_last_xid_timestamp_seconds', gpu1)).toBeCloseTo(BOOT + 93600.5, 6)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu1, xid: '79' })).toBe(1)
+    expect(sampleValue(fams, 'odin_gpu_last_xid_timestamp_seconds', gpu1)).toBeCloseTo(BOOT + 93600.5, 6)
     expect(s.log.lines.filter((l) => l.level === 'info').map((l) => l.msg)).toEqual(['kernel log read through syslog(2)'])
     // The whole buffer comes back on every call: only newer records count.
     text += '<4>[94000.000000] NVRM: Xid (PCI:0000:18:00): 13, pid=1, name=x, Graphics Exception\n'
     const again = await s.collect()
-    expect(valueOf(again, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
-    expect(valueOf(again, 'odin_gpu_xid_errors_total', { ...gpu1, xid: '79' })).toBe(1)
+    expect(sampleValue(again, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
+    expect(sampleValue(again, 'odin_gpu_xid_errors_total', { ...gpu1, xid: '79' })).toBe(1)
     // A restart in the same boot resumes after the last counted record.
     s.restart()
     const resumed = await s.collect()
-    expect(valueOf(resumed, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
+    expect(sampleValue(resumed, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(2)
   })
 
   it('"syslog" as the path reads only through syslog(2); without CAP_SYSLOG it is no data naming both', async () => {
     const ok = setup({ kmsg: 'syslog', klog: async () => () => '<4>[5.000000] NVRM: Xid (PCI:0000:18:00): 48, pid=1, An uncorrectable double bit error\n' })
-    expect(valueOf(await ok.collect(), 'odin_gpu_xid_errors_total', { ...gpu0, xid: '48' })).toBe(1)
+    expect(sampleValue(await ok.collect(), 'odin_gpu_xid_errors_total', { ...gpu0, xid: '48' })).toBe(1)
     const eperm = Object.assign(new Error('syslog(2) failed with errno 1'), { code: 'EPERM' })
     const denied = setup({ kmsg: '/nonexistent/kmsg', klog: async () => () => { throw eperm } })
     const outcome = await denied.isolated()
@@ -181,7 +181,7 @@ describe('gpu_xid collector', () => {
     await s.collect()
     appendFileSync(s.kmsg, '4,1900,94000000000,-;NVRM: Xid (PCI:0000:18:00): 13, pid=1\n')
     const fams = await s.collect()
-    expect(valueOf(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(3)
+    expect(sampleValue(fams, 'odin_gpu_xid_errors_total', { ...gpu0, xid: '13' })).toBe(3)
     expect(s.log.lines.filter((l) => l.msg.startsWith("couldn't save"))).toHaveLength(1)
   })
 })

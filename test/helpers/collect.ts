@@ -126,7 +126,7 @@ export function samplesOf(families: readonly MetricFamily[], name: string): read
 }
 
 /** The value of the one sample of `name` whose labels include `labels`. */
-export function valueOf(families: readonly MetricFamily[], name: string, labels: Record<string, string> = {}): number | undefined {
+export function sampleValue(families: readonly MetricFamily[], name: string, labels: Record<string, string> = {}): number | undefined {
   const matches = samplesOf(families, name).filter((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))
   if (matches.length > 1) {
     throw new Error(`${name}${JSON.stringify(labels)} matches ${matches.length} samples`)

@@ -57,6 +57,7 @@ describe('--ha --namespace obs', () => {
 
   test('each replica has its replica external label and a Thanos sidecar on its TSDB', () => {
     const c = parse(promConfig(objs)) as PromConfig
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Prometheus expands it
     expect(c.global.external_labels).toEqual({ replica: '${POD_NAME}' })
     const [promC, sidecar] = spec.template.spec.containers as [Container, Container]
     expect(promC.env?.find((e) => e.name === 'POD_NAME')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name')
@@ -129,6 +130,7 @@ describe('--remote-write', () => {
   test('with --ha both replicas write, each with its replica label, and the Secret is on the StatefulSet', () => {
     const objs = docs({ ...DEFAULT_OPTIONS, ha: true, remoteWrite: { url: 'https://r.example/push', auth: { kind: 'bearer' } } })
     const cfg = parse(promConfig(objs)) as PromConfig
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Prometheus expands it
     expect(cfg.global.external_labels).toEqual({ replica: '${POD_NAME}' })
     expect(cfg.remote_write?.[0]?.url).toBe('https://r.example/push')
     expect((find(objs, 'StatefulSet', 'prometheus').spec as Sts).template.spec.volumes?.find((v) => v.name === 'remote-write')).toBeDefined()

@@ -59,7 +59,7 @@ function senderConfig(agent: string, remoteWriteUrl: string): string {
     remoteWrite: { url: remoteWriteUrl, auth: { kind: 'basic', username: 'odin' } },
   })
   const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-config')
-  const cfg = parse((cm?.data as Record<string, string>)['prometheus.yml'] as string) as {
+  const cfg = parse(((cm?.data ?? {}) as Record<string, string>)['prometheus.yml'] as string) as {
     global: Record<string, unknown>
     rule_files: string[]
     alerting?: unknown

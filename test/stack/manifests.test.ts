@@ -282,7 +282,7 @@ describe('--kubelet-pods (k8s/components/kubelet-pods)', () => {
     const binding = find(objs, 'ClusterRoleBinding', 'odin-agent-kubelet-pods')
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'odin-agent', namespace: 'odin-agent' }])
     const renamed = docs({ ...DEFAULT_OPTIONS, kubeletPods: true, namespace: 'obs' })
-    expect((renamed.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name.includes('kubelet'))?.subjects as { namespace: string }[])[0]?.namespace).toBe('obs-agent')
+    expect(((renamed.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name.includes('kubelet'))?.subjects ?? []) as { namespace: string }[])[0]?.namespace).toBe('obs-agent')
   })
 
   test.each(['odin-agent', 'odin-agent-gpu'])('%s: kubelet URL at the host IP, projected token and CA, flags the agent accepts', (name) => {

@@ -199,7 +199,7 @@ async function runTree(inDir: string, outDir: string, prefix: string, jobs: numb
  * stderr), 2 on a usage error (one line naming the flag).
  */
 export async function runDetectCommand(argv: readonly string[], io: DetectIO): Promise<number> {
-  let args
+  let args: ReturnType<typeof parseDetectArgs>
   try {
     args = parseDetectArgs(argv)
   } catch (err) {

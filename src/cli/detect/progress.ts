@@ -23,9 +23,9 @@ export function createProgress(
   const draw = (label: string) => {
     const frac = Math.min(1, done / totalPoints)
     const fill = Math.round(frac * WIDTH)
-    const name = label.length > 40 ? '...' + label.slice(-37) : label
+    const name = label.length > 40 ? `...${label.slice(-37)}` : label
     const line = `detect [${'#'.repeat(fill)}${'-'.repeat(WIDTH - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${totalPoints} points ${name}`
-    write('\r' + line + ' '.repeat(Math.max(0, lastLen - line.length)))
+    write(`\r${line}${' '.repeat(Math.max(0, lastLen - line.length))}`)
     lastLen = line.length
     sinceDraw = 0
   }

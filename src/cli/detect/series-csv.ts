@@ -86,5 +86,5 @@ export function formatScoredCsv(rows: SeriesRows, scores: Float64Array): string 
   for (let i = 0; i < scores.length; i++) {
     out.push(`${rows.timestampText[i]},${rows.valueText[i]},${formatScore(scores[i]!)}`)
   }
-  return out.join('\n') + '\n'
+  return `${out.join('\n')}\n`
 }

@@ -103,6 +103,7 @@ function prometheusHa(objects: K8sObject[], namespace: string): K8sObject[] {
   editPrometheusConfig(objects, (doc) => {
     // ${POD_NAME} is expanded from the environment (Prometheus 3 always; 2.x with
     // --enable-feature=expand-external-labels): prometheus-0, prometheus-1.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Prometheus expands it, not JavaScript
     doc.setIn(['global', 'external_labels', REPLICA_LABEL], '${POD_NAME}')
     if (doc.has('alerting')) {
       const peers = Array.from({ length: ALERTMANAGER_REPLICAS }, (_, i) => `alertmanager-${i}.alertmanager-headless:9093`)

@@ -17,7 +17,7 @@ function imageVersion(): string | undefined {
 
 /** `odin-agent manifests [flags]`: 0 after printing, 2 on a bad flag (one line on stderr). */
 export async function runManifestsCommand(argv: readonly string[], io: ManifestsIO, assets: AssetSource): Promise<number> {
-  let parsed
+  let parsed: ReturnType<typeof parseManifestsArgs>
   try {
     parsed = parseManifestsArgs(argv)
   } catch (err) {

@@ -84,7 +84,7 @@ export function createAnomalyManager(opts: AnomalyManagerOptions): AnomalyManage
   const trainOne = (series: string): void => {
     due.delete(series)
     const d = detectors.get(series)
-    if (!d || !d.trainingDue()) return
+    if (!d?.trainingDue()) return
     const ok = d.train()
     opts.onTrained?.(series, ok)
   }

@@ -21,7 +21,7 @@ export function sustainedCpu(p: ProcessFacts): boolean {
   return average >= SUSTAINED_CORES && (p.cpuCores === undefined || p.cpuCores >= SUSTAINED_CORES / 2)
 }
 
-function looksLikeMiner(p: ProcessFacts, prog: string, comm: string, exeBase: string): boolean {
+function looksLikeMiner(_p: ProcessFacts, prog: string, comm: string, exeBase: string): boolean {
   return MINER_NAMES.has(prog) || MINER_NAMES.has(comm) || MINER_NAMES.has(exeBase)
 }
 

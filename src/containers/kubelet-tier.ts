@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { httpGet } from '../platform/http-get.ts'
 import { MAX_PODS_BYTES, parseKubeletPods } from '../procfs/kubelet-pods.ts'
 import type { KubeletPods } from '../procfs/kubelet-pods.ts'
+import { onChange } from '../log/on-change.ts'
 
 export interface KubeletTierOptions {
   /** The kubelet's pod list, e.g. https://$(NODE_IP):10250/pods. */
@@ -31,12 +32,14 @@ export class KubeletTier {
   private latest: KubeletPods | undefined
   private fetchedAt = -Infinity
   private inFlight: Promise<void> | undefined
-  private lastError: string | undefined
+  private readonly report: (message: string | undefined) => void
 
   constructor(
     private readonly options: KubeletTierOptions,
-    private readonly onError: (message: string | undefined) => void,
-  ) {}
+    onError: (message: string | undefined) => void,
+  ) {
+    this.report = onChange(onError)
+  }
 
   /** The last list received, undefined before the first. */
   get pods(): KubeletPods | undefined {
@@ -74,12 +77,6 @@ export class KubeletTier {
     } catch (err) {
       this.report((err as Error).message)
     }
-  }
-
-  private report(message: string | undefined): void {
-    if (message === this.lastError) return
-    this.lastError = message
-    this.onError(message)
   }
 }
 

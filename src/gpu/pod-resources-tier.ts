@@ -1,6 +1,7 @@
 import { grpcUnaryUnix } from '../platform/grpc-unix.ts'
 import { gpuOwners, parseListPodResourcesResponse } from '../procfs/pod-resources.ts'
 import type { GpuOwner } from '../procfs/pod-resources.ts'
+import { onChange } from '../log/on-change.ts'
 
 const LIST = '/v1.PodResourcesLister/List'
 const TIMEOUT_MS = 2_000
@@ -19,12 +20,14 @@ export class PodResourcesTier {
   private owners = new Map<string, GpuOwner>()
   private answeredAt = -Infinity
   private inFlight: Promise<void> | undefined
-  private lastError: string | undefined
+  private readonly report: (message: string | undefined) => void
 
   constructor(
     private readonly socketPath: string,
-    private readonly onError: (message: string | undefined) => void,
-  ) {}
+    onError: (message: string | undefined) => void,
+  ) {
+    this.report = onChange(onError)
+  }
 
   /** The owner of a GPU or MIG UUID in the last fresh answer. */
   ownerOf(uuid: string, now: number): GpuOwner | undefined {
@@ -48,11 +51,5 @@ export class PodResourcesTier {
     } catch (err) {
       this.report((err as Error).message)
     }
-  }
-
-  private report(message: string | undefined): void {
-    if (message === this.lastError) return
-    this.lastError = message
-    this.onError(message)
   }
 }

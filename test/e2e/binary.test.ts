@@ -5,11 +5,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { binaryPath, ensureBinary, freePort, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
+import { HOST_A, HOST_A_ARGS, binaryPath, ensureBinary, freePort, startAgent, waitFor } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
 
-const fixture = join(repoRoot, 'test', 'fixtures', 'host-a')
-const fixtureArgs = [`--path.procfs=${fixture}/proc`, `--path.sysfs=${fixture}/sys`, `--path.rootfs=${fixture}/root`]
+const _fixture = HOST_A
+const fixtureArgs = HOST_A_ARGS
 
 beforeAll(async () => {
   await ensureBinary()

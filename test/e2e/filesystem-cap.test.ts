@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBinary, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
+import { HOST_A, ensureBinary, startAgent, waitFor } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
 
 // 5,000 mounts (the shape of a node with thousands of pod volumes: 1.6 MB of mountinfo gave
@@ -14,7 +14,7 @@ describe('the binary on a host with thousands of mounts', () => {
 
   beforeAll(async () => {
     await ensureBinary()
-    const fixture = join(repoRoot, 'test', 'fixtures', 'host-a')
+    const fixture = HOST_A
     cpSync(fixture, join(dir, 'host'), { recursive: true, verbatimSymlinks: true })
     const root = join(dir, 'host', 'root')
     const lines = [`1 0 259:1 / ${root} rw - ext4 /dev/vda1 rw`]

@@ -3,9 +3,9 @@ import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { binaryPath, ensureBinary, repoRoot, waitFor } from '../helpers/binary.ts'
+import { HOST_A, binaryPath, ensureBinary, waitFor } from '../helpers/binary.ts'
 
-const fixture = join(repoRoot, 'test', 'fixtures', 'host-a')
+const fixture = HOST_A
 const MANIFEST_CAPS = '0000000000080004' // CAP_SYS_PTRACE | CAP_DAC_READ_SEARCH
 const FULL_CAPS = '000001ffffffffff'
 

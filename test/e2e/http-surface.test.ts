@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { binaryPath, ensureBinary, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
+import { HOST_A, HOST_A_ARGS, binaryPath, ensureBinary, startAgent, waitFor } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
 
-const fixture = join(repoRoot, 'test', 'fixtures', 'host-a')
-const fixtureArgs = [`--path.procfs=${fixture}/proc`, `--path.sysfs=${fixture}/sys`, `--path.rootfs=${fixture}/root`]
+const _fixture = HOST_A
+const fixtureArgs = HOST_A_ARGS
 
 /** One request on a raw socket, the whole answer back as text (the server closes: HTTP/1.0). */
 async function rawRequest(port: number, request: string): Promise<{ head: string; body: Buffer }> {

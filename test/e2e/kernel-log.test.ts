@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBinary, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
+import { HOST_A, HOST_A_ARGS, ensureBinary, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
 
-const fixture = join(repoRoot, 'test', 'fixtures', 'host-a')
-const fixtureArgs = [`--path.procfs=${fixture}/proc`, `--path.sysfs=${fixture}/sys`, `--path.rootfs=${fixture}/root`]
+const _fixture = HOST_A
+const fixtureArgs = HOST_A_ARGS
 // syslog(2) READ_ALL works for root (CAP_SYSLOG), or for anyone where dmesg_restrict is 0.
 const canReadSyslog = spawnSync('dmesg', ['--raw'], { stdio: 'ignore' }).status === 0
 

@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBinary, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
+import { HOST_A, HOST_A_ARGS, ensureBinary, startAgent, waitFor } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
 import { MODEL_VERSION } from '../../src/detectors/anomaly/model-file.ts'
 
-const fixture = join(repoRoot, 'test', 'fixtures', 'host-a')
-const fixtureArgs = [`--path.procfs=${fixture}/proc`, `--path.sysfs=${fixture}/sys`, `--path.rootfs=${fixture}/root`]
+const _fixture = HOST_A
+const fixtureArgs = HOST_A_ARGS
 
 beforeAll(async () => {
   await ensureBinary()

@@ -2,20 +2,11 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBinary, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
+import { HOST_A, HOST_A_ARGS, alive, ensureBinary, startAgent, waitFor } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
 
-const fixture = join(repoRoot, 'test', 'fixtures', 'host-a')
-const fixtureArgs = [`--path.procfs=${fixture}/proc`, `--path.sysfs=${fixture}/sys`, `--path.rootfs=${fixture}/root`]
-
-/** Alive and not a zombie waiting for its reaper. */
-function alive(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z'
-  } catch {
-    return false
-  }
-}
+const _fixture = HOST_A
+const fixtureArgs = HOST_A_ARGS
 
 describe('the binary with a wrapper nvidia-smi that forks and hangs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'odin-e2e-smi-'))

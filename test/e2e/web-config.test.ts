@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import bcrypt from 'bcryptjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { binaryPath, ensureBinary, freePort, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
+import { HOST_A, HOST_A_ARGS, binaryPath, ensureBinary, freePort, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
 
-const fixture = join(repoRoot, 'test', 'fixtures', 'host-a')
+const _fixture = HOST_A
 const certs = join(repoRoot, 'test', 'fixtures', 'tls')
-const fixtureArgs = [`--path.procfs=${fixture}/proc`, `--path.sysfs=${fixture}/sys`, `--path.rootfs=${fixture}/root`]
+const fixtureArgs = HOST_A_ARGS
 const PASSWORD = 's3cret-pw'
 const HASH = bcrypt.hashSync(PASSWORD, 10)
 const ca = readFileSync(join(certs, 'ca.pem'))

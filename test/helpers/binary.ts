@@ -1,11 +1,23 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 
 export const repoRoot = join(import.meta.dirname, '..', '..')
 export const binaryPath = join(repoRoot, 'dist', 'odin-agent')
+/** The fixture host most binary tests run against, and the flags that point the agent at it. */
+export const HOST_A = join(repoRoot, 'test', 'fixtures', 'host-a')
+export const HOST_A_ARGS = [`--path.procfs=${HOST_A}/proc`, `--path.sysfs=${HOST_A}/sys`, `--path.rootfs=${HOST_A}/root`]
+
+/** Alive and not a zombie waiting for its reaper. */
+export function alive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z'
+  } catch {
+    return false
+  }
+}
 
 function newestSourceMtime(dir: string): number {
   let newest = 0

@@ -16,7 +16,7 @@ const running = new WeakMap<ProcessScanner, Promise<ProcessTable>>()
 export function scannerFor(fs: HostFS, options: { refreshEvery?: number } = {}): ProcessScanner {
   let scanner = scanners.get(fs)
   if (!scanner) {
-    scanner = new ProcessScanner({ procfs: fs.procfs, files: createProcFiles(heldDescriptorBudget(ownLimits()), fs.procfs, fs.guard), refreshEvery: options.refreshEvery })
+    scanner = new ProcessScanner({ procfs: fs.procfs, files: createProcFiles(heldDescriptorBudget(ownLimits()), fs.procfs, fs.guard, fs.safe), refreshEvery: options.refreshEvery })
     scanners.set(fs, scanner)
   }
   return scanner

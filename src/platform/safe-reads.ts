@@ -69,11 +69,13 @@ export function openRegularSync(path: string): number {
  * Whether a regular file under these roots can block its reader in the kernel, so that the
  * serving thread hands it to the helper thread: `/proc/PID/cmdline` (not the agent's own
  * reads of other per-process files: stat, status, io and the links do not take the target's
- * mmap lock) and sensor files under the hwmon, thermal and power_supply classes.
+ * mmap lock) and sensor files of the hwmon, thermal and power_supply classes.
  */
 export function slowPath(path: string, procfs: string, sysfs: string): boolean {
   if (path.endsWith('/cmdline')) {
     return path.startsWith(procfs)
   }
-  return path.startsWith(sysfs) && (path.includes('/class/hwmon/') || path.includes('/class/thermal/') || path.includes('/class/power_supply/'))
+  // Collectors resolve class links (/sys/class/hwmon/hwmon0 -> /sys/devices/.../hwmon/hwmon0),
+  // so the class name is matched as any segment of the path.
+  return path.startsWith(sysfs) && (path.includes('/hwmon/') || path.includes('/thermal/') || path.includes('/power_supply/'))
 }

@@ -16,6 +16,8 @@ import { execFileNoShell } from './platform/exec.ts'
 import type { Exec } from './platform/exec.ts'
 import { createHostFS } from './platform/host-fs.ts'
 import type { CollectorWorkers } from './sampler/collector-workers.ts'
+import { NO_GUARD } from './platform/read-guard.ts'
+import type { SafeReads } from './platform/safe-reads.ts'
 import { Sampler } from './sampler/sampler.ts'
 import type { Snapshot } from './sampler/snapshot.ts'
 import { RequestTracker, createApp } from './server/app.ts'
@@ -48,6 +50,11 @@ export interface AgentDeps {
    * replace `collectors`.
    */
   readonly workers?: CollectorWorkers
+  /**
+   * Without workers: how the serving thread keeps reads that can block off itself (the
+   * binary's default; safe-reads.ts). Tests leave it out.
+   */
+  readonly safe?: SafeReads
 }
 
 export interface Agent {
@@ -96,7 +103,8 @@ export function createAgent(deps: AgentDeps): Agent {
     f.gauge('odin_agent_build_info', 'odin-agent: A metric with a constant 1 labeled by version, revision and runtime.', 1, deps.version)
     return f.list()
   }
-  const hostFS = createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs, netnsPid: config.netnsPid })
+  const safe = workers ? undefined : deps.safe
+  const hostFS = createHostFS({ procfs: config.procfs, sysfs: config.sysfs, rootfs: config.rootfs, netnsPid: config.netnsPid }, NO_GUARD, safe)
   const sampler = new Sampler({
     collectors: enabled,
     config,
@@ -105,7 +113,7 @@ export function createAgent(deps: AgentDeps): Agent {
     exec: deps.exec ?? execFileNoShell,
     log,
     now: deps.now,
-    extraFamilies: () => [...buildInfo(), ...visibilityFams, ...selfMetrics(bootTime), ...(workers?.families() ?? [])],
+    extraFamilies: () => [...buildInfo(), ...visibilityFams, ...selfMetrics(bootTime), ...(workers?.families() ?? []), ...(safe?.timed?.families() ?? [])],
     detectors,
   })
   const maxSeries = flagNumber(config, 'web.max-series')

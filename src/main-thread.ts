@@ -18,6 +18,7 @@ import { buildVersion } from './version.ts'
 import { createWorkerPool } from './cli/detect/worker-pool.ts'
 import { collectorWorkerSpawner } from './platform/collector-worker.ts'
 import { MAX_ABANDONED_WORKERS, startCollectorWorkers, stuckReadMs } from './sampler/collector-workers.ts'
+import { startTimedReader } from './platform/timed-reader.ts'
 
 // process.exit drops whatever a pipe has not taken yet (`manifests | kubectl` lost all but
 // 64 KiB), so every write is tracked and exit waits for them to be flushed.
@@ -73,8 +74,10 @@ async function runAgent(argv: readonly string[], entry: URL): Promise<number> {
     .map((d) => d.create({ config, log: log.child({ detector: d.name }) }))
   // With --sampler.worker, collectors read the host on a worker thread: a read that never
   // returns (a FIFO, a process stuck on a dead NFS mount) cannot stop /metrics, /healthz or
-  // SIGTERM here. Off by default: the second VM costs RSS the bare binary's budget lacks
-  // (docs/performance.md).
+  // SIGTERM here, and a stuck thread is replaced. Off by default: the second VM costs
+  // ~10 MiB RSS (docs/performance.md). Without it the collectors run here, and the reads
+  // that can block are refused (not a regular file) or made by a native helper thread with
+  // a deadline (cmdline and sensor files: safe-reads.ts, timed-reader.ts).
   const workers = flagBool(config, 'sampler.worker')
     ? startCollectorWorkers({
         collectors: allCollectors.filter((c) => config.enabled.includes(c.name)),
@@ -84,7 +87,8 @@ async function runAgent(argv: readonly string[], entry: URL): Promise<number> {
         maxAbandoned: MAX_ABANDONED_WORKERS,
       })
     : undefined
-  const agent = createAgent({ config, collectors: allCollectors, detectors, log, version: { ...buildVersion, runtime }, web: web && { auth: web.auth, headers: web.headers }, workers })
+  const safe = workers ? undefined : { timed: startTimedReader(log) }
+  const agent = createAgent({ config, collectors: allCollectors, detectors, log, version: { ...buildVersion, runtime }, web: web && { auth: web.auth, headers: web.headers }, workers, safe })
   const server = serve(agent.app, address, web?.tls())
   const stopWatching = web ? watchWebConfig(web, server, log) : undefined
   log.info('starting odin-agent', { version: buildVersion.version, revision: buildVersion.revision, address: `${address.hostname}:${server.port}`, tls: Boolean(web?.tls()), basic_auth: Boolean(web?.auth.enabled) })

@@ -21,7 +21,7 @@ export class ProcessTables {
   scannerFor(fs: HostFS): ProcessScanner {
     this.scanner ??= new ProcessScanner({
       procfs: fs.procfs,
-      files: createProcFiles(heldDescriptorBudget(ownLimits()), fs.procfs, fs.guard),
+      files: createProcFiles(heldDescriptorBudget(ownLimits()), fs.procfs, fs.guard, fs.safe),
       refreshEvery: this.options.refreshEvery,
     })
     return this.scanner

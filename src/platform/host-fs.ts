@@ -1,10 +1,12 @@
-import { readFileSync, readdirSync, readlinkSync, statfsSync } from 'node:fs'
+import { closeSync, readFileSync, readdirSync, readlinkSync, statfsSync } from 'node:fs'
 import { readFile, readdir, readlink, statfs } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import { heldDescriptorBudget } from './proc-files.ts'
-import { createHeldFiles } from './held-files.ts'
+import { createHeldFiles, readWhole } from './held-files.ts'
 import { NO_GUARD } from './read-guard.ts'
 import type { ReadGuard } from './read-guard.ts'
+import { openRegularSync, slowPath } from './safe-reads.ts'
+import type { SafeReads } from './safe-reads.ts'
 
 export interface StatFs {
   readonly type: number
@@ -31,6 +33,12 @@ export interface HostFS {
    * (read-guard.ts); the process walk's reader marks its reads with it too.
    */
   readonly guard?: ReadGuard
+  /**
+   * Set when the collectors run on the serving thread (no --sampler.worker): reads that can
+   * block are refused or handed to a helper thread (safe-reads.ts); the process walk's
+   * reader does the same with it.
+   */
+  readonly safe?: SafeReads
   proc(...parts: string[]): string
   /** <procfs>/net/... , or <procfs>/PID/net/... with --path.netns-pid. */
   net(...parts: string[]): string
@@ -69,11 +77,13 @@ export interface Roots {
  * always read afresh.
  *
  * A synchronous read that never returns (a FIFO in place of a file, a hung sensor) stops
- * the thread that made it: the agent makes these reads on a collector worker thread whose
- * `guard` publishes each read, so the serving thread can abandon a stuck one
- * (src/sampler/collector-workers.ts).
+ * the thread that made it. With --sampler.worker these reads happen on a collector worker
+ * thread whose `guard` publishes each read, so the serving thread can abandon a stuck one
+ * (src/sampler/collector-workers.ts). Without it (the default) `safe` keeps them off the
+ * serving thread: files that are not regular are refused at open, cmdline and sensor files
+ * are read by a helper thread with a deadline (safe-reads.ts).
  */
-export function createHostFS(roots: Roots, guard: ReadGuard = NO_GUARD): HostFS {
+export function createHostFS(roots: Roots, guard: ReadGuard = NO_GUARD, safe?: SafeReads): HostFS {
   const withSep = (r: string) => (r.endsWith(sep) ? r : r + sep)
   const memoryBacked = [roots.procfs, roots.sysfs].map(withSep)
   const sync = (path: string) => memoryBacked.some((r) => path.startsWith(r))
@@ -83,10 +93,29 @@ export function createHostFS(roots: Roots, guard: ReadGuard = NO_GUARD): HostFS 
   // Half of what the process walk may hold (a quarter of the agent's own descriptor limit),
   // at most 512: a tick reads ~250 host files.
   const held = kernelBacked.length > 0 ? createHeldFiles(Math.min(512, Math.floor(heldDescriptorBudget(ownLimits()) / 2))) : undefined
+  const timed = safe?.timed
+  let buf: Buffer = Buffer.allocUnsafe(16 * 1024)
+  /** A file of a tree that is not the kernel's (a fixture, a copied procfs): only a regular file is read. */
+  const readRegular = (path: string): string => {
+    const fd = openRegularSync(path)
+    try {
+      const { text, buffer } = readWhole(fd, buf)
+      buf = buffer
+      return text
+    } finally {
+      closeSync(fd)
+    }
+  }
   const readSync = (path: string): string => {
+    if (timed && slowPath(path, roots.procfs, roots.sysfs)) {
+      return timed.read(path)
+    }
     guard.enter(path)
     try {
-      return held && kernelBacked.some((r) => path.startsWith(r)) ? held.read(path) : readFileSync(path, 'utf8')
+      if (held && kernelBacked.some((r) => path.startsWith(r))) {
+        return held.read(path)
+      }
+      return safe ? readRegular(path) : readFileSync(path, 'utf8')
     } finally {
       guard.leave()
     }
@@ -112,6 +141,7 @@ export function createHostFS(roots: Roots, guard: ReadGuard = NO_GUARD): HostFS 
     ...roots,
     netnsPid,
     guard,
+    safe,
     proc: (...parts) => join(roots.procfs, ...parts),
     // /proc/net is a link to self/net: the reader's namespace. /proc/PID/net is PID's.
     net: (...parts) => (netnsPid ? join(roots.procfs, netnsPid, 'net', ...parts) : join(roots.procfs, 'net', ...parts)),

@@ -2,6 +2,8 @@ import { closeSync, openSync, readSync, readdirSync, readlinkSync, statSync, sta
 import { readWhole } from './held-files.ts'
 import { NO_GUARD } from './read-guard.ts'
 import type { ReadGuard } from './read-guard.ts'
+import { openRegularSync } from './safe-reads.ts'
+import type { SafeReads } from './safe-reads.ts'
 
 /**
  * Synchronous, allocation-light access to /proc/PID files. The process walk reads
@@ -60,12 +62,16 @@ function isProcfs(root: string | undefined): boolean {
 /**
  * `procfs` is the root the paths will be under; it decides whether fd directories can be
  * counted by size. Every system call that can block is marked on `guard` (read-guard.ts),
- * held descriptors under the path they were opened with.
+ * held descriptors under the path they were opened with. With `safe` (the collectors on the
+ * serving thread, safe-reads.ts), cmdline files are read by its helper thread with a
+ * deadline, and under a root that is not procfs (a copied tree) only regular files are opened.
  */
-export function createProcFiles(heldBudget = 4096, procfs?: string, guard: ReadGuard = NO_GUARD): ProcFiles {
+export function createProcFiles(heldBudget = 4096, procfs?: string, guard: ReadGuard = NO_GUARD, safe?: SafeReads): ProcFiles {
   let buf: Buffer = Buffer.allocUnsafe(64 * 1024)
   let held = 0
   const sizedFdDirs = isProcfs(procfs)
+  const timed = safe?.timed
+  const open = safe && !sizedFdDirs ? openRegularSync : (path: string) => openSync(path, 'r')
   const heldPaths = new Map<number, string>()
   const readAll = (fd: number): string => {
     const { text, buffer } = readWhole(fd, buf)
@@ -83,8 +89,8 @@ export function createProcFiles(heldBudget = 4096, procfs?: string, guard: ReadG
   }
   return {
     read: (path) =>
-      marked(path, () => {
-        const fd = openSync(path, 'r')
+      timed && path.endsWith('/cmdline') ? timed.read(path) : marked(path, () => {
+        const fd = open(path)
         try {
           return readAll(fd)
         } finally {
@@ -97,7 +103,7 @@ export function createProcFiles(heldBudget = 4096, procfs?: string, guard: ReadG
       }
       return marked(path, () => {
         try {
-          const fd = openSync(path, 'r')
+          const fd = open(path)
           held++
           heldPaths.set(fd, path)
           return fd

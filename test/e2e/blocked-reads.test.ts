@@ -184,3 +184,88 @@ describe('a read blocked in the kernel', () => {
     expect(ms).toBeLessThan(2000)
   }, 40_000)
 })
+
+// The same reproductions with default flags (no --sampler.worker): the collectors run on the
+// serving thread, which refuses files that are not regular and reads cmdline and sensor
+// files on a native helper thread with a deadline (src/platform/safe-reads.ts). Before, the
+// FIFO as loadavg stopped /healthz, /metrics and SIGTERM (checked against b09831c's build).
+async function startDefault(root: string, proc: string, extra: string[]): Promise<RunningAgent> {
+  const agent = await startAgent([`--path.procfs=${proc}`, `--path.sysfs=${hostA}/sys`, `--path.rootfs=${hostA}/root`, `--data-dir=${join(root, 'data')}`, ...extra, '--sampler.interval=1s'])
+  agents.push(agent)
+  return agent
+}
+
+describe('a read blocked in the kernel, default flags (collectors on the serving thread)', () => {
+  it('a FIFO as loadavg: refused at open; /metrics and /healthz answer, loadavg fails, the rest succeed, SIGTERM exits within 2 s', async () => {
+    const { root, proc } = procWithFifo(join(hostA, 'proc'), 'loadavg')
+    const agent = await startDefault(root, proc, ['--collector.timeout=2s'])
+    const body = await waitFor(
+      async () => {
+        const health = await timedGet(`${agent.url}/healthz`)
+        expect(health.status).toBe(200)
+        const m = await timedGet(`${agent.url}/metrics`)
+        expect(m.status).toBe(200)
+        return successOf(m.body, 'loadavg') === '0' ? m.body : undefined
+      },
+      10_000,
+      'loadavg to report success 0',
+    )
+    expect(successOf(body, 'cpu')).toBe('1')
+    expect(successOf(body, 'meminfo')).toBe('1')
+    expect(body).not.toMatch(/^node_load1 /m)
+    expect(body).not.toMatch(/^odin_collector_workers_/m)
+    expect(body).toMatch(/^odin_read_threads_abandoned_total 0$/m)
+    expect(agent.logs()).toMatch(/loadavg is not a regular file/)
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 700))
+      expect((await timedGet(`${agent.url}/healthz`)).ms).toBeLessThan(1000)
+    }
+    const { code, ms } = await agent.stop('SIGTERM')
+    expect(code).toBe(0)
+    expect(ms).toBeLessThan(2000)
+  }, 40_000)
+
+  it('a FIFO as one /proc/PID/cmdline: the helper thread is abandoned at its deadline, the walk drops that process only, and it is reaped when the read returns', async () => {
+    const { root, proc, fifo } = procWithFifo(procPids, join('100', 'cmdline'))
+    const agent = await startDefault(root, proc, ['--collector.disable-defaults', '--collector.namedprocess', '--collector.loadavg', '--collector.timeout=2s'])
+    const body = await waitFor(
+      async () => {
+        expect((await timedGet(`${agent.url}/healthz`)).status).toBe(200)
+        const m = await timedGet(`${agent.url}/metrics`)
+        return /^odin_read_threads_abandoned_total 1$/m.test(m.body) && successOf(m.body, 'namedprocess') === '1' ? m.body : undefined
+      },
+      10_000,
+      'namedprocess to succeed without the stuck process',
+    )
+    // python3 100 (the FIFO) is left out; python3 101 is still counted.
+    expect(body).toMatch(/^namedprocess_namegroup_num_procs\{groupname="python3"\} 1$/m)
+    expect(body).toMatch(/^namedprocess_namegroup_num_procs\{groupname="systemd"\} 1$/m)
+    expect(body).toMatch(/^odin_read_threads_stuck 1$/m)
+    expect(agent.logs()).toMatch(/helper thread abandoned" path=\S*100\/cmdline/)
+    // Ticks go on: the stuck path is refused at once, not waited for again.
+    await new Promise((r) => setTimeout(r, 2500))
+    const later = await timedGet(`${agent.url}/metrics`)
+    expect(later.ms).toBeLessThan(1000)
+    expect(later.body).toMatch(/^odin_read_threads_abandoned_total 1$/m)
+    // The stuck thread is blocked opening the FIFO: open its other end, put a regular cmdline
+    // in the FIFO's place, then close, so the stuck open and read return; the thread is
+    // reaped and process 100 is read again.
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)
+    writeFileSync(join(root, 'cmdline.new'), 'python3\0/srv/app.py\0')
+    renameSync(join(root, 'cmdline.new'), fifo)
+    closeSync(writer)
+    const after = await waitFor(
+      async () => {
+        const m = await timedGet(`${agent.url}/metrics`)
+        return /^odin_read_threads_stuck 0$/m.test(m.body) && /^namedprocess_namegroup_num_procs\{groupname="python3"\} 2$/m.test(m.body) ? m.body : undefined
+      },
+      10_000,
+      'the helper thread to be reaped and process 100 read again',
+    )
+    expect(after).toMatch(/^odin_read_threads_abandoned_total 1$/m)
+    expect(agent.logs()).toMatch(/stuck read returned; its helper thread exited" path=\S*100\/cmdline/)
+    const { code, ms } = await agent.stop('SIGTERM')
+    expect(code).toBe(0)
+    expect(ms).toBeLessThan(2000)
+  }, 40_000)
+})

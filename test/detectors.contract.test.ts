@@ -16,6 +16,7 @@ import type { MetricFamily, Sample } from '../src/metrics/types.ts'
 import { mergeFamilies } from '../src/sampler/snapshot.ts'
 import { gaussian } from './anomaly/synthetic.ts'
 import { runIsolated } from './helpers/collect.ts'
+import { declaredBy } from './helpers/detect.ts'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 const STEP = 15_000
@@ -176,5 +177,24 @@ describe('family declarations across detectors and collectors', () => {
       { name: score.name, type: score.type, help: score.help },
       { name: score.name, type: score.type, help: score.help },
     ])
+  })
+})
+
+describe('declaredBy (test/helpers/detect.ts), which wraps the detectors of the detector tests', () => {
+  const view = snapshotView(T0, [])
+  const emitting = (family: MetricFamily): Detector => ({ name: 'disk_fill', detect: () => [family] })
+  const eta = (help: string): MetricFamily => ({ name: 'odin_disk_fill_eta_seconds', type: 'gauge', help, samples: [{ labels: {}, value: 1 }] })
+
+  it('passes what the entry declares', () => {
+    const help = allDetectors.find((d) => d.name === 'detector.disk_fill')!.families[0]!.help
+    expect(declaredBy('detector.disk_fill', emitting(eta(help))).detect(view)).toHaveLength(1)
+  })
+
+  it('refuses a family the entry does not declare, or declares with other HELP, on detect and on families()', () => {
+    const stray: MetricFamily = { name: 'odin_disk_fill_rate', type: 'gauge', help: 'x', samples: [{ labels: {}, value: 1 }] }
+    expect(() => declaredBy('detector.disk_fill', emitting(stray)).detect(view)).toThrow(/odin_disk_fill_rate, which it does not declare/)
+    expect(() => declaredBy('detector.disk_fill', emitting(eta('other'))).detect(view)).toThrow(/with HELP "other"/)
+    const observing = { ...emitting(stray), observe: () => {}, families: () => [stray] }
+    expect(() => declaredBy('detector.disk_fill', observing).families()).toThrow(/does not declare/)
   })
 })

@@ -81,7 +81,7 @@ export function createDiskFillForecaster(options: DiskFillOptions = {}): Observi
     for (const s of series.values()) {
       const eta = secondsUntilFull(s.points, lastAt, minSpanMs)
       if (eta !== undefined && eta * 1000 <= horizonMs) {
-        f.gauge(DISK_FILL_DECL.name, DISK_FILL_DECL.help, eta, { device: s.device, mountpoint: s.mountpoint, fstype: s.fstype })
+        f.put(DISK_FILL_DECL, eta, { device: s.device, mountpoint: s.mountpoint, fstype: s.fstype })
       }
     }
     return f.list()

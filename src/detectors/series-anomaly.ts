@@ -178,16 +178,16 @@ export function createSeriesAnomalyDetector(opts: SeriesAnomalyOptions): SeriesA
         const s = status.get(key)
         if (!s) continue
         const all = { detector: name, ...labels }
-        f.gauge(SCORE_DECL.name, SCORE_DECL.help, s.score, all)
+        f.put(SCORE_DECL, s.score, all)
         const raised = raisedAt.get(key)
         const held = raised !== undefined && lastAt - raised < holdMs
-        f.gauge(FLAG_DECL.name, FLAG_DECL.help, held ? 1 : 0, all)
+        f.put(FLAG_DECL, held ? 1 : 0, all)
         trained &&= s.trained
         lastTrain = Math.max(lastTrain, s.lastTrainAt)
       }
-      f.gauge(TRAINED_DECL.name, TRAINED_DECL.help, trained ? 1 : 0, { detector: name })
+      f.put(TRAINED_DECL, trained ? 1 : 0, { detector: name })
       if (lastTrain > 0) {
-        f.gauge(LAST_TRAIN_DECL.name, LAST_TRAIN_DECL.help, lastTrain / 1000, { detector: name })
+        f.put(LAST_TRAIN_DECL, lastTrain / 1000, { detector: name })
       }
     },
     untracked: () => untracked,

@@ -5,26 +5,30 @@ import type { CollectorEntry } from './collectors/types.ts'
 import { flagNumber } from './config/config.ts'
 import type { AgentConfig } from './config/config.ts'
 import type { Logger } from './log/logger.ts'
+import type { Declaring, FamilyDecl } from './metrics/declared.ts'
 import { Families } from './metrics/families.ts'
 import { renderExposition } from './metrics/exposition.ts'
 import { SnapshotRegistry } from './metrics/registry.ts'
 import { SeriesCap } from './metrics/series-cap.ts'
-import { selfMetrics } from './metrics/self-metrics.ts'
+import { SELF_FAMILIES, selfMetrics } from './metrics/self-metrics.ts'
 import type { MetricFamily } from './metrics/types.ts'
 import type { Detector } from './detectors/types.ts'
 import { execFileNoShell } from './platform/exec.ts'
 import type { Exec } from './platform/exec.ts'
 import { createHostFS } from './platform/host-fs.ts'
+import { WORKER_FAMILIES } from './sampler/collector-workers.ts'
 import type { CollectorWorkers } from './sampler/collector-workers.ts'
 import { NO_GUARD } from './platform/read-guard.ts'
+import { READ_THREAD_FAMILIES } from './platform/safe-reads.ts'
 import type { SafeReads } from './platform/safe-reads.ts'
-import { Sampler } from './sampler/sampler.ts'
+import { SCRAPE_FAMILIES, Sampler } from './sampler/sampler.ts'
 import type { Snapshot } from './sampler/snapshot.ts'
 import { RequestTracker, createApp } from './server/app.ts'
 import { threatsCollector, type ActiveThreat } from './collectors/threats.ts'
 import { ANOMALY_THRESHOLD } from './detectors/anomaly/options.ts'
 import { readVisibilityInput } from './process/own-credentials.ts'
-import { assessVisibility, describeLimit, visibilityFamilies } from './process/visibility.ts'
+import { VISIBILITY_FAMILIES, assessVisibility, describeLimit, visibilityFamilies } from './process/visibility.ts'
+import { DETECTOR_HEALTH_FAMILIES } from './detectors/run-detector.ts'
 import type { Visibility } from './process/visibility.ts'
 import { staleAfterMs } from './server/readiness.ts'
 import { StatusModel } from './server/status-model.ts'
@@ -87,6 +91,24 @@ function ownerOf(snapshot: Snapshot, family: string): string | undefined {
   return undefined
 }
 
+const BUILD_INFO_DECL = {
+  name: 'odin_agent_build_info',
+  type: 'gauge',
+  help: 'odin-agent: A metric with a constant 1 labeled by version, revision and runtime.',
+} as const satisfies FamilyDecl
+
+/**
+ * The families the agent adds of its own beside its collectors' and detectors' (each
+ * declared where it is emitted): build info, capabilities and process visibility, process_*,
+ * the scrape and detector health series, and the guards of blocking reads: the helper
+ * threads' odin_read_threads_* (default flags) or the workers' odin_collector_workers_*
+ * (--sampler.worker).
+ */
+export const AGENT_FAMILIES: Declaring = {
+  name: 'agent',
+  families: [BUILD_INFO_DECL, ...VISIBILITY_FAMILIES, ...SELF_FAMILIES, ...SCRAPE_FAMILIES, ...DETECTOR_HEALTH_FAMILIES, ...READ_THREAD_FAMILIES, ...WORKER_FAMILIES],
+}
+
 /** Wires collectors, sampler, registry and HTTP app; binding a port is left to the caller. */
 export function createAgent(deps: AgentDeps): Agent {
   const { config, log } = deps
@@ -100,7 +122,7 @@ export function createAgent(deps: AgentDeps): Agent {
   const visibilityFams = visibilityFamilies(visibility)
   const buildInfo = (): MetricFamily[] => {
     const f = new Families()
-    f.gauge('odin_agent_build_info', 'odin-agent: A metric with a constant 1 labeled by version, revision and runtime.', 1, deps.version)
+    f.put(BUILD_INFO_DECL, 1, deps.version)
     return f.list()
   }
   const safe = workers ? undefined : deps.safe

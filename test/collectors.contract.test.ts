@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { allCollectors } from '../src/collectors/index.ts'
 import { NoDataError } from '../src/collectors/types.ts'
 import type { MetricFamily } from '../src/metrics/types.ts'
-import { declarationProblem, undeclared } from '../src/collectors/declared.ts'
+import { declarationProblem, undeclared } from '../src/metrics/declared.ts'
 import { UNDER_PATTERNS } from './stack/stack-files.ts'
 import { collectFrom, runIsolated } from './helpers/collect.ts'
 

@@ -1,7 +1,8 @@
 import type { HostFS } from '../platform/host-fs.ts'
 import type { Exec } from '../platform/exec.ts'
 import type { Logger } from '../log/logger.ts'
-import type { MetricFamily, MetricType } from '../metrics/types.ts'
+import type { MetricFamily } from '../metrics/types.ts'
+import type { FamilyDecl } from '../metrics/declared.ts'
 import type { AgentConfig } from '../config/config.ts'
 import type { FlagSpec } from '../config/flag-spec.ts'
 import type { GpuInventory } from '../gpu/inventory.ts'
@@ -46,17 +47,8 @@ export interface CollectorInstance {
   close?(): Promise<void> | void
 }
 
-/**
- * A family a collector may emit, declared on its entry and checked against what it emits
- * by the contract test (test/collectors.contract.test.ts). A family whose name comes from
- * the source (a /proc/meminfo field, a kstat) is declared as a pattern: `*` in `name`
- * stands for one or more name characters, `*` in `help` for any text.
- */
-export interface FamilyDecl {
-  readonly name: string
-  readonly type: MetricType
-  readonly help: string
-}
+/** A family a collector may emit (metrics/declared.ts): name, type, HELP, or a pattern of them. */
+export type { FamilyDecl } from '../metrics/declared.ts'
 
 /**
  * One source of metrics, as listed in index.ts. The agent creates each enabled entry once

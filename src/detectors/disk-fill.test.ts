@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { MetricFamily } from '../metrics/types.ts'
 import { snapshotView, type SnapshotView } from './types.ts'
-import { createDiskFillForecaster, secondsUntilFull } from './disk-fill.ts'
+import { declaredBy } from '../../test/helpers/detect.ts'
+import { createDiskFillForecaster as create, secondsUntilFull } from './disk-fill.ts'
+
+/** The forecaster, its families checked against its entry's declarations on every call. */
+const createDiskFillForecaster = (...args: Parameters<typeof create>) => declaredBy('detector.disk_fill', create(...args))
 
 const GiB = 1024 ** 3
 

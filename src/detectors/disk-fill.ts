@@ -1,4 +1,5 @@
 import { Families } from '../metrics/families.ts'
+import type { FamilyDecl } from '../metrics/declared.ts'
 import type { MetricFamily } from '../metrics/types.ts'
 import { observingDetector, type ObservingDetector, type SnapshotView } from './types.ts'
 
@@ -12,6 +13,13 @@ export interface DiskFillOptions {
   /** Forecasts beyond this horizon are not exported (default 30 days). */
   readonly horizonMs?: number
 }
+
+/** The one family the forecaster emits. */
+export const DISK_FILL_DECL = {
+  name: 'odin_disk_fill_eta_seconds',
+  type: 'gauge',
+  help: 'odin-agent: Predicted seconds until the filesystem has no space available (linear fit over the last hours); absent when not filling.',
+} as const satisfies FamilyDecl
 
 interface Point {
   t: number
@@ -73,12 +81,7 @@ export function createDiskFillForecaster(options: DiskFillOptions = {}): Observi
     for (const s of series.values()) {
       const eta = secondsUntilFull(s.points, lastAt, minSpanMs)
       if (eta !== undefined && eta * 1000 <= horizonMs) {
-        f.gauge(
-          'odin_disk_fill_eta_seconds',
-          'odin-agent: Predicted seconds until the filesystem has no space available (linear fit over the last hours); absent when not filling.',
-          eta,
-          { device: s.device, mountpoint: s.mountpoint, fstype: s.fstype },
-        )
+        f.put(DISK_FILL_DECL, eta, { device: s.device, mountpoint: s.mountpoint, fstype: s.fstype })
       }
     }
     return f.list()

@@ -6,7 +6,7 @@ import { anomalyObserver, createSeriesAnomalyDetector, type SeriesSubject } from
 
 /**
  * In-agent anomaly detection on a few host and GPU series, one engine per series
- * (src/detectors/anomaly), exported as odin_anomaly_* (CATALOGUE.md):
+ * (src/detectors/anomaly), exported as odin_anomaly_* (ANOMALY_FAMILIES; README, "What an alert means"):
  * - detector="host": load1 (node_load1), memory_available_ratio (MemAvailable / MemTotal);
  * - detector="gpu": gpu<N>_temp (DCGM_FI_DEV_GPU_TEMP), gpu<N>_power (DCGM_FI_DEV_POWER_USAGE),
  *   scored by the compact model (many series: two per GPU, up to 16 GPUs).

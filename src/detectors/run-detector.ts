@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.ts'
+import type { FamilyDecl } from '../metrics/declared.ts'
 import { Families } from '../metrics/families.ts'
 import type { MetricFamily } from '../metrics/types.ts'
 import type { Detector, SnapshotView } from './types.ts'
@@ -29,13 +30,15 @@ export function runDetector(detector: Detector, view: SnapshotView, log: Logger,
   }
 }
 
-export const DETECTOR_SUCCESS_HELP = 'odin-agent: Whether a detector succeeded.'
-export const DETECTOR_DURATION_HELP = 'odin-agent: Duration of a detector run.'
+const SUCCESS_DECL = { name: 'odin_detector_success', type: 'gauge', help: 'odin-agent: Whether a detector succeeded.' } as const satisfies FamilyDecl
+const DURATION_DECL = { name: 'odin_detector_duration_seconds', type: 'gauge', help: 'odin-agent: Duration of a detector run.' } as const satisfies FamilyDecl
+/** What detectorFamilies emits: every detector's health, declared once for the agent. */
+export const DETECTOR_HEALTH_FAMILIES: readonly FamilyDecl[] = [DURATION_DECL, SUCCESS_DECL]
 
 /** odin_detector_duration_seconds and odin_detector_success, one sample per detector. */
 export function detectorFamilies(outcomes: readonly Pick<DetectorOutcome, 'detector' | 'success' | 'durationSeconds'>[]): MetricFamily[] {
   const f = new Families()
-  for (const o of outcomes) f.gauge('odin_detector_duration_seconds', DETECTOR_DURATION_HELP, o.durationSeconds, { detector: o.detector })
-  for (const o of outcomes) f.gauge('odin_detector_success', DETECTOR_SUCCESS_HELP, o.success ? 1 : 0, { detector: o.detector })
+  for (const o of outcomes) f.put(DURATION_DECL, o.durationSeconds, { detector: o.detector })
+  for (const o of outcomes) f.put(SUCCESS_DECL, o.success ? 1 : 0, { detector: o.detector })
   return f.list()
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../log/logger.ts'
 import { Families } from '../metrics/families.ts'
+import type { FamilyDecl } from '../metrics/declared.ts'
 import type { Labels } from '../metrics/types.ts'
 import { observingDetector, type ObservingDetector, type SnapshotView } from './types.ts'
 import { createAnomalyManager, type AnomalyManager } from './anomaly/manager.ts'
@@ -57,16 +58,27 @@ export interface SeriesAnomalyDetector {
   close(now: number): void
 }
 
-export const SCORE_HELP = 'Anomaly score in [0, 1] of the series, from its isolation-forest model.'
+const HOLD_MS = 600_000
+
+export const SCORE_DECL = { name: 'odin_anomaly_score', type: 'gauge', help: 'Anomaly score in [0, 1] of the series, from its isolation-forest model.' } as const satisfies FamilyDecl
+/** Its HELP states the agent's hold and threshold (the defaults; tests may shorten the hold). */
+export const FLAG_DECL = {
+  name: 'odin_anomaly',
+  type: 'gauge',
+  help: `1 for ${HOLD_MS / 60_000} min after each alert (score reached ${ANOMALY_THRESHOLD}; one alert per event, an escalation raises another), else 0.`,
+} as const satisfies FamilyDecl
+export const TRAINED_DECL = { name: 'odin_anomaly_model_trained', type: 'gauge', help: 'Whether every series of the detector is scored by a trained model (else the statistical fallback).' } as const satisfies FamilyDecl
+export const LAST_TRAIN_DECL = { name: 'odin_anomaly_model_last_train_timestamp_seconds', type: 'gauge', help: 'Sample time of the last model training, seconds since the epoch.' } as const satisfies FamilyDecl
+/** The families every series anomaly detector emits (host, gpu, pod): one declaration each. */
+export const ANOMALY_FAMILIES: readonly FamilyDecl[] = [SCORE_DECL, FLAG_DECL, TRAINED_DECL, LAST_TRAIN_DECL]
 
 export function createSeriesAnomalyDetector(opts: SeriesAnomalyOptions): SeriesAnomalyDetector {
   const { name, log } = opts
   const saveEveryMs = opts.saveEveryMs ?? 600_000
   // The engine raises one alert per event (a single sample). Prometheus may scrape less
   // often than the agent samples, so the exported flag holds for a while after each alert.
-  const holdMs = opts.holdMs ?? 600_000
+  const holdMs = opts.holdMs ?? HOLD_MS
   const dropAfterMs = opts.dropAfterMs ?? 600_000
-  const threshold = opts.model?.threshold ?? ANOMALY_THRESHOLD
   const path = opts.dataDir ? join(opts.dataDir, `anomaly-${name}.model`) : ''
   const raisedAt = new Map<string, number>()
   /** Sample time each tracked series was last picked. */
@@ -166,16 +178,16 @@ export function createSeriesAnomalyDetector(opts: SeriesAnomalyOptions): SeriesA
         const s = status.get(key)
         if (!s) continue
         const all = { detector: name, ...labels }
-        f.gauge('odin_anomaly_score', SCORE_HELP, s.score, all)
+        f.put(SCORE_DECL, s.score, all)
         const raised = raisedAt.get(key)
         const held = raised !== undefined && lastAt - raised < holdMs
-        f.gauge('odin_anomaly', `1 for ${holdMs / 60_000} min after each alert (score reached ${threshold}; one alert per event, an escalation raises another), else 0.`, held ? 1 : 0, all)
+        f.put(FLAG_DECL, held ? 1 : 0, all)
         trained &&= s.trained
         lastTrain = Math.max(lastTrain, s.lastTrainAt)
       }
-      f.gauge('odin_anomaly_model_trained', 'Whether every series of the detector is scored by a trained model (else the statistical fallback).', trained ? 1 : 0, { detector: name })
+      f.put(TRAINED_DECL, trained ? 1 : 0, { detector: name })
       if (lastTrain > 0) {
-        f.gauge('odin_anomaly_model_last_train_timestamp_seconds', 'Sample time of the last model training, seconds since the epoch.', lastTrain / 1000, { detector: name })
+        f.put(LAST_TRAIN_DECL, lastTrain / 1000, { detector: name })
       }
     },
     untracked: () => untracked,
@@ -203,7 +215,7 @@ export function anomalyObserver(
     },
     families() {
       const f = new Families()
-      f.declare('odin_anomaly_score', 'gauge', SCORE_HELP)
+      f.declare(SCORE_DECL.name, SCORE_DECL.type, SCORE_DECL.help)
       for (const d of detectors) d.emit(f)
       extra?.(f)
       return f.list()

@@ -2,6 +2,7 @@ import type { AgentConfig } from '../config/config.ts'
 import type { FlagSpec } from '../config/flag-spec.ts'
 import type { Logger } from '../log/logger.ts'
 import type { MetricFamily } from '../metrics/types.ts'
+import type { FamilyDecl } from '../metrics/declared.ts'
 
 /**
  * What a detector sees of one tick: the time it started and the families the collectors
@@ -39,6 +40,11 @@ export interface DetectorEntry {
   readonly defaultEnabled: boolean
   readonly help: string
   readonly flags?: readonly FlagSpec[]
+  /**
+   * Every family its detector emits (name, type, HELP), declared once, as collectors declare
+   * theirs; test/detectors.contract.test.ts checks what it emits against them.
+   */
+  readonly families: readonly FamilyDecl[]
   create(deps: DetectorDeps): Detector
 }
 

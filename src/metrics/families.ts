@@ -1,3 +1,4 @@
+import type { FamilyDecl } from './declared.ts'
 import type { Labels, MetricFamily, MetricType, Sample } from './types.ts'
 
 interface MutableFamily {
@@ -29,6 +30,11 @@ export class Families {
 
   counter(name: string, help: string, value: number, labels: Labels = {}): void {
     this.add(name, 'counter', help, labels, value)
+  }
+
+  /** A sample of a declared family: its name, type and HELP come from the declaration. */
+  put(decl: FamilyDecl, value: number, labels: Labels = {}): void {
+    this.add(decl.name, decl.type, decl.help, labels, value)
   }
 
   /** Declares a family with no samples yet, so its HELP/TYPE are known. */

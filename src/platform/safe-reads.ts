@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync } from 'node:fs'
 import type { MetricFamily } from '../metrics/types.ts'
+import type { FamilyDecl } from '../metrics/declared.ts'
 
 /**
  * How the serving thread reads the host when the collectors run on it (the default: no
@@ -79,3 +80,16 @@ export function slowPath(path: string, procfs: string, sysfs: string): boolean {
   // so the class name is matched as any segment of the path.
   return path.startsWith(sysfs) && (path.includes('/hwmon/') || path.includes('/thermal/') || path.includes('/power_supply/'))
 }
+
+export const READ_THREADS_ABANDONED_DECL = {
+  name: 'odin_read_threads_abandoned_total',
+  type: 'counter',
+  help: 'odin-agent: Helper threads abandoned because a read of a cmdline or sensor file stayed blocked in the kernel past its deadline.',
+} as const satisfies FamilyDecl
+export const READ_THREADS_STUCK_DECL = {
+  name: 'odin_read_threads_stuck',
+  type: 'gauge',
+  help: 'odin-agent: Abandoned helper threads still blocked in a read (at most 4 by default; at the bound such reads fail until one returns).',
+} as const satisfies FamilyDecl
+/** The helper threads' own families (default flags, without --sampler.worker). */
+export const READ_THREAD_FAMILIES: readonly FamilyDecl[] = [READ_THREADS_ABANDONED_DECL, READ_THREADS_STUCK_DECL]

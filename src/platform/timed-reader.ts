@@ -6,11 +6,13 @@ import { join } from 'node:path'
 import { Families } from '../metrics/families.ts'
 import type { Logger } from '../log/logger.ts'
 import { BlockedReadError } from './read-guard.ts'
+import { READ_THREADS_ABANDONED_DECL, READ_THREADS_STUCK_DECL } from './safe-reads.ts'
 import type { TimedReads } from './safe-reads.ts'
 import source from './timed-reader.c' with { type: 'text' }
 
 /** At most this many helper threads stuck in the kernel at once; past it, helper reads are refused. */
 export const MAX_ABANDONED_READERS = 4
+
 
 /**
  * How long the serving thread waits for one helper read: its wait stops /metrics, /healthz
@@ -116,8 +118,8 @@ export function startTimedReader(log: Logger, deadlineMs = READ_DEADLINE_MS, max
     families() {
       if (stuck.size > 0) reap()
       const f = new Families()
-      f.counter('odin_read_threads_abandoned_total', 'odin-agent: Helper threads abandoned because a read of a cmdline or sensor file stayed blocked in the kernel past its deadline.', abandonedTotal)
-      f.gauge('odin_read_threads_stuck', `odin-agent: Abandoned helper threads still blocked in a read (at most ${maxAbandoned}; at the bound such reads fail until one returns).`, stuck.size)
+      f.put(READ_THREADS_ABANDONED_DECL, abandonedTotal)
+      f.put(READ_THREADS_STUCK_DECL, stuck.size)
       return f.list()
     },
     stats: () => ({ abandoned: abandonedTotal, stuck: stuck.size }),

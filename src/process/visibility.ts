@@ -1,3 +1,4 @@
+import type { FamilyDecl } from '../metrics/declared.ts'
 import { Families } from '../metrics/families.ts'
 import type { MetricFamily } from '../metrics/types.ts'
 import { parseMountInfo } from '../procfs/mountinfo.ts'
@@ -98,14 +99,32 @@ export function describeLimit(limit: VisibilityLimit): string {
   return LIMIT_TEXT[limit]
 }
 
+const CAPABILITIES_DECL = {
+  name: 'odin_agent_capabilities',
+  type: 'gauge',
+  help: "odin-agent: Whether the agent's effective capability set holds the capability (1) or not (0), read from its /proc/self/status at start.",
+} as const satisfies FamilyDecl
+const VISIBILITY_DECL = {
+  name: 'odin_agent_process_visibility',
+  type: 'gauge',
+  help: 'odin-agent: 1 when the agent can see and read every process, 0 when odin_agent_process_visibility_limit names what hides processes or their files.',
+} as const satisfies FamilyDecl
+const LIMIT_DECL = {
+  name: 'odin_agent_process_visibility_limit',
+  type: 'gauge',
+  help: 'odin-agent: Whether this reason limits what the agent sees of other processes (unprivileged, no_cap_sys_ptrace, no_cap_dac_read_search, hidepid).',
+} as const satisfies FamilyDecl
+/** What visibilityFamilies emits. */
+export const VISIBILITY_FAMILIES: readonly FamilyDecl[] = [CAPABILITIES_DECL, VISIBILITY_DECL, LIMIT_DECL]
+
 export function visibilityFamilies(v: Visibility): MetricFamily[] {
   const f = new Families()
   for (const [capability, on] of Object.entries(v.capabilities ?? {})) {
-    f.gauge('odin_agent_capabilities', "odin-agent: Whether the agent's effective capability set holds the capability (1) or not (0), read from its /proc/self/status at start.", on ? 1 : 0, { capability })
+    f.put(CAPABILITIES_DECL, on ? 1 : 0, { capability })
   }
-  f.gauge('odin_agent_process_visibility', 'odin-agent: 1 when the agent can see and read every process, 0 when odin_agent_process_visibility_limit names what hides processes or their files.', v.limits.length === 0 ? 1 : 0)
+  f.put(VISIBILITY_DECL, v.limits.length === 0 ? 1 : 0)
   for (const reason of VISIBILITY_LIMITS) {
-    f.gauge('odin_agent_process_visibility_limit', 'odin-agent: Whether this reason limits what the agent sees of other processes (unprivileged, no_cap_sys_ptrace, no_cap_dac_read_search, hidepid).', v.limits.includes(reason) ? 1 : 0, { reason })
+    f.put(LIMIT_DECL, v.limits.includes(reason) ? 1 : 0, { reason })
   }
   return f.list()
 }

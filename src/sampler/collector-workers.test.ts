@@ -10,6 +10,8 @@ import { contextFor } from '../../test/helpers/collect.ts'
 import type { HostReply, HostRequest } from './collector-host.ts'
 import { CLOSE_WAIT_MS, startCollectorWorkers, stuckReadMs } from './collector-workers.ts'
 import type { WorkerLike, WorkerStart } from './collector-workers.ts'
+import { AGENT_FAMILIES } from '../agent.ts'
+import { undeclared } from '../metrics/declared.ts'
 
 /** A worker that records what it is asked and answers only when the test says. */
 class FakeWorker extends EventEmitter implements WorkerLike {
@@ -142,6 +144,7 @@ describe('collector workers (the serving side)', () => {
       ['odin_collector_workers_stuck', 'gauge', 1],
     ])
     expect(text[0]!.help).toMatch(/^odin-agent: /)
+    expect(undeclared(AGENT_FAMILIES, text)).toEqual([])
 
     // The read returns: the abandoned thread exits and the path is read again.
     stuck.emit('exit', 1)

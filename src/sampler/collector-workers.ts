@@ -1,6 +1,7 @@
 import type { Collector, CollectorEntry } from '../collectors/types.ts'
 import { NoDataError } from '../collectors/types.ts'
 import type { Logger } from '../log/logger.ts'
+import type { FamilyDecl } from '../metrics/declared.ts'
 import { Families } from '../metrics/families.ts'
 import type { MetricFamily } from '../metrics/types.ts'
 import { createGuardBuffer, watchReadGuard } from '../platform/read-guard.ts'
@@ -14,6 +15,19 @@ import type { ReplyWire } from './reply-wire.ts'
  * docs/performance.md) until its read returns, if ever.
  */
 export const MAX_ABANDONED_WORKERS = 4
+
+const WORKERS_ABANDONED_DECL = {
+  name: 'odin_collector_workers_abandoned_total',
+  type: 'counter',
+  help: 'odin-agent: Collector worker threads abandoned (and replaced) because a read of /proc or /sys stayed blocked in the kernel.',
+} as const satisfies FamilyDecl
+const WORKERS_STUCK_DECL = {
+  name: 'odin_collector_workers_stuck',
+  type: 'gauge',
+  help: 'odin-agent: Abandoned collector worker threads still blocked in a read (at most 4; at the bound a stuck worker is kept, not replaced).',
+} as const satisfies FamilyDecl
+/** --sampler.worker's own families. */
+export const WORKER_FAMILIES: readonly FamilyDecl[] = [WORKERS_ABANDONED_DECL, WORKERS_STUCK_DECL]
 
 /**
  * How long a read may stay open before its thread counts as stuck: half the collector
@@ -287,16 +301,8 @@ export function startCollectorWorkers(options: CollectorWorkersOptions): Collect
     },
     families: () => {
       const f = new Families()
-      f.counter(
-        'odin_collector_workers_abandoned_total',
-        'odin-agent: Collector worker threads abandoned (and replaced) because a read of /proc or /sys stayed blocked in the kernel.',
-        abandonedTotal,
-      )
-      f.gauge(
-        'odin_collector_workers_stuck',
-        `odin-agent: Abandoned collector worker threads still blocked in a read (at most ${maxAbandoned}; at the bound a stuck worker is kept, not replaced).`,
-        blocked.size,
-      )
+      f.put(WORKERS_ABANDONED_DECL, abandonedTotal)
+      f.put(WORKERS_STUCK_DECL, blocked.size)
       return f.list()
     },
     stats: () => ({ abandoned: abandonedTotal, stuck: blocked.size }),

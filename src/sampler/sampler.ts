@@ -7,6 +7,7 @@ import type { DetectorOutcome } from '../detectors/run-detector.ts'
 import { detectorOfCollector, snapshotView } from '../detectors/types.ts'
 import type { Detector } from '../detectors/types.ts'
 import type { Logger } from '../log/logger.ts'
+import type { FamilyDecl } from '../metrics/declared.ts'
 import { Families } from '../metrics/families.ts'
 import type { MetricFamily } from '../metrics/types.ts'
 import type { Exec } from '../platform/exec.ts'
@@ -275,16 +276,26 @@ function healthAfter(prev: ComponentHealth | undefined, o: { success: boolean; d
   }
 }
 
+const COLLISIONS_DECL = {
+  name: 'odin_scrape_collisions_total',
+  type: 'counter',
+  help: 'odin-agent: Series left out because an earlier collector already exported the same name and labels, or the same name with another type (node_exporter refuses such a collision).',
+} as const satisfies FamilyDecl
+const DURATION_DECL = { name: 'node_scrape_collector_duration_seconds', type: 'gauge', help: 'node_exporter: Duration of a collector scrape.' } as const satisfies FamilyDecl
+const SUCCESS_DECL = { name: 'node_scrape_collector_success', type: 'gauge', help: 'node_exporter: Whether a collector succeeded.' } as const satisfies FamilyDecl
+/** What the sampler adds of its own: node_exporter's per-collector scrape series and the collisions it refused. */
+export const SCRAPE_FAMILIES: readonly FamilyDecl[] = [COLLISIONS_DECL, DURATION_DECL, SUCCESS_DECL]
+
 function scrapeFamilies(outcomes: readonly CollectorOutcome[], collisions: ReadonlyMap<string, number>): MetricFamily[] {
   const f = new Families()
   for (const [collector, n] of collisions) {
-    f.counter('odin_scrape_collisions_total', 'odin-agent: Series left out because an earlier collector already exported the same name and labels, or the same name with another type (node_exporter refuses such a collision).', n, { collector })
+    f.put(COLLISIONS_DECL, n, { collector })
   }
   for (const o of outcomes) {
-    f.gauge('node_scrape_collector_duration_seconds', 'node_exporter: Duration of a collector scrape.', o.durationSeconds, { collector: o.collector })
+    f.put(DURATION_DECL, o.durationSeconds, { collector: o.collector })
   }
   for (const o of outcomes) {
-    f.gauge('node_scrape_collector_success', 'node_exporter: Whether a collector succeeded.', o.success ? 1 : 0, { collector: o.collector })
+    f.put(SUCCESS_DECL, o.success ? 1 : 0, { collector: o.collector })
   }
   return f.list()
 }

@@ -4,7 +4,11 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadModel } from '../../src/detectors/anomaly/model-file.ts'
 import { COMPACT_OPTIONS } from '../../src/detectors/anomaly/options.ts'
-import { createHostAnomalyDetector } from '../../src/detectors/host-anomaly.ts'
+import { createHostAnomalyDetector as create } from '../../src/detectors/host-anomaly.ts'
+import { declaredBy } from '../helpers/detect.ts'
+
+/** The detector, its families checked against its entry's declarations on every call. */
+const createHostAnomalyDetector = (...args: Parameters<typeof create>) => declaredBy('detector.anomaly', create(...args))
 import type { MetricFamily } from '../../src/metrics/types.ts'
 import { snapshotView, type SnapshotView } from '../../src/detectors/types.ts'
 import { gaussian } from './synthetic.ts'

@@ -7,7 +7,11 @@ import { createAnomalyManager } from '../../src/detectors/anomaly/manager.ts'
 import { MODEL_VERSION, encodeModel, loadModel, removeLeftoverTemps, saveModel } from '../../src/detectors/anomaly/model-file.ts'
 import { modelOptions, resolveOptions } from '../../src/detectors/anomaly/options.ts'
 import { decodeStateChecked, maxEncodedStateBytes } from '../../src/detectors/anomaly/state-codec.ts'
-import { createHostAnomalyDetector } from '../../src/detectors/host-anomaly.ts'
+import { createHostAnomalyDetector as create } from '../../src/detectors/host-anomaly.ts'
+import { declaredBy } from '../helpers/detect.ts'
+
+/** The detector, its families checked against its entry's declarations on every call. */
+const createHostAnomalyDetector = (...args: Parameters<typeof create>) => declaredBy('detector.anomaly', create(...args))
 import { snapshotView, type SnapshotView } from '../../src/detectors/types.ts'
 import { recordingLog } from './recording-log.ts'
 

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadModel } from '../../src/detectors/anomaly/model-file.ts'
 import { resolveOptions } from '../../src/detectors/anomaly/options.ts'
-import { CPU_SERIES, createPodAnomalyDetector, createPodPicker, MEMORY_SERIES, POD_MAX_KEY_CHARS, POD_MODEL } from '../../src/detectors/pod-anomaly.ts'
+import { declaredBy } from '../helpers/detect.ts'
+import { CPU_SERIES, createPodAnomalyDetector as create, createPodPicker, MEMORY_SERIES, POD_MAX_KEY_CHARS, POD_MODEL } from '../../src/detectors/pod-anomaly.ts'
 import { createSeriesAnomalyDetector } from '../../src/detectors/series-anomaly.ts'
 import type { MetricFamily } from '../../src/metrics/types.ts'
 import { snapshotView, type SnapshotView } from '../../src/detectors/types.ts'
@@ -12,6 +13,9 @@ import { gaussian } from './synthetic.ts'
 import { structuralBytes } from './structural-bytes.ts'
 import { forestBytes, maxForestBytes } from '../../src/detectors/anomaly/forest.ts'
 import { recordingLog } from './recording-log.ts'
+
+/** The detector, its families checked against its entry's declarations on every call. */
+const createPodAnomalyDetector = (...args: Parameters<typeof create>) => declaredBy('detector.pod_anomaly', create(...args))
 
 const STEP = 15_000
 const T0 = Date.UTC(2024, 3, 1)

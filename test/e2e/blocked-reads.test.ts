@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBinary, repoRoot, startAgent, waitFor } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
+import { READ_THREAD_FAMILIES } from '../../src/platform/safe-reads.ts'
 
 // Issue 22, item 1: a read that never returns (here a FIFO nobody writes, as the cmdline of
 // a process stuck on a dead NFS mount or a hung sensor would be) must cost only the
@@ -215,6 +216,10 @@ describe('a read blocked in the kernel, default flags (collectors on the serving
     expect(body).not.toMatch(/^node_load1 /m)
     expect(body).not.toMatch(/^odin_collector_workers_/m)
     expect(body).toMatch(/^odin_read_threads_abandoned_total 0$/m)
+    // HELP and TYPE as declared (the agent's own families, src/platform/safe-reads.ts).
+    for (const d of READ_THREAD_FAMILIES) {
+      expect(body).toContain(`# HELP ${d.name} ${d.help}\n# TYPE ${d.name} ${d.type}\n`)
+    }
     expect(agent.logs()).toMatch(/loadavg is not a regular file/)
     for (let i = 0; i < 3; i++) {
       await new Promise((r) => setTimeout(r, 700))

@@ -3,7 +3,9 @@ import { accessSync, constants, readFileSync, readdirSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { AGENT_FAMILIES } from '../../src/agent.ts'
 import { allCollectors } from '../../src/collectors/index.ts'
+import { allDetectors } from '../../src/detectors/index.ts'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -159,20 +161,6 @@ export function metricNames(expr: string): string[] {
 }
 
 /**
- * Names the agent exports that no collector declares: its own series, the detectors' and
- * process_* (the runtime's). The collectors' names come from their declarations below.
- */
-const NOT_FROM_COLLECTORS = [
-  'odin_agent_build_info', 'node_scrape_collector_success', 'node_scrape_collector_duration_seconds',
-  'odin_detector_success', 'odin_detector_duration_seconds', 'odin_scrape_collisions_total',
-  'odin_agent_capabilities', 'odin_agent_process_visibility', 'odin_agent_process_visibility_limit',
-  'process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds',
-  'process_max_fds', 'process_start_time_seconds', 'process_virtual_memory_bytes',
-  'odin_anomaly_score', 'odin_anomaly', 'odin_anomaly_model_trained', 'odin_anomaly_model_last_train_timestamp_seconds',
-  'odin_disk_fill_eta_seconds',
-]
-
-/**
  * Names under a collector's declared pattern (node_memory_*, node_netstat_*, ...) that the
  * rules and dashboards use: a pattern cannot list them. Each must match a declaration
  * (test/collectors.contract.test.ts checks it).
@@ -188,14 +176,14 @@ export const UNDER_PATTERNS = [
 ]
 
 /**
- * Names the agent exports, for the rules and dashboards tests: every name a collector
- * declares (src/collectors, `families`), the names the rules and dashboards use under a
- * declared pattern, and the agent's and detectors' own.
+ * Names the agent exports, for the rules and dashboards tests, all from declarations: every
+ * name a collector or detector declares (`families` on their entries), the agent's own
+ * (AGENT_FAMILIES in src/agent.ts, each declared where it is emitted), and the names the rules
+ * and dashboards use under a declared pattern.
  */
 export const CATALOGUE = new Set([
-  ...allCollectors.flatMap((c) => c.families.map((d) => d.name)).filter((name) => !name.includes('*')),
+  ...[...allCollectors, ...allDetectors, AGENT_FAMILIES].flatMap((c) => c.families.map((d) => d.name)).filter((name) => !name.includes('*')),
   ...UNDER_PATTERNS,
-  ...NOT_FROM_COLLECTORS,
 ])
 
 /** Series Prometheus itself makes: target health and the alert state. */

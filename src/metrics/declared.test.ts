@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { declarationProblem } from './declared.ts'
-import type { FamilyDecl } from './types.ts'
+import { declarationProblem, type FamilyDecl } from './declared.ts'
 
 const entry = (families: FamilyDecl[], forwards = false) => ({ name: 'x', families, forwards })
 const decls: FamilyDecl[] = [

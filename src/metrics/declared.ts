@@ -1,5 +1,25 @@
-import type { MetricFamily } from '../metrics/types.ts'
-import type { CollectorEntry, FamilyDecl } from './types.ts'
+import type { MetricFamily, MetricType } from './types.ts'
+
+/**
+ * A family a collector, a detector or the agent itself may emit, declared once beside the
+ * code that emits it and checked against what it emits by the contract tests
+ * (test/collectors.contract.test.ts, test/detectors.contract.test.ts). A family whose name
+ * comes from the source (a /proc/meminfo field, a kstat) is declared as a pattern: `*` in
+ * `name` stands for one or more name characters, `*` in `help` for any text.
+ */
+export interface FamilyDecl {
+  readonly name: string
+  readonly type: MetricType
+  readonly help: string
+}
+
+/** What declares families: a collector entry, a detector entry, or the agent's own list. */
+export interface Declaring {
+  readonly name: string
+  readonly families: readonly FamilyDecl[]
+  /** Also forwards families it does not know in advance (textfile); those pass unchecked. */
+  readonly forwards?: boolean
+}
 
 /** A declared pattern as regexps: `*` is one or more name characters in the name, any text in HELP. */
 function compiled(decl: FamilyDecl): { name: RegExp; help: RegExp } {
@@ -11,7 +31,7 @@ function compiled(decl: FamilyDecl): { name: RegExp; help: RegExp } {
  * What is wrong with `family` against the entry's declarations, or undefined when it is
  * declared: an exact name first, else the first pattern whose name matches.
  */
-export function declarationProblem(entry: Pick<CollectorEntry, 'name' | 'families' | 'forwards'>, family: Pick<MetricFamily, 'name' | 'type' | 'help'>): string | undefined {
+export function declarationProblem(entry: Declaring, family: Pick<MetricFamily, 'name' | 'type' | 'help'>): string | undefined {
   const decl = entry.families.find((d) => d.name === family.name) ?? entry.families.find((d) => d.name.includes('*') && compiled(d).name.test(family.name))
   if (!decl) {
     return entry.forwards ? undefined : `${entry.name} emits ${family.name}, which it does not declare`
@@ -24,6 +44,6 @@ export function declarationProblem(entry: Pick<CollectorEntry, 'name' | 'familie
 }
 
 /** Every problem of `families` against the entry's declarations (empty: all declared). */
-export function undeclared(entry: Pick<CollectorEntry, 'name' | 'families' | 'forwards'>, families: readonly MetricFamily[]): string[] {
+export function undeclared(entry: Declaring, families: readonly MetricFamily[]): string[] {
   return families.flatMap((f) => declarationProblem(entry, f) ?? [])
 }

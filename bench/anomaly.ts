@@ -84,9 +84,7 @@ const peer = (name: string, data: number[][], scoreRows = probe) => {
   const s = time(() => t.value.predict(scoreRows))
   const scoreUs = (s.ms * 1000) / scoreRows.length
   row(name, t.ms, held, scoreUs)
-  console.log(
-    `    ratio to ours: train ${(t.ms / ours.ms).toFixed(1)}x, memory ${(held / forestBytes(ours.value)).toFixed(1)}x, score ${(scoreUs / oursUs).toFixed(1)}x`,
-  )
+  console.log(`    ratio to ours: train ${(t.ms / ours.ms).toFixed(1)}x, memory ${(held / forestBytes(ours.value)).toFixed(1)}x, score ${(scoreUs / oursUs).toFixed(1)}x`)
   return t.value
 }
 const sub = (n: number) => train.slice(train.length - n)
@@ -104,7 +102,9 @@ p1.train(sub(256))
 const p2 = new IsolationForest({ nEstimators: 20 })
 p2.train(sub(256))
 const peerSame = p1.predict(probe.slice(0, 50)).every((v: number, i: number) => v === p2.predict(probe.slice(0, 50))[i])
-console.log(`\ndeterminism: ours with one seed twice: ${same ? 'identical' : 'DIFFERENT'}; ml-isolation-forest twice: ${peerSame ? 'identical' : 'different (Math.random, no seed)'}`)
+console.log(
+  `\ndeterminism: ours with one seed twice: ${same ? 'identical' : 'DIFFERENT'}; ml-isolation-forest twice: ${peerSame ? 'identical' : 'different (Math.random, no seed)'}`,
+)
 
 // 2. Streaming engine throughput: features, scoring, fallback and the scheduled retrains.
 const n = quick ? 20_000 : 100_000
@@ -114,7 +114,7 @@ const t0 = performance.now()
 for (let i = 0; i < n; i++) d.observe(1.7e12 + i * 300_000, series[i]!)
 const streamMs = performance.now() - t0
 console.log(`\nengine: ${n} points (one series, retrain every ${DEFAULT_OPTIONS.retrainEvery} rows) in ${streamMs.toFixed(0)} ms = ${Math.round((n / streamMs) * 1000)} points/s`)
-console.log(`  ${d.state.trainRound} trainings, ${(streamMs / n * 1000).toFixed(1)} us/point all in`)
+console.log(`  ${d.state.trainRound} trainings, ${((streamMs / n) * 1000).toFixed(1)} us/point all in`)
 // The compact model (--model compact): budget 10 us/point, scoring and amortised training.
 // Best of 3 passes (the VM is shared; the best pass is the least disturbed).
 let compactMs = Infinity
@@ -126,7 +126,9 @@ for (let pass = 0; pass < 3; pass++) {
   compactMs = Math.min(compactMs, performance.now() - c0)
   compactRounds = c.state.trainRound
 }
-console.log(`compact engine: ${n} points in ${compactMs.toFixed(0)} ms (best of 3) = ${(compactMs / n * 1000).toFixed(2)} us/point all in, ${compactRounds} trainings (budget 10 us/point)`)
+console.log(
+  `compact engine: ${n} points in ${compactMs.toFixed(0)} ms (best of 3) = ${((compactMs / n) * 1000).toFixed(2)} us/point all in, ${compactRounds} trainings (budget 10 us/point)`,
+)
 
 // 3. detect throughput over a tree of CSVs.
 const shared = resolve(import.meta.dirname ?? '.', '../../shared/peer/nab/data')
@@ -177,6 +179,8 @@ for (const jobs of settings) {
   const detectMs = times[times.length >> 1]!
   const rowsScored = countRows(join(out, `res-${jobs}`))
   const all = times.map((ms) => (ms / 1000).toFixed(2)).join(', ')
-  console.log(`\ndetect --jobs ${jobs}: ${label} (${fileCount} files, ${rowsScored} rows) in ${(detectMs / 1000).toFixed(2)} s (median of ${all}) = ${Math.round((rowsScored / detectMs) * 1000)} points/s (exit ${status.get(jobs)}; target 50,000; ${availableParallelism()} CPUs)`)
+  console.log(
+    `\ndetect --jobs ${jobs}: ${label} (${fileCount} files, ${rowsScored} rows) in ${(detectMs / 1000).toFixed(2)} s (median of ${all}) = ${Math.round((rowsScored / detectMs) * 1000)} points/s (exit ${status.get(jobs)}; target 50,000; ${availableParallelism()} CPUs)`,
+  )
 }
 rmSync(out, { recursive: true, force: true })

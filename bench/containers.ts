@@ -65,7 +65,11 @@ const V1_FILES: Record<string, Record<string, string>> = {
   },
   cpu: { 'cpu.stat': 'nr_periods 10\nnr_throttled 1\nthrottled_time 1000\n', 'cpu.cfs_quota_us': '50000\n', 'cpu.cfs_period_us': '100000\n', 'cgroup.clone_children': '0\n' },
   cpuacct: { 'cpuacct.usage': '123456789\n', 'cgroup.clone_children': '0\n' },
-  blkio: { 'blkio.throttle.io_serviced': '8:0 Read 1\n8:0 Write 2\n8:0 Total 3\nTotal 3\n', 'blkio.throttle.io_service_bytes': '8:0 Read 4096\n8:0 Write 8192\n8:0 Total 12288\nTotal 12288\n', 'cgroup.clone_children': '0\n' },
+  blkio: {
+    'blkio.throttle.io_serviced': '8:0 Read 1\n8:0 Write 2\n8:0 Total 3\nTotal 3\n',
+    'blkio.throttle.io_service_bytes': '8:0 Read 4096\n8:0 Write 8192\n8:0 Total 12288\nTotal 12288\n',
+    'cgroup.clone_children': '0\n',
+  },
 }
 
 /** Builds the cgroup trees and identity rootfs; returns the sysfs root per container count. */
@@ -103,7 +107,16 @@ function build(containers: number): { sysfs: string; rootfs: string } {
     const id = idOf(c)
     write(
       join(rootfs, 'run/containerd/io.containerd.runtime.v2.task/k8s.io', id, 'config.json'),
-      JSON.stringify({ annotations: { 'io.kubernetes.cri.container-type': 'container', 'io.kubernetes.cri.container-name': `c${c}`, 'io.kubernetes.cri.sandbox-name': `pod-${pod}`, 'io.kubernetes.cri.sandbox-namespace': 'bench', 'io.kubernetes.cri.sandbox-uid': uidOf(pod), 'io.kubernetes.cri.image-name': 'example/app:1' } }),
+      JSON.stringify({
+        annotations: {
+          'io.kubernetes.cri.container-type': 'container',
+          'io.kubernetes.cri.container-name': `c${c}`,
+          'io.kubernetes.cri.sandbox-name': `pod-${pod}`,
+          'io.kubernetes.cri.sandbox-namespace': 'bench',
+          'io.kubernetes.cri.sandbox-uid': uidOf(pod),
+          'io.kubernetes.cri.image-name': 'example/app:1',
+        },
+      }),
     )
     mkdirSync(join(rootfs, 'var/log/containers'), { recursive: true })
     symlinkSync(`/var/log/pods/bench_pod-${pod}_${uidOf(pod)}/c${c}/0.log`, join(rootfs, 'var/log/containers', `pod-${pod}_bench_c${c}-${id}.log`))
@@ -117,7 +130,10 @@ const calls = { readFile: 0, readdir: 0, readlink: 0 }
 
 /** One containers collector as the agent creates it, and the context of its ticks. */
 function context(sysfs: string, rootfs: string): { collector: Collector; ctx: CollectContext } {
-  const { config } = parseAgentArgs([`--path.sysfs=${sysfs}`, `--path.rootfs=${rootfs}`, '--path.procfs=/proc', ...(EXTENDED ? ['--collector.containers.extended'] : [])], [containersCollector])
+  const { config } = parseAgentArgs(
+    [`--path.sysfs=${sysfs}`, `--path.rootfs=${rootfs}`, '--path.procfs=/proc', ...(EXTENDED ? ['--collector.containers.extended'] : [])],
+    [containersCollector],
+  )
   const [collector] = createCollectors([containersCollector], config)
   const host = createHostFS({ procfs: '/proc', sysfs, rootfs })
   const fs = {
@@ -126,7 +142,10 @@ function context(sysfs: string, rootfs: string): { collector: Collector; ctx: Co
     readdir: (p: string) => (calls.readdir++, host.readdir(p)),
     readlink: (p: string) => (calls.readlink++, host.readlink(p)),
   }
-  return { collector: collector as Collector, ctx: { fs, exec: execFileNoShell, signal: new AbortController().signal, log: silentLogger, now: () => Date.now(), shared: (_k, load) => load() } }
+  return {
+    collector: collector as Collector,
+    ctx: { fs, exec: execFileNoShell, signal: new AbortController().signal, log: silentLogger, now: () => Date.now(), shared: (_k, load) => load() },
+  }
 }
 
 async function measure({ collector, ctx }: { collector: Collector; ctx: CollectContext }): Promise<{ usPerTick: number; series: number; reads: number }> {
@@ -162,11 +181,11 @@ try {
     const m = await measure(context(t.sysfs, t.rootfs))
     console.log(`${ONLY} containers: ${(m.usPerTick / 1000).toFixed(3)} ms CPU per tick, ${m.series} series, ${m.reads} HostFS calls per steady tick`)
   } else {
-  // The empty case is measured before the 100 containers exist (on --real they share /sys).
-  const empty = build(0)
-  const zero = await measure(context(empty.sysfs, empty.rootfs))
-  const full = build(100)
-  report(zero, await measure(context(full.sysfs, full.rootfs)))
+    // The empty case is measured before the 100 containers exist (on --real they share /sys).
+    const empty = build(0)
+    const zero = await measure(context(empty.sysfs, empty.rootfs))
+    const full = build(100)
+    report(zero, await measure(context(full.sysfs, full.rootfs)))
   }
 } finally {
   cleanups.reverse().forEach((c) => c())

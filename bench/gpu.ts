@@ -57,7 +57,9 @@ for (const [name, xml] of captures) {
   })
   sumOurs += ours
   sumPeer += peer
-  console.log(`${name.padEnd(40)} ${(xml.length / 1024).toFixed(1).padStart(5)} ${String(gpus).padStart(5)} ${ours.toFixed(3).padStart(9)} ${peer.toFixed(3).padStart(9)} ${(peer / ours).toFixed(2).padStart(10)}`)
+  console.log(
+    `${name.padEnd(40)} ${(xml.length / 1024).toFixed(1).padStart(5)} ${String(gpus).padStart(5)} ${ours.toFixed(3).padStart(9)} ${peer.toFixed(3).padStart(9)} ${(peer / ours).toFixed(2).padStart(10)}`,
+  )
 }
 console.log(`total over ${captures.length} captures: ours ${sumOurs.toFixed(2)} ms, peer ${sumPeer.toFixed(2)} ms, peer/ours ${(sumPeer / sumOurs).toFixed(2)}`)
 
@@ -76,4 +78,6 @@ async function timeAsync(fn: () => Promise<unknown>, n: number): Promise<number>
 }
 const direct = await timeAsync(() => execFileNoShell('/bin/true', [], { timeoutMs: 5000 }), SPAWNS)
 const viaShell = await timeAsync(() => new Promise((resolve) => shellExec('true -q -x', () => resolve(undefined))), SPAWNS)
-console.log(`\nstart and reap one child (median of ${SPAWNS}): no shell ${direct.toFixed(2)} ms, via /bin/sh ${viaShell.toFixed(2)} ms, shell/ours ${(viaShell / direct).toFixed(2)}`)
+console.log(
+  `\nstart and reap one child (median of ${SPAWNS}): no shell ${direct.toFixed(2)} ms, via /bin/sh ${viaShell.toFixed(2)} ms, shell/ours ${(viaShell / direct).toFixed(2)}`,
+)

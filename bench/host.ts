@@ -140,12 +140,16 @@ async function main() {
   const pair = ne.cpuMsPerScrape + pe.cpuMsPerScrape
   const row = (name: string, r: Result) =>
     `${name.padEnd(16)} ${r.cpuMsPerScrape.toFixed(2).padStart(13)} ${r.burstCpuMs.toFixed(2).padStart(11)} ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${String(r.series).padStart(7)} ${r.rss.toFixed(1).padStart(8)}`
-  console.log(`host bench: median of ${RUNS} runs; CPU per scrape with one scrape every ${SCRAPE_INTERVAL_S} s for ${PACED_SECONDS} s (agent --sampler.interval=${SCRAPE_INTERVAL_S}s); latency and RSS over ${SCRAPES} back-to-back scrapes (agent --sampler.interval=1s)`)
+  console.log(
+    `host bench: median of ${RUNS} runs; CPU per scrape with one scrape every ${SCRAPE_INTERVAL_S} s for ${PACED_SECONDS} s (agent --sampler.interval=${SCRAPE_INTERVAL_S}s); latency and RSS over ${SCRAPES} back-to-back scrapes (agent --sampler.interval=1s)`,
+  )
   console.log('process          cpu ms/scrape  burst cpu   p50 ms  p99 ms  series  RSS MiB')
   console.log(row('node_exporter', ne))
   console.log(row('process-exporter', pe))
   console.log(row('odin-agent', ag))
-  console.log(`ratio agent/(node_exporter+process-exporter): cpu ${(ag.cpuMsPerScrape / pair).toFixed(2)} (budget < 1.0, goal 0.5); agent/node_exporter alone ${(ag.cpuMsPerScrape / ne.cpuMsPerScrape).toFixed(2)}`)
+  console.log(
+    `ratio agent/(node_exporter+process-exporter): cpu ${(ag.cpuMsPerScrape / pair).toFixed(2)} (budget < 1.0, goal 0.5); agent/node_exporter alone ${(ag.cpuMsPerScrape / ne.cpuMsPerScrape).toFixed(2)}`,
+  )
   console.log(`p99 agent/node_exporter ${(ag.p99 / ne.p99).toFixed(2)} (budget 1.0); agent RSS ${ag.rss.toFixed(1)} MiB (budget 64)`)
 }
 

@@ -150,17 +150,23 @@ const idle = ONLY ? { tickMs: 0, trainMs: 0, heapMiB: 0, buffersMiB: 0, rssMiB: 
 const busy = measure(N)
 if (!BASELINE) report()
 else {
-  console.log(`baseline (${N} containers' snapshots, no detector): heapUsed +${busy.heapMiB.toFixed(2)} MiB, RSS +${busy.rssMiB.toFixed(2)} MiB, process RSS after the same ticks (full GC): ${(rssAfterTraining / MIB).toFixed(1)} MiB`)
+  console.log(
+    `baseline (${N} containers' snapshots, no detector): heapUsed +${busy.heapMiB.toFixed(2)} MiB, RSS +${busy.rssMiB.toFixed(2)} MiB, process RSS after the same ticks (full GC): ${(rssAfterTraining / MIB).toFixed(1)} MiB`,
+  )
 }
 function report(): void {
   const fmt = (x: number) => x.toFixed(3)
   console.log(`pod detector, ${TICKS} ticks x 3 runs (median), process.cpuUsage():`)
   console.log(`  0 containers:   observe+families ${fmt(idle.tickMs)} ms/tick`)
-  console.log(`  ${N} containers: observe+families ${fmt(busy.tickMs)} ms/tick (runs ${busy.runs.map((r) => fmt(r.tick)).join(', ')}), ` +
-    `scheduled training ${fmt(busy.trainMs)} ms/tick amortised (runs ${busy.runs.map((r) => fmt(r.train)).join(', ')})`)
+  console.log(
+    `  ${N} containers: observe+families ${fmt(busy.tickMs)} ms/tick (runs ${busy.runs.map((r) => fmt(r.tick)).join(', ')}), ` +
+      `scheduled training ${fmt(busy.trainMs)} ms/tick amortised (runs ${busy.runs.map((r) => fmt(r.train)).join(', ')})`,
+  )
   console.log(`  per container per tick: ${fmt((busy.tickMs - idle.tickMs) / N)} ms scoring, ${fmt(busy.trainMs / N)} ms training`)
-  console.log(`  memory after training, over before the detector (full GC): heapUsed +${busy.heapMiB.toFixed(2)} MiB, arrayBuffers +${busy.buffersMiB.toFixed(2)} MiB, RSS +${busy.rssMiB.toFixed(2)} MiB` +
-    (ONLY ? '' : ` (0 containers: heapUsed +${idle.heapMiB.toFixed(2)}, arrayBuffers +${idle.buffersMiB.toFixed(2)}, RSS +${idle.rssMiB.toFixed(2)})`))
+  console.log(
+    `  memory after training, over before the detector (full GC): heapUsed +${busy.heapMiB.toFixed(2)} MiB, arrayBuffers +${busy.buffersMiB.toFixed(2)} MiB, RSS +${busy.rssMiB.toFixed(2)} MiB` +
+      (ONLY ? '' : ` (0 containers: heapUsed +${idle.heapMiB.toFixed(2)}, arrayBuffers +${idle.buffersMiB.toFixed(2)}, RSS +${idle.rssMiB.toFixed(2)})`),
+  )
   console.log(`  process RSS right after training (full GC): ${(rssAfterTraining / MIB).toFixed(1)} MiB`)
 }
 

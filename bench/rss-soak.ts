@@ -27,7 +27,9 @@ async function main() {
         const a = residentMiB(agent.child.pid as number)
         const n = residentMiB(ne.child.pid as number)
         agentRss.push(a.rss)
-        console.log(`${((Date.now() - started) / 60_000).toFixed(0).padStart(4)} ${a.rss.toFixed(1).padStart(6)} (${a.anon.toFixed(1).padStart(5)} ${a.file.toFixed(1).padStart(5)}) ${n.rss.toFixed(1).padStart(14)}`)
+        console.log(
+          `${((Date.now() - started) / 60_000).toFixed(0).padStart(4)} ${a.rss.toFixed(1).padStart(6)} (${a.anon.toFixed(1).padStart(5)} ${a.file.toFixed(1).padStart(5)}) ${n.rss.toFixed(1).padStart(14)}`,
+        )
       }
     }
   } finally {

@@ -23,7 +23,11 @@ if (jitPolicy > 0) {
 // --only lists every switchable to keep (each named on or off explicitly).
 const switchables = [...allCollectors, ...allDetectors]
 const argv = only
-  ? switchables.map((s) => (only.split(',').includes(s.name.replace(/^detector\./, '')) || only.split(',').includes(s.name) ? `--${s.name.startsWith('detector.') ? '' : 'collector.'}${s.name}` : `--no-${s.name.startsWith('detector.') ? '' : 'collector.'}${s.name}`))
+  ? switchables.map((s) =>
+      only.split(',').includes(s.name.replace(/^detector\./, '')) || only.split(',').includes(s.name)
+        ? `--${s.name.startsWith('detector.') ? '' : 'collector.'}${s.name}`
+        : `--no-${s.name.startsWith('detector.') ? '' : 'collector.'}${s.name}`,
+    )
   : []
 const { config } = parseAgentArgs(argv, switchables)
 const log = createLogger({ level: 'error', format: 'logfmt' })
@@ -55,7 +59,9 @@ await new Promise((r) => setTimeout(r, 3000))
 const idle = (cpuMs() - c0) / 3
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
 const tail = perTick.slice(Math.floor(TICKS / 3))
-console.log(`ticks ${TICKS}, gap ${GAP_MS} ms: cpu/tick median ${median(tail).toFixed(2)} ms, mean ${(tail.reduce((a, b) => a + b, 0) / tail.length).toFixed(2)} ms, first ${perTick[0]?.toFixed(1)} ms; wall median ${median(wall).toFixed(2)} ms; idle ${idle.toFixed(2)} ms/s; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(1)} MiB`)
+console.log(
+  `ticks ${TICKS}, gap ${GAP_MS} ms: cpu/tick median ${median(tail).toFixed(2)} ms, mean ${(tail.reduce((a, b) => a + b, 0) / tail.length).toFixed(2)} ms, first ${perTick[0]?.toFixed(1)} ms; wall median ${median(wall).toFixed(2)} ms; idle ${idle.toFixed(2)} ms/s; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(1)} MiB`,
+)
 const n = TICKS - Math.floor(TICKS / 3)
 const top = [...byCollector].sort((a, b) => b[1] - a[1]).slice(0, 12)
 console.log(`collector wall ms/tick (concurrent, overlapping): ${top.map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(', ')}`)

@@ -95,7 +95,9 @@ function serveTargets(lines: (Line | string)[]): Promise<{ server: Server; port:
     const k = (scrapes.get(m[1] as string) ?? 0) + 1
     scrapes.set(m[1] as string, k)
     const prefix = `$1n${m[1]}-`
-    const out = lines.map((l) => (typeof l === 'string' ? l : `${l.vary ? l.head.replace(IDENTITY_LABELS, prefix) : l.head}${l.step === 0 ? l.value : l.value + k * l.step}`)).join('\n')
+    const out = lines
+      .map((l) => (typeof l === 'string' ? l : `${l.vary ? l.head.replace(IDENTITY_LABELS, prefix) : l.head}${l.step === 0 ? l.value : l.value + k * l.step}`))
+      .join('\n')
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(out)
   })
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })))
@@ -133,7 +135,9 @@ interface Row {
 
 async function measure(n: number, targetPort: number): Promise<Row> {
   const dir = mkdtempSync(join(tmp, `n${n}-`))
-  const rules = readdirSync(join(repoRoot, 'rules')).filter((f) => f.endsWith('.yml')).map((f) => join(repoRoot, 'rules', f))
+  const rules = readdirSync(join(repoRoot, 'rules'))
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => join(repoRoot, 'rules', f))
   const targets = Array.from({ length: n }, (_, i) => ({
     targets: [`127.0.0.1:${targetPort}`],
     labels: { __metrics_path__: `/t/${i}/metrics`, instance: `node-${i}`, node: `node-${i}` },
@@ -148,7 +152,11 @@ async function measure(n: number, targetPort: number): Promise<Row> {
   )
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const prom: ChildProcess = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: 'ignore' })
+  const prom: ChildProcess = spawn(
+    'prometheus',
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    { stdio: 'ignore' },
+  )
   try {
     await waitFor(async () => (await fetch(`${base}/-/ready`)).ok, 30_000, 'Prometheus to be ready')
     await new Promise((r) => setTimeout(r, warmupS * 1000))
@@ -183,7 +191,9 @@ const body = await captureBody()
 writeFileSync(join(tmp, 'agent-metrics.prom'), body)
 const { lines, series } = parseBody(body)
 const { server, port } = await serveTargets(lines)
-console.log(`${version}; agent body ${series} series, ${(body.length / 1024).toFixed(0)} KiB; scrape ${SCRAPE_S}s, rules/ loaded; warm-up ${warmupS}s, measured ${durationS}s per N`)
+console.log(
+  `${version}; agent body ${series} series, ${(body.length / 1024).toFixed(0)} KiB; scrape ${SCRAPE_S}s, rules/ loaded; warm-up ${warmupS}s, measured ${durationS}s per N`,
+)
 console.log('| N targets | head series | samples/s | Prometheus RSS MiB | Prometheus CPU mCPU | scrape ms |')
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: |')
 const rows: Row[] = []
@@ -201,7 +211,9 @@ const first = rows[0]
 const last = rows.at(-1)
 if (first && last && last.headSeries > first.headSeries) {
   const perSeries = ((last.rssMiB - first.rssMiB) * 1024 * 1024) / (last.headSeries - first.headSeries)
-  console.log(`RSS slope ${N(perSeries)} bytes per head series, CPU slope ${((last.cpuMilli - first.cpuMilli) / (last.n - first.n)).toFixed(2)} mCPU per node (N ${first.n} -> ${last.n})`)
+  console.log(
+    `RSS slope ${N(perSeries)} bytes per head series, CPU slope ${((last.cpuMilli - first.cpuMilli) / (last.n - first.n)).toFixed(2)} mCPU per node (N ${first.n} -> ${last.n})`,
+  )
 }
 function N(x: number): string {
   return x.toFixed(0)

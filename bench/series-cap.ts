@@ -19,10 +19,38 @@ function busyNode(): MetricFamily[] {
   const f = new Families()
   for (let fam = 0; fam < 250; fam++) for (let s = 0; s < 5; s++) f.gauge(`node_family_${fam}`, 'Host.', s * 1.5, { device: `dev${s}` })
   f.counter('odin_series_dropped_total', 'odin-agent: Series cut by a per-collector cap.', 0, { collector: 'containers' })
-  const perContainer = ['container_cpu_usage_seconds_total', 'odin_container_info', 'odin_container_restarts_total', 'container_memory_usage_bytes', 'container_memory_working_set_bytes', 'container_memory_rss', 'container_memory_cache', 'container_memory_swap', 'container_oom_events_total', 'container_spec_memory_limit_bytes', 'container_spec_cpu_period', 'container_start_time_seconds', 'container_fs_reads_bytes_total', 'container_fs_writes_bytes_total', 'container_fs_reads_total', 'container_fs_writes_total', 'container_cpu_cfs_periods_total', 'container_cpu_cfs_throttled_periods_total', 'container_cpu_cfs_throttled_seconds_total', 'container_spec_cpu_quota']
+  const perContainer = [
+    'container_cpu_usage_seconds_total',
+    'odin_container_info',
+    'odin_container_restarts_total',
+    'container_memory_usage_bytes',
+    'container_memory_working_set_bytes',
+    'container_memory_rss',
+    'container_memory_cache',
+    'container_memory_swap',
+    'container_oom_events_total',
+    'container_spec_memory_limit_bytes',
+    'container_spec_cpu_period',
+    'container_start_time_seconds',
+    'container_fs_reads_bytes_total',
+    'container_fs_writes_bytes_total',
+    'container_fs_reads_total',
+    'container_fs_writes_total',
+    'container_cpu_cfs_periods_total',
+    'container_cpu_cfs_throttled_periods_total',
+    'container_cpu_cfs_throttled_seconds_total',
+    'container_spec_cpu_quota',
+  ]
   for (let c = 0; c < 200; c++) {
     const pod = c % 110
-    const labels = { container: `c${c}`, id: `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${pod}.slice/cri-containerd-${c}.scope`, image: 'registry.example/shop/app:1.2.3', name: `${c}`, namespace: 'shop', pod: `app-${pod}` }
+    const labels = {
+      container: `c${c}`,
+      id: `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${pod}.slice/cri-containerd-${c}.scope`,
+      image: 'registry.example/shop/app:1.2.3',
+      name: `${c}`,
+      namespace: 'shop',
+      pod: `app-${pod}`,
+    }
     for (const [k, name] of perContainer.entries()) if (k < 16 || c % 2 === 0) f.counter(name, 'Container.', c, labels)
   }
   for (let p = 0; p < 110; p++) for (let k = 0; k < 9; k++) f.counter(`container_network_${k}_total`, 'Pod.', p, { namespace: 'shop', pod: `app-${p}`, interface: 'eth0' })

@@ -118,8 +118,20 @@ function buildNode(version: string, containers: number, netPid: number | undefin
         write(join(cg, 'blkio', rel, 'blkio.throttle.io_service_bytes'), `${dev} Read 4096\n${dev} Write 8192\n${dev} Total 12288\nTotal 12288\n`)
       }
       const annotations = m.sandbox
-        ? { 'io.kubernetes.cri.container-type': 'sandbox', 'io.kubernetes.cri.sandbox-name': `app-${pod.index}`, 'io.kubernetes.cri.sandbox-namespace': 'shop', 'io.kubernetes.cri.sandbox-uid': uidOf(pod.index) }
-        : { 'io.kubernetes.cri.container-type': 'container', 'io.kubernetes.cri.container-name': `c${m.c}`, 'io.kubernetes.cri.sandbox-name': `app-${pod.index}`, 'io.kubernetes.cri.sandbox-namespace': 'shop', 'io.kubernetes.cri.sandbox-uid': uidOf(pod.index), 'io.kubernetes.cri.image-name': 'registry.example/shop/app:1.2.3' }
+        ? {
+            'io.kubernetes.cri.container-type': 'sandbox',
+            'io.kubernetes.cri.sandbox-name': `app-${pod.index}`,
+            'io.kubernetes.cri.sandbox-namespace': 'shop',
+            'io.kubernetes.cri.sandbox-uid': uidOf(pod.index),
+          }
+        : {
+            'io.kubernetes.cri.container-type': 'container',
+            'io.kubernetes.cri.container-name': `c${m.c}`,
+            'io.kubernetes.cri.sandbox-name': `app-${pod.index}`,
+            'io.kubernetes.cri.sandbox-namespace': 'shop',
+            'io.kubernetes.cri.sandbox-uid': uidOf(pod.index),
+            'io.kubernetes.cri.image-name': 'registry.example/shop/app:1.2.3',
+          }
       write(join(rootfs, 'run/containerd/io.containerd.runtime.v2.task/k8s.io', m.id, 'config.json'), JSON.stringify({ annotations }))
       if (!m.sandbox) {
         mkdirSync(join(rootfs, 'var/log/containers'), { recursive: true })
@@ -156,10 +168,14 @@ try {
       const agent = await startAgent([`--path.sysfs=${node.sysfs}`, `--path.rootfs=${node.rootfs}`, '--path.procfs=/proc', ...EXTRA])
       try {
         // Wait for a tick that saw the containers (the first may race the listener).
-        await waitFor(async () => {
-          const text = await (await fetch(`${agent.url}/metrics`)).text()
-          return n === 0 || /^odin_containers\{state="resolved"\} [1-9]/m.test(text) ? text : undefined
-        }, 20_000, 'a snapshot with containers')
+        await waitFor(
+          async () => {
+            const text = await (await fetch(`${agent.url}/metrics`)).text()
+            return n === 0 || /^odin_containers\{state="resolved"\} [1-9]/m.test(text) ? text : undefined
+          },
+          20_000,
+          'a snapshot with containers',
+        )
         await new Promise((r) => setTimeout(r, 1500))
         const text = await (await fetch(`${agent.url}/metrics`)).text()
         if (SAVE !== undefined) writeFileSync(join(SAVE, `${version}-${n}.prom`), text)

@@ -17,7 +17,13 @@ import { StatusModel } from '../src/server/status-model.ts'
 const N = Number(process.argv[process.argv.indexOf('--iterations') + 1]) || 2000
 const host = join(import.meta.dir, '..', 'test', 'fixtures', 'host-a')
 const { config } = parseAgentArgs([`--path.procfs=${host}/proc`, `--path.sysfs=${host}/sys`, `--path.rootfs=${host}/root`, '--data-dir='], allCollectors)
-const agent = createAgent({ config, collectors: allCollectors, log: silentLogger, version: { version: 'bench', revision: 'bench', runtime: 'bun' }, visibility: assessVisibility({ uid: 0, capEff: 0n, hidepid: '', containerised: true }) })
+const agent = createAgent({
+  config,
+  collectors: allCollectors,
+  log: silentLogger,
+  version: { version: 'bench', revision: 'bench', runtime: 'bun' },
+  visibility: assessVisibility({ uid: 0, capEff: 0n, hidepid: '', containerised: true }),
+})
 const snap = await agent.sampler.tick()
 const anomaly: MetricFamily[] = [
   { name: 'odin_anomaly_score', help: '', type: 'gauge', samples: Array.from({ length: 6 }, (_, i) => ({ labels: { detector: 'host', series: `s${i}` }, value: 0.3 })) },
@@ -41,7 +47,18 @@ function time(fn: (i: number) => void): number {
 const model = new StatusModel()
 let at = 1_700_000_000_000
 const observe = time(() => model.observe((at += 1000), families))
-const inputs = { version: { version: 'b', revision: 'b' }, now: at, startedAt: 0, lastSampleAt: at, ready: { ok: true, reason: 'ready' }, health: agent.sampler.collectorHealth(), detectors: new Map(), threats: [], visibilityLimits: [], threshold: 0.75 }
+const inputs = {
+  version: { version: 'b', revision: 'b' },
+  now: at,
+  startedAt: 0,
+  lastSampleAt: at,
+  ready: { ok: true, reason: 'ready' },
+  health: agent.sampler.collectorHealth(),
+  detectors: new Map(),
+  threats: [],
+  visibilityLimits: [],
+  threshold: 0.75,
+}
 let bytes = 0
 const answer = time(() => {
   bytes = JSON.stringify(model.build(inputs)).length
@@ -49,7 +66,12 @@ const answer = time(() => {
 
 const full = new StatusModel()
 const many: MetricFamily[] = [
-  { name: 'odin_anomaly_score', help: '', type: 'gauge', samples: Array.from({ length: HISTORY_MAX_SERIES }, (_, i) => ({ labels: { detector: 'gpu', series: `gpu${i}_temp` }, value: 0.4 })) },
+  {
+    name: 'odin_anomaly_score',
+    help: '',
+    type: 'gauge',
+    samples: Array.from({ length: HISTORY_MAX_SERIES }, (_, i) => ({ labels: { detector: 'gpu', series: `gpu${i}_temp` }, value: 0.4 })),
+  },
 ]
 Bun.gc(true)
 const heap0 = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers
@@ -60,5 +82,7 @@ const heap1 = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffer
 console.log(`families of one fixture tick: ${families.length} families, ${series} series`)
 console.log(`StatusModel.observe per tick: ${(observe * 1000).toFixed(1)} µs (median of ${N})`)
 console.log(`/status.json build + stringify: ${(answer * 1000).toFixed(1)} µs, ${bytes} bytes (median of ${N})`)
-console.log(`score history at its cap: ${full.history.size} series, ${full.history.bytes} bytes of typed arrays; heap + array buffers grew ${((heap1 - heap0) / 1024).toFixed(0)} KiB`)
+console.log(
+  `score history at its cap: ${full.history.size} series, ${full.history.bytes} bytes of typed arrays; heap + array buffers grew ${((heap1 - heap0) / 1024).toFixed(0)} KiB`,
+)
 await agent.stop()

@@ -14,7 +14,9 @@ const t0 = performance.now()
 const timed = startTimedReader(log)
 const startMs = performance.now() - t0
 if (!timed) throw new Error('no helper thread')
-const paths = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((p) => `/proc/${p}/cmdline`)
+const paths = readdirSync('/proc')
+  .filter((p) => /^\d+$/.test(p))
+  .map((p) => `/proc/${p}/cmdline`)
 let buf: Buffer = Buffer.allocUnsafe(64 * 1024)
 const inline = (p: string) => {
   const fd = openSync(p, 'r')
@@ -33,7 +35,10 @@ const cpuUs = () => {
 const rss0 = process.memoryUsage.rss()
 console.log(`helper compiled and started in ${startMs.toFixed(1)} ms; ${paths.length} processes`)
 for (let r = 0; r < rounds; r++) {
-  for (const [name, read] of [['inline', inline], ['helper', (p: string) => timed.read(p)]] as const) {
+  for (const [name, read] of [
+    ['inline', inline],
+    ['helper', (p: string) => timed.read(p)],
+  ] as const) {
     const c0 = cpuUs()
     const w0 = performance.now()
     let n = 0

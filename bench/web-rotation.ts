@@ -25,7 +25,9 @@ const use = (name: string) => {
 use('server')
 writeFileSync(join(dir, 'web.yml'), 'tls_server_config:\n  cert_file: server.pem\n  key_file: server-key.pem\n')
 await ensureAgentBinary()
-const child = spawn(agentBinary, ['--web.listen-address=127.0.0.1:0', '--sampler.interval=1h', `--data-dir=${dir}`, `--web.config.file=${join(dir, 'web.yml')}`], { stdio: ['ignore', 'ignore', 'pipe'] })
+const child = spawn(agentBinary, ['--web.listen-address=127.0.0.1:0', '--sampler.interval=1h', `--data-dir=${dir}`, `--web.config.file=${join(dir, 'web.yml')}`], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+})
 let log = ''
 const port = await new Promise<number>((resolve) => {
   child.stderr.on('data', (d: Buffer) => {
@@ -79,8 +81,11 @@ running = false
 const [keepAlive, fresh] = await Promise.all(clients)
 child.kill('SIGTERM')
 const restarts = (log.match(/tls_restarted=true/g) ?? []).length
-const show = (name: string, t: Tally) => console.log(`  ${name.padEnd(24)} ${t.ok} served, ${t.failed} failed ${JSON.stringify(Object.fromEntries(t.errors))}, longest gap between answers ${t.longestGapMs.toFixed(1)} ms`)
+const show = (name: string, t: Tally) =>
+  console.log(
+    `  ${name.padEnd(24)} ${t.ok} served, ${t.failed} failed ${JSON.stringify(Object.fromEntries(t.errors))}, longest gap between answers ${t.longestGapMs.toFixed(1)} ms`,
+  )
 console.log(`${restarts} listener restarts (of ${ROTATIONS} rotations):`)
 show('kept-alive connection', keepAlive)
-show("connection per scrape", fresh)
-if (process.argv.includes("--log")) console.log(log)
+show('connection per scrape', fresh)
+if (process.argv.includes('--log')) console.log(log)

@@ -48,7 +48,9 @@ async function start(args: string[], bin = binary): Promise<{ pid: number; port:
 }
 
 const cpuTicks = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ')
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2)
+    .split(' ')
   return Number(f[11]) + Number(f[12])
 }
 const TICK_MS = 10 // USER_HZ 100
@@ -105,11 +107,15 @@ const base = median(results.get('http')?.cpu ?? [1])
 console.log(`agent CPU per scrape, ${SCRAPES} scrapes x ${ROUNDS} rounds per mode (median, [min-max] over rounds; /proc/PID/stat at 10 ms ticks):`)
 for (const [name, r] of results) {
   const m = median(r.cpu)
-  console.log(`  ${name.padEnd(13)} ${m.toFixed(3)} ms [${Math.min(...r.cpu).toFixed(3)}-${Math.max(...r.cpu).toFixed(3)}]  x${(m / base).toFixed(2)} of http  ${(r.bytes / 1024).toFixed(1)} KiB on the wire`)
+  console.log(
+    `  ${name.padEnd(13)} ${m.toFixed(3)} ms [${Math.min(...r.cpu).toFixed(3)}-${Math.max(...r.cpu).toFixed(3)}]  x${(m / base).toFixed(2)} of http  ${(r.bytes / 1024).toFixed(1)} KiB on the wire`,
+  )
 }
 // The gzip itself runs once per snapshot, not per scrape: its cost, for the record.
 const body = await (await fetch(modes[0]?.url ?? '', { headers: { 'Accept-Encoding': 'identity' } }).catch(() => new Response(''))).text()
 const sample = body || readFileSync(join(root, 'README.md'), 'utf8')
 const t0 = performance.now()
 for (let i = 0; i < 20; i++) gzipSync(sample, { level: 6 })
-console.log(`gzip of one ${(Buffer.byteLength(sample) / 1024).toFixed(0)} KiB exposition: ${((performance.now() - t0) / 20).toFixed(2)} ms, once per snapshot (every --sampler.interval), shared by every scrape of it`)
+console.log(
+  `gzip of one ${(Buffer.byteLength(sample) / 1024).toFixed(0)} KiB exposition: ${((performance.now() - t0) / 20).toFixed(2)} ms, once per snapshot (every --sampler.interval), shared by every scrape of it`,
+)

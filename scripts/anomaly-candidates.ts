@@ -50,7 +50,10 @@ export const CANDIDATES: Record<string, Candidate> = {
   // Seasons (second session). The default's seasonal feature is 'seasonalweek': the daily
   // residual or the one against a week ago, whichever is smaller. 'seasonal' is the daily one alone.
   'daily-only': { about: 'the engine before the second session: features value, seasonal (daily residual only)', options: { features: ['value', 'seasonal'] } },
-  'sw-b15': { about: 'seasonalweek, weekly envelope in 15-min buckets (the first try; 5 min as shipped)', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 3_600_000, bucketMs: 900_000 } } },
+  'sw-b15': {
+    about: 'seasonalweek, weekly envelope in 15-min buckets (the first try; 5 min as shipped)',
+    options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 3_600_000, bucketMs: 900_000 } },
+  },
   'sw-tol2h': { about: 'seasonalweek, weekly envelope in 15-min buckets, +-2 h', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 7_200_000, bucketMs: 900_000 } } },
   'w-tol30m': { about: 'weekly envelope +-30 min', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 1_800_000, bucketMs: 300_000 } } },
   'w-tol45m': { about: 'weekly envelope +-45 min', options: { weekly: { periodMs: 7 * 86_400_000, toleranceMs: 2_700_000, bucketMs: 300_000 } } },
@@ -66,14 +69,23 @@ export const CANDIDATES: Record<string, Candidate> = {
   d7: { about: 'default, depth cap 7', options: { maxDepth: 7 } },
   'd7-t150': { about: 'default, depth cap 7, 150 trees', options: { maxDepth: 7, trees: 150 } },
   // Compact model variants (the chosen one is COMPACT_OPTIONS).
-  'compact-v1': { about: '12 trees of 64 rows, 512-row window, retrain 100', options: { window: 512, trees: 12, sampleSize: 64, retrainEvery: 100, calibrationRows: 64, scoreCacheSlots: 64 } },
+  'compact-v1': {
+    about: '12 trees of 64 rows, 512-row window, retrain 100',
+    options: { window: 512, trees: 12, sampleSize: 64, retrainEvery: 100, calibrationRows: 64, scoreCacheSlots: 64 },
+  },
   'compact-p64-w2k': { about: '12 trees of 64 rows, 2,000-row window, retrain 300', options: { ...COMPACT_2K, rowPrecision: 64, sampleSize: 64, maxDepth: 0, trees: 12 } },
   'compact-p256-d6': { about: '12 trees of 256 rows, depth 6, 2,000 float64 rows', options: { ...COMPACT_2K, rowPrecision: 64, sampleSize: 256, trees: 12 } },
   'compact-p512-d6-t12': { about: '12 trees of 512 rows, depth 6, 2,000 float64 rows (75 KiB)', options: { ...COMPACT_2K, rowPrecision: 64, trees: 12 } },
   'compact-p512-d5-t24': { about: '24 trees of 512 rows, depth 5', options: { ...COMPACT_2K, maxDepth: 5, trees: 24 } },
   'compact-p256-d4-t48': { about: '48 trees of 256 rows, depth 4', options: { ...COMPACT_2K, sampleSize: 256, maxDepth: 4, trees: 48 } },
-  'compact-daily-only': { about: 'the compact model before the second session: daily residual only, 5-min buckets', options: { ...COMPACT_2K, features: ['value', 'seasonal'], seasonal: { periodMs: 86_400_000, toleranceMs: 3_600_000, bucketMs: 300_000 } } },
+  'compact-daily-only': {
+    about: 'the compact model before the second session: daily residual only, 5-min buckets',
+    options: { ...COMPACT_2K, features: ['value', 'seasonal'], seasonal: { periodMs: 86_400_000, toleranceMs: 3_600_000, bucketMs: 300_000 } },
+  },
   'compact-d10': { about: 'compact, daily residual only, in 10-min buckets', options: { ...COMPACT_2K, features: ['value', 'seasonal'] } },
-  'compact-w60-tol0': { about: 'compact, weekly envelope: the 1-h bucket holding t - 7 days only', options: { ...COMPACT_2K, weekly: { periodMs: 7 * 86_400_000, toleranceMs: 0, bucketMs: 3_600_000 } } },
+  'compact-w60-tol0': {
+    about: 'compact, weekly envelope: the 1-h bucket holding t - 7 days only',
+    options: { ...COMPACT_2K, weekly: { periodMs: 7 * 86_400_000, toleranceMs: 0, bucketMs: 3_600_000 } },
+  },
   'compact-r150': { about: 'compact, retrain every 150 rows', options: { ...COMPACT_2K, retrainEvery: 150 } },
 }

@@ -39,7 +39,10 @@ function loadNab(): Series[] {
   for (const category of readdirSync(join(nab, 'data')).sort()) {
     if (category.endsWith('.md')) continue
     for (const file of readdirSync(join(nab, 'data', category)).sort()) {
-      const lines = readFileSync(join(nab, 'data', category, file), 'utf8').trim().split(/\r?\n/).slice(1)
+      const lines = readFileSync(join(nab, 'data', category, file), 'utf8')
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
       const t = new Float64Array(lines.length)
       const values = new Float64Array(lines.length)
       const index = new Map<string, number>()
@@ -95,14 +98,19 @@ for (const name of names) {
   for (const seed of seeds) {
     const started = performance.now()
     const scored = all.map((s): ScoredFile & { category: string } => ({
-      name: s.name, category: s.category, windows: s.windows, scores: run(s, { ...candidate.options, seed }),
+      name: s.name,
+      category: s.category,
+      windows: s.windows,
+      scores: run(s, { ...candidate.options, seed }),
     }))
     const ms = performance.now() - started
     const points = all.reduce((a, s) => a + s.values.length, 0)
     const pub = scored.filter((s) => s.category !== 'synthetic')
     const profiles: Profile[] = ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate']
     const [std, lowFp, lowFn] = profiles.map((p) => nabScore(pub, p))
-    const parts = [`${name} seed ${seed}: public ${fmt(std!.score)} (lowFP ${fmt(lowFp!.score)}, lowFN ${fmt(lowFn!.score)}; hit ${std!.hit}/${std!.windows}, FP ${std!.falsePositives}, thr ${std!.threshold.toFixed(4)})`]
+    const parts = [
+      `${name} seed ${seed}: public ${fmt(std!.score)} (lowFP ${fmt(lowFp!.score)}, lowFN ${fmt(lowFn!.score)}; hit ${std!.hit}/${std!.windows}, FP ${std!.falsePositives}, thr ${std!.threshold.toFixed(4)})`,
+    ]
     const heldOut: number[] = []
     for (const c of categories) {
       const inside = scored.filter((s) => s.category === c)
@@ -116,19 +124,28 @@ for (const name of names) {
     }
     // The engine's own decision: every category at the documented threshold, nothing optimised.
     const fixed = categories.map((c) => {
-      const r = nabScore(scored.filter((s) => s.category === c), 'standard', ANOMALY_THRESHOLD)
+      const r = nabScore(
+        scored.filter((s) => s.category === c),
+        'standard',
+        ANOMALY_THRESHOLD,
+      )
       return `${c} ${fmt(r.score)} (hit ${r.hit}/${r.windows}, FP ${r.falsePositives})`
     })
     const pubFixed = nabScore(pub, 'standard', ANOMALY_THRESHOLD)
     parts.push(`  at ${ANOMALY_THRESHOLD}: public ${fmt(pubFixed.score)} (hit ${pubFixed.hit}, FP ${pubFixed.falsePositives}); ${fixed.join('; ')}`)
     pubs.push(std!.score)
     helds.push(heldOut.reduce((a, b) => a + b, 0) / heldOut.length)
-    parts.push(`  mean held-out NAB ${fmt(heldOut.reduce((a, b) => a + b, 0) / heldOut.length)}; ${points} points in ${(ms / 1000).toFixed(1)} s (${Math.round(points / (ms / 1000))} points/s)`)
+    parts.push(
+      `  mean held-out NAB ${fmt(heldOut.reduce((a, b) => a + b, 0) / heldOut.length)}; ${points} points in ${(ms / 1000).toFixed(1)} s (${Math.round(points / (ms / 1000))} points/s)`,
+    )
     if (perFile) {
       const at = (files: ScoredFile[], thr: number) => nabScore(files, 'standard', thr).files
       for (const f of at(pub, std!.threshold)) parts.push(`    ${f.name}: hit ${f.hit}/${f.windows}, FP ${f.falsePositives}`)
       if (withSynthetic) {
-        for (const f of at(scored.filter((s) => s.category === 'synthetic'), std!.threshold)) {
+        for (const f of at(
+          scored.filter((s) => s.category === 'synthetic'),
+          std!.threshold,
+        )) {
           parts.push(`    ${f.name}: hit ${f.hit}/${f.windows}, FP ${f.falsePositives}`)
         }
       }

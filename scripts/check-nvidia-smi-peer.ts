@@ -237,7 +237,12 @@ function checkNetdata(dir: string, t: Tally): void {
       const [, mig, uuid, metric] = m as unknown as [string, string | undefined, string, string]
       const labels: Record<string, string> = { UUID: uuid, ...(mig ? { GPU_I_ID: mig } : {}) }
       if (metric === 'mig_devices_count') {
-        const n = new Set(fams.find((f) => f.name === 'DCGM_FI_DEV_FB_USED')?.samples.filter((s) => s.labels.UUID === uuid && s.labels.GPU_I_ID).map((s) => s.labels.GPU_I_ID)).size
+        const n = new Set(
+          fams
+            .find((f) => f.name === 'DCGM_FI_DEV_FB_USED')
+            ?.samples.filter((s) => s.labels.UUID === uuid && s.labels.GPU_I_ID)
+            .map((s) => s.labels.GPU_I_ID),
+        ).size
         t.expected++
         if (n === value) {
           t.matched++
@@ -252,7 +257,15 @@ function checkNetdata(dir: string, t: Tally): void {
         const s = fams.find((f) => f.name === target.metric)?.samples.find((x) => x.labels.UUID === uuid && x.labels.GPU_I_ID === undefined)
         labels.gpu = s?.labels.gpu ?? '0'
       }
-      compare(t, `netdata/${file}`, mig ? fams : fams.map((f) => ({ ...f, samples: f.samples.filter((s) => s.labels.GPU_I_ID === undefined) })), labels, target, metric.replace(/_P\d+$/, '_P*'), value)
+      compare(
+        t,
+        `netdata/${file}`,
+        mig ? fams : fams.map((f) => ({ ...f, samples: f.samples.filter((s) => s.labels.GPU_I_ID === undefined) })),
+        labels,
+        target,
+        metric.replace(/_P\d+$/, '_P*'),
+        value,
+      )
     }
   }
 }

@@ -117,8 +117,7 @@ export function createAgent(deps: AgentDeps): Agent {
   const enabled = workers ? workers.collectors.filter((c) => config.enabled.includes(c.name)) : createCollectors(deps.collectors, config)
   const bootTime = realBootTime()
   const detectors = deps.detectors ?? []
-  const visibility =
-    deps.visibility ?? assessVisibility(readVisibilityInput({ procfs: config.procfs, env: process.env, uid: process.getuid?.() }))
+  const visibility = deps.visibility ?? assessVisibility(readVisibilityInput({ procfs: config.procfs, env: process.env, uid: process.getuid?.() }))
   const visibilityFams = visibilityFamilies(visibility)
   const buildInfo = (): MetricFamily[] => {
     const f = new Families()

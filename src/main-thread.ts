@@ -69,9 +69,7 @@ async function runAgent(argv: readonly string[], entry: URL): Promise<number> {
   }
   await checkListenHost(address)
   const runtime = `bun ${Bun.version}`
-  const detectors = allDetectors
-    .filter((d) => config.enabled.includes(d.name))
-    .map((d) => d.create({ config, log: log.child({ detector: d.name }) }))
+  const detectors = allDetectors.filter((d) => config.enabled.includes(d.name)).map((d) => d.create({ config, log: log.child({ detector: d.name }) }))
   // With --sampler.worker, collectors read the host on a worker thread: a read that never
   // returns (a FIFO, a process stuck on a dead NFS mount) cannot stop /metrics, /healthz or
   // SIGTERM here, and a stuck thread is replaced. Off by default: the second VM costs
@@ -88,10 +86,25 @@ async function runAgent(argv: readonly string[], entry: URL): Promise<number> {
       })
     : undefined
   const safe = workers ? undefined : { timed: startTimedReader(log) }
-  const agent = createAgent({ config, collectors: allCollectors, detectors, log, version: { ...buildVersion, runtime }, web: web && { auth: web.auth, headers: web.headers }, workers, safe })
+  const agent = createAgent({
+    config,
+    collectors: allCollectors,
+    detectors,
+    log,
+    version: { ...buildVersion, runtime },
+    web: web && { auth: web.auth, headers: web.headers },
+    workers,
+    safe,
+  })
   const server = serve(agent.app, address, web?.tls())
   const stopWatching = web ? watchWebConfig(web, server, log) : undefined
-  log.info('starting odin-agent', { version: buildVersion.version, revision: buildVersion.revision, address: `${address.hostname}:${server.port}`, tls: Boolean(web?.tls()), basic_auth: Boolean(web?.auth.enabled) })
+  log.info('starting odin-agent', {
+    version: buildVersion.version,
+    revision: buildVersion.revision,
+    address: `${address.hostname}:${server.port}`,
+    tls: Boolean(web?.tls()),
+    basic_auth: Boolean(web?.auth.enabled),
+  })
   log.info('enabled collectors and detectors', { enabled: [...config.enabled].sort().join(',') })
   const { visibility } = agent
   if (visibility.limits.length > 0) {
@@ -164,7 +177,7 @@ export async function runMainThread(entry: URL): Promise<void> {
       io.stderr(`odin-agent: ${err.message}\n`)
       await exitAfterFlush(2)
     }
-    io.stderr(`odin-agent: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+    io.stderr(`odin-agent: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
     await exitAfterFlush(1)
   }
 }

@@ -129,7 +129,10 @@ describe('family declarations across collectors', () => {
 
   it('the names rules and dashboards use under a pattern (test/stack) match a declared pattern', () => {
     const declared = (name: string) =>
-      allCollectors.some((c) => c.families.some((d) => d.name.includes('*')) && !(declarationProblem({ ...c, forwards: false }, { name, type: 'untyped', help: '' }) ?? '').includes('does not declare'))
+      allCollectors.some(
+        (c) =>
+          c.families.some((d) => d.name.includes('*')) && !(declarationProblem({ ...c, forwards: false }, { name, type: 'untyped', help: '' }) ?? '').includes('does not declare'),
+      )
     expect(UNDER_PATTERNS.filter((name) => !declared(name))).toEqual([])
   })
 })

@@ -50,10 +50,12 @@ function importsOf(file: string, source: string): string[] {
   const specs = [
     ...m.staticImports.map((i) => i.moduleRequest.value),
     ...m.staticExports.flatMap((e) => e.entries.flatMap((x) => (x.moduleRequest ? [x.moduleRequest.value] : []))),
-    ...m.dynamicImports.map((d) => source.slice(d.moduleRequest.start, d.moduleRequest.end)).flatMap((s) => {
-      const literal = /^(['"`])([^'"`$]*)\1$/.exec(s)
-      return literal?.[2] === undefined ? [] : [literal[2]]
-    }),
+    ...m.dynamicImports
+      .map((d) => source.slice(d.moduleRequest.start, d.moduleRequest.end))
+      .flatMap((s) => {
+        const literal = /^(['"`])([^'"`$]*)\1$/.exec(s)
+        return literal?.[2] === undefined ? [] : [literal[2]]
+      }),
   ]
   return specs.filter((s) => s.startsWith('.'))
 }
@@ -127,7 +129,7 @@ describe('importsOf', () => {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a template literal
       'const g = await import(`./${name}.ts`)',
       "// import { h } from './h.ts'",
-      "const s = \"import { i } from './i.ts'\"",
+      'const s = "import { i } from \'./i.ts\'"',
       "import { readFileSync } from 'node:fs'",
     ].join('\n')
     expect(importsOf('x.ts', code).sort()).toEqual(['../b/b.ts', './a.ts', './c.ts', './d.ts', './e.ts', './f.ts', './side.ts'])

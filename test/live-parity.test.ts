@@ -114,7 +114,10 @@ describe.skipIf(!hasPeer)('live parity with node_exporter on this host', () => {
 
   it('MemTotal, boot time and uname labels are equal', () => {
     for (const name of ['node_memory_MemTotal_bytes', 'node_boot_time_seconds']) {
-      expect(of(odin, name).map((s) => s.value), name).toEqual(of(ne, name).map((s) => s.value))
+      expect(
+        of(odin, name).map((s) => s.value),
+        name,
+      ).toEqual(of(ne, name).map((s) => s.value))
       expect(of(odin, name)).toHaveLength(1)
     }
     expect(of(odin, 'node_uname_info').map((s) => s.labels)).toEqual(of(ne, 'node_uname_info').map((s) => s.labels))
@@ -136,7 +139,10 @@ describe.skipIf(!hasPeer)('live parity with node_exporter on this host', () => {
 
   it('the clock discipline from adjtimex is equal: sync status, status bits, tick, PLL constant, TAI offset', () => {
     for (const name of ['node_timex_sync_status', 'node_timex_status', 'node_timex_tick_seconds', 'node_timex_loop_time_constant', 'node_timex_tai_offset_seconds']) {
-      expect(of(odin, name).map((s) => s.value), name).toEqual(of(ne, name).map((s) => s.value))
+      expect(
+        of(odin, name).map((s) => s.value),
+        name,
+      ).toEqual(of(ne, name).map((s) => s.value))
     }
     expect(of(ne, 'node_timex_tick_seconds').length, 'node_exporter reports timex here').toBe(1)
     const [mine, theirs] = [of(odin, 'node_timex_frequency_adjustment_ratio')[0]?.value, of(ne, 'node_timex_frequency_adjustment_ratio')[0]?.value]
@@ -145,9 +151,15 @@ describe.skipIf(!hasPeer)('live parity with node_exporter on this host', () => {
 
   it("node_exporter's other default collectors agree where this host has their source: selinux, arp, udp_queues", () => {
     for (const name of ['node_selinux_enabled', 'node_selinux_config_mode', 'node_selinux_current_mode']) {
-      expect(of(odin, name).map((s) => s.value), name).toEqual(of(ne, name).map((s) => s.value))
+      expect(
+        of(odin, name).map((s) => s.value),
+        name,
+      ).toEqual(of(ne, name).map((s) => s.value))
     }
-    const devices = (samples: Sample[], name: string) => of(samples, name).map((s) => s.labels.device ?? `${s.labels.ip}/${s.labels.queue}`).sort()
+    const devices = (samples: Sample[], name: string) =>
+      of(samples, name)
+        .map((s) => s.labels.device ?? `${s.labels.ip}/${s.labels.queue}`)
+        .sort()
     expect(devices(odin, 'node_arp_entries')).toEqual(devices(ne, 'node_arp_entries'))
     expect(devices(odin, 'node_udp_queues')).toEqual(devices(ne, 'node_udp_queues'))
   })

@@ -72,7 +72,15 @@ describe.runIf(hasPeer)('node_exporter compatibility of the collectors node_comp
 
   beforeAll(async () => {
     await ensureBinary()
-    agent = await startAgent([`--path.procfs=${join(peer, 'proc')}`, `--path.sysfs=${join(peer, 'sys')}`, `--path.rootfs=${peer}`, '--no-detector.threats', '--no-detector.anomaly', '--no-detector.disk_fill', '--collector.bcache.priorityStats'])
+    agent = await startAgent([
+      `--path.procfs=${join(peer, 'proc')}`,
+      `--path.sysfs=${join(peer, 'sys')}`,
+      `--path.rootfs=${peer}`,
+      '--no-detector.threats',
+      '--no-detector.anomaly',
+      '--no-detector.disk_fill',
+      '--collector.bcache.priorityStats',
+    ])
     const url = agent.url
     await waitFor(async () => (await fetch(`${url}/ready`)).ok, 15_000, 'the agent to be ready')
     mine = parse(await (await fetch(`${url}/metrics`)).text())

@@ -25,7 +25,10 @@ export class AssetNotFoundError extends Error {
 
 /** Turns any spelling of an asset path into `folder/rest`, or undefined when it is none. */
 export function normaliseAssetPath(name: string): string | undefined {
-  const parts = name.replaceAll('\\', '/').split('/').filter((p) => p !== '' && p !== '.')
+  const parts = name
+    .replaceAll('\\', '/')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.')
   const at = parts.findIndex((p) => (ASSET_FOLDERS as readonly string[]).includes(p))
   if (at === -1 || at === parts.length - 1 || parts.slice(at).includes('..')) {
     return undefined

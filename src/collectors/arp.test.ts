@@ -13,8 +13,7 @@ const ARP =
   '10.30.0.2        0x1         0x2         52:54:00:bb:00:02     *        vlan30\n' +
   '172.18.0.4       0x1         0x2         02:42:ac:12:00:04     *        docker0\n'
 
-const byDevice = (families: Awaited<ReturnType<typeof collectFrom>>) =>
-  Object.fromEntries(samplesOf(families, 'node_arp_entries').map((s) => [s.labels.device, s.value]))
+const byDevice = (families: Awaited<ReturnType<typeof collectFrom>>) => Object.fromEntries(samplesOf(families, 'node_arp_entries').map((s) => [s.labels.device, s.value]))
 
 describe('arp collector', () => {
   it('counts entries per device, incomplete ones included, with node_exporter name and help', async () => {

@@ -18,12 +18,15 @@ export const arpCollector: CollectorEntry = {
   name: 'arp',
   defaultEnabled: true,
   help: 'Exposes ARP statistics from /proc/net/arp.',
-  families: [
-    { name: 'node_arp_entries', type: 'gauge', help: 'ARP entries by device' },
-  ],
+  families: [{ name: 'node_arp_entries', type: 'gauge', help: 'ARP entries by device' }],
   flags: [
     ...deviceFilterFlags(PREFIX, 'arp devices'),
-    { name: 'collector.arp.netlink', kind: 'bool', default: true, help: "Accepted for node_exporter compatibility: either way the agent counts <procfs>/net/arp, the same neighbour table node_exporter's netlink query returns." },
+    {
+      name: 'collector.arp.netlink',
+      kind: 'bool',
+      default: true,
+      help: "Accepted for node_exporter compatibility: either way the agent counts <procfs>/net/arp, the same neighbour table node_exporter's netlink query returns.",
+    },
   ],
   create({ config }) {
     const filter = deviceFilterFrom(config, PREFIX)

@@ -24,7 +24,13 @@ interface ValueSpec {
   readonly optional?: boolean
 }
 
-const v = (file: string, metric: string, help: string, type: MetricType = 'gauge', extra: Partial<ValueSpec> = {}): ValueSpec => ({ file, metric: `node_bcache_${metric}`, help, type, ...extra })
+const v = (file: string, metric: string, help: string, type: MetricType = 'gauge', extra: Partial<ValueSpec> = {}): ValueSpec => ({
+  file,
+  metric: `node_bcache_${metric}`,
+  help,
+  type,
+  ...extra,
+})
 
 /** /sys/fs/bcache/<uuid>/ and <uuid>/internal/, in node_exporter's order. */
 const SET_VALUES: readonly ValueSpec[] = [
@@ -38,7 +44,12 @@ const SET_VALUES: readonly ValueSpec[] = [
   v('internal/btree_nodes', 'btree_nodes', 'Total nodes in the btree.'),
   // sic: node_exporter scales this microsecond value by 1e-9, not 1e-6; kept for drop-in values.
   v('internal/btree_read_average_duration_us', 'btree_read_average_duration_seconds', 'Average btree read duration.', 'gauge', { scale: 1e-9 }),
-  v('internal/cache_read_races', 'cache_read_races_total', 'Counts instances where while data was being read from the cache, the bucket was reused and invalidated - i.e. where the pointer was stale after the read completed.', 'counter'),
+  v(
+    'internal/cache_read_races',
+    'cache_read_races_total',
+    'Counts instances where while data was being read from the cache, the bucket was reused and invalidated - i.e. where the pointer was stale after the read completed.',
+    'counter',
+  ),
 ]
 
 /** <uuid>/bdevN/dirty_data and <uuid>/bdevN/stats_total/. */

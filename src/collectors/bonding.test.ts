@@ -19,8 +19,7 @@ const TREE = {
   'class/net/spare/bonding/slaves': '\n',
 }
 
-const counts = (families: Awaited<ReturnType<typeof collectFrom>>, name: string) =>
-  Object.fromEntries(samplesOf(families, name).map((s) => [s.labels.master, s.value]))
+const counts = (families: Awaited<ReturnType<typeof collectFrom>>, name: string) => Object.fromEntries(samplesOf(families, name).map((s) => [s.labels.master, s.value]))
 
 describe('bonding collector', () => {
   it('counts configured and up slaves per master, with node_exporter names and help', async () => {

@@ -72,14 +72,19 @@ describe('containers collector', () => {
     const outer = hex('0')
     const inner = `/docker/${outer}/kubelet/kubepods/burstable/pod${UID}/${hex('a')}`
     const sys = v2({ [`/docker/${outer}`]: {}, [inner]: {} })
-    const root = identities(pc(hex('a'), 'app')).file(`var/lib/docker/containers/${outer}/config.v2.json`, JSON.stringify({ Name: '/k3d-server-0', Config: { Image: 'rancher/k3s:v1.31' } }))
+    const root = identities(pc(hex('a'), 'app')).file(
+      `var/lib/docker/containers/${outer}/config.v2.json`,
+      JSON.stringify({ Name: '/k3d-server-0', Config: { Image: 'rancher/k3s:v1.31' } }),
+    )
     const fams = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root })
     expect(containerIds(fams)).toEqual([`/docker/${outer}`, inner])
   })
 
   it('names bare podman containers from containers/storage (systemd and cgroupfs managers); a container missing there is counted', async () => {
     const [a, b, c] = [hex('a'), hex('b'), hex('c')]
-    const sys = v2({ [`/machine.slice/libpod-${a}.scope`]: {}, [`/libpod_parent/libpod-${b}`]: {}, [`/machine.slice/libpod-${c}.scope`]: {} }).dir(`fs/cgroup/machine.slice/libpod-conmon-${a}.scope`)
+    const sys = v2({ [`/machine.slice/libpod-${a}.scope`]: {}, [`/libpod_parent/libpod-${b}`]: {}, [`/machine.slice/libpod-${c}.scope`]: {} }).dir(
+      `fs/cgroup/machine.slice/libpod-conmon-${a}.scope`,
+    )
     const meta = (name: string, image: string) => JSON.stringify({ 'image-name': image, 'image-id': hex('9'), name, 'created-at': 1_700_000_000 })
     const root = tree().file(
       'var/lib/containers/storage/overlay-containers/containers.json',
@@ -128,7 +133,12 @@ describe('containers collector', () => {
     const rel = scope(hex('a'))
     const sys = v2({ [rel]: {} }).file(`fs/cgroup${rel}/cgroup.procs`, '7\n')
     const proc = tree().file('7/limits', 'Max open files            unlimited            unlimited            files\n').dir('7/fd')
-    const fams = await collectFrom(containersCollector, { sysfs: sys.root, procfs: proc.root, rootfs: identities(pc(hex('a'), 'app')).root, args: ['--collector.containers.extended'] })
+    const fams = await collectFrom(containersCollector, {
+      sysfs: sys.root,
+      procfs: proc.root,
+      rootfs: identities(pc(hex('a'), 'app')).root,
+      args: ['--collector.containers.extended'],
+    })
     expect(sampleValue(fams, 'container_ulimits_soft', { id: rel, ulimit: 'max_open_files' })).toBe(-1)
     expect(sampleValue(fams, 'container_file_descriptors', { id: rel })).toBe(0)
   })
@@ -172,7 +182,10 @@ describe('containers collector', () => {
     v1(v1(sys, hex('a'), 2), hex('b'), 1)
     const root = identities(pc(hex('a'), 'app'), pc(hex('b'), 'side'))
     // Both kills of a and the one of b, as the counters read them.
-    const kmsg = tree().file('kmsg', `6,1,10,-;Linux version 6.1\n${oomLine(2, `${pod}/${hex('a')}`)}${oomLine(3, `${pod}/${hex('a')}`)}4,4,40,-;Memory cgroup out of memory: Killed process 3 (tail)\n${oomLine(5, `${pod}/${hex('b')}`)}`)
+    const kmsg = tree().file(
+      'kmsg',
+      `6,1,10,-;Linux version 6.1\n${oomLine(2, `${pod}/${hex('a')}`)}${oomLine(3, `${pod}/${hex('a')}`)}4,4,40,-;Memory cgroup out of memory: Killed process 3 (tail)\n${oomLine(5, `${pod}/${hex('b')}`)}`,
+    )
     const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: root.root, args: [`--collector.containers.kmsg-path=${kmsg.path('kmsg')}`] })
     expect(sampleValue(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(3)
     // b is killed again and removed, d comes and goes between two ticks; another pod's kill,
@@ -193,7 +206,11 @@ describe('containers collector', () => {
       .file(`fs/cgroup/memory${pod}/${hex('a')}/memory.usage_in_bytes`, '10\n')
       .file(`fs/cgroup/memory${pod}/${hex('a')}/memory.stat`, 'total_rss 1\n')
       .file(`fs/cgroup/memory${pod}/${hex('a')}/memory.oom_control`, 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n')
-    const [collector, ctx] = instanceWithContext(containersCollector, { sysfs: sys.root, rootfs: identities(pc(hex('a'), 'app')).root, args: ['--collector.containers.kmsg-path=/nonexistent/kmsg'] })
+    const [collector, ctx] = instanceWithContext(containersCollector, {
+      sysfs: sys.root,
+      rootfs: identities(pc(hex('a'), 'app')).root,
+      args: ['--collector.containers.kmsg-path=/nonexistent/kmsg'],
+    })
     expect(sampleValue(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
     expect(sampleValue(await collector.collect(ctx), 'odin_pod_oom_kills_total', { uid: UID })).toBe(2)
   })
@@ -261,7 +278,12 @@ describe('containers collector', () => {
     expect(rx[0]?.value).toBe(1000)
     const v = (name: string) => sampleValue(fams, name, { interface: 'eth0' })
     expect([v('container_network_receive_packets_total'), v('container_network_receive_errors_total'), v('container_network_receive_packets_dropped_total')]).toEqual([10, 1, 2])
-    expect([v('container_network_transmit_bytes_total'), v('container_network_transmit_packets_total'), v('container_network_transmit_errors_total'), v('container_network_transmit_packets_dropped_total')]).toEqual([2000, 20, 3, 4])
+    expect([
+      v('container_network_transmit_bytes_total'),
+      v('container_network_transmit_packets_total'),
+      v('container_network_transmit_errors_total'),
+      v('container_network_transmit_packets_dropped_total'),
+    ]).toEqual([2000, 20, 3, 4])
     expect(sampleValue(fams, 'odin_containers', { state: 'sandbox' })).toBe(2)
   })
 
@@ -275,7 +297,10 @@ describe('containers collector', () => {
     expect(sampleValue(first, 'odin_containers', { state: 'dropped' })).toBe(1)
     expect(sampleValue(first, 'odin_series_dropped_total', { collector: 'containers' })).toBe(11)
     // a new container that sorts first does not push out the two already exposed
-    sys.file(`fs/cgroup${scope(a)}/cpu.stat`, 'usage_usec 1\n').file(`fs/cgroup${scope(a)}/memory.current`, '1\n').file(`fs/cgroup${scope(a)}/memory.stat`, 'anon 1\n')
+    sys
+      .file(`fs/cgroup${scope(a)}/cpu.stat`, 'usage_usec 1\n')
+      .file(`fs/cgroup${scope(a)}/memory.current`, '1\n')
+      .file(`fs/cgroup${scope(a)}/memory.stat`, 'anon 1\n')
     const second = await collector.collect(ctx)
     expect(containerIds(second)).toEqual([scope(b), scope(c)])
     expect(sampleValue(second, 'odin_containers', { state: 'dropped' })).toBe(2)

@@ -157,27 +157,78 @@ export const containersCollector: CollectorEntry = {
     { name: 'container_pressure_cpu_waiting_seconds_total', type: 'counter', help: 'Total time duration tasks in the container have waited due to CPU congestion.' },
     { name: 'container_pressure_io_stalled_seconds_total', type: 'counter', help: 'Total time duration no tasks in the container could make progress due to IO congestion.' },
     { name: 'container_pressure_io_waiting_seconds_total', type: 'counter', help: 'Total time duration tasks in the container have waited due to IO congestion.' },
-    { name: 'container_pressure_memory_stalled_seconds_total', type: 'counter', help: 'Total time duration no tasks in the container could make progress due to memory congestion.' },
+    {
+      name: 'container_pressure_memory_stalled_seconds_total',
+      type: 'counter',
+      help: 'Total time duration no tasks in the container could make progress due to memory congestion.',
+    },
     { name: 'container_pressure_memory_waiting_seconds_total', type: 'counter', help: 'Total time duration tasks in the container have waited due to memory congestion.' },
     { name: 'container_spec_cpu_period', type: 'gauge', help: 'CPU period of the container.' },
     { name: 'container_spec_cpu_quota', type: 'gauge', help: 'CPU quota of the container.' },
     { name: 'container_spec_memory_limit_bytes', type: 'gauge', help: 'Memory limit for the container.' },
     { name: 'container_start_time_seconds', type: 'gauge', help: 'Start time of the container since unix epoch in seconds.' },
     { name: 'odin_container_info', type: 'gauge', help: 'odin-agent: A container the agent resolved, with its identity; value 1.' },
-    { name: 'odin_container_restarts_total', type: 'counter', help: 'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.' },
+    {
+      name: 'odin_container_restarts_total',
+      type: 'counter',
+      help: 'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.',
+    },
     { name: 'odin_containers', type: 'gauge', help: COUNTS_HELP },
-    { name: 'odin_pod_oom_kills_total', type: 'counter', help: 'odin-agent: OOM kills in the pod, its containers that are gone included (v2: the pod cgroup memory.events oom_kill; v1: the sum over its containers of the larger of their oom_kill counter and their kernel-log oom-kill records).' },
+    {
+      name: 'odin_pod_oom_kills_total',
+      type: 'counter',
+      help: 'odin-agent: OOM kills in the pod, its containers that are gone included (v2: the pod cgroup memory.events oom_kill; v1: the sum over its containers of the larger of their oom_kill counter and their kernel-log oom-kill records).',
+    },
     DROPPED_DECL,
   ],
   flags: [
-    { name: MAX_FLAG, kind: 'int', min: 0, default: DEFAULT_MAX, help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.' },
+    {
+      name: MAX_FLAG,
+      kind: 'int',
+      min: 0,
+      default: DEFAULT_MAX,
+      help: 'Most containers exported; series of further containers are dropped and counted in odin_series_dropped_total.',
+    },
     { name: PRESSURE_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's container_pressure_{cpu,memory,io}_{waiting,stalled}_seconds_total from the cgroup v2 PSI files." },
-    { name: EXTENDED_FLAG, kind: 'bool', default: false, help: "Add cAdvisor's remaining kubelet families: container_cpu_{user,system}_seconds_total, container_memory_{mapped_file,failures_total,total_active_file_bytes,total_inactive_file_bytes,max_usage_bytes,failcnt,kernel_usage}, container_spec_{cpu_shares,memory_reservation_limit_bytes,memory_swap_limit_bytes}, container_processes, container_threads{,_max}, container_file_descriptors, container_sockets, container_ulimits_soft and container_last_seen (4-7 more reads per container, plus a readdir per process and a readlink per descriptor)." },
-    { name: KUBELET_URL_FLAG, kind: 'string', default: '', check: checkKubeletUrl, help: "The kubelet's pod list (e.g. https://$NODE_IP:10250/pods), a fourth identity tier for containers the runtime files and log tree miss; off when empty (the agent then calls no API). Fetched in the background, at most every 10 s." },
-    { name: KUBELET_TOKEN_FLAG, kind: 'string', default: '', check: checkReadableFile('token'), help: 'Bearer token file for --collector.containers.kubelet-url (a projected service-account token; re-read per request).' },
-    { name: KUBELET_CA_FLAG, kind: 'string', default: '', check: checkReadableFile('PEM CA'), help: "PEM CA bundle the kubelet's serving certificate must chain to (default: the system's)." },
-    { name: KUBELET_INSECURE_FLAG, kind: 'bool', default: false, help: "Do not verify the kubelet's serving certificate (kubeadm's kubelets serve a self-signed one unless serverTLSBootstrap is on)." },
-    { name: KMSG_FLAG, kind: 'string', default: '/dev/kmsg', help: "Kernel log whose oom-kill records add, on cgroup v1, kills in containers removed before a tick read their counter to odin_pod_oom_kills_total ('' to not read it)." },
+    {
+      name: EXTENDED_FLAG,
+      kind: 'bool',
+      default: false,
+      help: "Add cAdvisor's remaining kubelet families: container_cpu_{user,system}_seconds_total, container_memory_{mapped_file,failures_total,total_active_file_bytes,total_inactive_file_bytes,max_usage_bytes,failcnt,kernel_usage}, container_spec_{cpu_shares,memory_reservation_limit_bytes,memory_swap_limit_bytes}, container_processes, container_threads{,_max}, container_file_descriptors, container_sockets, container_ulimits_soft and container_last_seen (4-7 more reads per container, plus a readdir per process and a readlink per descriptor).",
+    },
+    {
+      name: KUBELET_URL_FLAG,
+      kind: 'string',
+      default: '',
+      check: checkKubeletUrl,
+      help: "The kubelet's pod list (e.g. https://$NODE_IP:10250/pods), a fourth identity tier for containers the runtime files and log tree miss; off when empty (the agent then calls no API). Fetched in the background, at most every 10 s.",
+    },
+    {
+      name: KUBELET_TOKEN_FLAG,
+      kind: 'string',
+      default: '',
+      check: checkReadableFile('token'),
+      help: 'Bearer token file for --collector.containers.kubelet-url (a projected service-account token; re-read per request).',
+    },
+    {
+      name: KUBELET_CA_FLAG,
+      kind: 'string',
+      default: '',
+      check: checkReadableFile('PEM CA'),
+      help: "PEM CA bundle the kubelet's serving certificate must chain to (default: the system's).",
+    },
+    {
+      name: KUBELET_INSECURE_FLAG,
+      kind: 'bool',
+      default: false,
+      help: "Do not verify the kubelet's serving certificate (kubeadm's kubelets serve a self-signed one unless serverTLSBootstrap is on).",
+    },
+    {
+      name: KMSG_FLAG,
+      kind: 'string',
+      default: '/dev/kmsg',
+      help: "Kernel log whose oom-kill records add, on cgroup v1, kills in containers removed before a tick read their counter to odin_pod_oom_kills_total ('' to not read it).",
+    },
   ],
   create({ config }) {
     const state = newState(config)
@@ -217,7 +268,9 @@ export const containersCollector: CollectorEntry = {
               memo = {}
               state.memos.set(c.path, memo)
             }
-            const stats = await readStats(ctx.fs, layout, c.path, spec, memo, options, (err) => ctx.log.debug('container cgroup file not parsed; its families are left out', { id: c.path, err: err.message }))
+            const stats = await readStats(ctx.fs, layout, c.path, spec, memo, options, (err) =>
+              ctx.log.debug('container cgroup file not parsed; its families are left out', { id: c.path, err: err.message }),
+            )
             sampled.push({ ...c, stats, spec })
           } catch (err) {
             if (!(err instanceof CgroupVanishedError)) throw err
@@ -258,12 +311,17 @@ export const containersCollector: CollectorEntry = {
             runtime: w.runtime,
           })
           if (w.restarts !== undefined) {
-            f.counter('odin_container_restarts_total', 'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.', w.restarts, {
-              namespace: w.namespace,
-              pod: w.pod,
-              container: w.container,
-              uid: w.podUid,
-            })
+            f.counter(
+              'odin_container_restarts_total',
+              'odin-agent: Restarts of the container, N of the kubelet log file <container>/<N>.log of its running instance.',
+              w.restarts,
+              {
+                namespace: w.namespace,
+                pod: w.pod,
+                container: w.container,
+                uid: w.podUid,
+              },
+            )
           }
         }
         for (const [stateName, n] of Object.entries(counts)) f.gauge('odin_containers', COUNTS_HELP, n, { state: stateName })
@@ -284,9 +342,10 @@ function kubeletTier(ctx: CollectContext, state: State): KubeletTier | undefined
     state.kubelet =
       url === ''
         ? null
-        : new KubeletTier(
-            { url: new URL(url), tokenFile, caFile, insecureSkipVerify },
-            (err) => (err === undefined ? ctx.log.info('kubelet pod list read', { url }) : ctx.log.warn('kubelet pod list not read; containers the other tiers miss stay unresolved', { url, err })),
+        : new KubeletTier({ url: new URL(url), tokenFile, caFile, insecureSkipVerify }, (err) =>
+            err === undefined
+              ? ctx.log.info('kubelet pod list read', { url })
+              : ctx.log.warn('kubelet pod list not read; containers the other tiers miss stay unresolved', { url, err }),
           )
   }
   return state.kubelet ?? undefined
@@ -337,11 +396,16 @@ async function addPodOomKills(
       kills = state.podOom.total(pod.cls.podUid)
     }
     if (kills !== undefined) {
-      f.counter('odin_pod_oom_kills_total', 'odin-agent: OOM kills in the pod, its containers that are gone included (v2: the pod cgroup memory.events oom_kill; v1: the sum over its containers of the larger of their oom_kill counter and their kernel-log oom-kill records).', kills, {
-        namespace: who.namespace,
-        pod: who.pod,
-        uid: pod.cls.podUid,
-      })
+      f.counter(
+        'odin_pod_oom_kills_total',
+        'odin-agent: OOM kills in the pod, its containers that are gone included (v2: the pod cgroup memory.events oom_kill; v1: the sum over its containers of the larger of their oom_kill counter and their kernel-log oom-kill records).',
+        kills,
+        {
+          namespace: who.namespace,
+          pod: who.pod,
+          uid: pod.cls.podUid,
+        },
+      )
     }
   }
 }

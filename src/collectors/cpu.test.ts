@@ -19,14 +19,25 @@ describe('cpu collector on host-a', () => {
     const fams = await collectFrom(cpuCollector, hostA)
     expect(samplesOf(fams, 'node_cpu_info')).toHaveLength(4)
     expect(samplesOf(fams, 'node_cpu_info')[2]?.labels).toEqual({
-      package: '0', core: '0', cpu: '2', vendor: 'AuthenticAMD', family: '25', model: '80',
-      model_name: 'AMD Ryzen 5 5600U with Radeon Graphics', microcode: '0xa50000c', stepping: '0', cachesize: '512 KB',
+      package: '0',
+      core: '0',
+      cpu: '2',
+      vendor: 'AuthenticAMD',
+      family: '25',
+      model: '80',
+      model_name: 'AMD Ryzen 5 5600U with Radeon Graphics',
+      microcode: '0xa50000c',
+      stepping: '0',
+      cachesize: '512 KB',
     })
     expect(samplesOf(fams, 'node_cpu_flag_info').length).toBeGreaterThan(100)
     expect(samplesOf(fams, 'node_cpu_frequency_hertz')[1]).toEqual({ labels: { package: '0', core: '1', cpu: '1' }, value: 1_397_000_000 })
     expect(samplesOf(fams, 'node_cpu_bug_info').map((s) => s.labels.bug)).toEqual(['sysret_ss_attrs', 'spectre_v1', 'spectre_v2', 'spec_store_bypass', 'srso'])
 
-    const filtered = await collectFrom(cpuCollector, { ...hostA, args: ['--collector.cpu.info.flags-include=^(aes|avx.?|constant_tsc)$', '--collector.cpu.info.bugs-include=^spectre_'] })
+    const filtered = await collectFrom(cpuCollector, {
+      ...hostA,
+      args: ['--collector.cpu.info.flags-include=^(aes|avx.?|constant_tsc)$', '--collector.cpu.info.bugs-include=^spectre_'],
+    })
     expect(samplesOf(filtered, 'node_cpu_flag_info').map((s) => s.labels.flag)).toEqual(['constant_tsc', 'aes', 'avx', 'avx2'])
     expect(samplesOf(filtered, 'node_cpu_bug_info').map((s) => s.labels.bug)).toEqual(['spectre_v1', 'spectre_v2'])
 
@@ -47,7 +58,12 @@ describe('cpu collector on host-a', () => {
 
     const hotplug = overlayFS({ 'sys/devices/system/cpu/cpu0/online': '1\n', 'sys/devices/system/cpu/cpu2/online': '0\n' })
     const withOnline = await collectFrom(cpuCollector, { ...hostA, fs: hotplug })
-    expect(samplesOf(withOnline, 'node_cpu_online').map((s) => [s.labels.cpu, s.value])).toEqual([['0', 1], ['1', 1], ['2', 0], ['3', 1]])
+    expect(samplesOf(withOnline, 'node_cpu_online').map((s) => [s.labels.cpu, s.value])).toEqual([
+      ['0', 1],
+      ['1', 1],
+      ['2', 0],
+      ['3', 1],
+    ])
   })
 
   it('never lets a counter go backwards, and resets a CPU whose idle jumps back 3 s (hotplug)', async () => {

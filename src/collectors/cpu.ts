@@ -53,8 +53,20 @@ export const cpuCollector: CollectorEntry = {
     { name: 'collector.cpu.guest', kind: 'bool', default: true, help: 'Enables metric node_cpu_guest_seconds_total' },
     // On by default here (node_exporter: off); see docs/host-collectors.md.
     { name: 'collector.cpu.info', kind: 'bool', default: true, help: 'Enables metric cpu_info (node_cpu_info, node_cpu_flag_info, node_cpu_bug_info).' },
-    { name: 'collector.cpu.info.flags-include', kind: 'string', check: regexpFlag, default: '', help: 'Filter the `flags` field in cpuInfo with a value that must be a regular expression (empty: every flag).' },
-    { name: 'collector.cpu.info.bugs-include', kind: 'string', check: regexpFlag, default: '', help: 'Filter the `bugs` field in cpuInfo with a value that must be a regular expression (empty: every bug).' },
+    {
+      name: 'collector.cpu.info.flags-include',
+      kind: 'string',
+      check: regexpFlag,
+      default: '',
+      help: 'Filter the `flags` field in cpuInfo with a value that must be a regular expression (empty: every flag).',
+    },
+    {
+      name: 'collector.cpu.info.bugs-include',
+      kind: 'string',
+      check: regexpFlag,
+      default: '',
+      help: 'Filter the `bugs` field in cpuInfo with a value that must be a regular expression (empty: every bug).',
+    },
   ],
   create({ config }) {
     const guest = flagBool(config, 'collector.cpu.guest')
@@ -115,8 +127,16 @@ async function addInfo(ctx: CollectContext, f: Families, filters: InfoFilters): 
   const cpus = text === undefined ? [] : parseCpuInfo(text)
   for (const c of cpus) {
     f.gauge('node_cpu_info', HELP.info, 1, {
-      package: c.physicalId, core: c.coreId, cpu: c.processor, vendor: c.vendor, family: c.family,
-      model: c.model, model_name: c.modelName, microcode: c.microcode, stepping: c.stepping, cachesize: c.cacheSize,
+      package: c.physicalId,
+      core: c.coreId,
+      cpu: c.processor,
+      vendor: c.vendor,
+      family: c.family,
+      model: c.model,
+      model_name: c.modelName,
+      microcode: c.microcode,
+      stepping: c.stepping,
+      cachesize: c.cacheSize,
     })
   }
   for (const c of cpus) {

@@ -36,7 +36,15 @@ describe('createCollectors', () => {
 
   it('isolates an entry whose create throws: that collector fails every run naming why, the others are created', async () => {
     const { created, entries } = recording()
-    const broken: CollectorEntry = { name: 'broken', defaultEnabled: true, help: '', families: [], create: () => { throw new Error('bad state file') } }
+    const broken: CollectorEntry = {
+      name: 'broken',
+      defaultEnabled: true,
+      help: '',
+      families: [],
+      create: () => {
+        throw new Error('bad state file')
+      },
+    }
     const all = [entries[0] as CollectorEntry, broken, entries[1] as CollectorEntry]
     const { config } = parseAgentArgs([], all)
     const collectors = createCollectors(all, config)
@@ -50,7 +58,13 @@ describe('createCollectors', () => {
     const errors: string[] = []
     await closeCollectors(
       [
-        { name: 'x', collect: async () => [], close: () => { throw new Error('EBADF') } },
+        {
+          name: 'x',
+          collect: async () => [],
+          close: () => {
+            throw new Error('EBADF')
+          },
+        },
         { name: 'y', collect: async () => [], close: async () => void closed.push('y') },
         { name: 'z', collect: async () => [] },
       ],

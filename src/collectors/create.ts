@@ -9,16 +9,18 @@ import type { Collector, CollectorEntry } from './types.ts'
  */
 export function createCollectors(entries: readonly CollectorEntry[], config: AgentConfig): Collector[] {
   const deps = { config, gpuInventory: new GpuInventory(), processes: new ProcessTables() }
-  return entries.filter((e) => config.enabled.includes(e.name)).map((e) => {
-    try {
-      return instantiate(e, deps)
-    } catch (err) {
-      // Flag values are checked when parsed, so this is not expected; if it happens it costs
-      // only this collector (success 0 naming why on every tick), as a failing collect would.
-      const error = `couldn't create collector ${e.name}: ${err instanceof Error ? err.message : String(err)}`
-      return { name: e.name, timeoutMs: e.timeoutMs, collect: () => Promise.reject(new Error(error)) }
-    }
-  })
+  return entries
+    .filter((e) => config.enabled.includes(e.name))
+    .map((e) => {
+      try {
+        return instantiate(e, deps)
+      } catch (err) {
+        // Flag values are checked when parsed, so this is not expected; if it happens it costs
+        // only this collector (success 0 naming why on every tick), as a failing collect would.
+        const error = `couldn't create collector ${e.name}: ${err instanceof Error ? err.message : String(err)}`
+        return { name: e.name, timeoutMs: e.timeoutMs, collect: () => Promise.reject(new Error(error)) }
+      }
+    })
 }
 
 /** Creates one entry's instance and gives it the entry's name and deadline, as the sampler runs it. */

@@ -42,8 +42,22 @@ export function regexpFlag(value: string): string | undefined {
  */
 export function deviceFilterFlags(prefix: string, noun: string, defaultExclude = ''): FlagSpec[] {
   return [
-    { name: `${prefix}-exclude`, kind: 'string', default: defaultExclude, check: regexpFlag, exclusiveWith: `${prefix}-include`, help: `Regexp of ${noun} to exclude (mutually exclusive to ${prefix.split('.').pop()}-include).` },
-    { name: `${prefix}-include`, kind: 'string', default: '', check: regexpFlag, exclusiveWith: `${prefix}-exclude`, help: `Regexp of ${noun} to include (mutually exclusive to ${prefix.split('.').pop()}-exclude).` },
+    {
+      name: `${prefix}-exclude`,
+      kind: 'string',
+      default: defaultExclude,
+      check: regexpFlag,
+      exclusiveWith: `${prefix}-include`,
+      help: `Regexp of ${noun} to exclude (mutually exclusive to ${prefix.split('.').pop()}-include).`,
+    },
+    {
+      name: `${prefix}-include`,
+      kind: 'string',
+      default: '',
+      check: regexpFlag,
+      exclusiveWith: `${prefix}-exclude`,
+      help: `Regexp of ${noun} to include (mutually exclusive to ${prefix.split('.').pop()}-exclude).`,
+    },
   ]
 }
 
@@ -74,6 +88,6 @@ export function deviceFilterFrom(config: AgentConfig, prefix: string, defaultExc
   const ex = compile(`${prefix}-exclude`, exclude)
   const inc = compile(`${prefix}-include`, include)
   return {
-    ignored: (name) => (ex?.test(name)) || (inc !== undefined && !inc.test(name)),
+    ignored: (name) => ex?.test(name) || (inc !== undefined && !inc.test(name)),
   }
 }

@@ -107,19 +107,37 @@ export const diskstatsCollector: CollectorEntry = {
           const p = (k: string) => props.get(k) ?? ''
           const device = d.device
           f.gauge('node_disk_info', 'Info of /sys/block/<block_device>.', 1, {
-            device, major: String(d.major), minor: String(d.minor), path: p('ID_PATH'), wwn: p('ID_WWN'), model: p('ID_MODEL'),
-            serial: p('SCSI_IDENT_SERIAL') || p('ID_SERIAL_SHORT') || p('ID_SERIAL'), revision: p('ID_REVISION'), rotational,
+            device,
+            major: String(d.major),
+            minor: String(d.minor),
+            path: p('ID_PATH'),
+            wwn: p('ID_WWN'),
+            model: p('ID_MODEL'),
+            serial: p('SCSI_IDENT_SERIAL') || p('ID_SERIAL_SHORT') || p('ID_SERIAL'),
+            revision: p('ID_REVISION'),
+            rotational,
           })
           d.stats.forEach((v, col) => {
             const [name, type, help, scale] = COLUMNS[col] as (typeof COLUMNS)[number]
             f.add(name, type, help, { device }, v * scale)
           })
           if (p('ID_FS_TYPE') !== '') {
-            f.gauge('node_disk_filesystem_info', 'Info about disk filesystem.', 1, { device, type: p('ID_FS_TYPE'), usage: p('ID_FS_USAGE'), uuid: p('ID_FS_UUID'), version: p('ID_FS_VERSION') })
+            f.gauge('node_disk_filesystem_info', 'Info about disk filesystem.', 1, {
+              device,
+              type: p('ID_FS_TYPE'),
+              usage: p('ID_FS_USAGE'),
+              uuid: p('ID_FS_UUID'),
+              version: p('ID_FS_VERSION'),
+            })
           }
           if (p('DM_NAME') !== '') {
             f.gauge('node_disk_device_mapper_info', 'Info about disk device mapper.', 1, {
-              device, name: p('DM_NAME'), uuid: p('DM_UUID'), vg_name: p('DM_VG_NAME'), lv_name: p('DM_LV_NAME'), lv_layer: p('DM_LV_LAYER'),
+              device,
+              name: p('DM_NAME'),
+              uuid: p('DM_UUID'),
+              vg_name: p('DM_VG_NAME'),
+              lv_name: p('DM_LV_NAME'),
+              lv_layer: p('DM_LV_LAYER'),
             })
           }
           if (p('ID_ATA') !== '') {
@@ -137,4 +155,3 @@ export const diskstatsCollector: CollectorEntry = {
     }
   },
 }
-

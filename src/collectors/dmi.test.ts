@@ -50,36 +50,40 @@ function fsOver(sysfs: string, files: Record<string, NodeJS.ErrnoException>): Ho
 describe('dmi collector', () => {
   it('exports one node_dmi_info sample labelled from /sys/class/dmi/id', async () => {
     const fams = await withSys(server, (o) => collectFrom(dmiCollector, o))
-    expect(fams).toEqual([{
-      name: 'node_dmi_info',
-      type: 'gauge',
-      help: "A metric with a constant '1' value labeled by bios_date, bios_release, bios_vendor, bios_version, board_asset_tag, board_name, board_serial, board_vendor, board_version, chassis_asset_tag, chassis_serial, chassis_vendor, chassis_version, product_family, product_name, product_serial, product_sku, product_uuid, product_version, system_vendor if provided by DMI.",
-      samples: [{
-        value: 1,
-        labels: {
-          bios_date: '03/14/2023',
-          bios_release: '1.9',
-          bios_vendor: 'American Megatrends International, LLC.',
-          bios_version: '1.9a',
-          board_asset_tag: 'Base Board Asset Tag',
-          board_name: 'H13DSG-O-CPU',
-          board_serial: 'OM23AS000123',
-          board_vendor: 'Supermicro',
-          board_version: '1.01A',
-          chassis_asset_tag: '',
-          chassis_serial: 'C8180LM99A00001',
-          chassis_vendor: 'Supermicro',
-          chassis_version: '0123456789',
-          product_family: 'Family',
-          product_name: 'AS -8125GS-TNHR',
-          product_serial: 'S123456X3A00001',
-          product_sku: 'To be filled by O.E.M.',
-          product_uuid: '3a1f0c2e-0000-4000-8000-3cecef000001',
-          product_version: '0123456789',
-          system_vendor: 'Supermicro',
-        },
-      }],
-    }])
+    expect(fams).toEqual([
+      {
+        name: 'node_dmi_info',
+        type: 'gauge',
+        help: "A metric with a constant '1' value labeled by bios_date, bios_release, bios_vendor, bios_version, board_asset_tag, board_name, board_serial, board_vendor, board_version, chassis_asset_tag, chassis_serial, chassis_vendor, chassis_version, product_family, product_name, product_serial, product_sku, product_uuid, product_version, system_vendor if provided by DMI.",
+        samples: [
+          {
+            value: 1,
+            labels: {
+              bios_date: '03/14/2023',
+              bios_release: '1.9',
+              bios_vendor: 'American Megatrends International, LLC.',
+              bios_version: '1.9a',
+              board_asset_tag: 'Base Board Asset Tag',
+              board_name: 'H13DSG-O-CPU',
+              board_serial: 'OM23AS000123',
+              board_vendor: 'Supermicro',
+              board_version: '1.01A',
+              chassis_asset_tag: '',
+              chassis_serial: 'C8180LM99A00001',
+              chassis_vendor: 'Supermicro',
+              chassis_version: '0123456789',
+              product_family: 'Family',
+              product_name: 'AS -8125GS-TNHR',
+              product_serial: 'S123456X3A00001',
+              product_sku: 'To be filled by O.E.M.',
+              product_uuid: '3a1f0c2e-0000-4000-8000-3cecef000001',
+              product_version: '0123456789',
+              system_vendor: 'Supermicro',
+            },
+          },
+        ],
+      },
+    ])
   })
 
   it('omits the labels of missing files and keeps empty values', async () => {

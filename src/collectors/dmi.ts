@@ -4,7 +4,8 @@ import { listOrNoData, readUnless } from './read.ts'
 import type { CollectorEntry } from './types.ts'
 import { NoDataError } from './types.ts'
 
-const HELP = "A metric with a constant '1' value labeled by bios_date, bios_release, bios_vendor, bios_version, " +
+const HELP =
+  "A metric with a constant '1' value labeled by bios_date, bios_release, bios_vendor, bios_version, " +
   'board_asset_tag, board_name, board_serial, board_vendor, board_version, chassis_asset_tag, ' +
   'chassis_serial, chassis_vendor, chassis_version, product_family, product_name, product_serial, ' +
   'product_sku, product_uuid, product_version, system_vendor if provided by DMI.'
@@ -28,7 +29,11 @@ export const dmiCollector: CollectorEntry = {
   defaultEnabled: true,
   help: 'Expose Desktop Management Interface (DMI) info from /sys/class/dmi/id/.',
   families: [
-    { name: 'node_dmi_info', type: 'gauge', help: "A metric with a constant '1' value labeled by bios_date, bios_release, bios_vendor, bios_version, board_asset_tag, board_name, board_serial, board_vendor, board_version, chassis_asset_tag, chassis_serial, chassis_vendor, chassis_version, product_family, product_name, product_serial, product_sku, product_uuid, product_version, system_vendor if provided by DMI." },
+    {
+      name: 'node_dmi_info',
+      type: 'gauge',
+      help: "A metric with a constant '1' value labeled by bios_date, bios_release, bios_vendor, bios_version, board_asset_tag, board_name, board_serial, board_vendor, board_version, chassis_asset_tag, chassis_serial, chassis_vendor, chassis_version, product_family, product_name, product_serial, product_sku, product_uuid, product_version, system_vendor if provided by DMI.",
+    },
   ],
   create: () => ({
     async collect(ctx) {

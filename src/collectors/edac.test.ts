@@ -47,7 +47,7 @@ const host = {
 }
 
 describe('edac collector', () => {
-  it('exports controller, csrow and channel counts with node_exporter\'s labels', async () => {
+  it("exports controller, csrow and channel counts with node_exporter's labels", async () => {
     const fams = await withSys(host, (o) => collectFrom(edacCollector, o))
     expect(samplesOf(fams, 'node_edac_correctable_errors_total')).toEqual([
       { labels: { controller: '0' }, value: 1 },
@@ -72,16 +72,18 @@ describe('edac collector', () => {
     ])
   })
 
-  it('uses node_exporter\'s help texts and counter types', async () => {
+  it("uses node_exporter's help texts and counter types", async () => {
     const fams = await withSys(host, (o) => collectFrom(edacCollector, o))
-    expect(fams.map((f) => [f.name, f.type, f.help])).toEqual(expect.arrayContaining([
-      ['node_edac_correctable_errors_total', 'counter', 'Total correctable memory errors.'],
-      ['node_edac_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors.'],
-      ['node_edac_csrow_correctable_errors_total', 'counter', 'Total correctable memory errors for this csrow.'],
-      ['node_edac_csrow_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors for this csrow.'],
-      ['node_edac_channel_correctable_errors_total', 'counter', 'Total correctable memory errors for this channel.'],
-      ['node_edac_channel_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors for this channel.'],
-    ]))
+    expect(fams.map((f) => [f.name, f.type, f.help])).toEqual(
+      expect.arrayContaining([
+        ['node_edac_correctable_errors_total', 'counter', 'Total correctable memory errors.'],
+        ['node_edac_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors.'],
+        ['node_edac_csrow_correctable_errors_total', 'counter', 'Total correctable memory errors for this csrow.'],
+        ['node_edac_csrow_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors for this csrow.'],
+        ['node_edac_channel_correctable_errors_total', 'counter', 'Total correctable memory errors for this channel.'],
+        ['node_edac_channel_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors for this channel.'],
+      ]),
+    )
     expect(fams).toHaveLength(6)
   })
 
@@ -126,7 +128,7 @@ describe('edac collector', () => {
     expect(String(await withSys(rowless, (o) => collectFrom(edacCollector, o)).catch((e: unknown) => e))).toMatch(/csrow0\/ue_count/)
   })
 
-  it('skips a channel\'s uncorrectable count when chN_ue_count is garbled, keeping the rest', async () => {
+  it("skips a channel's uncorrectable count when chN_ue_count is garbled, keeping the rest", async () => {
     const files = tree({
       [`${MC}/mc0/csrow0/ce_count`]: '0\n',
       [`${MC}/mc0/csrow0/ue_count`]: '0\n',
@@ -171,8 +173,15 @@ describe('edac collector', () => {
     expect(String(err)).toMatch(/edac\/mc/)
   })
 
-  it('rejects csrows under a controller whose name is not mc<digits>, as upstream\'s regexp does', async () => {
-    const files = { ...tree(), [`${MC}/mc0x/ce_count`]: '0', [`${MC}/mc0x/ce_noinfo_count`]: '0', [`${MC}/mc0x/ue_count`]: '0', [`${MC}/mc0x/ue_noinfo_count`]: '0', [`${MC}/mc0x/csrow0/ce_count`]: '0' }
+  it("rejects csrows under a controller whose name is not mc<digits>, as upstream's regexp does", async () => {
+    const files = {
+      ...tree(),
+      [`${MC}/mc0x/ce_count`]: '0',
+      [`${MC}/mc0x/ce_noinfo_count`]: '0',
+      [`${MC}/mc0x/ue_count`]: '0',
+      [`${MC}/mc0x/ue_noinfo_count`]: '0',
+      [`${MC}/mc0x/csrow0/ce_count`]: '0',
+    }
     await expect(withSys(files, (o) => collectFrom(edacCollector, o))).rejects.toThrowError(/mc0x\/csrow0/)
   })
 })

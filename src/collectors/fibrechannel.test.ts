@@ -10,7 +10,22 @@ import { NoDataError } from './types.ts'
 const HOST0 = 'devices/pci0000:00/0000:00:02.0/host7/fc_host/host7'
 const HOST1 = 'devices/pci0000:00/0000:00:03.0/host8/fc_host/host8'
 
-const COUNTER_FILES = ['dumped_frames', 'error_frames', 'invalid_crc_count', 'rx_frames', 'rx_words', 'tx_frames', 'tx_words', 'seconds_since_last_reset', 'invalid_tx_word_count', 'link_failure_count', 'loss_of_sync_count', 'loss_of_signal_count', 'nos_count', 'fcp_packet_aborts']
+const COUNTER_FILES = [
+  'dumped_frames',
+  'error_frames',
+  'invalid_crc_count',
+  'rx_frames',
+  'rx_words',
+  'tx_frames',
+  'tx_words',
+  'seconds_since_last_reset',
+  'invalid_tx_word_count',
+  'link_failure_count',
+  'loss_of_sync_count',
+  'loss_of_signal_count',
+  'nos_count',
+  'fcp_packet_aborts',
+]
 
 /** host7: every attribute, counters 0x1..0xe in file order; host8: a sparse driver. */
 function tree(overrides: Record<string, string> = {}): Record<string, string> {
@@ -61,7 +76,19 @@ describe('fibrechannel collector', () => {
         value: 1,
       },
       {
-        labels: { fc_host: 'host8', speed: '', port_state: 'Linkdown', port_type: '', port_id: '', port_name: '', fabric_name: '', symbolic_name: '', supported_classes: '', supported_speeds: '', dev_loss_tmo: '' },
+        labels: {
+          fc_host: 'host8',
+          speed: '',
+          port_state: 'Linkdown',
+          port_type: '',
+          port_id: '',
+          port_name: '',
+          fabric_name: '',
+          symbolic_name: '',
+          supported_classes: '',
+          supported_speeds: '',
+          dev_loss_tmo: '',
+        },
         value: 1,
       },
     ])

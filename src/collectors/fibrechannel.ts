@@ -44,7 +44,6 @@ const INFO_HELP = 'Non-numeric data from /sys/class/fc_host/<host>, value is alw
 /** Statistics read errors procfs skips (write-only or unsupported files; EISDIR: not a regular file). */
 const SKIPPED_READ_ERRORS: ReadonlySet<string> = new Set(['ENOENT', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL', 'EISDIR'])
 
-
 /**
  * Fibre Channel HBAs from /sys/class/fc_host/<host>/: an info metric and the statistics/
  * counters. As node_exporter, a counter file that is absent reads as 0 and a counter at

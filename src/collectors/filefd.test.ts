@@ -17,4 +17,3 @@ describe('filefd collector', () => {
     await expect(withProc({ 'sys/fs/file-nr': '12\n' }, (o) => collectFrom(filefdCollector, o))).rejects.toBeInstanceOf(ParseError)
   })
 })
-

@@ -54,7 +54,8 @@ describe('filesystem collector on host-a', () => {
     const c = createFrom(filesystemCollector, options)
     const ctx = () => contextFor(c, options)
     const nas = { mountpoint: '/mnt/nas share' }
-    const errorLabel = (fams: Awaited<ReturnType<typeof collectFrom>>) => samplesOf(fams, 'node_filesystem_device_error').find((s) => s.labels.mountpoint === '/mnt/nas share')?.labels.device_error
+    const errorLabel = (fams: Awaited<ReturnType<typeof collectFrom>>) =>
+      samplesOf(fams, 'node_filesystem_device_error').find((s) => s.labels.mountpoint === '/mnt/nas share')?.labels.device_error
 
     const t0 = performance.now()
     const first = await c.collect(ctx())
@@ -113,7 +114,11 @@ describe('filesystem collector on host-a', () => {
 
   it('honours include/exclude flags', async () => {
     const fs = overlayFS({}, healthy)
-    const fams = await collectFrom(filesystemCollector, { ...hostA, fs, args: ['--collector.filesystem.mount-points-include=^/(data|srv/.*)$', '--collector.filesystem.fs-types-exclude=^xfs$'] })
+    const fams = await collectFrom(filesystemCollector, {
+      ...hostA,
+      fs,
+      args: ['--collector.filesystem.mount-points-include=^/(data|srv/.*)$', '--collector.filesystem.fs-types-exclude=^xfs$'],
+    })
     expect(mountpoints(fams, 'node_filesystem_size_bytes')).toEqual(['/srv/archive'])
   })
 
@@ -122,7 +127,10 @@ describe('filesystem collector on host-a', () => {
     const fams = await collectFrom(filesystemCollector, { ...hostA, fs })
     expect(mountpoints(fams, 'node_filesystem_size_bytes')).toEqual(['/var/lib/odin'])
 
-    const prefixed = overlayFS({ 'proc/1/mountinfo': `1 0 259:1 / ${hostA.rootfs} rw - ext4 /dev/vda1 rw\n2 1 259:2 / ${hostA.rootfs}/data rw - ext4 /dev/vda2 rw\n` }, { 'root/': disk(1, 1, 1), 'root/data': disk(2, 2, 2) })
+    const prefixed = overlayFS(
+      { 'proc/1/mountinfo': `1 0 259:1 / ${hostA.rootfs} rw - ext4 /dev/vda1 rw\n2 1 259:2 / ${hostA.rootfs}/data rw - ext4 /dev/vda2 rw\n` },
+      { 'root/': disk(1, 1, 1), 'root/data': disk(2, 2, 2) },
+    )
     const stripped = await collectFrom(filesystemCollector, { ...hostA, fs: prefixed })
     expect(mountpoints(stripped, 'node_filesystem_size_bytes')).toEqual(['/', '/data'])
   })

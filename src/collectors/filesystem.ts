@@ -117,7 +117,12 @@ export const filesystemCollector: CollectorEntry = {
     ...deviceFilterFlags('collector.filesystem.fs-types', 'filesystem types for filesystem collector', DEFAULT_FS_TYPES_EXCLUDE),
     { name: 'collector.filesystem.mount-timeout', kind: 'duration', default: '5s', help: 'how long to wait for a mount to respond before marking it as stale' },
     { name: 'collector.filesystem.stat-workers', kind: 'int', default: 4, help: 'how many stat calls to process simultaneously' },
-    { name: 'collector.filesystem.max-mounts', kind: 'int', default: 1000, help: 'Most mounts exported (in mountinfo order, after the filters, duplicates merged); the series of further mounts are not statted and count in odin_series_dropped_total.' },
+    {
+      name: 'collector.filesystem.max-mounts',
+      kind: 'int',
+      default: 1000,
+      help: 'Most mounts exported (in mountinfo order, after the filters, duplicates merged); the series of further mounts are not statted and count in odin_series_dropped_total.',
+    },
   ],
   create({ config }) {
     const stale = new Set<string>()
@@ -200,4 +205,3 @@ export const filesystemCollector: CollectorEntry = {
     }
   },
 }
-

@@ -53,7 +53,14 @@ export function createGpuXidCollector(options: GpuXidCollectorOptions = {}): Col
       { name: 'odin_gpu_last_xid_timestamp_seconds', type: 'gauge', help: 'odin-agent: When the latest Xid error of a GPU was logged, in seconds since the epoch.' },
       { name: 'odin_gpu_xid_errors_total', type: 'counter', help: 'odin-agent: NVIDIA Xid errors reported by the kernel log, by Xid code.' },
     ],
-    flags: [{ name: 'collector.gpu_xid.kmsg-path', kind: 'string', default: DEFAULT_KMSG, help: 'Kernel log to read NVRM Xid lines from; "syslog" reads it through syslog(2) (CAP_SYSLOG, no device), which is also tried when the path cannot be opened.' }],
+    flags: [
+      {
+        name: 'collector.gpu_xid.kmsg-path',
+        kind: 'string',
+        default: DEFAULT_KMSG,
+        help: 'Kernel log to read NVRM Xid lines from; "syslog" reads it through syslog(2) (CAP_SYSLOG, no device), which is also tried when the path cannot be opened.',
+      },
+    ],
     create({ config, gpuInventory }) {
       const inventory = options.inventory ?? gpuInventory
       const statePath = join(config.dataDir, XID_STATE_FILE)
@@ -122,7 +129,7 @@ export function createGpuXidCollector(options: GpuXidCollectorOptions = {}): Col
             } catch (err) {
               // Counting goes on in memory; only a restart would re-count.
               if (!saveFailed) {
-                ctx.log.warn('couldn\'t save Xid state', { path: statePath, err: (err as Error).message })
+                ctx.log.warn("couldn't save Xid state", { path: statePath, err: (err as Error).message })
               }
               saveFailed = true
             }

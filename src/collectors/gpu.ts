@@ -55,7 +55,11 @@ export function createGpuCollector(options: GpuCollectorOptions = {}): Collector
       ...FIELD_FAMILIES,
       { name: 'DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', type: 'gauge', help: 'Current clock throttle reasons (bitmask of nvmlClocksThrottleReasons).' },
       { name: 'odin_gpu_collect_failures_total', type: 'counter', help: 'odin-agent: nvidia-smi runs that failed, timed out or printed unusable output.' },
-      { name: 'odin_gpu_container_memory_bytes', type: 'gauge', help: 'odin-agent: GPU memory used by the processes of one container, in bytes (nvidia-smi host PIDs through /proc/<pid>/cgroup).' },
+      {
+        name: 'odin_gpu_container_memory_bytes',
+        type: 'gauge',
+        help: 'odin-agent: GPU memory used by the processes of one container, in bytes (nvidia-smi host PIDs through /proc/<pid>/cgroup).',
+      },
       { name: 'odin_gpu_devices', type: 'gauge', help: 'odin-agent: Number of GPUs in the latest nvidia-smi report.' },
       { name: 'odin_gpu_info', type: 'gauge', help: 'odin-agent: A metric with a constant 1 labelled by GPU model, driver, CUDA and VBIOS versions.' },
       { name: 'odin_gpu_last_success_timestamp_seconds', type: 'gauge', help: 'odin-agent: When nvidia-smi last succeeded, in seconds since the epoch.' },
@@ -66,10 +70,21 @@ export function createGpuCollector(options: GpuCollectorOptions = {}): Collector
       DROPPED_DECL,
     ],
     flags: [
-      { name: 'collector.gpu.nvidia-smi-path', kind: 'string', default: '/usr/bin/nvidia-smi', check: (v) => (isAbsolute(v) ? undefined : 'an absolute path'), help: 'Absolute path of nvidia-smi (run without a shell).' },
+      {
+        name: 'collector.gpu.nvidia-smi-path',
+        kind: 'string',
+        default: '/usr/bin/nvidia-smi',
+        check: (v) => (isAbsolute(v) ? undefined : 'an absolute path'),
+        help: 'Absolute path of nvidia-smi (run without a shell).',
+      },
       { name: 'collector.gpu.timeout', kind: 'duration', default: '5s', help: 'Deadline for one nvidia-smi run; past it the child gets SIGTERM, then SIGKILL.' },
       { name: 'collector.gpu.process-series-limit', kind: 'int', default: 100, help: 'Most per-process GPU memory series exposed; the rest count in odin_series_dropped_total.' },
-      { name: POD_RESOURCES_FLAG, kind: 'string', default: '/var/lib/kubelet/pod-resources/kubelet.sock', help: "The kubelet's pod-resources socket under --path.rootfs: a GPU allocated to exactly one container gets dcgm-exporter's pod, namespace and container labels on its DCGM_FI_* series ('' to not ask)." },
+      {
+        name: POD_RESOURCES_FLAG,
+        kind: 'string',
+        default: '/var/lib/kubelet/pod-resources/kubelet.sock',
+        help: "The kubelet's pod-resources socket under --path.rootfs: a GPU allocated to exactly one container gets dcgm-exporter's pod, namespace and container labels on its DCGM_FI_* series ('' to not ask).",
+      },
     ],
     create({ config, gpuInventory }) {
       const path = flagString(config, 'collector.gpu.nvidia-smi-path')
@@ -94,7 +109,10 @@ export function createGpuCollector(options: GpuCollectorOptions = {}): Collector
                   err === undefined
                     ? ctx.log.info('GPU pod attribution from the kubelet pod-resources socket', { socket })
                     : // No socket is the normal case off Kubernetes: only a debug line for it.
-                      (err.includes('ENOENT') ? ctx.log.debug : ctx.log.info).call(ctx.log, 'kubelet pod-resources socket not read: DCGM series carry no pod labels', { socket, err }),
+                      (err.includes('ENOENT') ? ctx.log.debug : ctx.log.info).call(ctx.log, 'kubelet pod-resources socket not read: DCGM series carry no pod labels', {
+                        socket,
+                        err,
+                      }),
                 )
         }
         return tier ?? undefined

@@ -21,8 +21,8 @@ function device(name: string, extra: Record<string, string> = {}): Record<string
 }
 
 const MLX5 = device('mlx5_0', {
-  'board_id': 'MT_0000000010\n',
-  'hca_type': 'MT4119\n',
+  board_id: 'MT_0000000010\n',
+  hca_type: 'MT4119\n',
   'ports/1/counters/port_rcv_data': '1000\n',
   'ports/1/counters/port_xmit_data': '4611686018427387905\n', // times 4 wraps in uint64
   'ports/1/counters/port_rcv_packets': '18446744073709551615\n',
@@ -89,7 +89,12 @@ describe('infiniband collector', () => {
   })
 
   it('exports state and rate of a port without counters (irdma, renamed HCAs); counters_ext alone is not read', async () => {
-    const tree = device('irdma0', { 'ports/1/counters_ext/port_rcv_data_64': '5\n', 'ports/2/state': '1: DOWN\n', 'ports/2/phys_state': '3: Disabled\n', 'ports/2/rate': '10 Gb/sec (4X)\n' })
+    const tree = device('irdma0', {
+      'ports/1/counters_ext/port_rcv_data_64': '5\n',
+      'ports/2/state': '1: DOWN\n',
+      'ports/2/phys_state': '3: Disabled\n',
+      'ports/2/rate': '10 Gb/sec (4X)\n',
+    })
     const families = await withSys(tree, (o) => collectFrom(infinibandCollector, o))
     expect(families.map((f) => f.name).sort()).toEqual([
       'node_infiniband_info',
@@ -97,7 +102,10 @@ describe('infiniband collector', () => {
       'node_infiniband_rate_bytes_per_second',
       'node_infiniband_state_id',
     ])
-    expect(samplesOf(families, 'node_infiniband_state_id').map((s) => [s.labels.port, s.value])).toEqual([['1', 4], ['2', 1]])
+    expect(samplesOf(families, 'node_infiniband_state_id').map((s) => [s.labels.port, s.value])).toEqual([
+      ['1', 4],
+      ['2', 1],
+    ])
   })
 
   it('exports a device without ports as info only', async () => {

@@ -29,10 +29,20 @@ const COUNTERS: readonly CounterSpec[] = [
   spec('counters_ext', 'port_xmit_data_64', 'legacy_data_transmitted_bytes_total', 'Number of data octets transmitted on all links', 4),
   // sic: node_exporter's help text says "received" for the transmitted packets too.
   spec('counters_ext', 'port_xmit_packets_64', 'legacy_packets_transmitted_total', 'Number of data packets received on all links'),
-  spec('counters', 'excessive_buffer_overrun_errors', 'excessive_buffer_overrun_errors_total', 'Number of times that OverrunErrors consecutive flow control update periods occurred, each having at least one overrun error.'),
+  spec(
+    'counters',
+    'excessive_buffer_overrun_errors',
+    'excessive_buffer_overrun_errors_total',
+    'Number of times that OverrunErrors consecutive flow control update periods occurred, each having at least one overrun error.',
+  ),
   spec('counters', 'link_downed', 'link_downed_total', 'Number of times the link failed to recover from an error state and went down'),
   spec('counters', 'link_error_recovery', 'link_error_recovery_total', 'Number of times the link successfully recovered from an error state'),
-  spec('counters', 'local_link_integrity_errors', 'local_link_integrity_errors_total', 'Number of times that the count of local physical errors exceeded the threshold specified by LocalPhyErrors.'),
+  spec(
+    'counters',
+    'local_link_integrity_errors',
+    'local_link_integrity_errors_total',
+    'Number of times that the count of local physical errors exceeded the threshold specified by LocalPhyErrors.',
+  ),
   spec('counters', 'multicast_rcv_packets', 'multicast_packets_received_total', 'Number of multicast packets received (including errors)'),
   spec('counters', 'multicast_xmit_packets', 'multicast_packets_transmitted_total', 'Number of multicast packets transmitted (including errors)'),
   spec('counters', 'port_rcv_constraint_errors', 'port_constraint_errors_received_total', 'Number of packets received on the switch physical port that are discarded'),
@@ -47,7 +57,12 @@ const COUNTERS: readonly CounterSpec[] = [
   spec('counters', 'port_xmit_wait', 'port_transmit_wait_total', 'Number of ticks during which the port had data to transmit but no data was sent during the entire tick'),
   spec('counters', 'unicast_rcv_packets', 'unicast_packets_received_total', 'Number of unicast packets received (including errors)'),
   spec('counters', 'unicast_xmit_packets', 'unicast_packets_transmitted_total', 'Number of unicast packets transmitted (including errors)'),
-  spec('counters', 'port_rcv_remote_physical_errors', 'port_receive_remote_physical_errors_total', 'Number of packets marked with the EBP (End of Bad Packet) delimiter received on the port.'),
+  spec(
+    'counters',
+    'port_rcv_remote_physical_errors',
+    'port_receive_remote_physical_errors_total',
+    'Number of packets marked with the EBP (End of Bad Packet) delimiter received on the port.',
+  ),
   spec('counters', 'port_rcv_switch_relay_errors', 'port_receive_switch_relay_errors_total', 'Number of packets that could not be forwarded by the switch.'),
   spec('counters', 'symbol_error', 'symbol_error_total', 'Number of minor link errors detected on one or more physical lanes.'),
   spec('counters', 'VL15_dropped', 'vl15_dropped_total', 'Number of incoming VL15 packets dropped due to resource limitations.'),
@@ -90,21 +105,23 @@ async function readCounters(ctx: CollectContext, portDir: string, dir: CounterSp
     return false
   }
   const known = BY_DIR[dir]
-  await Promise.all(names.map(async (name) => {
-    const counter = known.get(name)
-    if (counter === undefined) {
-      return
-    }
-    const file = `${path}/${name}`
-    const text = await readUnless(ctx, file, SKIPPED_READ_ERRORS)
-    if (text === undefined) {
-      return
-    }
-    const value = parseCounter(sysValue(text), counter.scale, file)
-    if (value !== undefined) {
-      into.set(counter, value)
-    }
-  }))
+  await Promise.all(
+    names.map(async (name) => {
+      const counter = known.get(name)
+      if (counter === undefined) {
+        return
+      }
+      const file = `${path}/${name}`
+      const text = await readUnless(ctx, file, SKIPPED_READ_ERRORS)
+      if (text === undefined) {
+        return
+      }
+      const value = parseCounter(sysValue(text), counter.scale, file)
+      if (value !== undefined) {
+        into.set(counter, value)
+      }
+    }),
+  )
   return true
 }
 

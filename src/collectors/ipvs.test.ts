@@ -5,7 +5,8 @@ import { ParseError } from '../procfs/parse-error.ts'
 import { IpvsLabelsError, ipvsCollector, parseIpvsLabels } from './ipvs.ts'
 import { NoDataError } from './types.ts'
 
-const STATS = '   Total Incoming Outgoing         Incoming         Outgoing\n   Conns  Packets  Packets            Bytes            Bytes\n      64      3E8       C8     20000000000000                A\n\n Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n       0        0        0                0                0\n'
+const STATS =
+  '   Total Incoming Outgoing         Incoming         Outgoing\n   Conns  Packets  Packets            Bytes            Bytes\n      64      3E8       C8     20000000000000                A\n\n Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n       0        0        0                0                0\n'
 
 // Two TCP services on 10.0.0.1 (ports 80 and 443) sharing real server 10.0.1.2, an IPv6
 // UDP service, and a firewall-mark service whose two entries for 10.0.1.2:80 repeat.
@@ -43,7 +44,10 @@ describe('ipvs collector', () => {
     const families = await withProc(FILES, (o) => collectFrom(ipvsCollector, o))
     expect(samplesOf(families, 'node_ipvs_backend_weight')).toHaveLength(5)
     const first = { local_address: '10.0.0.1', local_port: '80', remote_address: '10.0.1.2', remote_port: '80', proto: 'TCP', local_mark: '' }
-    expect(samplesOf(families, 'node_ipvs_backend_connections_active').find((s) => s.labels.local_port === '80' && s.labels.proto === 'TCP' && s.labels.remote_address === '10.0.1.2')?.labels).toEqual(first)
+    expect(
+      samplesOf(families, 'node_ipvs_backend_connections_active').find((s) => s.labels.local_port === '80' && s.labels.proto === 'TCP' && s.labels.remote_address === '10.0.1.2')
+        ?.labels,
+    ).toEqual(first)
     expect(sampleValue(families, 'node_ipvs_backend_connections_active', first)).toBe(10)
     const v6 = { local_address: 'fd00::53', local_port: '53', remote_address: 'fd00::1:53', proto: 'UDP' }
     expect(sampleValue(families, 'node_ipvs_backend_connections_inactive', v6)).toBe(4)
@@ -55,8 +59,24 @@ describe('ipvs collector', () => {
   })
 
   it.each([
-    ['local_port', [['80', 30, 3, 3], ['443', 30, 3, 3], ['53', 40, 4, 4], ['0', 110, 11, 11]]],
-    ['remote_port,local_port', [['80', 30, 3, 3], ['443', 30, 3, 3], ['53', 40, 4, 4], ['0', 110, 11, 11]]],
+    [
+      'local_port',
+      [
+        ['80', 30, 3, 3],
+        ['443', 30, 3, 3],
+        ['53', 40, 4, 4],
+        ['0', 110, 11, 11],
+      ],
+    ],
+    [
+      'remote_port,local_port',
+      [
+        ['80', 30, 3, 3],
+        ['443', 30, 3, 3],
+        ['53', 40, 4, 4],
+        ['0', 110, 11, 11],
+      ],
+    ],
   ] as const)('sums real servers sharing --collector.ipvs.backend-labels=%s', async (flag, rows) => {
     const families = await withProc(FILES, (o) => collectFrom(ipvsCollector, { ...o, args: [`--collector.ipvs.backend-labels=${flag}`] }))
     for (const [port, active, inactive, weight] of rows) {
@@ -116,7 +136,11 @@ describe('parseIpvsLabels', () => {
     expect(parseIpvsLabels(text)).toEqual(want)
   })
 
-  it.each([['invalid_label', '"invalid_label"'], ['proto,zz,aa', '"aa, zz"'], [' proto', '" proto"']])('rejects %j', (text, listed) => {
+  it.each([
+    ['invalid_label', '"invalid_label"'],
+    ['proto,zz,aa', '"aa, zz"'],
+    [' proto', '" proto"'],
+  ])('rejects %j', (text, listed) => {
     expect(() => parseIpvsLabels(text)).toThrowError(IpvsLabelsError)
     expect(() => parseIpvsLabels(text)).toThrowError(`unknown IPVS backend labels: ${listed}`)
   })

@@ -74,7 +74,11 @@ describe('mdadm collector', () => {
   it('sets one node_md_state label per device, none while reshaping', async () => {
     const families = await collect(MDSTAT)
     const states = (device: string) =>
-      Object.fromEntries(samplesOf(families, 'node_md_state').filter((s) => s.labels.device === device).map((s) => [s.labels.state, s.value]))
+      Object.fromEntries(
+        samplesOf(families, 'node_md_state')
+          .filter((s) => s.labels.device === device)
+          .map((s) => [s.labels.state, s.value]),
+      )
     expect(states('md0')).toEqual({ active: 1, inactive: 0, recovering: 0, resync: 0, check: 0 })
     expect(states('md1')).toEqual({ active: 0, inactive: 0, recovering: 1, resync: 0, check: 0 })
     expect(states('md3')).toEqual({ active: 0, inactive: 1, recovering: 0, resync: 0, check: 0 })
@@ -112,7 +116,11 @@ describe('mdadm collector', () => {
       .map((s) => s.labels.device)
     expect(missing).toEqual(['md1'])
     // node_md_disks{state="failed"} > 0
-    expect(samplesOf(families, 'node_md_disks').filter((s) => s.labels.state === 'failed' && s.value > 0).map((s) => s.labels.device)).toEqual(['md1'])
+    expect(
+      samplesOf(families, 'node_md_disks')
+        .filter((s) => s.labels.state === 'failed' && s.value > 0)
+        .map((s) => s.labels.device),
+    ).toEqual(['md1'])
   })
 
   it('leaves out only the md arrays whose sysfs attributes are missing or malformed', async () => {

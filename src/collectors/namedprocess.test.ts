@@ -14,7 +14,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 describe('namedprocess collector', () => {
   it('groups by comm with process-exporter names, kernel threads left out', async () => {
     const f = await collectFrom(namedprocessCollector, { procfs: FIXTURE, rootfs: tmp })
-    const groups = samplesOf(f, 'namedprocess_namegroup_num_procs').map((s) => s.labels.groupname).sort()
+    const groups = samplesOf(f, 'namedprocess_namegroup_num_procs')
+      .map((s) => s.labels.groupname)
+      .sort()
     expect(groups).toEqual(['a) (b c', 'kworker/0:1', 'node', 'python3', 'systemd', 'worker', 'x'])
     const py = { groupname: 'python3' }
     expect(sampleValue(f, 'namedprocess_namegroup_num_procs', py)).toBe(2)
@@ -60,21 +62,32 @@ describe('namedprocess collector', () => {
 
   it('reads a process-exporter config: templates, redacted matches, children', async () => {
     const config = join(tmp, 'pe.yml')
-    writeFileSync(config, `process_names:
+    writeFileSync(
+      config,
+      `process_names:
   - name: "job-{{.Matches.Script}}"
     cmdline: ['(?P<Script>\\w+)\\.py']
   - name: "{{.Matches.Token}}"
     cmdline: ['--api-token=(?P<Token>\\S+)']
   - name: "{{.ExeBase}}"
     exe: [/sbin/init]
-`)
+`,
+    )
     const f = await collectFrom(namedprocessCollector, { procfs: FIXTURE, rootfs: tmp, args: [`--collector.namedprocess.config=${config}`] })
     const groups = Object.fromEntries(samplesOf(f, 'namedprocess_namegroup_num_procs').map((s) => [s.labels.groupname, s.value]))
     // 101 is matched by its own (redacted) token, never the secret; the zombie 300 joins
     // its parent 100; 200, 400, 401 and 500 join init; kernel threads match nothing.
     expect(groups).toEqual({ 'job-train': 2, '***': 1, init: 5 })
-    const none = await collectFrom(namedprocessCollector, { procfs: FIXTURE, rootfs: tmp, args: [`--collector.namedprocess.config=${config}`, '--no-collector.namedprocess.children'] })
-    expect(samplesOf(none, 'namedprocess_namegroup_num_procs').map((s) => s.labels.groupname).sort()).toEqual(['***', 'init', 'job-train'])
+    const none = await collectFrom(namedprocessCollector, {
+      procfs: FIXTURE,
+      rootfs: tmp,
+      args: [`--collector.namedprocess.config=${config}`, '--no-collector.namedprocess.children'],
+    })
+    expect(
+      samplesOf(none, 'namedprocess_namegroup_num_procs')
+        .map((s) => s.labels.groupname)
+        .sort(),
+    ).toEqual(['***', 'init', 'job-train'])
   })
 
   it('captures and templates see only the redacted command line, whatever the config', async () => {
@@ -84,17 +97,22 @@ describe('namedprocess collector', () => {
     writeFileSync(join(proc, '101/cmdline'), 'app\0--password\0-dashsecret88\0--pw=hunter2\0')
     writeFileSync(join(proc, '100/cmdline'), 'worker --token hunter3 --port 80\0')
     const config = join(tmp, 'capture.yml')
-    writeFileSync(config, `process_names:
+    writeFileSync(
+      config,
+      `process_names:
   - name: "pw{{.Matches.pw}}"
     cmdline: ['--password (?P<pw>\\S+)']
   - name: "pw2-{{.Matches.pw}}"
     cmdline: ['--pw=(?P<pw>\\S*)']
   - name: "{{.ExeBase}}:{{.Matches}}"
     cmdline: ['--token \\S+']
-`)
+`,
+    )
     const fs = createHostFS({ procfs: proc, sysfs: '/nonexistent', rootfs: tmp })
     const f = await collectFrom(namedprocessCollector, { fs, args: [`--collector.namedprocess.config=${config}`, '--no-collector.namedprocess.children'] })
-    const groups = samplesOf(f, 'namedprocess_namegroup_num_procs').map((s) => s.labels.groupname).sort()
+    const groups = samplesOf(f, 'namedprocess_namegroup_num_procs')
+      .map((s) => s.labels.groupname)
+      .sort()
     expect(groups).toEqual(['pw***', 'worker --token *** --port 80:map[:--token ***]'])
     expect(JSON.stringify(groups)).not.toMatch(/dashsecret88|hunter2|hunter3/)
   })
@@ -102,7 +120,9 @@ describe('namedprocess collector', () => {
   it('refuses an invalid config at start, and fails with the file named when it breaks after start (it is re-read every run)', async () => {
     const config = join(tmp, 'bad.yml')
     writeFileSync(config, 'process_names: [{name: "{{.PID}}", comm: [x]}]')
-    expect(() => parseAgentArgs([`--collector.namedprocess.config=${config}`], [namedprocessCollector])).toThrowError(/^--collector\.namedprocess\.config: invalid value ".*bad\.yml" \(accepted: .*PID/)
+    expect(() => parseAgentArgs([`--collector.namedprocess.config=${config}`], [namedprocessCollector])).toThrowError(
+      /^--collector\.namedprocess\.config: invalid value ".*bad\.yml" \(accepted: .*PID/,
+    )
     writeFileSync(config, 'process_names: [{name: "{{.Comm}}", comm: [x]}]')
     const [collector, ctx] = instanceWithContext(namedprocessCollector, { procfs: FIXTURE, args: [`--collector.namedprocess.config=${config}`] })
     writeFileSync(config, 'process_names: [{name: "{{.PID}}", comm: [x]}]')

@@ -121,8 +121,7 @@ function capped(groups: GroupSample[], state: State, max: number): GroupSample[]
     return groups
   }
   // Keep what was already exposed (no flapping series), then the busiest groups.
-  const sorted = [...groups].sort((a, b) =>
-    Number(state.exposed.has(b.name)) - Number(state.exposed.has(a.name)) || b.procs - a.procs || (a.name < b.name ? -1 : 1))
+  const sorted = [...groups].sort((a, b) => Number(state.exposed.has(b.name)) - Number(state.exposed.has(a.name)) || b.procs - a.procs || (a.name < b.name ? -1 : 1))
   const kept = sorted.slice(0, max)
   state.dropped += (groups.length - kept.length) * SERIES_PER_GROUP
   state.exposed.clear()
@@ -159,7 +158,8 @@ function render(f: Families, groups: readonly GroupSample[]): void {
 }
 
 const PODS_FLAG = 'collector.namedprocess.pods'
-const PODS_HELP = "odin-agent: Processes of the group in one pod container (namespace, pod, container from the containers collector's identity tiers); the namedprocess_namegroup_* families keep process-exporter's labels."
+const PODS_HELP =
+  "odin-agent: Processes of the group in one pod container (namespace, pod, container from the containers collector's identity tiers); the namedprocess_namegroup_* families keep process-exporter's labels."
 
 /**
  * odin_namegroup_pod_processes{groupname,namespace,pod,container}: which pod containers an
@@ -225,10 +225,26 @@ export const namedprocessCollector: CollectorEntry = {
     DROPPED_DECL,
   ],
   flags: [
-    { name: 'collector.namedprocess.config', kind: 'string', default: '', check: fileFlagCheck('an existing process-exporter YAML config with process_names', parseNamegroupConfig), help: 'process-exporter YAML (process_names with comm/exe/cmdline matchers); empty groups every process by comm.' },
+    {
+      name: 'collector.namedprocess.config',
+      kind: 'string',
+      default: '',
+      check: fileFlagCheck('an existing process-exporter YAML config with process_names', parseNamegroupConfig),
+      help: 'process-exporter YAML (process_names with comm/exe/cmdline matchers); empty groups every process by comm.',
+    },
     { name: 'collector.namedprocess.children', kind: 'bool', default: true, help: 'With a config: count processes no matcher names in the group of their nearest named ancestor.' },
-    { name: 'collector.namedprocess.max-groups', kind: 'int', default: 500, help: 'Most groups exported; series of further groups are dropped and counted in odin_series_dropped_total.' },
-    { name: PODS_FLAG, kind: 'bool', default: true, help: 'Add odin_namegroup_pod_processes{groupname,namespace,pod,container}: the pod containers of each exported group (at most max-groups series).' },
+    {
+      name: 'collector.namedprocess.max-groups',
+      kind: 'int',
+      default: 500,
+      help: 'Most groups exported; series of further groups are dropped and counted in odin_series_dropped_total.',
+    },
+    {
+      name: PODS_FLAG,
+      kind: 'bool',
+      default: true,
+      help: 'Add odin_namegroup_pod_processes{groupname,namespace,pod,container}: the pod containers of each exported group (at most max-groups series).',
+    },
   ],
   create({ config, processes }) {
     const state = newState(config)
@@ -239,9 +255,7 @@ export const namedprocessCollector: CollectorEntry = {
         state.users ??= new UserNames(ctx.fs)
         const users = state.users
         await users.refresh(ctx.now())
-        const groupOf = state.config
-          ? configuredGroups(table, state, state.config, users, state.children)
-          : (p: ProcessRecord) => (p.kernelThread ? undefined : p.comm)
+        const groupOf = state.config ? configuredGroups(table, state, state.config, users, state.children) : (p: ProcessRecord) => (p.kernelThread ? undefined : p.comm)
         const groups = state.accumulator.update(table, groupOf)
         const f = new Families()
         const kept = capped(groups, state, state.maxGroups)
@@ -251,7 +265,12 @@ export const namedprocessCollector: CollectorEntry = {
           state.dropped += await renderPods(ctx, state.podNames, f, table, groupOf, new Set(kept.map((g) => g.name)), state.maxGroups)
         }
         for (const reason of REASONS) {
-          f.counter('odin_process_read_errors_total', 'odin-agent: Per-process /proc reads that failed (process exited mid-read, permission denied, malformed).', table.readErrors[reason], { reason })
+          f.counter(
+            'odin_process_read_errors_total',
+            'odin-agent: Per-process /proc reads that failed (process exited mid-read, permission denied, malformed).',
+            table.readErrors[reason],
+            { reason },
+          )
         }
         countDropped(f, state.dropped, 'namedprocess')
         return f.list()

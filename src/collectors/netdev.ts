@@ -24,12 +24,15 @@ export function createNetdevCollector(own: OwnNamespace = { proc: '/proc', sys: 
     name: 'netdev',
     defaultEnabled: true,
     help: 'Exposes network interface statistics such as bytes transferred.',
-    families: [
-      { name: 'node_network_*_total', type: 'counter', help: 'Network device statistic *.' },
-    ],
+    families: [{ name: 'node_network_*_total', type: 'counter', help: 'Network device statistic *.' }],
     flags: [
       ...deviceFilterFlags('collector.netdev.device', 'net devices'),
-      { name: 'collector.netdev.netlink', kind: 'bool', default: true, help: "Use the kernel's statistics for the agent's network namespace (as node_exporter's netlink) instead of <procfs>/net/dev." },
+      {
+        name: 'collector.netdev.netlink',
+        kind: 'bool',
+        default: true,
+        help: "Use the kernel's statistics for the agent's network namespace (as node_exporter's netlink) instead of <procfs>/net/dev.",
+      },
     ],
     create({ config }) {
       const filter = deviceFilterFrom(config, 'collector.netdev.device')

@@ -33,7 +33,10 @@ beforeAll(() => {
     put(`proc/${dir}/sockstat`, `sockets: used ${v.sockets}\nTCP: inuse 1 orphan 0 tw 0 alloc 1 mem 1\n`)
     put(`proc/${dir}/snmp`, `Tcp: RtoAlgorithm ActiveOpens\nTcp: 1 ${v.opens}\n`)
     put(`proc/${dir}/netstat`, 'TcpExt: SyncookiesSent\nTcpExt: 0\n')
-    put(`proc/${dir}/softnet_stat`, `${v.processed.toString(16).padStart(8, '0')} 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000\n`)
+    put(
+      `proc/${dir}/softnet_stat`,
+      `${v.processed.toString(16).padStart(8, '0')} 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000\n`,
+    )
   }
   put('sys/class/net/eth0/statistics/rx_nohandler', '5\n')
 })

@@ -18,9 +18,7 @@ export const netstatCollector: CollectorEntry = {
   name: 'netstat',
   defaultEnabled: true,
   help: 'Exposes network statistics from /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6.',
-  families: [
-    { name: 'node_netstat_*', type: 'untyped', help: 'Statistic *.' },
-  ],
+  families: [{ name: 'node_netstat_*', type: 'untyped', help: 'Statistic *.' }],
   flags: [{ name: 'collector.netstat.fields', kind: 'string', check: regexpFlag, default: NETSTAT_FIELDS_DEFAULT, help: 'Regexp of fields to return for netstat collector.' }],
   create({ config }) {
     const pattern = compileFlagRegex(config, 'collector.netstat.fields')
@@ -28,10 +26,7 @@ export const netstatCollector: CollectorEntry = {
       async collect(ctx) {
         const netstatPath = ctx.fs.net('netstat')
         const snmpPath = ctx.fs.net('snmp')
-        const tables: NetStats[] = [
-          parseNetStats(await readOrNoData(ctx, netstatPath), netstatPath),
-          parseNetStats(await readOrNoData(ctx, snmpPath), snmpPath),
-        ]
+        const tables: NetStats[] = [parseNetStats(await readOrNoData(ctx, netstatPath), netstatPath), parseNetStats(await readOrNoData(ctx, snmpPath), snmpPath)]
         const snmp6 = await readOptional(ctx, ctx.fs.net('snmp6'))
         if (snmp6 !== undefined) {
           tables.push(parseSnmp6(snmp6))

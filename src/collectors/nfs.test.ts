@@ -8,8 +8,7 @@ import { NoDataError } from './types.ts'
 const seq = (n: number, from: number) => Array.from({ length: n }, (_, i) => i + from).join(' ')
 const NFS = ['net 10 11 12 13', 'rpc 500 6 7', `proc2 18 ${seq(18, 200)}`, `proc3 22 ${seq(22, 300)}`, 'proc4 3 40 41 42', ''].join('\n')
 
-const collect = (text: string, args: string[] = [], path = 'net/rpc/nfs') =>
-  withProc({ [path]: text }, (o) => collectFrom(nfsCollector, { ...o, args }))
+const collect = (text: string, args: string[] = [], path = 'net/rpc/nfs') => withProc({ [path]: text }, (o) => collectFrom(nfsCollector, { ...o, args }))
 
 describe('nfs collector', () => {
   it('exports network and RPC counters with node_exporter names and labels', async () => {

@@ -62,7 +62,10 @@ describe('nfsd collector', () => {
     expect(sampleValue(families, 'node_nfsd_requests_total', { proto: '4', method: 'RelLockOwner' })).toBe(439)
     expect(sampleValue(families, 'node_nfsd_requests_total', { proto: '4', method: 'WdelegGetattr' })).toBe(15)
     for (const method of ['Null', 'Op0Unused', 'Op2Future', 'PutPubFH', 'PutRootFH', 'Compound']) {
-      expect(samplesOf(families, 'node_nfsd_requests_total').filter((s) => s.labels.method === method), method).toEqual([])
+      expect(
+        samplesOf(families, 'node_nfsd_requests_total').filter((s) => s.labels.method === method),
+        method,
+      ).toEqual([])
     }
   })
 

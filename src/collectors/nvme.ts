@@ -29,7 +29,11 @@ export const nvmeCollector: CollectorEntry = {
     { name: 'node_nvme_info', type: 'gauge', help: 'Non-numeric data from /sys/class/nvme/<device>, value is always 1.' },
     { name: 'node_nvme_namespace_capacity_bytes', type: 'gauge', help: 'Capacity of the NVMe namespace in bytes. Computed as namespace_size * namespace_logical_block_size' },
     { name: 'node_nvme_namespace_info', type: 'gauge', help: 'Information about NVMe namespaces. Value is always 1' },
-    { name: 'node_nvme_namespace_logical_block_size_bytes', type: 'gauge', help: 'Logical block size of the NVMe namespace in bytes. Usually 4Kb. Available in /sys/class/nvme/<device>/<namespace>/queue/logical_block_size' },
+    {
+      name: 'node_nvme_namespace_logical_block_size_bytes',
+      type: 'gauge',
+      help: 'Logical block size of the NVMe namespace in bytes. Usually 4Kb. Available in /sys/class/nvme/<device>/<namespace>/queue/logical_block_size',
+    },
     { name: 'node_nvme_namespace_size_bytes', type: 'gauge', help: 'Size of the NVMe namespace in bytes. Available in /sys/class/nvme/<device>/<namespace>/size' },
     { name: 'node_nvme_namespace_used_bytes', type: 'gauge', help: 'Used space of the NVMe namespace in bytes. Available in /sys/class/nvme/<device>/<namespace>/nuse' },
   ],
@@ -38,9 +42,7 @@ export const nvmeCollector: CollectorEntry = {
       const devices = await sysClassDevices(ctx, 'nvme')
       const f = new Families()
       for (const { name: device, dir } of devices) {
-        const [serial, model, state, firmware, cntlid] = await Promise.all(
-          ['serial', 'model', 'state', 'firmware_rev', 'cntlid'].map((file) => attr(ctx, `${dir}/${file}`)),
-        )
+        const [serial, model, state, firmware, cntlid] = await Promise.all(['serial', 'model', 'state', 'firmware_rev', 'cntlid'].map((file) => attr(ctx, `${dir}/${file}`)))
         f.gauge('node_nvme_info', 'Non-numeric data from /sys/class/nvme/<device>, value is always 1.', 1, {
           device,
           firmware_revision: firmware ?? '',
@@ -55,9 +57,7 @@ export const nvmeCollector: CollectorEntry = {
           if (nsid === undefined || nsDir === undefined) {
             continue
           }
-          const [ana, sizeText, nuseText, lbsText] = await Promise.all(
-            ['ana_state', 'size', 'nuse', 'queue/logical_block_size'].map((file) => attr(ctx, `${nsDir}/${file}`)),
-          )
+          const [ana, sizeText, nuseText, lbsText] = await Promise.all(['ana_state', 'size', 'nuse', 'queue/logical_block_size'].map((file) => attr(ctx, `${nsDir}/${file}`)))
           const labels = { device, nsid }
           f.gauge('node_nvme_namespace_info', 'Information about NVMe namespaces. Value is always 1', 1, { ...labels, ana_state: ana ?? 'unknown' })
           const size = intAttr(sizeText, `${nsDir}/size`)
@@ -66,7 +66,12 @@ export const nvmeCollector: CollectorEntry = {
           if (lbs === undefined) {
             continue
           }
-          f.gauge('node_nvme_namespace_logical_block_size_bytes', 'Logical block size of the NVMe namespace in bytes. Usually 4Kb. Available in /sys/class/nvme/<device>/<namespace>/queue/logical_block_size', lbs, labels)
+          f.gauge(
+            'node_nvme_namespace_logical_block_size_bytes',
+            'Logical block size of the NVMe namespace in bytes. Usually 4Kb. Available in /sys/class/nvme/<device>/<namespace>/queue/logical_block_size',
+            lbs,
+            labels,
+          )
           if (size !== undefined) {
             f.gauge('node_nvme_namespace_size_bytes', 'Size of the NVMe namespace in bytes. Available in /sys/class/nvme/<device>/<namespace>/size', size * lbs, labels)
             f.gauge('node_nvme_namespace_capacity_bytes', 'Capacity of the NVMe namespace in bytes. Computed as namespace_size * namespace_logical_block_size', size * lbs, labels)

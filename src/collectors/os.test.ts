@@ -8,11 +8,23 @@ describe('os collector', () => {
   it('labels node_os_info from <rootfs>/etc/os-release and exposes the major.minor version', async () => {
     const fams = await collectFrom(osCollector, hostA)
     expect(samplesOf(fams, 'node_os_info')[0]?.labels).toEqual({
-      build_id: '', id: 'debian', id_like: '', image_id: '', image_version: '', name: 'Debian GNU/Linux', pretty_name: 'Debian GNU/Linux 12 (bookworm)',
-      variant: '', variant_id: '', version: '12 (bookworm)', version_codename: 'bookworm', version_id: '12',
+      build_id: '',
+      id: 'debian',
+      id_like: '',
+      image_id: '',
+      image_version: '',
+      name: 'Debian GNU/Linux',
+      pretty_name: 'Debian GNU/Linux 12 (bookworm)',
+      variant: '',
+      variant_id: '',
+      version: '12 (bookworm)',
+      version_codename: 'bookworm',
+      version_id: '12',
     })
     expect(sampleValue(fams, 'node_os_version', { id: 'debian', id_like: '', name: 'Debian GNU/Linux' })).toBe(12)
-    expect(family(fams, 'node_os_info')?.help).toBe("A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.")
+    expect(family(fams, 'node_os_info')?.help).toBe(
+      "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.",
+    )
     expect(family(fams, 'node_os_support_end_timestamp_seconds')).toBeUndefined()
   })
 

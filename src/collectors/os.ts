@@ -48,7 +48,11 @@ function osFamilies(text: string): MetricFamily[] {
   }
   const end = /^(\d{4})-(\d{2})-(\d{2})$/.exec(get('SUPPORT_END'))
   if (end) {
-    f.gauge('node_os_support_end_timestamp_seconds', 'Metric containing the end-of-life date timestamp of the OS.', Date.UTC(Number(end[1]), Number(end[2]) - 1, Number(end[3])) / 1000)
+    f.gauge(
+      'node_os_support_end_timestamp_seconds',
+      'Metric containing the end-of-life date timestamp of the OS.',
+      Date.UTC(Number(end[1]), Number(end[2]) - 1, Number(end[3])) / 1000,
+    )
   }
   return f.list()
 }
@@ -59,7 +63,11 @@ export const osCollector: CollectorEntry = {
   defaultEnabled: true,
   help: 'Expose OS release info.',
   families: [
-    { name: 'node_os_info', type: 'gauge', help: "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id." },
+    {
+      name: 'node_os_info',
+      type: 'gauge',
+      help: "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.",
+    },
     { name: 'node_os_support_end_timestamp_seconds', type: 'gauge', help: 'Metric containing the end-of-life date timestamp of the OS.' },
     { name: 'node_os_version', type: 'gauge', help: 'Metric containing the major.minor part of the OS version.' },
   ],

@@ -71,7 +71,15 @@ export const powersupplyclassCollector: CollectorEntry = {
     { name: 'node_power_supply_*', type: 'gauge', help: '* value of /sys/class/power_supply/<power_supply>.' },
     { name: 'node_power_supply_info', type: 'gauge', help: 'info of /sys/class/power_supply/<power_supply>.' },
   ],
-  flags: [{ name: 'collector.powersupply.ignored-supplies', kind: 'string', check: regexpFlag, default: '^$', help: 'Regexp of power supplies to ignore for powersupplyclass collector.' }],
+  flags: [
+    {
+      name: 'collector.powersupply.ignored-supplies',
+      kind: 'string',
+      check: regexpFlag,
+      default: '^$',
+      help: 'Regexp of power supplies to ignore for powersupplyclass collector.',
+    },
+  ],
   create({ config }) {
     const ignored = compileFlagRegex(config, 'collector.powersupply.ignored-supplies')
     return {
@@ -84,10 +92,12 @@ export const powersupplyclassCollector: CollectorEntry = {
           }
           const files = [...NUMERIC.map(([, file]) => file), ...INFO]
           const values = new Map(
-            await Promise.all(files.map(async (file) => {
-              const text = await readOptional(ctx, `${dir}/${file}`)
-              return [file, text === undefined ? undefined : sysValue(text)] as const
-            })),
+            await Promise.all(
+              files.map(async (file) => {
+                const text = await readOptional(ctx, `${dir}/${file}`)
+                return [file, text === undefined ? undefined : sysValue(text)] as const
+              }),
+            ),
           )
           for (const [metric, file, divisor] of NUMERIC) {
             const raw = values.get(file)

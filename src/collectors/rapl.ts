@@ -22,7 +22,14 @@ export const raplCollector: CollectorEntry = {
     // One family per zone name (package, core, uncore, dram, psys, ...).
     { name: 'node_rapl_*_joules_total', type: 'counter', help: 'Current RAPL * value in joules' },
   ],
-  flags: [{ name: 'collector.rapl.enable-zone-label', kind: 'bool', default: false, help: 'Expose one node_rapl_joules_total family with a rapl_zone label instead of one family per zone.' }],
+  flags: [
+    {
+      name: 'collector.rapl.enable-zone-label',
+      kind: 'bool',
+      default: false,
+      help: 'Expose one node_rapl_joules_total family with a rapl_zone label instead of one family per zone.',
+    },
+  ],
   create({ config }) {
     const zoneLabel = flagBool(config, 'collector.rapl.enable-zone-label')
     return {

@@ -13,8 +13,18 @@ const ok: Collector = {
     return f.list()
   },
 }
-const broken: Collector = { name: 'broken', collect: async () => { throw new Error('boom') } }
-const absent: Collector = { name: 'absent', collect: async () => { throw new NoDataError('no psi') } }
+const broken: Collector = {
+  name: 'broken',
+  collect: async () => {
+    throw new Error('boom')
+  },
+}
+const absent: Collector = {
+  name: 'absent',
+  collect: async () => {
+    throw new NoDataError('no psi')
+  },
+}
 
 describe('runCollector', () => {
   it('returns the families of a collector that succeeds', async () => {
@@ -31,7 +41,15 @@ describe('runCollector', () => {
 
   it('marks NoDataError as no data, not a failure to alarm on', async () => {
     const logged: string[] = []
-    const log = { debug: (m: string) => logged.push(`debug ${m}`), info() {}, warn() {}, error: (m: string) => logged.push(`error ${m}`), child() { return this } }
+    const log = {
+      debug: (m: string) => logged.push(`debug ${m}`),
+      info() {},
+      warn() {},
+      error: (m: string) => logged.push(`error ${m}`),
+      child() {
+        return this
+      },
+    }
     const o = await runCollector(absent, (s) => contextFor(absent, { log }, s), 1000)
     expect(o).toMatchObject({ success: false, noData: true })
     expect(logged).toEqual(['debug collector returned no data'])
@@ -44,7 +62,9 @@ describe('runCollector', () => {
       name: 'hung',
       collect: (ctx) =>
         new Promise((resolve) => {
-          ctx.signal.addEventListener('abort', () => { aborted = true })
+          ctx.signal.addEventListener('abort', () => {
+            aborted = true
+          })
           release = () => resolve([])
         }),
     }

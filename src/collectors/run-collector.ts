@@ -20,12 +20,7 @@ export type ContextFor = (signal: AbortSignal) => CollectContext
  * turned into success 0 for this collector alone. Results arriving after the deadline
  * are dropped.
  */
-export async function runCollector(
-  collector: Collector,
-  contextFor: ContextFor,
-  defaultTimeoutMs: number,
-  inflight: Set<string> = new Set(),
-): Promise<CollectorOutcome> {
+export async function runCollector(collector: Collector, contextFor: ContextFor, defaultTimeoutMs: number, inflight: Set<string> = new Set()): Promise<CollectorOutcome> {
   const timeoutMs = collector.timeoutMs ?? defaultTimeoutMs
   if (inflight.has(collector.name)) {
     // A run that outlived its deadline is still pending (a hung read); starting another

@@ -19,9 +19,7 @@ export const softnetCollector: CollectorEntry = {
   name: 'softnet',
   defaultEnabled: true,
   help: 'Exposes per-CPU softnet statistics from /proc/net/softnet_stat.',
-  families: [
-    ...METRICS.map(([, name, type, help]) => ({ name, type, help })),
-  ],
+  families: [...METRICS.map(([, name, type, help]) => ({ name, type, help }))],
   create: () => ({
     async collect(ctx) {
       const f = new Families()

@@ -14,8 +14,13 @@ describe('stat collector on host-a', () => {
     expect(sampleValue(fams, 'node_procs_running')).toBe(3)
     expect(sampleValue(fams, 'node_procs_blocked')).toBe(1)
     expect(Object.fromEntries(fams.map((f) => [f.name, f.type]))).toMatchObject({
-      node_boot_time_seconds: 'gauge', node_context_switches_total: 'counter', node_forks_total: 'counter',
-      node_intr_total: 'counter', node_procs_running: 'gauge', node_procs_blocked: 'gauge', node_softirqs_total: 'counter',
+      node_boot_time_seconds: 'gauge',
+      node_context_switches_total: 'counter',
+      node_forks_total: 'counter',
+      node_intr_total: 'counter',
+      node_procs_running: 'gauge',
+      node_procs_blocked: 'gauge',
+      node_softirqs_total: 'counter',
     })
   })
 

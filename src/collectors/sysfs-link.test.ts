@@ -15,12 +15,9 @@ describe('pseudoLinkTarget', () => {
     expect(pseudoLinkTarget(content)).toBe(want)
   })
 
-  it.each(['', 'bond0 dmz int\n', '/abs/path', '1\n', '../a b', '../a\n../b', `../${'x'.repeat(5000)}`, '../a\0'])(
-    '%j is not',
-    (content) => {
-      expect(pseudoLinkTarget(content)).toBeUndefined()
-    },
-  )
+  it.each(['', 'bond0 dmz int\n', '/abs/path', '1\n', '../a b', '../a\n../b', `../${'x'.repeat(5000)}`, '../a\0'])('%j is not', (content) => {
+    expect(pseudoLinkTarget(content)).toBeUndefined()
+  })
 })
 
 describe('resolveLink / resolveDir / classDevices', () => {

@@ -32,7 +32,10 @@ describe('textfile collector', () => {
       [{ queue: 'sms', region: '' }, 4],
       [{ queue: 'sms', region: 'eu' }, 1],
     ])
-    expect(samplesOf(families, 'job_seconds_bucket').map((s) => [s.labels.le, s.value])).toEqual([['1', 3], ['+Inf', 5]])
+    expect(samplesOf(families, 'job_seconds_bucket').map((s) => [s.labels.le, s.value])).toEqual([
+      ['1', 3],
+      ['+Inf', 5],
+    ])
     expect(sampleValue(families, 'job_seconds_sum')).toBe(7.5)
     expect(samplesOf(families, 'this_is_ignored')).toEqual([])
     expect(samplesOf(families, 'node_textfile_mtime_seconds').map((s) => [s.labels.file, s.value])).toEqual([

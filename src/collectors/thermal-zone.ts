@@ -5,10 +5,12 @@ import { sysClassDevices } from './sysfs-link.ts'
 import type { CollectorEntry, CollectContext } from './types.ts'
 
 async function readAll(ctx: CollectContext, dir: string, files: readonly string[]): Promise<(string | undefined)[]> {
-  return Promise.all(files.map(async (file) => {
-    const text = await readOptional(ctx, `${dir}/${file}`)
-    return text === undefined ? undefined : sysValue(text)
-  }))
+  return Promise.all(
+    files.map(async (file) => {
+      const text = await readOptional(ctx, `${dir}/${file}`)
+      return text === undefined ? undefined : sysValue(text)
+    }),
+  )
 }
 
 /**

@@ -30,8 +30,24 @@ describe('threats collector on a fixture /proc', () => {
     expect(sampleValue(f, 'odin_security_findings_total', { rule: 'miner_pool_connection', category: 'crypto_miners', severity: 'high' })).toBe(2)
     const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
     const pool = records.find((r) => r.rule === 'miner_pool_connection')
-    expect(pool).toMatchObject({ level: 'warn', msg: 'security finding', pid: 400, ppid: 1, comm: 'kworker/0:1', exe: '/tmp/.cache/kw', container: true, detail: 'remote 127.0.0.1:3333', cmdline: '[kworker/0:1]' })
-    expect(records.map((r) => `${r.pid} ${r.rule}`).sort()).toEqual(['400 hidden_temp_executable', '400 kernel_thread_masquerade', '400 miner_pool_connection', '401 deleted_executable', '500 miner_pool_connection'])
+    expect(pool).toMatchObject({
+      level: 'warn',
+      msg: 'security finding',
+      pid: 400,
+      ppid: 1,
+      comm: 'kworker/0:1',
+      exe: '/tmp/.cache/kw',
+      container: true,
+      detail: 'remote 127.0.0.1:3333',
+      cmdline: '[kworker/0:1]',
+    })
+    expect(records.map((r) => `${r.pid} ${r.rule}`).sort()).toEqual([
+      '400 hidden_temp_executable',
+      '400 kernel_thread_masquerade',
+      '400 miner_pool_connection',
+      '401 deleted_executable',
+      '500 miner_pool_connection',
+    ])
     expect(records.find((r) => r.pid === 500)).toMatchObject({ detail: 'remote 198.51.100.99:14444', container: true })
   })
 
@@ -50,7 +66,9 @@ describe('threats collector on a fixture /proc', () => {
   it('refuses an invalid allowlist at start, and fails with the file named when it breaks after start (it is re-read every tick)', async () => {
     const allow = join(tmp, 'bad.yml')
     writeFileSync(allow, 'allow:\n  - rules: [no_such_rule]\n    comm: x\n')
-    expect(() => parseAgentArgs([`--detector.threats.allowlist=${allow}`], [threatsCollector])).toThrowError(/^--detector\.threats\.allowlist: invalid value ".*bad\.yml" \(accepted: .*no_such_rule/)
+    expect(() => parseAgentArgs([`--detector.threats.allowlist=${allow}`], [threatsCollector])).toThrowError(
+      /^--detector\.threats\.allowlist: invalid value ".*bad\.yml" \(accepted: .*no_such_rule/,
+    )
     writeFileSync(allow, 'allow:\n  - comm: x\n')
     const [collector, ctx] = instanceWithContext(threatsCollector, { procfs: FIXTURE, args: [`--detector.threats.allowlist=${allow}`] })
     writeFileSync(allow, 'allow:\n  - rules: [no_such_rule]\n    comm: x\n')

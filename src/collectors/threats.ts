@@ -129,7 +129,13 @@ export const threatsCollector: CollectorEntry = {
     { name: 'odin_security_findings_total', type: 'counter', help: 'odin-agent: Process threat findings since the agent started, one per process and rule.' },
   ],
   flags: [
-    { name: 'detector.threats.allowlist', kind: 'string', default: '', check: fileFlagCheck('an existing YAML allowlist (see docs/processes.md)', parseAllowlist), help: 'YAML allowlist of processes (exe glob, comm, cmdline regex, user, parent; optionally limited to rules) whose findings are dropped.' },
+    {
+      name: 'detector.threats.allowlist',
+      kind: 'string',
+      default: '',
+      check: fileFlagCheck('an existing YAML allowlist (see docs/processes.md)', parseAllowlist),
+      help: 'YAML allowlist of processes (exe glob, comm, cmdline regex, user, parent; optionally limited to rules) whose findings are dropped.',
+    },
   ],
   create({ config, processes }) {
     const allowlistPath = flagString(config, 'detector.threats.allowlist')
@@ -211,7 +217,17 @@ export const threatsCollector: CollectorEntry = {
             const { comm, user = '', container, argv } = facts as ProcessFacts
             const where = podByProcess.get(o.process)
             const names = { namespace: where?.namespace ?? '', pod: where?.pod ?? '', containerName: where?.container || where?.name || '' }
-            active.push({ rule: f.rule, category: f.category, severity: f.severity, description: f.description, comm, user, container, ...names, cmdline: redactCommandLine(argv, 512) })
+            active.push({
+              rule: f.rule,
+              category: f.category,
+              severity: f.severity,
+              description: f.description,
+              comm,
+              user,
+              container,
+              ...names,
+              cmdline: redactCommandLine(argv, 512),
+            })
           }
         }
         active.sort((a, b) => (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || a.rule.localeCompare(b.rule))

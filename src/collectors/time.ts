@@ -15,7 +15,9 @@ export function localZone(ms: number, memo: ZoneMemo = {}): Zone {
     return memo.last.zone
   }
   const offsetSeconds = new Date(ms).getTimezoneOffset() * -60 + 0
-  const part = zoneFormat(tz, memo).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')
+  const part = zoneFormat(tz, memo)
+    .formatToParts(new Date(ms))
+    .find((p) => p.type === 'timeZoneName')
   const name = part?.value ?? 'UTC'
   const zone = { name: name === 'GMT' && offsetSeconds === 0 ? 'UTC' : name, offsetSeconds }
   memo.last = { tz, window, zone }

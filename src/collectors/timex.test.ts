@@ -6,8 +6,25 @@ import { createTimexCollector, timexCollector, timexFamilies } from './timex.ts'
 import { NoDataError } from './types.ts'
 
 const UNSYNCED: TimexReading = {
-  state: 5, offset: 0, freq: 0, maxerror: 16_000_000, esterror: 16_000_000, status: 0x2040, constant: 2, precision: 1,
-  tolerance: 32_768_000, tick: 10_000, ppsfreq: 0, jitter: 0, shift: 0, stabil: 0, jitcnt: 0, calcnt: 0, errcnt: 0, stbcnt: 0, tai: 0,
+  state: 5,
+  offset: 0,
+  freq: 0,
+  maxerror: 16_000_000,
+  esterror: 16_000_000,
+  status: 0x2040,
+  constant: 2,
+  precision: 1,
+  tolerance: 32_768_000,
+  tick: 10_000,
+  ppsfreq: 0,
+  jitter: 0,
+  shift: 0,
+  stabil: 0,
+  jitcnt: 0,
+  calcnt: 0,
+  errcnt: 0,
+  stbcnt: 0,
+  tai: 0,
 }
 
 describe('timex families', () => {

@@ -78,7 +78,11 @@ export function createTimexCollector(read: () => Promise<TimexReading> = adjtime
     families: [
       // The adjtimex fields table, then what no table holds.
       ...FIELDS.map(([suffix, type, help]) => ({ name: `node_timex_${suffix}`, type, help })),
-      { name: 'node_timex_offset_overflow_total', type: 'counter', help: 'Count of adjtimex() offset readings indicating kernel overflow (|offset| > 4s). See https://github.com/prometheus/node_exporter/issues/3764' },
+      {
+        name: 'node_timex_offset_overflow_total',
+        type: 'counter',
+        help: 'Count of adjtimex() offset readings indicating kernel overflow (|offset| > 4s). See https://github.com/prometheus/node_exporter/issues/3764',
+      },
       { name: 'node_timex_offset_seconds', type: 'gauge', help: 'Time offset in between local system and reference clock.' },
       { name: 'node_timex_sync_status', type: 'gauge', help: 'Is clock synchronized to a reliable server (1 = yes, 0 = no).' },
     ],

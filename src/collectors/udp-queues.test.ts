@@ -6,8 +6,7 @@ import { udpQueuesCollector } from './udp-queues.ts'
 import { NoDataError } from './types.ts'
 
 const HEADER = '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n'
-const sock = (queues: string, local = '0100007F:0035') =>
-  `  0: ${local} 00000000:0000 07 ${queues} 00:00000000 00000000   101        0 4711 2 0000000000000000 0\n`
+const sock = (queues: string, local = '0100007F:0035') => `  0: ${local} 00000000:0000 07 ${queues} 00:00000000 00000000   101        0 4711 2 0000000000000000 0\n`
 const UDP = HEADER + sock('00000200:00000000') + sock('00000000:00001000')
 const UDP6 = HEADER + sock('00000040:00000010', '00000000000000000000000001000000:0222')
 

@@ -15,12 +15,13 @@ export const udpQueuesCollector: CollectorEntry = {
   name: 'udp_queues',
   defaultEnabled: true,
   help: 'Exposes UDP total lengths of the rx_queue and tx_queue from /proc/net/udp and /proc/net/udp6.',
-  families: [
-    { name: 'node_udp_queues', type: 'gauge', help: HELP },
-  ],
+  families: [{ name: 'node_udp_queues', type: 'gauge', help: HELP }],
   create: () => ({
     async collect(ctx) {
-      const sources = [['v4', ctx.fs.net('udp')], ['v6', ctx.fs.net('udp6')]] as const
+      const sources = [
+        ['v4', ctx.fs.net('udp')],
+        ['v6', ctx.fs.net('udp6')],
+      ] as const
       const texts = await Promise.all(sources.map(([, path]) => readIfPresent(ctx, path)))
       if (texts.every((t) => t === undefined)) {
         throw new NoDataError(`${sources.map(([, path]) => path).join(' and ')} not found`)

@@ -8,7 +8,17 @@ describe('uname collector', () => {
   it('labels node_uname_info from <procfs>/sys/kernel', async () => {
     const fams = await collectFrom(unameCollector, hostA)
     expect(samplesOf(fams, 'node_uname_info')).toEqual([
-      { labels: { sysname: 'Linux', release: '6.1.0-28-amd64', version: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)', machine: 'x86_64', nodename: 'host-a', domainname: '(none)' }, value: 1 },
+      {
+        labels: {
+          sysname: 'Linux',
+          release: '6.1.0-28-amd64',
+          version: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)',
+          machine: 'x86_64',
+          nodename: 'host-a',
+          domainname: '(none)',
+        },
+        value: 1,
+      },
     ])
     expect(family(fams, 'node_uname_info')).toMatchObject({ type: 'gauge', help: 'Labeled system information as provided by the uname system call.' })
   })

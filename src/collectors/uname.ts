@@ -25,9 +25,7 @@ export const unameCollector: CollectorEntry = {
   name: 'uname',
   defaultEnabled: true,
   help: 'Exposes system information as provided by the uname system call.',
-  families: [
-    { name: 'node_uname_info', type: 'gauge', help: 'Labeled system information as provided by the uname system call.' },
-  ],
+  families: [{ name: 'node_uname_info', type: 'gauge', help: 'Labeled system information as provided by the uname system call.' }],
   create: () => ({
     async collect(ctx) {
       const keys = Object.keys(UNAME_KERNEL_FILES) as (keyof Uname)[]

@@ -11,9 +11,7 @@ export const vmstatCollector: CollectorEntry = {
   name: 'vmstat',
   defaultEnabled: true,
   help: 'Exposes statistics from /proc/vmstat.',
-  families: [
-    { name: 'node_vmstat_*', type: 'untyped', help: '/proc/vmstat information field *.' },
-  ],
+  families: [{ name: 'node_vmstat_*', type: 'untyped', help: '/proc/vmstat information field *.' }],
   flags: [{ name: 'collector.vmstat.fields', kind: 'string', check: regexpFlag, default: VMSTAT_FIELDS_DEFAULT, help: 'Regexp of fields to return for vmstat collector.' }],
   create({ config }) {
     const pattern = compileFlagRegex(config, 'collector.vmstat.fields')

@@ -61,16 +61,12 @@ describe('watchdog collector', () => {
 
   it('reports no data without /sys/class/watchdog or when an attribute may not be read', async () => {
     await expect(collectFrom(watchdogCollector)).rejects.toBeInstanceOf(NoDataError)
-    const denied = await withSys(FILES, (o) =>
-      collectFrom(watchdogCollector, { ...o, fs: failing(o.sysfs as string, 'timeleft', 'EACCES') }).catch((err: unknown) => err),
-    )
+    const denied = await withSys(FILES, (o) => collectFrom(watchdogCollector, { ...o, fs: failing(o.sysfs as string, 'timeleft', 'EACCES') }).catch((err: unknown) => err))
     expect(denied).toBeInstanceOf(NoDataError)
   })
 
   it('fails on any other read error', async () => {
-    const failed = await withSys(FILES, (o) =>
-      collectFrom(watchdogCollector, { ...o, fs: failing(o.sysfs as string, 'timeleft', 'EIO') }).catch((err: unknown) => err),
-    )
+    const failed = await withSys(FILES, (o) => collectFrom(watchdogCollector, { ...o, fs: failing(o.sysfs as string, 'timeleft', 'EIO') }).catch((err: unknown) => err))
     expect(failed).not.toBeInstanceOf(NoDataError)
     expect((failed as Error).message).toMatch(/couldn't read .*timeleft/)
   })

@@ -37,7 +37,12 @@ const XFS_METRICS: readonly (readonly [name: string, line: string, index: number
   ['inode_operation_found_total', 'ig', 1, 'Number of times the OS looked for and found an XFS inode in the inode cache.'],
   ['inode_operation_recycled_total', 'ig', 2, 'Number of times the OS found an XFS inode in the cache, but could not use it as it was being recycled.'],
   ['inode_operation_missed_total', 'ig', 3, 'Number of times the OS looked for an XFS inode in the cache, but did not find it.'],
-  ['inode_operation_duplicates_total', 'ig', 4, 'Number of times the OS tried to add a missing XFS inode to the inode cache, but found it had already been added by another process.'],
+  [
+    'inode_operation_duplicates_total',
+    'ig',
+    4,
+    'Number of times the OS tried to add a missing XFS inode to the inode cache, but found it had already been added by another process.',
+  ],
   ['inode_operation_reclaims_total', 'ig', 5, 'Number of times the OS reclaimed an XFS inode from the inode cache to free memory for another purpose.'],
   ['inode_operation_attribute_changes_total', 'ig', 6, 'Number of times the OS explicitly changed the attributes of an XFS inode.'],
   ['read_calls_total', 'rw', 1, 'Number of read(2) system calls made to files in a filesystem.'],
@@ -67,9 +72,7 @@ export const xfsCollector: CollectorEntry = {
   name: 'xfs',
   defaultEnabled: true,
   help: 'Exposes XFS runtime statistics.',
-  families: [
-    ...XFS_METRICS.map(([name, , , help]) => ({ name: `node_xfs_${name}`, type: 'counter' as const, help })),
-  ],
+  families: [...XFS_METRICS.map(([name, , , help]) => ({ name: `node_xfs_${name}`, type: 'counter' as const, help }))],
   create: () => ({
     async collect(ctx) {
       const root = ctx.fs.sys('fs', 'xfs')

@@ -66,9 +66,7 @@ describe('zfs collector', () => {
       { zpool: 'backup', state: 'degraded' },
       { zpool: 'tank', state: 'online' },
     ])
-    expect(state.filter((s) => s.labels.zpool === 'backup').map((s) => s.labels.state)).toEqual([
-      'online', 'degraded', 'faulted', 'offline', 'removed', 'unavail', 'suspended',
-    ])
+    expect(state.filter((s) => s.labels.zpool === 'backup').map((s) => s.labels.state)).toEqual(['online', 'degraded', 'faulted', 'offline', 'removed', 'unavail', 'suspended'])
     // backup has a state file only: no io or dataset series
     expect(samplesOf(families, 'node_zfs_zpool_reads').map((s) => s.labels.zpool)).toEqual(['tank'])
   })

@@ -37,17 +37,49 @@ export const MIN_MAX_SERIES = 100
 
 export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { name: 'web.listen-address', kind: 'string', default: ':9405', help: 'Address on which to expose metrics and the status page.' },
-  { name: 'web.telemetry-path', kind: 'string', default: '/metrics', check: (v) => (/^\/[^\s?#]*$/.test(v) && v !== '/' ? undefined : 'a path starting with / other than / itself, without spaces, ? or #'), help: 'Path under which to expose metrics.' },
-  { name: 'web.max-requests', kind: 'int', default: 40, min: 0, help: '/metrics responses in flight at once, from the request until its body is handed over; beyond this the agent answers 503 at once (0 = no limit).' },
-  { name: 'web.max-series', kind: 'int', default: 8000, help: 'Most series /metrics serves, the per-node budget (the embedded scrape job\'s sample_limit); beyond it container series are cut a pod at a time, then host series, and counted in odin_series_dropped_total (0 = no limit, else at least 100).' },
-  { name: 'web.config.file', kind: 'string', default: '', help: "Path to a configuration file that can enable TLS or authentication, in exporter-toolkit's format (see README, Security). Re-read when it changes and on SIGHUP." },
+  {
+    name: 'web.telemetry-path',
+    kind: 'string',
+    default: '/metrics',
+    check: (v) => (/^\/[^\s?#]*$/.test(v) && v !== '/' ? undefined : 'a path starting with / other than / itself, without spaces, ? or #'),
+    help: 'Path under which to expose metrics.',
+  },
+  {
+    name: 'web.max-requests',
+    kind: 'int',
+    default: 40,
+    min: 0,
+    help: '/metrics responses in flight at once, from the request until its body is handed over; beyond this the agent answers 503 at once (0 = no limit).',
+  },
+  {
+    name: 'web.max-series',
+    kind: 'int',
+    default: 8000,
+    help: "Most series /metrics serves, the per-node budget (the embedded scrape job's sample_limit); beyond it container series are cut a pod at a time, then host series, and counted in odin_series_dropped_total (0 = no limit, else at least 100).",
+  },
+  {
+    name: 'web.config.file',
+    kind: 'string',
+    default: '',
+    help: "Path to a configuration file that can enable TLS or authentication, in exporter-toolkit's format (see README, Security). Re-read when it changes and on SIGHUP.",
+  },
   { name: 'path.procfs', kind: 'string', default: '/proc', help: 'procfs mountpoint.' },
   { name: 'path.sysfs', kind: 'string', default: '/sys', help: 'sysfs mountpoint.' },
   { name: 'path.rootfs', kind: 'string', default: '/', help: 'rootfs mountpoint.' },
-  { name: 'path.netns-pid', kind: 'string', default: '', help: "Read network statistics (netdev, netstat, sockstat, softnet, conntrack) from <procfs>/PID/net, the network namespace of process PID, instead of the agent's own. In a hostPID pod, 1 gives the host's." },
+  {
+    name: 'path.netns-pid',
+    kind: 'string',
+    default: '',
+    help: "Read network statistics (netdev, netstat, sockstat, softnet, conntrack) from <procfs>/PID/net, the network namespace of process PID, instead of the agent's own. In a hostPID pod, 1 gives the host's.",
+  },
   { name: 'sampler.interval', kind: 'duration', default: '15s', help: 'How often collectors run; /metrics serves the latest sample.' },
   { name: 'collector.timeout', kind: 'duration', default: '10s', help: 'Deadline for one collector run; past it the collector reports success 0.' },
-  { name: 'sampler.worker', kind: 'bool', default: false, help: 'Run every collector on a worker thread, so that any read blocked in the kernel costs only its collector. Without it (the default) the collectors run on the serving thread, which refuses files that are not regular and reads cmdline and sensor files on a native helper thread with a 250 ms deadline. Costs about 9 MiB RSS and 10-15% CPU per tick; on in the DaemonSet (see README).' },
+  {
+    name: 'sampler.worker',
+    kind: 'bool',
+    default: false,
+    help: 'Run every collector on a worker thread, so that any read blocked in the kernel costs only its collector. Without it (the default) the collectors run on the serving thread, which refuses files that are not regular and reads cmdline and sensor files on a native helper thread with a 250 ms deadline. Costs about 9 MiB RSS and 10-15% CPU per tick; on in the DaemonSet (see README).',
+  },
   { name: 'collector.disable-defaults', kind: 'bool', default: false, help: 'Disable every collector and detector that is not enabled explicitly.' },
   { name: 'log.level', kind: 'enum', values: LOG_LEVELS, default: 'info', help: 'Only log messages with the given severity or above.' },
   { name: 'log.format', kind: 'enum', values: LOG_FORMATS, default: 'logfmt', help: 'Output format of log messages.' },
@@ -149,9 +181,7 @@ export function parseAgentArgs(argv: readonly string[], switchables: readonly Sw
   }
 
   const disableDefaults = values.get('collector.disable-defaults') === true
-  const enabled = switchables
-    .filter((s) => explicit.get(s.name) ?? (disableDefaults ? false : s.defaultEnabled))
-    .map((s) => s.name)
+  const enabled = switchables.filter((s) => explicit.get(s.name) ?? (disableDefaults ? false : s.defaultEnabled)).map((s) => s.name)
 
   const config: AgentConfig = {
     listenAddress: values.get('web.listen-address') as string,

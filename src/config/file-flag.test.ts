@@ -18,7 +18,13 @@ const file = (name: string, text: string) => {
 }
 
 const allowlist: FlagSpec = { name: 'detector.threats.allowlist', kind: 'string', default: '', help: '', check: fileFlagCheck('an existing YAML allowlist', parseAllowlist) }
-const namegroups: FlagSpec = { name: 'collector.namedprocess.config', kind: 'string', default: '', help: '', check: fileFlagCheck('an existing process-exporter YAML config', parseNamegroupConfig) }
+const namegroups: FlagSpec = {
+  name: 'collector.namedprocess.config',
+  kind: 'string',
+  default: '',
+  help: '',
+  check: fileFlagCheck('an existing process-exporter YAML config', parseNamegroupConfig),
+}
 
 describe('file flags: read and parsed once, at start', () => {
   it('accept a file that parses, and empty (no file)', () => {
@@ -51,13 +57,17 @@ describe('file flags: read and parsed once, at start', () => {
 
   it('refuse a namedprocess config without process_names', () => {
     const p = file('no-names.yml', 'process_names: 3\n')
-    expect(() => coerceFlag(namegroups, p)).toThrowError(/^--collector\.namedprocess\.config: invalid value ".*" \(accepted: an existing process-exporter YAML config; .*process_names.*\)$/)
+    expect(() => coerceFlag(namegroups, p)).toThrowError(
+      /^--collector\.namedprocess\.config: invalid value ".*" \(accepted: an existing process-exporter YAML config; .*process_names.*\)$/,
+    )
   })
 })
 
 describe('duration flags must be positive', () => {
   it.each(['0s', '0ms', '0m0s', '-1s', '0.0s'])('%s is refused with one line', (raw) => {
-    expect(() => parseAgentArgs([`--collector.timeout=${raw}`], [])).toThrowError(`--collector.timeout: invalid value "${raw}" (accepted: a positive duration such as 500ms, 15s, 1m)`)
+    expect(() => parseAgentArgs([`--collector.timeout=${raw}`], [])).toThrowError(
+      `--collector.timeout: invalid value "${raw}" (accepted: a positive duration such as 500ms, 15s, 1m)`,
+    )
   })
 
   it('a positive one is taken', () => {

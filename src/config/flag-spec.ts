@@ -53,7 +53,10 @@ export function coerceFlag(spec: FlagSpec, raw: string): FlagValue {
       return raw
     }
     case 'list':
-      return raw.split(',').map((s) => s.trim()).filter(Boolean)
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
     case 'bool':
       if (raw === 'true' || raw === '') {
         return true

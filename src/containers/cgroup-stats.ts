@@ -124,7 +124,15 @@ function memoryFromStat(usage: number, stat: CgroupKeyed, keys: { rss: string; c
   return { usage, workingSet, rss: v(keys.rss), cache: v(keys.cache), swap: swapUsage ?? (keys.swap === undefined ? 0 : v(keys.swap)) }
 }
 
-export async function readStats(fs: HostFS, layout: CgroupLayout, rel: string, spec: ContainerSpec, memo: ReadMemo, options: ReadOptions, onParseError: (err: Error) => void): Promise<ContainerStats> {
+export async function readStats(
+  fs: HostFS,
+  layout: CgroupLayout,
+  rel: string,
+  spec: ContainerSpec,
+  memo: ReadMemo,
+  options: ReadOptions,
+  onParseError: (err: Error) => void,
+): Promise<ContainerStats> {
   let stats: ContainerStats
   if (!layout.unified) {
     stats = await readV1(fs, layout, rel, spec, memo, onParseError)
@@ -208,7 +216,11 @@ async function readV1(fs: HostFS, layout: CgroupLayout, rel: string, spec: Conta
     mem === undefined
       ? undefined
       : group(async () => {
-          const [usageText, statText, oomText] = await Promise.all([must(fs, join(mem, 'memory.usage_in_bytes')), must(fs, join(mem, 'memory.stat')), maybe(fs, join(mem, 'memory.oom_control'))])
+          const [usageText, statText, oomText] = await Promise.all([
+            must(fs, join(mem, 'memory.usage_in_bytes')),
+            must(fs, join(mem, 'memory.stat')),
+            maybe(fs, join(mem, 'memory.oom_control')),
+          ])
           const stat = parseCgroupKeyed(statText)
           const keys = spec.useHierarchy
             ? { rss: 'total_rss', cache: 'total_cache', swap: 'total_swap', inactive: 'total_inactive_file' }
@@ -311,5 +323,12 @@ export async function readSpec(fs: HostFS, layout: CgroupLayout, rel: string, bo
     if (file !== undefined) lowest = Math.min(lowest, file)
   }
   if (bootTimeSeconds !== undefined && lowest < bootTimeSeconds) lowest = bootTimeSeconds
-  return { memoryLimit, cpuPeriodMicros, cpuQuotaMicros, useHierarchy, startTimeSeconds: lowest === nowSeconds ? undefined : Math.floor(lowest), ...(extendedSpec ? { extended: extendedSpec } : {}) }
+  return {
+    memoryLimit,
+    cpuPeriodMicros,
+    cpuQuotaMicros,
+    useHierarchy,
+    startTimeSeconds: lowest === nowSeconds ? undefined : Math.floor(lowest),
+    ...(extendedSpec ? { extended: extendedSpec } : {}),
+  }
 }

@@ -102,7 +102,12 @@ export async function readExtended(fs: HostFS, layout: CgroupLayout, rel: string
   const m = (k: string) => mem?.values.get(k)
   if (layout.unified) {
     const dir = layout.discovery + rel
-    const [procs, current, max, peak] = await Promise.all([maybe(fs, join(dir, 'cgroup.procs')), maybe(fs, join(dir, 'pids.current')), maybe(fs, join(dir, 'pids.max')), maybe(fs, join(dir, 'memory.peak'))])
+    const [procs, current, max, peak] = await Promise.all([
+      maybe(fs, join(dir, 'cgroup.procs')),
+      maybe(fs, join(dir, 'pids.current')),
+      maybe(fs, join(dir, 'pids.max')),
+      maybe(fs, join(dir, 'memory.peak')),
+    ])
     const pids = procs === undefined ? [] : pidsOf(procs)
     const memory = stats.memory !== undefined
     const cpu = stats.raw?.cpuStat
@@ -121,7 +126,10 @@ export async function readExtended(fs: HostFS, layout: CgroupLayout, rel: string
       processes: procs === undefined ? undefined : pids.length,
       threads: soft(current, (t) => parseCgroupUint(t, join(dir, 'pids.current'))),
       threadsMax: soft(max, (t) => (t.trim() === 'max' ? 0 : parseCgroupUint(t, join(dir, 'pids.max')))),
-      maxUsage: zeroIfAbsent(soft(peak, (t) => parseCgroupUint(t, join(dir, 'memory.peak'))), memory),
+      maxUsage: zeroIfAbsent(
+        soft(peak, (t) => parseCgroupUint(t, join(dir, 'memory.peak'))),
+        memory,
+      ),
       failcnt: memory ? 0 : undefined,
       kernelUsage: memory ? 0 : undefined,
       ...(await processFiles(fs, pids)),

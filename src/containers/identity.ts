@@ -33,11 +33,13 @@ const RUNTIME_FILES: readonly RuntimeFile[] = [
   { runtime: 'containerd', path: (fs, id) => fs.root('run', 'containerd', 'io.containerd.runtime.v2.task', 'k8s.io', id, 'config.json'), parse: parseOciAnnotations },
   { runtime: 'crio', path: (fs, id) => fs.root('run', 'containers', 'storage', 'overlay-containers', id, 'userdata', 'config.json'), parse: parseOciAnnotations },
   { runtime: 'docker', path: (fs, id) => fs.root('var', 'lib', 'docker', 'containers', id, 'config.v2.json'), parse: parseDockerConfig },
-  ...PODMAN_DRIVERS.map((driver): RuntimeFile => ({
-    runtime: 'podman',
-    path: (fs) => fs.root('var', 'lib', 'containers', 'storage', `${driver}-containers`, 'containers.json'),
-    parse: parsePodmanContainers,
-  })),
+  ...PODMAN_DRIVERS.map(
+    (driver): RuntimeFile => ({
+      runtime: 'podman',
+      path: (fs) => fs.root('var', 'lib', 'containers', 'storage', `${driver}-containers`, 'containers.json'),
+      parse: parsePodmanContainers,
+    }),
+  ),
 ]
 
 /** How long a container with no runtime file waits before the files are looked for again. */

@@ -38,7 +38,10 @@ export function addNetworkFamilies(f: Families, labels: Labels, interfaces: read
  */
 export async function readSandboxInterfaces(fs: HostFS, cgroupDir: string): Promise<ReturnType<typeof parseNetDev> | undefined> {
   const procs = await fs.readFile(`${cgroupDir}/cgroup.procs`).catch(() => '')
-  const pid = procs.split('\n').find((l) => /^\d+$/.test(l.trim()))?.trim()
+  const pid = procs
+    .split('\n')
+    .find((l) => /^\d+$/.test(l.trim()))
+    ?.trim()
   if (pid === undefined) return undefined
   const [ns, hostNs] = await Promise.all([fs.readlink(fs.proc(pid, 'ns', 'net')).catch(() => undefined), fs.readlink(fs.proc('1', 'ns', 'net')).catch(() => undefined)])
   if (ns === undefined || ns === hostNs) return undefined

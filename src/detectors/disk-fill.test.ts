@@ -70,7 +70,27 @@ describe('disk-fill forecaster', () => {
   })
 
   it('secondsUntilFull: zero when the line is already below zero, undefined when growing', () => {
-    expect(secondsUntilFull([{ t: 0, avail: 2 }, { t: 1000, avail: 1 }, { t: 2000, avail: 0 }], 5000, 0)).toBe(0)
-    expect(secondsUntilFull([{ t: 0, avail: 1 }, { t: 1000, avail: 2 }, { t: 2000, avail: 3 }], 2000, 0)).toBeUndefined()
+    expect(
+      secondsUntilFull(
+        [
+          { t: 0, avail: 2 },
+          { t: 1000, avail: 1 },
+          { t: 2000, avail: 0 },
+        ],
+        5000,
+        0,
+      ),
+    ).toBe(0)
+    expect(
+      secondsUntilFull(
+        [
+          { t: 0, avail: 1 },
+          { t: 1000, avail: 2 },
+          { t: 2000, avail: 3 },
+        ],
+        2000,
+        0,
+      ),
+    ).toBeUndefined()
   })
 })

@@ -22,16 +22,27 @@ describe('runDetector', () => {
 
   it('turns a throw into success 0 and no families for that detector alone, logged', () => {
     const rec = recordingLog()
-    const o = runDetector({ name: 'boom', detect: () => { throw new Error('bad model') } }, snapshotView(0, []), rec.log)
+    const o = runDetector(
+      {
+        name: 'boom',
+        detect: () => {
+          throw new Error('bad model')
+        },
+      },
+      snapshotView(0, []),
+      rec.log,
+    )
     expect(o).toMatchObject({ detector: 'boom', success: false, error: 'bad model', families: [] })
     expect(rec.lines.join('\n')).toContain('bad model')
   })
 
   it("emits odin_detector_duration_seconds and odin_detector_success per detector, in node_exporter's style", () => {
-    const text = renderExposition(detectorFamilies([
-      { detector: 'anomaly', success: true, durationSeconds: 0.002 },
-      { detector: 'threats', success: false, durationSeconds: 0.5 },
-    ]))
+    const text = renderExposition(
+      detectorFamilies([
+        { detector: 'anomaly', success: true, durationSeconds: 0.002 },
+        { detector: 'threats', success: false, durationSeconds: 0.5 },
+      ]),
+    )
     expect(text).toContain('# HELP odin_detector_duration_seconds odin-agent: Duration of a detector run.\n# TYPE odin_detector_duration_seconds gauge\n')
     expect(text).toContain('# HELP odin_detector_success odin-agent: Whether a detector succeeded.\n# TYPE odin_detector_success gauge\n')
     expect(text).toContain('odin_detector_success{detector="anomaly"} 1\nodin_detector_success{detector="threats"} 0\n')

@@ -60,15 +60,27 @@ export interface SeriesAnomalyDetector {
 
 const HOLD_MS = 600_000
 
-export const SCORE_DECL = { name: 'odin_anomaly_score', type: 'gauge', help: 'Anomaly score in [0, 1] of the series, from its isolation-forest model.' } as const satisfies FamilyDecl
+export const SCORE_DECL = {
+  name: 'odin_anomaly_score',
+  type: 'gauge',
+  help: 'Anomaly score in [0, 1] of the series, from its isolation-forest model.',
+} as const satisfies FamilyDecl
 /** Its HELP states the agent's hold and threshold (the defaults; tests may shorten the hold). */
 export const FLAG_DECL = {
   name: 'odin_anomaly',
   type: 'gauge',
   help: `1 for ${HOLD_MS / 60_000} min after each alert (score reached ${ANOMALY_THRESHOLD}; one alert per event, an escalation raises another), else 0.`,
 } as const satisfies FamilyDecl
-export const TRAINED_DECL = { name: 'odin_anomaly_model_trained', type: 'gauge', help: 'Whether every series of the detector is scored by a trained model (else the statistical fallback).' } as const satisfies FamilyDecl
-export const LAST_TRAIN_DECL = { name: 'odin_anomaly_model_last_train_timestamp_seconds', type: 'gauge', help: 'Sample time of the last model training, seconds since the epoch.' } as const satisfies FamilyDecl
+export const TRAINED_DECL = {
+  name: 'odin_anomaly_model_trained',
+  type: 'gauge',
+  help: 'Whether every series of the detector is scored by a trained model (else the statistical fallback).',
+} as const satisfies FamilyDecl
+export const LAST_TRAIN_DECL = {
+  name: 'odin_anomaly_model_last_train_timestamp_seconds',
+  type: 'gauge',
+  help: 'Sample time of the last model training, seconds since the epoch.',
+} as const satisfies FamilyDecl
 /** The families every series anomaly detector emits (host, gpu, pod): one declaration each. */
 export const ANOMALY_FAMILIES: readonly FamilyDecl[] = [SCORE_DECL, FLAG_DECL, TRAINED_DECL, LAST_TRAIN_DECL]
 
@@ -200,12 +212,7 @@ export function createSeriesAnomalyDetector(opts: SeriesAnomalyOptions): SeriesA
 }
 
 /** One observer over several series detectors: observes each, emits their families together. */
-export function anomalyObserver(
-  name: string,
-  detectors: readonly SeriesAnomalyDetector[],
-  now: (() => number) | undefined,
-  extra?: (f: Families) => void,
-): ObservingDetector {
+export function anomalyObserver(name: string, detectors: readonly SeriesAnomalyDetector[], now: (() => number) | undefined, extra?: (f: Families) => void): ObservingDetector {
   let lastAt = 0
   return observingDetector({
     name,

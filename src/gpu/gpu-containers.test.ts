@@ -79,7 +79,16 @@ describe('GpuContainerMemory', () => {
     const ctx = setup()
     const f = new Families()
     // 100 and 101 in the trainer container, 200 a host process, 300 a container nothing names, 400 gone
-    const gpus = [gpu(0, [{ pid: 100, usedBytes: 1000 * MiB }, { pid: 101, usedBytes: 24 * MiB }, { pid: 200, usedBytes: 5 * MiB }, { pid: 300, usedBytes: 7 * MiB }, { pid: 400, usedBytes: 9 * MiB }]), gpu(1, [{ pid: 101, usedBytes: 2 * MiB }])]
+    const gpus = [
+      gpu(0, [
+        { pid: 100, usedBytes: 1000 * MiB },
+        { pid: 101, usedBytes: 24 * MiB },
+        { pid: 200, usedBytes: 5 * MiB },
+        { pid: 300, usedBytes: 7 * MiB },
+        { pid: 400, usedBytes: 9 * MiB },
+      ]),
+      gpu(1, [{ pid: 101, usedBytes: 2 * MiB }]),
+    ]
     const cut = await new GpuContainerMemory().add(f, ctx.fs, gpus, 100, 0)
     expect(cut).toBe(0)
     expect(samplesOf(f.list(), 'odin_gpu_container_memory_bytes')).toEqual([

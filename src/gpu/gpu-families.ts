@@ -55,7 +55,11 @@ export function addReportFamilies(f: Families, report: NvidiaSmiReport, processL
   }
   for (const gpu of report.gpus) {
     for (const [reason, v] of gpu.throttleSeconds) {
-      f.counter('odin_gpu_throttle_reason_seconds_total', 'odin-agent: Time clocks were held back by each throttle reason, in seconds (driver 570+).', v, { gpu: String(gpu.index), UUID: gpu.uuid, reason })
+      f.counter('odin_gpu_throttle_reason_seconds_total', 'odin-agent: Time clocks were held back by each throttle reason, in seconds (driver 570+).', v, {
+        gpu: String(gpu.index),
+        UUID: gpu.uuid,
+        reason,
+      })
     }
   }
   for (const gpu of report.gpus) {

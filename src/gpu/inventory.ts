@@ -35,4 +35,3 @@ export class GpuInventory {
     return this.byPci.size
   }
 }
-

@@ -87,7 +87,7 @@ export function parseNvidiaSmiXml(xml: string): NvidiaSmiReport {
   }
   const root = child(doc, 'nvidia_smi_log')
   if (root === undefined || typeof root !== 'object') {
-    throw new NvidiaSmiParseError('couldn\'t parse nvidia-smi -q -x output: no <nvidia_smi_log> element')
+    throw new NvidiaSmiParseError("couldn't parse nvidia-smi -q -x output: no <nvidia_smi_log> element")
   }
   const gpuNodes = child(root, 'gpu')
   const gpus = Array.isArray(gpuNodes) ? gpuNodes.map((node, index) => readGpu(node, index)) : []

@@ -23,7 +23,14 @@ export interface Declaring {
 
 /** A declared pattern as regexps: `*` is one or more name characters in the name, any text in HELP. */
 function compiled(decl: FamilyDecl): { name: RegExp; help: RegExp } {
-  const glob = (text: string, star: string) => new RegExp(`^${text.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(star)}$`, 's')
+  const glob = (text: string, star: string) =>
+    new RegExp(
+      `^${text
+        .split('*')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join(star)}$`,
+      's',
+    )
   return { name: glob(decl.name, '[a-zA-Z0-9_:]+'), help: glob(decl.help, '.*') }
 }
 

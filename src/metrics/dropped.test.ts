@@ -17,7 +17,15 @@ describe('odin_series_dropped_total', () => {
     countDropped(f, 3, 'namedprocess')
     countDropped(f, 0, 'gpu')
     expect(f.list()).toEqual([
-      { name: DROPPED_FAMILY, help: DROPPED_HELP, type: 'counter', samples: [{ labels: { collector: 'namedprocess' }, value: 3 }, { labels: { collector: 'gpu' }, value: 0 }] },
+      {
+        name: DROPPED_FAMILY,
+        help: DROPPED_HELP,
+        type: 'counter',
+        samples: [
+          { labels: { collector: 'namedprocess' }, value: 3 },
+          { labels: { collector: 'gpu' }, value: 0 },
+        ],
+      },
     ])
   })
 

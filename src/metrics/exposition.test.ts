@@ -28,7 +28,15 @@ describe('renderExposition', () => {
     {
       name: 'counter, untyped and gauge with labels in their order',
       families: [
-        family('node_cpu_seconds_total', [{ labels: { cpu: '0', mode: 'idle' }, value: 12.5 }, { labels: { cpu: '0', mode: 'user' }, value: 3 }], 'Seconds the CPUs spent in each mode.', 'counter'),
+        family(
+          'node_cpu_seconds_total',
+          [
+            { labels: { cpu: '0', mode: 'idle' }, value: 12.5 },
+            { labels: { cpu: '0', mode: 'user' }, value: 3 },
+          ],
+          'Seconds the CPUs spent in each mode.',
+          'counter',
+        ),
         family('node_netstat_Tcp_InSegs', [{ labels: {}, value: 3 }], 'Statistic TcpInSegs.', 'untyped'),
         family('node_x', [{ labels: { z: '1', a: '2' }, value: -1 }]),
       ],
@@ -36,14 +44,18 @@ describe('renderExposition', () => {
     {
       name: 'hostile label values and help',
       families: [
-        family('node_weird', [
-          { labels: { path: 'a"b\\c\nd' }, value: 1 },
-          { labels: { path: '\\\\' }, value: 2 },
-          { labels: { path: '"' }, value: 3 },
-          { labels: { path: '' }, value: 4 },
-          { labels: { path: 'ünïcødé ☃ {x="y"}' }, value: 5 },
-          { labels: { path: 'crlf\r\nend' }, value: 6 },
-        ], 'Has "quotes", \\ slashes and a\nnewline.'),
+        family(
+          'node_weird',
+          [
+            { labels: { path: 'a"b\\c\nd' }, value: 1 },
+            { labels: { path: '\\\\' }, value: 2 },
+            { labels: { path: '"' }, value: 3 },
+            { labels: { path: '' }, value: 4 },
+            { labels: { path: 'ünïcødé ☃ {x="y"}' }, value: 5 },
+            { labels: { path: 'crlf\r\nend' }, value: 6 },
+          ],
+          'Has "quotes", \\ slashes and a\nnewline.',
+        ),
       ],
     },
     {

@@ -34,16 +34,17 @@ export async function serveCollectorWorker(port: MessagePort, data: CollectorWor
   // ones. The collectors run in short bursts here, as they did on the main thread; without
   // it the worker cost more CPU than the whole agent had, and more RSS (docs/performance.md).
   Bun.unsafe.setJITPolicy(WORKER_JIT_POLICY)
-  const [{ allCollectors }, { createCollectors }, { createLogger }, { createCollectorHost }, { batchingPoster }, { execFileNoShell }, { createHostFS }, { createSharedReadGuard }] = await Promise.all([
-    import('../collectors/index.ts'),
-    import('../collectors/create.ts'),
-    import('../log/logger.ts'),
-    import('../sampler/collector-host.ts'),
-    import('../sampler/reply-wire.ts'),
-    import('./exec.ts'),
-    import('./host-fs.ts'),
-    import('./read-guard.ts'),
-  ])
+  const [{ allCollectors }, { createCollectors }, { createLogger }, { createCollectorHost }, { batchingPoster }, { execFileNoShell }, { createHostFS }, { createSharedReadGuard }] =
+    await Promise.all([
+      import('../collectors/index.ts'),
+      import('../collectors/create.ts'),
+      import('../log/logger.ts'),
+      import('../sampler/collector-host.ts'),
+      import('../sampler/reply-wire.ts'),
+      import('./exec.ts'),
+      import('./host-fs.ts'),
+      import('./read-guard.ts'),
+    ])
   const { config } = data
   const blocked = new Set(data.blocked)
   const guard = createSharedReadGuard(data.guard, blocked)

@@ -46,9 +46,7 @@ export function embeddedAssetSource(): AssetSource {
     if (!BUNFS_ROOTS.some((r) => import.meta.dir.startsWith(r)) && existsSync(join(checkout, 'k8s', 'kustomization.yaml'))) {
       return diskAssetSource(checkout)
     }
-    throw new NoEmbeddedAssetsError(
-      'no rules, dashboards or manifests are embedded in this binary (scripts/build.mjs must pass --asset rules --asset dashboards --asset k8s)',
-    )
+    throw new NoEmbeddedAssetsError('no rules, dashboards or manifests are embedded in this binary (scripts/build.mjs must pass --asset rules --asset dashboards --asset k8s)')
   }
   return mapAssetSource(files, 'the binary')
 }

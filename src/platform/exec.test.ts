@@ -58,7 +58,7 @@ describe('execFileNoShell', () => {
       const script = `trap "" TERM; (trap "" TERM; exec sleep 30) & echo $! >> ${pids}; echo $$ >> ${pids}; wait`
       const abort = new AbortController()
       const run = execFileNoShell('/bin/sh', ['-c', script], { timeoutMs: 60_000, killGraceMs: 10_000, signal: abort.signal })
-      for (let i = 0; i < 80 && (readFileSync(pids, { encoding: 'utf8', flag: 'a+' }).trim().split('\n').length < 2); i++) {
+      for (let i = 0; i < 80 && readFileSync(pids, { encoding: 'utf8', flag: 'a+' }).trim().split('\n').length < 2; i++) {
         await new Promise((r) => setTimeout(r, 25))
       }
       const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number)
@@ -86,7 +86,7 @@ describe('execFileNoShell', () => {
     delete process.env.ODIN_TEST_SECRET
   })
 
-  it('kills a wrapper\'s children with it at the deadline: the whole process group, no orphans', async () => {
+  it("kills a wrapper's children with it at the deadline: the whole process group, no orphans", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odin-exec-'))
     try {
       const pids = join(dir, 'pids')

@@ -53,14 +53,22 @@ describe('createProcFiles marks every read that can block on its guard', () => {
     files.readlink(join(pids, '1', 'exe'))
     expect(() => files.read(join(pids, '1', 'nope'))).toThrow(/ENOENT/)
     expect(marks).toEqual([
-      '> /1/stat', '<',
-      '> /1/schedstat', '<',
-      '> /1/schedstat', '<',
-      '> /1/schedstat', '<',
-      '> /1/fd', '<',
-      '> /1/fd', '<',
-      '> /1/exe', '<',
-      '> /1/nope', '<',
+      '> /1/stat',
+      '<',
+      '> /1/schedstat',
+      '<',
+      '> /1/schedstat',
+      '<',
+      '> /1/schedstat',
+      '<',
+      '> /1/fd',
+      '<',
+      '> /1/fd',
+      '<',
+      '> /1/exe',
+      '<',
+      '> /1/nope',
+      '<',
     ])
     blocked.add(join(pids, '1', 'schedstat'))
     expect(() => files.reread(fd)).toThrow(BlockedReadError)

@@ -89,14 +89,16 @@ export function createProcFiles(heldBudget = 4096, procfs?: string, guard: ReadG
   }
   return {
     read: (path) =>
-      timed && path.endsWith('/cmdline') ? timed.read(path) : marked(path, () => {
-        const fd = open(path)
-        try {
-          return readAll(fd)
-        } finally {
-          closeSync(fd)
-        }
-      }),
+      timed && path.endsWith('/cmdline')
+        ? timed.read(path)
+        : marked(path, () => {
+            const fd = open(path)
+            try {
+              return readAll(fd)
+            } finally {
+              closeSync(fd)
+            }
+          }),
     hold(path) {
       if (held >= heldBudget) {
         return undefined

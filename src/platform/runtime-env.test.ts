@@ -46,7 +46,7 @@ describe('applyRuntimeEnv', () => {
     expect(execve).not.toHaveBeenCalled()
   })
 
-  it('leaves `bun src/main.ts` alone (its arguments include the runtime\'s own)', () => {
+  it("leaves `bun src/main.ts` alone (its arguments include the runtime's own)", () => {
     const execve = vi.fn()
     expect(applyRuntimeEnv({ argv: ['/usr/bin/bun', '/repo/src/main.ts'], execPath: '/usr/bin/bun', env: {}, execve: execve as never })).toBe('not a compiled binary')
     expect(execve).not.toHaveBeenCalled()
@@ -71,6 +71,10 @@ describe('the places that set the runtime settings themselves', () => {
     { place: 'npm start', text: npmStart },
   ])('$place sets every one', ({ text }) => {
     const set = new Set(text.split(/\s+/))
-    expect(Object.entries(RUNTIME_ENV).map(([name, value]) => `${name}=${value}`).filter((kv) => !set.has(kv))).toEqual([])
+    expect(
+      Object.entries(RUNTIME_ENV)
+        .map(([name, value]) => `${name}=${value}`)
+        .filter((kv) => !set.has(kv)),
+    ).toEqual([])
   })
 })

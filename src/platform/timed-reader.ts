@@ -13,7 +13,6 @@ import source from './timed-reader.c' with { type: 'text' }
 /** At most this many helper threads stuck in the kernel at once; past it, helper reads are refused. */
 export const MAX_ABANDONED_READERS = 4
 
-
 /**
  * How long the serving thread waits for one helper read: its wait stops /metrics, /healthz
  * and signals, so it is short. A sensor or cmdline read takes microseconds; one that takes

@@ -32,7 +32,12 @@ describe('watchWebConfig', () => {
 
   function setup(initial: string) {
     const files: Record<string, string> = { '/w.yml': initial }
-    const state = new WebConfigState('/w.yml', (p) => files[p] ?? readFileSync(p, 'utf8'), Date.now, (pw, h) => bcrypt.compare(pw, h))
+    const state = new WebConfigState(
+      '/w.yml',
+      (p) => files[p] ?? readFileSync(p, 'utf8'),
+      Date.now,
+      (pw, h) => bcrypt.compare(pw, h),
+    )
     const restarts: (TlsServeOptions | undefined)[] = []
     const server: RunningServer = { port: 0, stop: async () => {}, restart: (t) => void restarts.push(t) }
     const lines: string[] = []
@@ -71,7 +76,12 @@ describe('watchWebConfig', () => {
   it('SIGHUP re-reads at once, between polls', async () => {
     stop?.()
     const files: Record<string, string> = { '/w.yml': tls('server') }
-    const state = new WebConfigState('/w.yml', (p) => files[p] ?? readFileSync(p, 'utf8'), Date.now, (pw, h) => bcrypt.compare(pw, h))
+    const state = new WebConfigState(
+      '/w.yml',
+      (p) => files[p] ?? readFileSync(p, 'utf8'),
+      Date.now,
+      (pw, h) => bcrypt.compare(pw, h),
+    )
     const restarts: unknown[] = []
     const lines: string[] = []
     stop = watchWebConfig(state, { port: 0, stop: async () => {}, restart: (t) => void restarts.push(t) }, recordingLogger(lines), 60_000)

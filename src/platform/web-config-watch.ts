@@ -5,7 +5,12 @@ import type { RunningServer } from './serve.ts'
 
 /** The web config with Bun's bcrypt (Bun.password runs it off the event loop). */
 export function openWebConfig(file: string): WebConfigState {
-  return new WebConfigState(file, (p) => readFileSync(p, 'utf8'), Date.now, (password, hash) => Bun.password.verify(password, hash))
+  return new WebConfigState(
+    file,
+    (p) => readFileSync(p, 'utf8'),
+    Date.now,
+    (password, hash) => Bun.password.verify(password, hash),
+  )
 }
 
 /**

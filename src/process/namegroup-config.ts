@@ -110,7 +110,10 @@ function basename(path: string): string {
 
 /** Go's rendering of a map[string]string: `map[k1:v1 k2:v2]`, keys sorted. */
 function goMap(m: ReadonlyMap<string, string>): string {
-  return `map[${[...m.keys()].sort().map((k) => `${k}:${m.get(k)}`).join(' ')}]`
+  return `map[${[...m.keys()]
+    .sort()
+    .map((k) => `${k}:${m.get(k)}`)
+    .join(' ')}]`
 }
 
 /** The group name of the first matcher that matches, or undefined. */

@@ -20,10 +20,7 @@ export function stateName(state: string): StateName {
 }
 
 /** Counters summed per group; they never go down while the group is known. */
-const COUNTERS = [
-  'cpuUserSeconds', 'cpuSystemSeconds', 'readBytes', 'writeBytes', 'majorFaults', 'minorFaults',
-  'voluntaryCtxtSwitches', 'nonvoluntaryCtxtSwitches',
-] as const
+const COUNTERS = ['cpuUserSeconds', 'cpuSystemSeconds', 'readBytes', 'writeBytes', 'majorFaults', 'minorFaults', 'voluntaryCtxtSwitches', 'nonvoluntaryCtxtSwitches'] as const
 type CounterName = (typeof COUNTERS)[number]
 export type GroupCounters = Record<CounterName, number>
 
@@ -54,8 +51,14 @@ interface GroupState {
 }
 
 const zeroCounters = (): GroupCounters => ({
-  cpuUserSeconds: 0, cpuSystemSeconds: 0, readBytes: 0, writeBytes: 0, majorFaults: 0, minorFaults: 0,
-  voluntaryCtxtSwitches: 0, nonvoluntaryCtxtSwitches: 0,
+  cpuUserSeconds: 0,
+  cpuSystemSeconds: 0,
+  readBytes: 0,
+  writeBytes: 0,
+  majorFaults: 0,
+  minorFaults: 0,
+  voluntaryCtxtSwitches: 0,
+  nonvoluntaryCtxtSwitches: 0,
 })
 
 /** Groups that had no member for this long are forgotten (their counters restart if they return). */
@@ -73,10 +76,20 @@ export class NamegroupAccumulator {
   update(table: ProcessTable, groupOf: (p: ProcessRecord) => string | undefined): GroupSample[] {
     const now = table.at
     const live = new Map<number, Tracked>()
-    const samples = new Map<string, {
-      counters: GroupCounters; procs: number; residentBytes: number; virtualBytes: number; swappedBytes: number
-      openFds: number; threads: number; states: Record<StateName, number>; oldestStartSeconds?: number
-    }>()
+    const samples = new Map<
+      string,
+      {
+        counters: GroupCounters
+        procs: number
+        residentBytes: number
+        virtualBytes: number
+        swappedBytes: number
+        openFds: number
+        threads: number
+        states: Record<StateName, number>
+        oldestStartSeconds?: number
+      }
+    >()
     for (const p of table.processes.values()) {
       const group = groupOf(p)
       if (group === undefined) {
@@ -100,7 +113,13 @@ export class NamegroupAccumulator {
       let s = samples.get(group)
       if (!s) {
         s = {
-          counters: state.counters, procs: 0, residentBytes: 0, virtualBytes: 0, swappedBytes: 0, openFds: 0, threads: 0,
+          counters: state.counters,
+          procs: 0,
+          residentBytes: 0,
+          virtualBytes: 0,
+          swappedBytes: 0,
+          openFds: 0,
+          threads: 0,
           states: { Running: 0, Sleeping: 0, Waiting: 0, Zombie: 0, Other: 0 },
         }
         samples.set(group, s)
@@ -126,7 +145,14 @@ export class NamegroupAccumulator {
         this.groups.delete(name)
       } else {
         out.push({
-          name, counters: { ...state.counters }, procs: 0, residentBytes: 0, virtualBytes: 0, swappedBytes: 0, openFds: 0, threads: 0,
+          name,
+          counters: { ...state.counters },
+          procs: 0,
+          residentBytes: 0,
+          virtualBytes: 0,
+          swappedBytes: 0,
+          openFds: 0,
+          threads: 0,
           states: { Running: 0, Sleeping: 0, Waiting: 0, Zombie: 0, Other: 0 },
         })
       }

@@ -31,10 +31,7 @@ export function readVisibilityInput(src: CredentialSources): VisibilityInput {
   const mountinfo = own('mountinfo') ?? ''
   const root = src.ownRoot ?? '/'
   const containerised =
-    Boolean(src.env.KUBERNETES_SERVICE_HOST) ||
-    Boolean(src.env.container) ||
-    existsSync(join(root, '.dockerenv')) ||
-    existsSync(join(root, 'run/.containerenv'))
+    Boolean(src.env.KUBERNETES_SERVICE_HOST) || Boolean(src.env.container) || existsSync(join(root, '.dockerenv')) || existsSync(join(root, 'run/.containerenv'))
   return {
     uid: src.uid,
     capEff: status === undefined ? undefined : parseCapEff(status),

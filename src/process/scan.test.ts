@@ -17,9 +17,22 @@ describe('ProcessScanner on a fixture /proc', () => {
     expect(table.bootTimeSeconds).toBe(1_700_000_000)
     const py = table.processes.get(100)
     expect(py).toMatchObject({
-      comm: 'python3', state: 'R', ppid: 1, numThreads: 24, cpuUserSeconds: 123.45, cpuSystemSeconds: 6.78,
-      majorFaults: 7, minorFaults: 90000, uid: 1000, residentBytes: 2048000 * 1024, swappedBytes: 1024 * 1024,
-      voluntaryCtxtSwitches: 4000, readBytes: 1048576, writeBytes: 2097152, openFds: 5, startTimeSeconds: 1_700_005_000,
+      comm: 'python3',
+      state: 'R',
+      ppid: 1,
+      numThreads: 24,
+      cpuUserSeconds: 123.45,
+      cpuSystemSeconds: 6.78,
+      majorFaults: 7,
+      minorFaults: 90000,
+      uid: 1000,
+      residentBytes: 2048000 * 1024,
+      swappedBytes: 1024 * 1024,
+      voluntaryCtxtSwitches: 4000,
+      readBytes: 1048576,
+      writeBytes: 2097152,
+      openFds: 5,
+      startTimeSeconds: 1_700_005_000,
     })
     expect(py?.identity).toMatchObject({ argv: ['python3', 'train.py', '--config', 'configs/llama.yaml'], exe: '/usr/bin/python3.11', exeDeleted: false, container: false })
     expect(table.processes.get(200)?.comm).toBe('a) (b c')
@@ -51,7 +64,8 @@ describe('ProcessScanner on a fixture /proc', () => {
 })
 
 describe('ProcessScanner sees an exec that keeps the comm', () => {
-  const stat = (argStart: number) => `600 (sh) S 1 600 600 0 -1 4194304 10 0 0 0 1 0 0 0 20 0 1 0 700000 2732032 250 18446744073709551615 1 1 1 0 0 0 0 0 65538 1 0 0 17 1 0 0 0 0 0 1 1 1 ${argStart} ${argStart + 40} ${argStart + 40} ${argStart + 60} 0\n`
+  const stat = (argStart: number) =>
+    `600 (sh) S 1 600 600 0 -1 4194304 10 0 0 0 1 0 0 0 20 0 1 0 700000 2732032 250 18446744073709551615 1 1 1 0 0 0 0 0 65538 1 0 0 17 1 0 0 0 0 0 1 1 1 ${argStart} ${argStart + 40} ${argStart + 40} ${argStart + 60} 0\n`
   it('re-reads argv when arg_start moves (a forked `sh -c` that became `sh`), not on every tick', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odin-proc-'))
     try {

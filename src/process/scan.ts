@@ -281,9 +281,7 @@ export class ProcessScanner {
     const cpuUserSeconds = stat.utime / CLOCK_TICKS
     const cpuSystemSeconds = stat.stime / CLOCK_TICKS
     const elapsed = previous ? (now - previous.at) / 1000 : 0
-    const cpuCores = prev && elapsed > 0
-      ? Math.max(0, cpuUserSeconds + cpuSystemSeconds - prev.cpuUserSeconds - prev.cpuSystemSeconds) / elapsed
-      : undefined
+    const cpuCores = prev && elapsed > 0 ? Math.max(0, cpuUserSeconds + cpuSystemSeconds - prev.cpuUserSeconds - prev.cpuSystemSeconds) / elapsed : undefined
     return {
       pid,
       ppid: stat.ppid,

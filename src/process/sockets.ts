@@ -262,9 +262,7 @@ export class SocketInspector {
     const chosen = [...all.slice(start), ...all.slice(0, start)].slice(0, SWEEP_NAMESPACES)
     this.sweepCursor = start + chosen.length
     for (const pids of chosen) {
-      const wanted = [...tcpTable(pids[0] as number).values()].filter(
-        (s) => (s.state === 'ESTABLISHED' || s.state === 'SYN_SENT') && interesting(s.remotePort),
-      )
+      const wanted = [...tcpTable(pids[0] as number).values()].filter((s) => (s.state === 'ESTABLISHED' || s.state === 'SYN_SENT') && interesting(s.remotePort))
       if (wanted.length === 0) {
         continue
       }

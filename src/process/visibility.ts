@@ -88,7 +88,8 @@ export function assessVisibility(input: VisibilityInput): Visibility {
   const asDesigned = input.containerised && capEff !== undefined && (capEff & ~MANIFEST_CAPABILITIES) === 0n
   return {
     input,
-    capabilities: capEff === undefined ? undefined : { CAP_SYS_PTRACE: has(capEff, CAPABILITIES.CAP_SYS_PTRACE), CAP_DAC_READ_SEARCH: has(capEff, CAPABILITIES.CAP_DAC_READ_SEARCH) },
+    capabilities:
+      capEff === undefined ? undefined : { CAP_SYS_PTRACE: has(capEff, CAPABILITIES.CAP_SYS_PTRACE), CAP_DAC_READ_SEARCH: has(capEff, CAPABILITIES.CAP_DAC_READ_SEARCH) },
     limits,
     rootWarning: uid === 0 && !asDesigned,
   }

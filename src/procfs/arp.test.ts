@@ -18,7 +18,10 @@ describe('parseArp', () => {
       { ip: '172.17.0.3', flags: 6, hwAddress: '02:42:ac:11:00:03', device: 'docker0' },
     ])
     expect(entries.map((e) => (e.flags & ATF_COMPLETE) !== 0)).toEqual([true, false, true])
-    expect([...arpEntriesByDevice(entries)]).toEqual([['enp1s0', 2], ['docker0', 1]])
+    expect([...arpEntriesByDevice(entries)]).toEqual([
+      ['enp1s0', 2],
+      ['docker0', 1],
+    ])
   })
 
   it.each([

@@ -38,13 +38,33 @@ describe('dehumanize', () => {
     expect(dehumanize(text, WHAT)).toBe(want)
   })
 
-  it.each(['', '\n', '\r\n', 'k', '.5k', '1.k', '1.2x', '1.2m', '1.2.3k', '1,5k', '-1', '-1k', '+1k', 'abc', '12%', 'NaN', 'inf', '1e999', `${'9'.repeat(400)}Y`, '1 2', '0x10', '1.1M/sec'])(
-    '%j is a ParseError naming the file',
-    (text) => {
-      expect(() => dehumanize(text, WHAT)).toThrow(ParseError)
-      expect(() => dehumanize(text, WHAT)).toThrow(/dirty_data/)
-    },
-  )
+  it.each([
+    '',
+    '\n',
+    '\r\n',
+    'k',
+    '.5k',
+    '1.k',
+    '1.2x',
+    '1.2m',
+    '1.2.3k',
+    '1,5k',
+    '-1',
+    '-1k',
+    '+1k',
+    'abc',
+    '12%',
+    'NaN',
+    'inf',
+    '1e999',
+    `${'9'.repeat(400)}Y`,
+    '1 2',
+    '0x10',
+    '1.1M/sec',
+  ])('%j is a ParseError naming the file', (text) => {
+    expect(() => dehumanize(text, WHAT)).toThrow(ParseError)
+    expect(() => dehumanize(text, WHAT)).toThrow(/dirty_data/)
+  })
 })
 
 describe('dehumanizeSigned', () => {
@@ -65,7 +85,8 @@ describe('dehumanizeSigned', () => {
 })
 
 describe('parseWritebackRateDebug', () => {
-  const SAMPLE = 'rate:           1.1M/sec\ndirty:          20.4G\ntarget:         20.4G\nproportional:   427.5k\nintegral:       790.0k\nchange:         321.5k/sec\nnext io:        17ms\n'
+  const SAMPLE =
+    'rate:           1.1M/sec\ndirty:          20.4G\ntarget:         20.4G\nproportional:   427.5k\nintegral:       790.0k\nchange:         321.5k/sec\nnext io:        17ms\n'
 
   it('parses every line, dropping the /sec and ms units', () => {
     expect(parseWritebackRateDebug(SAMPLE, 'wrd')).toEqual({

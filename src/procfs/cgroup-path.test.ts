@@ -13,7 +13,11 @@ const pod = (podUid: string, qos: string): CgroupClass => ({ kind: 'pod', podUid
 const OTHER: CgroupClass = { kind: 'other' }
 
 const cases: [string, string, CgroupClass][] = [
-  ['EKS systemd driver, containerd', `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice/cri-containerd-${ID}.scope`, ctr('containerd', UID, 'burstable')],
+  [
+    'EKS systemd driver, containerd',
+    `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice/cri-containerd-${ID}.scope`,
+    ctr('containerd', UID, 'burstable'),
+  ],
   ['systemd pod slice', `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${UID_}.slice`, pod(UID, 'besteffort')],
   ['guaranteed pod directly under kubepods.slice', `/kubepods.slice/kubepods-pod${UID_}.slice/cri-containerd-${ID}.scope`, ctr('containerd', UID, 'guaranteed')],
   ['cgroupfs driver (GKE Docker, k3s)', `/kubepods/burstable/pod${UID}/${ID}`, ctr(undefined, UID, 'burstable')],
@@ -23,7 +27,11 @@ const cases: [string, string, CgroupClass][] = [
   ['CRI-O scope', `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice/crio-${ID}.scope`, ctr('crio', UID, 'burstable')],
   ['CRI-O conmon is skipped', `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice/crio-conmon-${ID}.scope`, OTHER],
   ['dockershim under systemd', `/kubepods.slice/kubepods-pod${UID_}.slice/docker-${ID}.scope`, ctr('docker', UID, 'guaranteed')],
-  ['kind', `/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod${UID_}.slice/cri-containerd-${ID}.scope`, ctr('containerd', UID, 'besteffort')],
+  [
+    'kind',
+    `/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod${UID_}.slice/cri-containerd-${ID}.scope`,
+    ctr('containerd', UID, 'besteffort'),
+  ],
   ['kind guaranteed', `/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-pod${UID_}.slice/cri-containerd-${ID}.scope`, ctr('containerd', UID, 'guaranteed')],
   ['Docker-in-Docker / k3d', `/docker/${'a'.repeat(64)}/kubelet/kubepods/burstable/pod${UID}/${ID}`, ctr(undefined, UID, 'burstable')],
   ['through a cgroup namespace', `/../../kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice/cri-containerd-${ID}.scope`, ctr('containerd', UID, 'burstable')],

@@ -5,8 +5,7 @@ const ID = '1d3d308a7d48a27814a68bf33a44acf4441c9c02463ca0bc1cdfdc8c0b4a8496'
 const UID = '7a96c459-d529-44ae-9f99-90d3798d6426'
 const SECRET = 'hunter2-DO-NOT-KEEP'
 
-const containerd = (annotations: Record<string, string>) =>
-  JSON.stringify({ ociVersion: '1.1.0', process: { env: [`PASSWORD=${SECRET}`], args: ['/app'] }, annotations })
+const containerd = (annotations: Record<string, string>) => JSON.stringify({ ociVersion: '1.1.0', process: { env: [`PASSWORD=${SECRET}`], args: ['/app'] }, annotations })
 
 describe('parseOciAnnotations', () => {
   it('reads containerd container annotations', () => {
@@ -39,7 +38,9 @@ describe('parseOciAnnotations', () => {
   it('reads CRI-O annotations, with the kubelet labels as a JSON string', () => {
     const labels = JSON.stringify({ 'io.kubernetes.pod.name': 'web-0', 'io.kubernetes.pod.namespace': 'shop', 'io.kubernetes.pod.uid': UID, 'io.kubernetes.container.name': 'app' })
     expect(
-      parseOciAnnotations(containerd({ 'io.kubernetes.cri-o.ContainerType': 'container', 'io.kubernetes.cri-o.Labels': labels, 'io.kubernetes.cri-o.ImageName': 'quay.io/x/app:2' })),
+      parseOciAnnotations(
+        containerd({ 'io.kubernetes.cri-o.ContainerType': 'container', 'io.kubernetes.cri-o.Labels': labels, 'io.kubernetes.cri-o.ImageName': 'quay.io/x/app:2' }),
+      ),
     ).toEqual({ namespace: 'shop', pod: 'web-0', podUid: UID, container: 'app', image: 'quay.io/x/app:2', sandbox: false })
     expect(parseOciAnnotations(containerd({ 'io.kubernetes.cri-o.ContainerType': 'sandbox', 'io.kubernetes.pod.name': 'p', 'io.kubernetes.pod.namespace': 'n' }))).toMatchObject({
       pod: 'p',
@@ -107,7 +108,10 @@ describe('parseDockerConfig', () => {
     })
   })
   it('a dockershim sandbox is POD', () => {
-    expect(parseDockerConfig(doc({ Name: '/k8s_POD_x', Config: { Image: 'pause', Labels: { 'io.kubernetes.docker.type': 'podsandbox' } } }))).toMatchObject({ container: 'POD', sandbox: true })
+    expect(parseDockerConfig(doc({ Name: '/k8s_POD_x', Config: { Image: 'pause', Labels: { 'io.kubernetes.docker.type': 'podsandbox' } } }))).toMatchObject({
+      container: 'POD',
+      sandbox: true,
+    })
   })
   it.each([
     ['malformed', '{"Name":'],
@@ -163,7 +167,9 @@ describe('parseKubeletLogLink', () => {
     expect(parseKubeletLogLink(name, target)).toEqual({ namespace: 'shop', pod: 'web-0', podUid: UID, container: 'app', containerId: ID, restarts: 3 })
   })
   it('accepts dotted pod names and a static pod UID', () => {
-    expect(parseKubeletLogLink(`kube-proxy-gke-x.y_kube-system_kube-proxy-${ID}.log`, `/var/log/pods/kube-system_kube-proxy-gke-x.y_260c2b1d43b094af6d6b4ccba082c2db/kube-proxy/0.log`)).toMatchObject({
+    expect(
+      parseKubeletLogLink(`kube-proxy-gke-x.y_kube-system_kube-proxy-${ID}.log`, `/var/log/pods/kube-system_kube-proxy-gke-x.y_260c2b1d43b094af6d6b4ccba082c2db/kube-proxy/0.log`),
+    ).toMatchObject({
       pod: 'kube-proxy-gke-x.y',
       podUid: '260c2b1d43b094af6d6b4ccba082c2db',
       restarts: 0,

@@ -38,9 +38,19 @@ describe('parseCpuInfo', () => {
     const cpus = parseCpuInfo(X86)
     expect(cpus).toHaveLength(2)
     expect(cpus[0]).toEqual({
-      processor: '0', vendor: 'GenuineIntel', family: '6', model: '85', modelName: 'Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz',
-      stepping: '7', microcode: '0x5003604', cacheSize: '28160 KB', physicalId: '0', coreId: '0',
-      flags: ['fpu', 'vme', 'de', 'pse', 'tsc', 'msr', 'aes', 'avx', 'avx2', 'constant_tsc'], bugs: ['spectre_v1', 'spectre_v2', 'mds'], mhz: '2100.000',
+      processor: '0',
+      vendor: 'GenuineIntel',
+      family: '6',
+      model: '85',
+      modelName: 'Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz',
+      stepping: '7',
+      microcode: '0x5003604',
+      cacheSize: '28160 KB',
+      physicalId: '0',
+      coreId: '0',
+      flags: ['fpu', 'vme', 'de', 'pse', 'tsc', 'msr', 'aes', 'avx', 'avx2', 'constant_tsc'],
+      bugs: ['spectre_v1', 'spectre_v2', 'mds'],
+      mhz: '2100.000',
     })
     expect(cpus[1]).toMatchObject({ processor: '1', physicalId: '1', flags: ['fpu', 'aes'], bugs: [] })
   })
@@ -58,7 +68,12 @@ describe('parseCpuInfo', () => {
   it('gives each core its own flags and bugs when they differ (lists are shared only when equal)', () => {
     const block = (n: number, flags: string, bugs: string) => `processor\t: ${n}\nflags\t\t: ${flags}\nbugs\t\t: ${bugs}\n`
     const cpus = parseCpuInfo([block(0, 'fpu sse2 avx', 'mds'), block(1, 'fpu sse2 avx', 'mds'), block(2, 'fpu  sse2 ', ''), block(3, 'fpu sse2 avx', 'mds')].join('\n'))
-    expect(cpus.map((c) => c.flags)).toEqual([['fpu', 'sse2', 'avx'], ['fpu', 'sse2', 'avx'], ['fpu', 'sse2'], ['fpu', 'sse2', 'avx']])
+    expect(cpus.map((c) => c.flags)).toEqual([
+      ['fpu', 'sse2', 'avx'],
+      ['fpu', 'sse2', 'avx'],
+      ['fpu', 'sse2'],
+      ['fpu', 'sse2', 'avx'],
+    ])
     expect(cpus.map((c) => c.bugs)).toEqual([['mds'], ['mds'], [], ['mds']])
     expect(Object.isFrozen(cpus[0]?.flags)).toBe(true)
   })

@@ -22,19 +22,19 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 /** cpuinfo key -> field. x86 names, plus the aliases other architectures use. */
 const KEYS: Readonly<Record<string, keyof CpuInfo>> = {
-  'vendor_id': 'vendor',
-  'vendor': 'vendor',
+  vendor_id: 'vendor',
+  vendor: 'vendor',
   'cpu family': 'family',
-  'model': 'model',
+  model: 'model',
   'model name': 'modelName',
-  'stepping': 'stepping',
-  'microcode': 'microcode',
+  stepping: 'stepping',
+  microcode: 'microcode',
   'cache size': 'cacheSize',
   'physical id': 'physicalId',
   'core id': 'coreId',
-  'flags': 'flags',
-  'Features': 'flags',
-  'bugs': 'bugs',
+  flags: 'flags',
+  Features: 'flags',
+  bugs: 'bugs',
   'cpu MHz': 'mhz',
 }
 

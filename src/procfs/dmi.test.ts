@@ -35,7 +35,7 @@ describe('dmiValue', () => {
 })
 
 describe('DMI_LABELS', () => {
-  it('lists node_exporter\'s twenty labels, system_vendor from sys_vendor, no chassis_type', () => {
+  it("lists node_exporter's twenty labels, system_vendor from sys_vendor, no chassis_type", () => {
     expect(DMI_LABELS).toHaveLength(20)
     expect(DMI_LABELS.map(([label]) => label)).toEqual([...DMI_LABELS.map(([label]) => label)].sort())
     expect(DMI_LABELS).toContainEqual(['system_vendor', 'sys_vendor'])

@@ -20,9 +20,7 @@ export const SYS_READ_FILE_BYTES = 128
  */
 export function dmiValue(text: string): string {
   const bytes = new TextEncoder().encode(text)
-  const head = bytes.length > SYS_READ_FILE_BYTES
-    ? new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(0, SYS_READ_FILE_BYTES))
-    : text
+  const head = bytes.length > SYS_READ_FILE_BYTES ? new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(0, SYS_READ_FILE_BYTES)) : text
   return goTrimSpace(head)
 }
 

@@ -1,7 +1,19 @@
 /** Sensor types node_exporter reads from a hwmon directory; other files are ignored. */
 export const HWMON_SENSOR_TYPES: ReadonlySet<string> = new Set([
-  'vrm', 'beep_enable', 'update_interval', 'in', 'cpu', 'fan', 'pwm', 'temp', 'curr', 'power',
-  'energy', 'humidity', 'intrusion', 'freq',
+  'vrm',
+  'beep_enable',
+  'update_interval',
+  'in',
+  'cpu',
+  'fan',
+  'pwm',
+  'temp',
+  'curr',
+  'power',
+  'energy',
+  'humidity',
+  'intrusion',
+  'freq',
 ])
 
 export interface SensorFile {
@@ -29,5 +41,8 @@ export function explodeSensorFilename(name: string): SensorFile | undefined {
 
 /** node_exporter's cleanMetricName: lower case, [^a-z0-9:_] to "_", trimmed of "_". */
 export function cleanMetricName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9:_]/g, '_').replace(/^_+|_+$/g, '')
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9:_]/g, '_')
+    .replace(/^_+|_+$/g, '')
 }

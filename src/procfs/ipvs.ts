@@ -41,9 +41,13 @@ export function parseIpvsStats(text: string, file: string): IpvsStats {
   if (fields.length !== 5) {
     throw new ParseError(`${file} line 3: expected 5 fields, got ${fields.length}`)
   }
-  const [connections, incomingPackets, outgoingPackets, incomingBytes, outgoingBytes] = fields.map((f) =>
-    parseGoUint(f, 16, 64, `${file} line 3`),
-  ) as [bigint, bigint, bigint, bigint, bigint]
+  const [connections, incomingPackets, outgoingPackets, incomingBytes, outgoingBytes] = fields.map((f) => parseGoUint(f, 16, 64, `${file} line 3`)) as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+  ]
   return { connections, incomingPackets, outgoingPackets, incomingBytes, outgoingBytes }
 }
 

@@ -26,7 +26,11 @@ describe('parseOomKillMessage', () => {
       `oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a/b,task=x,task=/evil,pid=1,pid=99,uid=0`,
       { constraint: 'CONSTRAINT_MEMCG', oomMemcg: '/a', taskMemcg: '/a/b', pid: 99 },
     ],
-    ['the root cgroup', 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=a,pid=2,uid=0', { constraint: 'CONSTRAINT_NONE', oomMemcg: undefined, taskMemcg: '/', pid: 2 }],
+    [
+      'the root cgroup',
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=a,pid=2,uid=0',
+      { constraint: 'CONSTRAINT_NONE', oomMemcg: undefined, taskMemcg: '/', pid: 2 },
+    ],
   ])('%s', (_, line, want) => {
     expect(parseOomKillMessage(line)).toEqual(want)
   })

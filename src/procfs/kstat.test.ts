@@ -28,15 +28,36 @@ describe('parseKstatNamed', () => {
   })
 
   it.each<[string, string, readonly (readonly [string, number])[]]>([
-    ['CRLF', `${RAW}name type data\r\nhits 4 1\r\nmisses 4 2\r\n`, [['hits', 1], ['misses', 2]]],
+    [
+      'CRLF',
+      `${RAW}name type data\r\nhits 4 1\r\nmisses 4 2\r\n`,
+      [
+        ['hits', 1],
+        ['misses', 2],
+      ],
+    ],
     ['no final newline', `${RAW}${HEADER}hits 4 1`, [['hits', 1]]],
     ['header only', `${RAW}${HEADER}`, []],
     ['tab separated', `${RAW}name\ttype\tdata\nhits\t4\t3\n`, [['hits', 3]]],
     ['a second header is a skipped row', `${RAW}${HEADER}${HEADER}hits 4 1\n`, [['hits', 1]]],
     ['uint64 max', `${HEADER}big 4 18446744073709551615\n`, [['big', 18446744073709551615]]],
     ['above 2^53', `${HEADER}big 4 9007199254740993\n`, [['big', 9007199254740992]]],
-    ['int64 bounds', `${HEADER}lo 3 -9223372036854775808\nhi 3 +9223372036854775807\n`, [['lo', -9223372036854775808], ['hi', 9223372036854775807]]],
-    ['leading zeros and -0', `${HEADER}a 4 00000000000000000000007\nb 3 -0\n`, [['a', 7], ['b', 0]]],
+    [
+      'int64 bounds',
+      `${HEADER}lo 3 -9223372036854775808\nhi 3 +9223372036854775807\n`,
+      [
+        ['lo', -9223372036854775808],
+        ['hi', 9223372036854775807],
+      ],
+    ],
+    [
+      'leading zeros and -0',
+      `${HEADER}a 4 00000000000000000000007\nb 3 -0\n`,
+      [
+        ['a', 7],
+        ['b', 0],
+      ],
+    ],
     ['rows before the header are ignored', `hits 4 x\n${HEADER}hits 4 1\n`, [['hits', 1]]],
   ])('%s', (_, text, values) => {
     // toEqual tells -0 from 0, so "-0" must come out as 0

@@ -15,12 +15,22 @@ const POD = {
 
 describe('parseKubeletPods', () => {
   it('maps pod UIDs and container IDs to names, image and restarts', () => {
-    const got = parseKubeletPods(JSON.stringify({ kind: 'PodList', items: [POD, { metadata: { name: 'host', namespace: 'kube-system', uid: 'u-2' }, spec: { hostNetwork: true } }] }))
+    const got = parseKubeletPods(
+      JSON.stringify({ kind: 'PodList', items: [POD, { metadata: { name: 'host', namespace: 'kube-system', uid: 'u-2' }, spec: { hostNetwork: true } }] }),
+    )
     expect(Object.fromEntries(got?.pods ?? [])).toEqual({
       'u-1': { namespace: 'shop', pod: 'web-0', uid: 'u-1', hostNetwork: false },
       'u-2': { namespace: 'kube-system', pod: 'host', uid: 'u-2', hostNetwork: true },
     })
-    expect(got?.containers.get('0123')).toEqual({ namespace: 'shop', pod: 'web-0', podUid: 'u-1', container: 'app', image: 'nginx:1.27', imageRef: 'nginx@sha256:abc', restarts: 4 })
+    expect(got?.containers.get('0123')).toEqual({
+      namespace: 'shop',
+      pod: 'web-0',
+      podUid: 'u-1',
+      container: 'app',
+      image: 'nginx:1.27',
+      imageRef: 'nginx@sha256:abc',
+      restarts: 4,
+    })
     expect(got?.containers.get('0456')?.container).toBe('init')
     expect(got?.containers.size).toBe(2)
     expect(JSON.stringify([...(got?.containers.values() ?? [])])).not.toContain('hunter2')

@@ -104,13 +104,7 @@ describe('parseMdstat', () => {
   })
 
   it('keeps an unknown state word and parses an unknown personality with [n/m]', () => {
-    const text = [
-      'md8 : broken raid0 sda[0]',
-      '      100 blocks super 1.2 64k chunks',
-      'md9 : active raid42 sda[0] sdb[1]',
-      '      200 blocks [2/2] [UU]',
-      '',
-    ].join('\n')
+    const text = ['md8 : broken raid0 sda[0]', '      100 blocks super 1.2 64k chunks', 'md9 : active raid42 sda[0] sdb[1]', '      200 blocks [2/2] [UU]', ''].join('\n')
     const md = byName(parseMdstat(text, FILE))
     expect(md.md8).toMatchObject({ activityState: 'broken', disksActive: 1, disksTotal: 1, blocksTotal: 100 })
     expect(md.md9).toMatchObject({ activityState: 'active', disksActive: 2, disksTotal: 2, blocksTotal: 200 })
@@ -137,7 +131,8 @@ describe('parseMdstat', () => {
   })
 
   it('keeps block counts above 2^53 as floats', () => {
-    const text = 'md0 : active raid1 sda[0] sdb[1]\n      18446744073709551615 blocks [2/2] [UU]\n      [>...]  resync =  0.0% (9007199254740993/18446744073709551615) finish=1min speed=1K/sec\n'
+    const text =
+      'md0 : active raid1 sda[0] sdb[1]\n      18446744073709551615 blocks [2/2] [UU]\n      [>...]  resync =  0.0% (9007199254740993/18446744073709551615) finish=1min speed=1K/sec\n'
     const [md] = parseMdstat(text, FILE)
     expect(md?.blocksTotal).toBe(2 ** 64)
     expect(md?.blocksSynced).toBe(2 ** 53)

@@ -42,13 +42,7 @@ function fields(line: string): string[] {
 }
 
 function isDeviceLine(line: string): boolean {
-  return (
-    line.trim() !== '' &&
-    line[0] !== ' ' &&
-    line[0] !== '\t' &&
-    !line.startsWith('Personalities') &&
-    !line.startsWith('unused')
-  )
+  return line.trim() !== '' && line[0] !== ' ' && line[0] !== '\t' && !line.startsWith('Personalities') && !line.startsWith('unused')
 }
 
 /**

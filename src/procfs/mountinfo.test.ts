@@ -4,7 +4,16 @@ import { parseMountInfo } from './mountinfo.ts'
 describe('parseMountInfo', () => {
   it('parses fields around optional fields and the separator', () => {
     const [m] = parseMountInfo('36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 shared:2 - ext3 /dev/root rw,errors=continue\n')
-    expect(m).toEqual({ major: 98, minor: 0, root: '/mnt1', mountPoint: '/mnt2', options: ['rw', 'noatime'], fsType: 'ext3', source: '/dev/root', superOptions: ['rw', 'errors=continue'] })
+    expect(m).toEqual({
+      major: 98,
+      minor: 0,
+      root: '/mnt1',
+      mountPoint: '/mnt2',
+      options: ['rw', 'noatime'],
+      fsType: 'ext3',
+      source: '/dev/root',
+      superOptions: ['rw', 'errors=continue'],
+    })
   })
 
   it('unescapes \\040 and \\011 in mount points only, as node_exporter', () => {

@@ -11,7 +11,14 @@ describe('parseNetDev', () => {
     const [eth0] = parseNetDev(`${HEADER}  eth0: 68210035552 520993275 1 2 3 4 5 6 9315587528 43451486 7 8 9 10 11 12\n`)
     expect(eth0?.device).toBe('eth0')
     expect([...(eth0?.counters.keys() ?? [])]).toEqual([...NETDEV_COLUMNS])
-    expect(Object.fromEntries(eth0?.counters ?? [])).toMatchObject({ receive_bytes: 68210035552, receive_frame: 4, receive_multicast: 6, transmit_colls: 10, transmit_carrier: 11, transmit_compressed: 12 })
+    expect(Object.fromEntries(eth0?.counters ?? [])).toMatchObject({
+      receive_bytes: 68210035552,
+      receive_frame: 4,
+      receive_multicast: 6,
+      transmit_colls: 10,
+      transmit_carrier: 11,
+      transmit_compressed: 12,
+    })
   })
 
   it.each([

@@ -6,8 +6,22 @@ import { ParseError, lines, num } from './parse-error.ts'
  * "legacy" names node_exporter's netlink path folds its counters into.
  */
 export const NETDEV_COLUMNS = [
-  'receive_bytes', 'receive_packets', 'receive_errs', 'receive_drop', 'receive_fifo', 'receive_frame', 'receive_compressed', 'receive_multicast',
-  'transmit_bytes', 'transmit_packets', 'transmit_errs', 'transmit_drop', 'transmit_fifo', 'transmit_colls', 'transmit_carrier', 'transmit_compressed',
+  'receive_bytes',
+  'receive_packets',
+  'receive_errs',
+  'receive_drop',
+  'receive_fifo',
+  'receive_frame',
+  'receive_compressed',
+  'receive_multicast',
+  'transmit_bytes',
+  'transmit_packets',
+  'transmit_errs',
+  'transmit_drop',
+  'transmit_fifo',
+  'transmit_colls',
+  'transmit_carrier',
+  'transmit_compressed',
 ] as const
 
 export interface NetDevLine {
@@ -29,7 +43,10 @@ export function parseNetDev(text: string): NetDevLine[] {
       continue
     }
     const device = line.slice(0, colon).trim()
-    const fields = line.slice(colon + 1).trim().split(/\s+/)
+    const fields = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
     if (device === '' || fields.length < NETDEV_COLUMNS.length) {
       continue
     }

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import {
-  NFSD_V4_OPERATIONS,
-  NFS_CLIENT_V4_PROCEDURES,
-  NFS_V2_PROCEDURES,
-  NFS_V3_PROCEDURES,
-  parseNfsClient,
-  parseNfsServer,
-} from './nfs.ts'
+import { NFSD_V4_OPERATIONS, NFS_CLIENT_V4_PROCEDURES, NFS_V2_PROCEDURES, NFS_V3_PROCEDURES, parseNfsClient, parseNfsServer } from './nfs.ts'
 import { ParseError } from './parse-error.ts'
 
 /** "<key> <n> 1 2 ... n", or with explicit values. */
 const seq = (n: number, from = 1) => Array.from({ length: n }, (_, i) => i + from).join(' ')
 const proc = (key: string, n: number, values = seq(n)) => `${key} ${n} ${values}`
 
-const CLIENT = [
-  'net 70 71 72 73',
-  'rpc 1000 20 30',
-  proc('proc2', 18),
-  proc('proc3', 22, seq(22, 101)),
-  'proc4 2 7 8',
-  '',
-].join('\n')
+const CLIENT = ['net 70 71 72 73', 'rpc 1000 20 30', proc('proc2', 18), proc('proc3', 22, seq(22, 101)), 'proc4 2 7 8', ''].join('\n')
 
 const SERVER = [
   'rc 1 2 3',
@@ -64,7 +50,11 @@ describe('parseNfsClient', () => {
     for (const text of ['', '\n\n', '   \n']) {
       const s = parseNfsClient(text, 'nfs')
       expect(s.network).toEqual({ netCount: 0, udpCount: 0, tcpCount: 0, tcpConnect: 0 })
-      expect([...s.procedures].map(([v, m]) => [v, m.size, Math.max(...m.values())])).toEqual([['2', 18, 0], ['3', 22, 0], ['4', 59, 0]])
+      expect([...s.procedures].map(([v, m]) => [v, m.size, Math.max(...m.values())])).toEqual([
+        ['2', 18, 0],
+        ['3', 22, 0],
+        ['4', 59, 0],
+      ])
     }
   })
 
@@ -115,7 +105,10 @@ describe('parseNfsServer', () => {
     expect(s.network).toEqual({ netCount: 972, udpCount: 55, tcpCount: 917, tcpConnect: 1 })
     expect(s.rpc).toEqual({ rpcCount: 18628, badCnt: 3, badFmt: 1, badAuth: 2, badcInt: 0 })
     expect(s.procedures.get('3')?.get('Commit')).toBe(22)
-    expect([...s.v4Calls]).toEqual([['Null', 2], ['Compound', 10853]])
+    expect([...s.v4Calls]).toEqual([
+      ['Null', 2],
+      ['Compound', 10853],
+    ])
     expect([...(s.procedures.get('4') ?? [])]).toEqual(NFSD_V4_OPERATIONS.map((name, i) => [name, i + 1]))
     expect(s.wdelegGetattr).toBe(15)
   })
@@ -129,8 +122,15 @@ describe('parseNfsServer', () => {
     const s = parseNfsServer('rc 1 2 3\n', 'nfsd')
     expect(s.wdelegGetattr).toBe(0)
     expect(s.threads).toEqual({ threads: 0, fullCnt: 0 })
-    expect([...s.procedures].map(([v, m]) => [v, m.size])).toEqual([['2', 18], ['3', 22], ['4', 40]])
-    expect([...s.v4Calls]).toEqual([['Null', 0], ['Compound', 0]])
+    expect([...s.procedures].map(([v, m]) => [v, m.size])).toEqual([
+      ['2', 18],
+      ['3', 22],
+      ['4', 40],
+    ])
+    expect([...s.v4Calls]).toEqual([
+      ['Null', 0],
+      ['Compound', 0],
+    ])
   })
 
   it('parses only the first two "th" values and skips unknown keys', () => {

@@ -3,8 +3,26 @@ import { osMajorMinor, parseOsRelease } from './os-release.ts'
 
 describe('parseOsRelease', () => {
   it('reads quoted, unquoted and escaped values', () => {
-    const env = parseOsRelease(['NAME="Debian GNU/Linux"', 'ID=debian', "PRETTY_NAME='It''s'", 'VERSION="12 (\\"bookworm\\")"', '# comment', '', 'export BUILD_ID=rolling', 'HOME_URL="https://www.debian.org/"'].join('\n'))
-    expect(Object.fromEntries(env)).toEqual({ NAME: 'Debian GNU/Linux', ID: 'debian', PRETTY_NAME: 'It', VERSION: '12 ("bookworm")', BUILD_ID: 'rolling', HOME_URL: 'https://www.debian.org/' })
+    const env = parseOsRelease(
+      [
+        'NAME="Debian GNU/Linux"',
+        'ID=debian',
+        "PRETTY_NAME='It''s'",
+        'VERSION="12 (\\"bookworm\\")"',
+        '# comment',
+        '',
+        'export BUILD_ID=rolling',
+        'HOME_URL="https://www.debian.org/"',
+      ].join('\n'),
+    )
+    expect(Object.fromEntries(env)).toEqual({
+      NAME: 'Debian GNU/Linux',
+      ID: 'debian',
+      PRETTY_NAME: 'It',
+      VERSION: '12 ("bookworm")',
+      BUILD_ID: 'rolling',
+      HOME_URL: 'https://www.debian.org/',
+    })
   })
 
   it.each([

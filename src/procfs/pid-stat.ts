@@ -43,7 +43,10 @@ export function parsePidStat(text: string): PidStat {
     throw new ParseError(`couldn't parse /proc/PID/stat: no "(comm)" in ${JSON.stringify(text.slice(0, 40))}`)
   }
   const pid = num(text.slice(0, open).trim(), 'pid in /proc/PID/stat')
-  const f = text.slice(close + 1).trim().split(/\s+/)
+  const f = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/)
   if (f.length < MIN_FIELDS_AFTER_COMM) {
     throw new ParseError(`couldn't parse /proc/${pid}/stat: expected at least ${MIN_FIELDS_AFTER_COMM} fields after comm, got ${f.length}`)
   }

@@ -39,10 +39,7 @@ describe('parsePidStatus', () => {
     expect(parsePidStatus('Name:\ta: b\nUid:\t1 1 1 1\nGid:\t2 2 2 2\n').uids).toEqual([1, 1, 1, 1])
   })
 
-  it.each(['', 'Name:\tx\n', 'Uid:\t1 2\nGid:\t1 1 1 1\n', 'Uid:\t1 1 1 1\nGid:\t1 1 1 1\nVmRSS:\t12 MB\n', 'Uid:\tx 1 1 1\nGid:\t1 1 1 1\n'])(
-    'rejects %j',
-    (text) => {
-      expect(() => parsePidStatus(text)).toThrowError(ParseError)
-    },
-  )
+  it.each(['', 'Name:\tx\n', 'Uid:\t1 2\nGid:\t1 1 1 1\n', 'Uid:\t1 1 1 1\nGid:\t1 1 1 1\nVmRSS:\t12 MB\n', 'Uid:\tx 1 1 1\nGid:\t1 1 1 1\n'])('rejects %j', (text) => {
+    expect(() => parsePidStatus(text)).toThrowError(ParseError)
+  })
 })

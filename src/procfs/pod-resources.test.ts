@@ -39,7 +39,11 @@ describe('gpuOwners', () => {
   const alloc = (pod: string, container: string, resourceName: string, deviceIds: string[]) => ({ namespace: 'ml', pod, container, resourceName, deviceIds })
 
   it('maps each GPU or MIG UUID to its one container; time-slicing replicas count as their GPU', () => {
-    const owners = gpuOwners([alloc('a', 'x', 'nvidia.com/gpu', [GPU0]), alloc('b', 'y', 'nvidia.com/mig-1g.10gb', [MIG]), alloc('c', 'z', 'nvidia.com/gpu', [`${GPU1}::0`, `${GPU1}::3`])])
+    const owners = gpuOwners([
+      alloc('a', 'x', 'nvidia.com/gpu', [GPU0]),
+      alloc('b', 'y', 'nvidia.com/mig-1g.10gb', [MIG]),
+      alloc('c', 'z', 'nvidia.com/gpu', [`${GPU1}::0`, `${GPU1}::3`]),
+    ])
     expect(Object.fromEntries(owners)).toEqual({
       [GPU0]: { namespace: 'ml', pod: 'a', container: 'x' },
       [MIG]: { namespace: 'ml', pod: 'b', container: 'y' },
@@ -47,8 +51,13 @@ describe('gpuOwners', () => {
     })
   })
 
-  it('gives no owner to a GPU shared by two containers, nor to other vendors\' devices', () => {
-    const owners = gpuOwners([alloc('a', 'x', 'nvidia.com/gpu', [`${GPU0}::0`]), alloc('b', 'y', 'nvidia.com/gpu', [`${GPU0}::1`]), alloc('c', 'z', 'amd.com/gpu', [GPU1]), alloc('d', 'w', 'nvidia.com/gpu', [''])])
+  it("gives no owner to a GPU shared by two containers, nor to other vendors' devices", () => {
+    const owners = gpuOwners([
+      alloc('a', 'x', 'nvidia.com/gpu', [`${GPU0}::0`]),
+      alloc('b', 'y', 'nvidia.com/gpu', [`${GPU0}::1`]),
+      alloc('c', 'z', 'amd.com/gpu', [GPU1]),
+      alloc('d', 'w', 'nvidia.com/gpu', ['']),
+    ])
     expect(owners.size).toBe(0)
   })
 })

@@ -125,7 +125,11 @@ function parseLabels(line: string, pos: number, lineNo: number): [Record<string,
 
 /** The family a sample name belongs to: X_sum/X_count/X_bucket join a declared summary/histogram X. */
 function familyNameOf(name: string, families: ReadonlyMap<string, Building>): string {
-  for (const [suffix, types] of [['_bucket', ['histogram']], ['_sum', ['summary', 'histogram']], ['_count', ['summary', 'histogram']]] as const) {
+  for (const [suffix, types] of [
+    ['_bucket', ['histogram']],
+    ['_sum', ['summary', 'histogram']],
+    ['_count', ['summary', 'histogram']],
+  ] as const) {
     if (name.endsWith(suffix)) {
       const base = families.get(name.slice(0, -suffix.length))
       if (base?.type !== undefined && (types as readonly string[]).includes(base.type)) {
@@ -218,7 +222,10 @@ export function parsePromText(text: string): TextFamily[] {
     if (trimmed[pos] === '{') {
       ;[labels, pos] = parseLabels(trimmed, pos, lineNo)
     }
-    const tokens = trimmed.slice(pos).trim().split(/[ \t]+/)
+    const tokens = trimmed
+      .slice(pos)
+      .trim()
+      .split(/[ \t]+/)
     if (!/^[ \t]/.test(trimmed.slice(pos)) || tokens[0] === '' || tokens.length > 2) {
       fail(lineNo, `expected a value (and optional timestamp) after "${name}"`)
     }

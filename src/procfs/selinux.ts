@@ -21,7 +21,10 @@ export function parseSelinuxConfigMode(text: string | undefined): number {
     if (eq < 0 || line.slice(0, eq).trim() !== 'SELINUX') {
       continue
     }
-    const value = line.slice(eq + 1).trim().replace(/^"+|"+$/g, '')
+    const value = line
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"+|"+$/g, '')
     return value === 'enforcing' ? SELINUX_ENFORCING : value === 'permissive' ? SELINUX_PERMISSIVE : SELINUX_DISABLED
   }
   return SELINUX_DISABLED
@@ -50,13 +53,15 @@ const AVC_FIELDS = ['lookups', 'hits', 'misses', 'allocations', 'reclaims', 'fre
  */
 export function parseAvcCacheStats(text: string, file: string): AvcCacheStats {
   const sums = [0, 0, 0, 0, 0, 0]
-  lines(text).slice(1).forEach((line, i) => {
-    const values = line.match(/\d+/g)
-    if (values?.length !== AVC_FIELDS.length) {
-      throw new ParseError(`${file} line ${i + 2}: want ${AVC_FIELDS.length} counters: ${JSON.stringify(line.slice(0, 80))}`)
-    }
-    for (const [j, v] of values.entries()) sums[j] = (sums[j] as number) + Number(v)
-  })
+  lines(text)
+    .slice(1)
+    .forEach((line, i) => {
+      const values = line.match(/\d+/g)
+      if (values?.length !== AVC_FIELDS.length) {
+        throw new ParseError(`${file} line ${i + 2}: want ${AVC_FIELDS.length} counters: ${JSON.stringify(line.slice(0, 80))}`)
+      }
+      for (const [j, v] of values.entries()) sums[j] = (sums[j] as number) + Number(v)
+    })
   return Object.fromEntries(AVC_FIELDS.map((name, j) => [name, sums[j] as number])) as unknown as AvcCacheStats
 }
 

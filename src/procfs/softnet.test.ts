@@ -5,9 +5,7 @@ import { parseSoftnet } from './softnet.ts'
 describe('parseSoftnet', () => {
   it('reads 13-column rows with the CPU in the last column', () => {
     const rows = parseSoftnet('0000000a 00000001 00000002 0 0 0 0 0 00000003 00000004 00000005 00000006 00000007\n')
-    expect(rows).toEqual([
-      { cpu: '7', processed: 10, dropped: 1, timeSqueezed: 2, cpuCollision: 3, receivedRps: 4, flowLimitCount: 5, backlogLen: 6 },
-    ])
+    expect(rows).toEqual([{ cpu: '7', processed: 10, dropped: 1, timeSqueezed: 2, cpuCollision: 3, receivedRps: 4, flowLimitCount: 5, backlogLen: 6 }])
   })
 
   it('numbers older 11- and 9-column rows by position', () => {

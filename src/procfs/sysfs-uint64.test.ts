@@ -18,11 +18,8 @@ describe('parseSysfsUint64', () => {
     expect(parseSysfsUint64(text, 'x')).toBe(want)
   })
 
-  it.each(['', '\n', '-1', '+1', '1.5', '1e3', 'abc', '0x', '08', '12 34', '18446744073709551616', '0x10000000000000000', 'N/A'])(
-    '%j is a ParseError naming the file',
-    (text) => {
-      expect(() => parseSysfsUint64(text, '/sys/class/scsi_tape/st0/stats/io_ns')).toThrow(ParseError)
-      expect(() => parseSysfsUint64(text, '/sys/class/scsi_tape/st0/stats/io_ns')).toThrow(/io_ns/)
-    },
-  )
+  it.each(['', '\n', '-1', '+1', '1.5', '1e3', 'abc', '0x', '08', '12 34', '18446744073709551616', '0x10000000000000000', 'N/A'])('%j is a ParseError naming the file', (text) => {
+    expect(() => parseSysfsUint64(text, '/sys/class/scsi_tape/st0/stats/io_ns')).toThrow(ParseError)
+    expect(() => parseSysfsUint64(text, '/sys/class/scsi_tape/st0/stats/io_ns')).toThrow(/io_ns/)
+  })
 })

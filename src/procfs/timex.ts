@@ -32,7 +32,23 @@ export const TIMEX_SIZE = 208
  * 8 bytes, `int` fields 4 and followed by 4 bytes of alignment; `time` is a struct timeval
  * at 72 (not exported).
  */
-const LONGS = { offset: 8, freq: 16, maxerror: 24, esterror: 32, constant: 48, precision: 56, tolerance: 64, tick: 88, ppsfreq: 96, jitter: 104, stabil: 120, jitcnt: 128, calcnt: 136, errcnt: 144, stbcnt: 152 } as const
+const LONGS = {
+  offset: 8,
+  freq: 16,
+  maxerror: 24,
+  esterror: 32,
+  constant: 48,
+  precision: 56,
+  tolerance: 64,
+  tick: 88,
+  ppsfreq: 96,
+  jitter: 104,
+  stabil: 120,
+  jitcnt: 128,
+  calcnt: 136,
+  errcnt: 144,
+  stbcnt: 152,
+} as const
 const INTS = { status: 40, shift: 112, tai: 160 } as const
 
 /** Decodes the struct adjtimex filled in; `state` is its return value. */

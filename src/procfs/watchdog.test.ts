@@ -31,14 +31,17 @@ describe('parseWatchdog', () => {
     expect(parseWatchdog('w', 'w', new Map([['status', '\n']])).strings.get('status')).toBe('')
   })
 
-  it.each([['timeout', ''], ['timeout', 'abc\n'], ['bootstatus', '1.5'], ['fw_version', '9223372036854775808'], ['pretimeout', '0x']])(
-    'fails the device on %s = %j, naming the file',
-    (file, text) => {
-      const run = () => parseWatchdog('watchdog0', '/sys/class/watchdog/watchdog0', new Map([[file, text]]))
-      expect(run).toThrowError(ParseError)
-      expect(run).toThrowError(new RegExp(`/sys/class/watchdog/watchdog0/${file}`))
-    },
-  )
+  it.each([
+    ['timeout', ''],
+    ['timeout', 'abc\n'],
+    ['bootstatus', '1.5'],
+    ['fw_version', '9223372036854775808'],
+    ['pretimeout', '0x'],
+  ])('fails the device on %s = %j, naming the file', (file, text) => {
+    const run = () => parseWatchdog('watchdog0', '/sys/class/watchdog/watchdog0', new Map([[file, text]]))
+    expect(run).toThrowError(ParseError)
+    expect(run).toThrowError(new RegExp(`/sys/class/watchdog/watchdog0/${file}`))
+  })
 })
 
 describe('parseGoInt (strconv.ParseInt base 0)', () => {

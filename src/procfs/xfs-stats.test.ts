@@ -37,9 +37,23 @@ describe('parseXfsStats', () => {
 
   it.each([
     ['empty file', '', []],
-    ['CRLF line ends', 'rw 1 2\r\nabt 1 2 3 4\r\n', [['rw', [1, 2]], ['abt', [1, 2, 3, 4]]]],
+    [
+      'CRLF line ends',
+      'rw 1 2\r\nabt 1 2 3 4\r\n',
+      [
+        ['rw', [1, 2]],
+        ['abt', [1, 2, 3, 4]],
+      ],
+    ],
     ['bare labels and blank lines skipped', 'debug\n\n   \nrw 1 2', [['rw', [1, 2]]]],
-    ['unknown lines kept unchecked', 'rmapbt 1 2 3\nfuture 9', [['rmapbt', [1, 2, 3]], ['future', [9]]]],
+    [
+      'unknown lines kept unchecked',
+      'rmapbt 1 2 3\nfuture 9',
+      [
+        ['rmapbt', [1, 2, 3]],
+        ['future', [9]],
+      ],
+    ],
     ['vnodes without free', 'vnodes 1 2 3 4 5 6 7', [['vnodes', [1, 2, 3, 4, 5, 6, 7]]]],
     ['later line wins', 'rw 1 2\nrw 3 4', [['rw', [3, 4]]]],
     ['leading zeros and tabs', 'rw\t007  4294967295', [['rw', [7, 4294967295]]]],

@@ -62,8 +62,18 @@ describe('collector host (the worker side)', () => {
   it('answers each run with the families, the error, or no data', async () => {
     const { host, replies } = setup([
       { name: 'ok', collect: async () => gauge('node_ok', 1) },
-      { name: 'broken', collect: async () => { throw new Error("couldn't read /proc/x: EIO") } },
-      { name: 'absent', collect: async () => { throw new NoDataError('no psi') } },
+      {
+        name: 'broken',
+        collect: async () => {
+          throw new Error("couldn't read /proc/x: EIO")
+        },
+      },
+      {
+        name: 'absent',
+        collect: async () => {
+          throw new NoDataError('no psi')
+        },
+      },
     ])
     host({ type: 'run', id: 1, collector: 'ok' })
     host({ type: 'run', id: 2, collector: 'broken' })
@@ -132,7 +142,13 @@ describe('collector host (the worker side)', () => {
     const closed: string[] = []
     const { host, replies } = setup([
       { name: 'gpu', collect: async () => [], close: async () => void closed.push('gpu') },
-      { name: 'bad', collect: async () => [], close: () => { throw new Error('EBADF') } },
+      {
+        name: 'bad',
+        collect: async () => [],
+        close: () => {
+          throw new Error('EBADF')
+        },
+      },
       { name: 'plain', collect: async () => [] },
       { name: 'gpu_xid', collect: async () => [], close: () => void closed.push('gpu_xid') },
     ])

@@ -30,7 +30,10 @@ describe('reply wire', () => {
   it('gathers the replies of one turn into one message', () => {
     const sent: unknown[] = []
     const turns: (() => void)[] = []
-    const post = batchingPoster((w) => sent.push(w), (f) => turns.push(f))
+    const post = batchingPoster(
+      (w) => sent.push(w),
+      (f) => turns.push(f),
+    )
     post(done(1, 1))
     post(done(2, 2))
     expect(sent).toHaveLength(0)

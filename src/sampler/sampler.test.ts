@@ -34,17 +34,33 @@ describe('Sampler', () => {
     const loadavg: Collector = { name: 'loadavg', collect: async () => gauges('node_load1', [[{}, 0.5]]) }
     const textfile: Collector = {
       name: 'textfile',
-      collect: async () => [...gauges('node_load1', [[{}, 99], [{ source: 'cron' }, 1]]), ...gauges('node_good', [[{}, 1]], 'counter')],
+      collect: async () => [
+        ...gauges('node_load1', [
+          [{}, 99],
+          [{ source: 'cron' }, 1],
+        ]),
+        ...gauges('node_good', [[{}, 1]], 'counter'),
+      ],
     }
     const good: Collector = { name: 'good', collect: async () => gauges('node_good', [[{}, 1]]) }
     const warnings: string[] = []
     const { config } = parseAgentArgs(['--collector.timeout=200ms'], [])
     const log = { ...silentLogger, warn: (m: string) => void warnings.push(m), child: () => log }
-    const s = new Sampler({ collectors: [good, loadavg, textfile], config, fs: createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' }), exec: execFileNoShell, log, now: () => 1000 })
+    const s = new Sampler({
+      collectors: [good, loadavg, textfile],
+      config,
+      fs: createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' }),
+      exec: execFileNoShell,
+      log,
+      now: () => 1000,
+    })
     const first = await s.tick()
     const load1 = first.families.filter((f) => f.name === 'node_load1')
     expect(load1).toHaveLength(1)
-    expect(load1[0]?.samples).toEqual([{ labels: {}, value: 0.5 }, { labels: { source: 'cron' }, value: 1 }])
+    expect(load1[0]?.samples).toEqual([
+      { labels: {}, value: 0.5 },
+      { labels: { source: 'cron' }, value: 1 },
+    ])
     expect(first.families.find((f) => f.name === 'node_good')).toMatchObject({ type: 'gauge', samples: [{ labels: {}, value: 1 }] })
     expect(warnings).toHaveLength(2)
     const second = await s.tick()
@@ -56,7 +72,13 @@ describe('Sampler', () => {
     const events: string[] = []
     const base = createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' })
     const fs = { ...base, endTick: () => void events.push('endTick') }
-    const reader: Collector = { name: 'reader', collect: async () => { events.push('read'); return [] } }
+    const reader: Collector = {
+      name: 'reader',
+      collect: async () => {
+        events.push('read')
+        return []
+      },
+    }
     const s = sampler([reader, { ...reader, name: 'reader2' }], fs)
     await s.tick()
     await s.tick()
@@ -64,8 +86,20 @@ describe('Sampler', () => {
   })
 
   it('isolates a failing collector: the others are served, success 0 for it alone', async () => {
-    const good: Collector = { name: 'good', collect: async () => { const f = new Families(); f.gauge('node_good', 'g', 1); return f.list() } }
-    const bad: Collector = { name: 'bad', collect: async () => { throw new Error('nope') } }
+    const good: Collector = {
+      name: 'good',
+      collect: async () => {
+        const f = new Families()
+        f.gauge('node_good', 'g', 1)
+        return f.list()
+      },
+    }
+    const bad: Collector = {
+      name: 'bad',
+      collect: async () => {
+        throw new Error('nope')
+      },
+    }
     const snap = await sampler([good, bad]).tick()
     const success = snap.families.find((f) => f.name === 'node_scrape_collector_success')
     expect(success?.samples).toEqual([
@@ -87,8 +121,15 @@ describe('Sampler', () => {
     expect(snap.families.filter((f) => f.name.startsWith('odin_scrape_collector_'))).toEqual([])
   })
 
-  it('runs detectors after the collectors on a view of their families, isolated, keeping a failing one\'s last success; a detector family of a collected name and another type is refused', async () => {
-    const good: Collector = { name: 'good', collect: async () => { const f = new Families(); f.gauge('node_good', 'g', 3); return f.list() } }
+  it("runs detectors after the collectors on a view of their families, isolated, keeping a failing one's last success; a detector family of a collected name and another type is refused", async () => {
+    const good: Collector = {
+      name: 'good',
+      collect: async () => {
+        const f = new Families()
+        f.gauge('node_good', 'g', 3)
+        return f.list()
+      },
+    }
     let fail = false
     const seen: (number | undefined)[] = []
     const tripler: Detector = {
@@ -102,10 +143,25 @@ describe('Sampler', () => {
         return f.list()
       },
     }
-    const clash: Detector = { name: 'clash', detect: () => { const f = new Families(); f.counter('node_good', 'c', 1); return f.list() } }
+    const clash: Detector = {
+      name: 'clash',
+      detect: () => {
+        const f = new Families()
+        f.counter('node_good', 'c', 1)
+        return f.list()
+      },
+    }
     let t = 1000
     const { config } = parseAgentArgs([], [])
-    const s = new Sampler({ collectors: [good], detectors: [tripler, clash], config, fs: createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' }), exec: execFileNoShell, log: silentLogger, now: () => t })
+    const s = new Sampler({
+      collectors: [good],
+      detectors: [tripler, clash],
+      config,
+      fs: createHostFS({ procfs: '/x', sysfs: '/x', rootfs: '/x' }),
+      exec: execFileNoShell,
+      log: silentLogger,
+      now: () => t,
+    })
     const first = await s.tick()
     expect(seen).toEqual([3, 0]) // the collected value; never a detector's own output
     expect(first.families.find((f) => f.name === 'odin_tripled')?.samples).toEqual([{ labels: {}, value: 9 }])
@@ -198,7 +254,13 @@ describe('Sampler', () => {
 
   it('a failure that is not NoDataError never stops a collector from running', async () => {
     let runs = 0
-    const bad: Collector = { name: 'bad', collect: async () => { runs++; throw new Error('EACCES') } }
+    const bad: Collector = {
+      name: 'bad',
+      collect: async () => {
+        runs++
+        throw new Error('EACCES')
+      },
+    }
     const s = sampler([bad])
     for (let i = 0; i < NO_DATA_STREAK + 5; i++) {
       await s.tick()

@@ -139,17 +139,19 @@ export class Sampler {
       }
       return p
     }
-    const contextFor = (collector: Collector) => (signal: AbortSignal): CollectContext => ({
-      fs,
-      exec,
-      signal,
-      log: this.loggerFor(collector.name),
-      now: this.now,
-      shared,
-      publish: (value: unknown) => {
-        this.publishedBy.set(collector.name, value)
-      },
-    })
+    const contextFor =
+      (collector: Collector) =>
+      (signal: AbortSignal): CollectContext => ({
+        fs,
+        exec,
+        signal,
+        log: this.loggerFor(collector.name),
+        now: this.now,
+        shared,
+        publish: (value: unknown) => {
+          this.publishedBy.set(collector.name, value)
+        },
+      })
     const skipped = new Set<string>()
     const outcomes = await Promise.all(
       collectors.map((c) => {

@@ -45,7 +45,11 @@ export interface MergeRejection {
 }
 
 const labelKey = (labels: Readonly<Record<string, string>>): string =>
-  JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]))
+  JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  )
 
 /**
  * Merges families of the same name in first-seen order, as node_exporter's registry does: the

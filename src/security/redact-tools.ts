@@ -44,7 +44,7 @@ function openssl(argv: readonly string[], out: string[], done: Set<number>): voi
     const next = argv[i + 1] as string
     if (/^-(?:pass|passin|passout|password|kdf_pass)$/.test(arg)) {
       out[i + 1] = next.startsWith('pass:') ? `pass:${R}` : /^(?:file|env|fd):|^stdin$/.test(next) ? next : R
-    } else if (arg === '-k' || arg === '-K' || arg === '-key' && !next.includes('/') && !next.includes('.')) {
+    } else if (arg === '-k' || arg === '-K' || (arg === '-key' && !next.includes('/') && !next.includes('.'))) {
       out[i + 1] = R
     } else {
       continue

@@ -75,23 +75,38 @@ const TEXT_RULES: readonly (readonly [RegExp, (...m: string[]) => string])[] = [
   // Authorization: Bearer xyz, X-Api-Key: xyz, X-Vault-Token: xyz, Cookie: a=b
   [new RegExp(String.raw`(?<![\w/-])(${HEADER})(\s*:\s*)((?:bearer|basic|token|digest)\s+)?[^\s'"]+`, 'gi'), (_, h, sep, scheme) => `${h}${sep}${scheme ?? ''}${REDACTED}`],
   // --password=x / --token x / -secret x inside a script
-  [new RegExp(String.raw`(--?[\w.-]*${SECRET}[\w.-]*)(=|\s+)(${QUOTED}|[^\s;&|'"]+)`, 'gi'), (all, flag, sep, value) =>
-    notSecret(flag as string) || PATH_VALUE.test(value as string) || (sep.trim() === '' && !isFlagValue(value)) ? all : `${flag}${sep}${REDACTED}`],
+  [
+    new RegExp(String.raw`(--?[\w.-]*${SECRET}[\w.-]*)(=|\s+)(${QUOTED}|[^\s;&|'"]+)`, 'gi'),
+    (all, flag, sep, value) => (notSecret(flag as string) || PATH_VALUE.test(value as string) || (sep.trim() === '' && !isFlagValue(value)) ? all : `${flag}${sep}${REDACTED}`),
+  ],
   // SECRET_KEY=value, DB_PASSWORD="x", conninfo password=x
   [new RegExp(String.raw`\b(\w*${SECRET}\w*)=(${QUOTED}|[^\s;&|'"]+)`, 'gi'), (all, key) => (notSecret(key as string) ? all : `${key}=${REDACTED}`)],
   // {"API_TOKEN": "x"} / {'db_password': 'x'}: JSON or Python-dict config passed inline
-  [new RegExp(String.raw`(["'])([\w.-]*${SECRET}[\w.-]*)\1(\s*:\s*)(${QUOTED}|[^\s,}'"]+)`, 'gi'), (all, q, key, sep, value) =>
-    notSecret(key as string) || value === `"${REDACTED}"` || value === `'${REDACTED}'` || (/^key$/i.test(key as string) && SECRET_NAME.test((value as string).slice(1, -1))) ? all : `${q}${key}${q}${sep}${requote(value as string)}`],
+  [
+    new RegExp(String.raw`(["'])([\w.-]*${SECRET}[\w.-]*)\1(\s*:\s*)(${QUOTED}|[^\s,}'"]+)`, 'gi'),
+    (all, q, key, sep, value) =>
+      notSecret(key as string) || value === `"${REDACTED}"` || value === `'${REDACTED}'` || (/^key$/i.test(key as string) && SECRET_NAME.test((value as string).slice(1, -1)))
+        ? all
+        : `${q}${key}${q}${sep}${requote(value as string)}`,
+  ],
   // [{"name": "DB_PASSWORD", "value": "x"}]: name/value pairs (Kubernetes env, AWS Key/Value)
-  [new RegExp(String.raw`((["'])(?:name|key)\2\s*:\s*(["'])(?![\w.-]*[-_.](?:file|path|dir)\3)[\w.-]*${SECRET}[\w.-]*\3\s*,\s*(["'])value\4\s*:\s*)(${QUOTED})`, 'gi'), (_, head, _q1, _q2, _q3, value) =>
-    `${head}${requote(value as string)}`],
+  [
+    new RegExp(String.raw`((["'])(?:name|key)\2\s*:\s*(["'])(?![\w.-]*[-_.](?:file|path|dir)\3)[\w.-]*${SECRET}[\w.-]*\3\s*,\s*(["'])value\4\s*:\s*)(${QUOTED})`, 'gi'),
+    (_, head, _q1, _q2, _q3, value) => `${head}${requote(value as string)}`,
+  ],
   // password: x / api_token: 'x': YAML passed inline (block or flow style)
-  [new RegExp(String.raw`(^|[\s{,[])([\w.-]*${SECRET}[\w.-]*)(:[ \t]+)(${QUOTED}|[^\s,{}[\]'"][^\s,}\]'"]*)`, 'gim'), (all, pre, key, sep, value) =>
-    notSecret(key as string) || value === REDACTED || /^(?:bearer|basic|token|digest)$/i.test(value as string) ? all : `${pre}${key}${sep}${requote(value as string)}`],
+  [
+    new RegExp(String.raw`(^|[\s{,[])([\w.-]*${SECRET}[\w.-]*)(:[ \t]+)(${QUOTED}|[^\s,{}[\]'"][^\s,}\]'"]*)`, 'gim'),
+    (all, pre, key, sep, value) =>
+      notSecret(key as string) || value === REDACTED || /^(?:bearer|basic|token|digest)$/i.test(value as string) ? all : `${pre}${key}${sep}${requote(value as string)}`,
+  ],
   // curl -u user:password / --user user:password / -U (proxy) / -uuser:password
   [/((?:^|\s)(?:-u|-U|--user|--proxy-user)(?:[\s=]+|(?=[^\s-])))([^\s:'"]+):([^\s'"]+)/g, (_, flag, user) => `${flag}${user}:${REDACTED}`],
   // well-known token shapes: AWS, GitHub, Slack, GitLab, OpenAI, Stripe, Google, npm, Vault, JWT
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_\w{20,}|\bxox[abprs]-[\w-]{10,}|\bglpat-[\w-]{20,}|\bsk-[A-Za-z0-9_-]{20,}|\b[sr]k_(?:live|test)_\w{10,}|\bAIza[\w-]{35}|\bnpm_[A-Za-z0-9]{36}|\bhv[sbr]\.[\w-]{20,}|\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/g, () => REDACTED],
+  [
+    /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_\w{20,}|\bxox[abprs]-[\w-]{10,}|\bglpat-[\w-]{20,}|\bsk-[A-Za-z0-9_-]{20,}|\b[sr]k_(?:live|test)_\w{10,}|\bAIza[\w-]{35}|\bnpm_[A-Za-z0-9]{36}|\bhv[sbr]\.[\w-]{20,}|\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/g,
+    () => REDACTED,
+  ],
 ]
 
 /** Redacts `-p secret` in scripts that also name a user (`mysql -u root -psecret`). */
@@ -139,7 +154,17 @@ export function redactArgv(argv: readonly string[]): string[] {
     }
     // aws configure set aws_secret_access_key X, redis-cli CONFIG SET requirepass X
     const afterVerb = SET_VERB.test(argv[i - 1] ?? '') || (argv[i - 1]?.startsWith('--') === true && SET_VERB.test(argv[i - 2] ?? ''))
-    if (i > 1 && afterVerb && !arg.startsWith('-') && !/^(?:set|get|unset|delete|view|use)-/i.test(arg) && !arg.includes('=') && SECRET_NAME.test(arg) && !notSecret(arg) && next !== undefined && !done.has(i + 1)) {
+    if (
+      i > 1 &&
+      afterVerb &&
+      !arg.startsWith('-') &&
+      !/^(?:set|get|unset|delete|view|use)-/i.test(arg) &&
+      !arg.includes('=') &&
+      SECRET_NAME.test(arg) &&
+      !notSecret(arg) &&
+      next !== undefined &&
+      !done.has(i + 1)
+    ) {
       out[i + 1] = REDACTED
       i++
       continue

@@ -21,7 +21,13 @@ const good = entryOf(
   },
   'always works',
 )
-const broken = entryOf('broken', async () => { throw new Error('disk on fire') }, 'always fails')
+const broken = entryOf(
+  'broken',
+  async () => {
+    throw new Error('disk on fire')
+  },
+  'always fails',
+)
 
 function agentWith(collectors: CollectorEntry[], args: string[] = [], web?: Parameters<typeof createAgent>[0]['web'], detectors: Detector[] = []) {
   const { config } = parseAgentArgs(['--collector.timeout=500ms', ...args], collectors)
@@ -37,9 +43,20 @@ const doubler: Detector = {
     return f.list()
   },
 }
-const failing: Detector = { name: 'failing', detect: () => { throw new Error('model on fire') } }
+const failing: Detector = {
+  name: 'failing',
+  detect: () => {
+    throw new Error('model on fire')
+  },
+}
 /** Stands for the threat scan: a collector-list entry that reports as the detector `threats`. */
-const threatScan = entryOf('detector.threats', async () => { throw new Error('allowlist gone') }, '')
+const threatScan = entryOf(
+  'detector.threats',
+  async () => {
+    throw new Error('allowlist gone')
+  },
+  '',
+)
 
 describe('HTTP app', () => {
   it('/ready is 503 with a reason until the first sample, then 200', async () => {
@@ -159,8 +176,12 @@ describe('HTTP app', () => {
   })
 
   it('the status page is a static shell; status.json carries collector state, failing apart from absent', async () => {
-    const evil = entryOf('evil', async () => { throw new Error('<script>alert(1)</script>') })
-    const absent = entryOf('absent', async () => { throw new NoDataError('no /sys/class/nothing') })
+    const evil = entryOf('evil', async () => {
+      throw new Error('<script>alert(1)</script>')
+    })
+    const absent = entryOf('absent', async () => {
+      throw new NoDataError('no /sys/class/nothing')
+    })
     const agent = agentWith([good, evil, absent])
     await agent.sampler.tick()
     const html = await (await agent.app.request('/')).text()

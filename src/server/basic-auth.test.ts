@@ -34,7 +34,12 @@ describe('BasicAuth', () => {
 
   it('checks bcrypt hashes ($2y$ from htpasswd and $2b$), refusing wrong users and passwords', async () => {
     const auth = new BasicAuth(verify)
-    auth.setUsers(new Map([['alice', hashOf('s3cret').replace(/^\$2b\$/, '$2y$')], ['bob', hashOf('other')]]))
+    auth.setUsers(
+      new Map([
+        ['alice', hashOf('s3cret').replace(/^\$2b\$/, '$2y$')],
+        ['bob', hashOf('other')],
+      ]),
+    )
     expect(await auth.check(header('alice', 's3cret'))).toBe(true)
     expect(await auth.check(header('bob', 'other'))).toBe(true)
     expect(await auth.check(header('alice', 'wrong'))).toBe(false)
@@ -76,7 +81,12 @@ describe('BasicAuth', () => {
   it('a removed user is refused even with a cached password', async () => {
     const hash = hashOf('pw')
     const auth = new BasicAuth(verify)
-    auth.setUsers(new Map([['alice', hash], ['bob', hashOf('x')]]))
+    auth.setUsers(
+      new Map([
+        ['alice', hash],
+        ['bob', hashOf('x')],
+      ]),
+    )
     expect(await auth.check(header('alice', 'pw'))).toBe(true)
     auth.setUsers(new Map([['bob', hashOf('x')]]))
     expect(await auth.check(header('alice', 'pw'))).toBe(false)
@@ -85,7 +95,12 @@ describe('BasicAuth', () => {
   it('the same password under another user name is not a cache hit', async () => {
     const hash = hashOf('pw')
     const auth = new BasicAuth(verify)
-    auth.setUsers(new Map([['alice', hash], ['bob', hash]]))
+    auth.setUsers(
+      new Map([
+        ['alice', hash],
+        ['bob', hash],
+      ]),
+    )
     expect(await auth.check(header('alice', 'pw'))).toBe(true)
     expect(await auth.check(header('bob', 'pw'))).toBe(true)
     expect(auth.bcryptRuns).toBe(2)

@@ -32,7 +32,13 @@ describe('ScoreHistory', () => {
 
   it('an hour later the old buckets are gone; a series unseen for an hour is dropped', () => {
     const h = new ScoreHistory()
-    h.record(T0, scores([['host', 'load1', 0.5, 1], ['host', 'gone', 0.5, 0]]))
+    h.record(
+      T0,
+      scores([
+        ['host', 'load1', 0.5, 1],
+        ['host', 'gone', 0.5, 0],
+      ]),
+    )
     h.record(T0 + HISTORY_BUCKETS * HISTORY_BUCKET_MS, scores([['host', 'load1', 0.3, 0]]))
     const all = h.series(T0 + HISTORY_BUCKETS * HISTORY_BUCKET_MS)
     expect(all.map((s) => s.series)).toEqual(['load1'])

@@ -61,21 +61,50 @@ describe('StatusModel', () => {
     expect(doc.host.cpuBusy).toBeCloseTo(0.25)
     expect(doc.host.disks.map((d) => d.mountpoint)).toEqual(['/', '/data'])
     expect(doc.gpus).toEqual([
-      { gpu: '0', model: 'H100', tempC: 71, powerW: 350, powerLimitW: 700, utilPct: null, memUsedMiB: null, memTotalMiB: null, throttle: ['sw_thermal'], xids: [{ xid: '79', count: 2 }] },
+      {
+        gpu: '0',
+        model: 'H100',
+        tempC: 71,
+        powerW: 350,
+        powerLimitW: 700,
+        utilPct: null,
+        memUsedMiB: null,
+        memTotalMiB: null,
+        throttle: ['sw_thermal'],
+        xids: [{ xid: '79', count: 2 }],
+      },
     ])
     expect(doc.groups).toEqual([{ name: XSS, procs: 3, cpuCores: 1, residentBytes: 4096 }])
   })
 
   it('collector states: ok, absent (no data on this host), failing; each detector with its state, error, duration and last success', () => {
-    const h = (success: boolean, noData: boolean, lastError: string | null, lastSuccessAt: number | null = null): CollectorHealth => ({ success, noData, lastError, lastSuccessAt, lastDurationSeconds: 0.001 })
+    const h = (success: boolean, noData: boolean, lastError: string | null, lastSuccessAt: number | null = null): CollectorHealth => ({
+      success,
+      noData,
+      lastError,
+      lastSuccessAt,
+      lastDurationSeconds: 0.001,
+    })
     const doc = new StatusModel().build(
       inputs({
         now: 100_000,
-        health: new Map([['cpu', h(true, false, null)], ['nvme', h(false, true, 'no /sys/class/nvme')], ['hwmon', h(false, false, 'EIO')]]),
-        detectors: new Map([['anomaly', h(false, false, 'boom', 40_000)], ['threats', h(true, false, null, 100_000)], ['disk_fill', h(false, false, 'never worked')]]),
+        health: new Map([
+          ['cpu', h(true, false, null)],
+          ['nvme', h(false, true, 'no /sys/class/nvme')],
+          ['hwmon', h(false, false, 'EIO')],
+        ]),
+        detectors: new Map([
+          ['anomaly', h(false, false, 'boom', 40_000)],
+          ['threats', h(true, false, null, 100_000)],
+          ['disk_fill', h(false, false, 'never worked')],
+        ]),
       }),
     )
-    expect(doc.collectors.map((c) => [c.name, c.state])).toEqual([['cpu', 'ok'], ['hwmon', 'failing'], ['nvme', 'absent']])
+    expect(doc.collectors.map((c) => [c.name, c.state])).toEqual([
+      ['cpu', 'ok'],
+      ['hwmon', 'failing'],
+      ['nvme', 'absent'],
+    ])
     expect(doc.detectors).toEqual([
       { name: 'anomaly', state: 'failing', error: 'boom', durationMs: 1, lastSuccessAgeSeconds: 60 },
       { name: 'disk_fill', state: 'failing', error: 'never worked', durationMs: 1, lastSuccessAgeSeconds: null },
@@ -97,9 +126,23 @@ describe('StatusModel', () => {
       f.counter('odin_gpu_xid_errors_total', '', 1, { gpu: String(i), xid: long(XSS) })
     }
     for (let i = 0; i < 100; i++) f.gauge('odin_anomaly_score', '', 0.5, { detector: 'gpu', series: `${long(XSS)}${i}` })
-    const threat: ActiveThreat = { rule: long(XSS), category: 'x', severity: 'high', description: long(XSS), comm: long(XSS), user: long(XSS), container: false, namespace: long(XSS), pod: long(XSS), containerName: long(XSS), cmdline: long(XSS) }
+    const threat: ActiveThreat = {
+      rule: long(XSS),
+      category: 'x',
+      severity: 'high',
+      description: long(XSS),
+      comm: long(XSS),
+      user: long(XSS),
+      container: false,
+      namespace: long(XSS),
+      pod: long(XSS),
+      containerName: long(XSS),
+      cmdline: long(XSS),
+    }
     for (let t = 0; t < 240; t++) m.observe(t * 15_000, f.list())
-    const health = new Map(Array.from({ length: 80 }, (_, i) => [`c${i}`, { success: false, noData: false, lastError: long(XSS), lastSuccessAt: null, lastDurationSeconds: 1 }] as const))
+    const health = new Map(
+      Array.from({ length: 80 }, (_, i) => [`c${i}`, { success: false, noData: false, lastError: long(XSS), lastSuccessAt: null, lastDurationSeconds: 1 }] as const),
+    )
     const doc = m.build(inputs({ now: 240 * 15_000, health, threats: Array.from({ length: 500 }, () => threat) }))
     expect(doc.threats).toHaveLength(STATUS_LIMITS.threats)
     expect(doc.gpus).toHaveLength(STATUS_LIMITS.gpus)

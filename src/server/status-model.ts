@@ -135,7 +135,19 @@ export class StatusModel {
       },
       host: this.host(),
       gpus: this.gpus(),
-      threats: inp.threats.slice(0, STATUS_LIMITS.threats).map((t) => ({ ...t, comm: cut(t.comm), user: cut(t.user), namespace: cut(t.namespace), pod: cut(t.pod), containerName: cut(t.containerName), cmdline: cut(t.cmdline, STATUS_LIMITS.text), description: cut(t.description), rule: cut(t.rule), category: cut(t.category), severity: cut(t.severity) })),
+      threats: inp.threats.slice(0, STATUS_LIMITS.threats).map((t) => ({
+        ...t,
+        comm: cut(t.comm),
+        user: cut(t.user),
+        namespace: cut(t.namespace),
+        pod: cut(t.pod),
+        containerName: cut(t.containerName),
+        cmdline: cut(t.cmdline, STATUS_LIMITS.text),
+        description: cut(t.description),
+        rule: cut(t.rule),
+        category: cut(t.category),
+        severity: cut(t.severity),
+      })),
       anomaly: { threshold: inp.threshold, bucketSeconds: 15, series: this.history.series(inp.now).map((s) => ({ ...s, detector: cut(s.detector), series: cut(s.series) })) },
       forecasts: this.samples('odin_disk_fill_eta_seconds')
         .map((s) => ({ mountpoint: cut(s.labels.mountpoint), device: cut(s.labels.device), etaSeconds: Math.round(s.value) }))
@@ -151,7 +163,13 @@ export class StatusModel {
     const cpus = new Set(this.samples('node_cpu_seconds_total').map((s) => s.labels.cpu)).size
     const size = new Map(this.samples('node_filesystem_size_bytes').map((s) => [`${s.labels.device}\u0000${s.labels.mountpoint}`, s.value]))
     const disks = this.samples('node_filesystem_avail_bytes')
-      .map((s) => ({ mountpoint: cut(s.labels.mountpoint), device: cut(s.labels.device), fstype: cut(s.labels.fstype), sizeBytes: size.get(`${s.labels.device}\u0000${s.labels.mountpoint}`) ?? 0, availBytes: s.value }))
+      .map((s) => ({
+        mountpoint: cut(s.labels.mountpoint),
+        device: cut(s.labels.device),
+        fstype: cut(s.labels.fstype),
+        sizeBytes: size.get(`${s.labels.device}\u0000${s.labels.mountpoint}`) ?? 0,
+        availBytes: s.value,
+      }))
       .filter((d) => d.sizeBytes > 0)
       .sort((a, b) => a.availBytes / a.sizeBytes - b.availBytes / b.sizeBytes)
       .slice(0, STATUS_LIMITS.disks)
@@ -205,7 +223,11 @@ export class StatusModel {
   }
 
   private groups(): StatusDoc['groups'] {
-    const resident = new Map(this.samples('namedprocess_namegroup_memory_bytes').filter((s) => s.labels.memtype === 'resident').map((s) => [s.labels.groupname ?? '', s.value]))
+    const resident = new Map(
+      this.samples('namedprocess_namegroup_memory_bytes')
+        .filter((s) => s.labels.memtype === 'resident')
+        .map((s) => [s.labels.groupname ?? '', s.value]),
+    )
     return this.samples('namedprocess_namegroup_num_procs')
       .map((s) => {
         const name = s.labels.groupname ?? ''

@@ -228,8 +228,7 @@ setInterval(refresh, 5000);
 const section = (id: string, title: string, wide = false) =>
   `<section id="${id}"${wide ? ' class="wide"' : ''}><h2>${title} <span class="count"></span></h2><div class="body"><p class="empty">loading…</p></div></section>`
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string)
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string)
 
 /** The page, built once per app; `telemetryPath` is the only value placed in it. */
 export function renderStatusPage(telemetryPath: string): string {

@@ -10,7 +10,12 @@ const header = (user: string, password: string) => `Basic ${Buffer.from(`${user}
 function harness(initial: string) {
   const files: Record<string, string> = { '/etc/odin/web.yml': initial }
   const read = (p: string) => files[p] ?? readFileSync(p, 'utf8')
-  const state = new WebConfigState('/etc/odin/web.yml', read, () => Date.parse('2026-01-01T00:00:00Z'), (pw, h) => bcrypt.compare(pw, h))
+  const state = new WebConfigState(
+    '/etc/odin/web.yml',
+    read,
+    () => Date.parse('2026-01-01T00:00:00Z'),
+    (pw, h) => bcrypt.compare(pw, h),
+  )
   return { state, write: (text: string) => (files['/etc/odin/web.yml'] = text) }
 }
 const tls = (name: string) => `tls_server_config:\n  cert_file: ${certs}/${name}.pem\n  key_file: ${certs}/${name}-key.pem\n`

@@ -4,7 +4,7 @@ import { parseWebConfig } from './web-config.ts'
 const HASH = '$2y$10$X0h1gDsPszWURQaxFh.zoubFi6DXncSjhoQNJgRrnGs7EsimhC7zG'
 
 describe('parseWebConfig', () => {
-  it('reads exporter-toolkit\'s format, paths relative to the file', () => {
+  it("reads exporter-toolkit's format, paths relative to the file", () => {
     const c = parseWebConfig(
       [
         'tls_server_config:',
@@ -66,7 +66,10 @@ describe('parseWebConfig', () => {
     ['tls_server_config:\n  cert_file: c\n  key_file: k\n  cipher_suites: [TLS_FOO]', /cipher_suites: unknown cipher suite "TLS_FOO"/],
     ['tls_server_config:\n  cert_file: c\n  key_file: k\n  cipher_suites: TLS_FOO', /cipher_suites: must be a list of strings/],
     ['tls_server_config:\n  cert_file: c\n  key_file: k\n  curve_preferences: [X25519]', /curve_preferences: not supported by this runtime/],
-    ['tls_server_config:\n  cert_file: c\n  key_file: k\n  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: ca', /client_auth_type: VerifyClientCertIfGiven is not supported/],
+    [
+      'tls_server_config:\n  cert_file: c\n  key_file: k\n  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: ca',
+      /client_auth_type: VerifyClientCertIfGiven is not supported/,
+    ],
     ['tls_server_config:\n  cert_file: c\n  key_file: k\n  client_auth_type: RequireAnyClientCert', /client_auth_type: RequireAnyClientCert is not supported/],
     ['tls_server_config:\n  cert_file: c\n  key_file: k\n  client_auth_type: Maybe', /client_auth_type: invalid value "Maybe"/],
     ['tls_server_config:\n  cert_file: c\n  key_file: k\n  client_auth_type: RequireAndVerifyClientCert', /client_ca_file: missing/],

@@ -139,7 +139,21 @@ function oneOf<T extends string>(o: Obj, key: string, at: At, values: readonly T
 }
 
 function parseTls(value: unknown, at: At, dir: string): TlsServerConfig | undefined {
-  const o = object(value, at, ['cert_file', 'key_file', 'cert', 'key', 'client_ca_file', 'client_ca', 'client_auth_type', 'client_allowed_sans', 'min_version', 'max_version', 'cipher_suites', 'prefer_server_cipher_suites', 'curve_preferences'])
+  const o = object(value, at, [
+    'cert_file',
+    'key_file',
+    'cert',
+    'key',
+    'client_ca_file',
+    'client_ca',
+    'client_auth_type',
+    'client_allowed_sans',
+    'min_version',
+    'max_version',
+    'cipher_suites',
+    'prefer_server_cipher_suites',
+    'curve_preferences',
+  ])
   if (Object.keys(o).length === 0) {
     return undefined
   }
@@ -172,7 +186,11 @@ function parseTls(value: unknown, at: At, dir: string): TlsServerConfig | undefi
   // exporter-toolkit: a client CA with no policy means RequireAndVerifyClientCert.
   const clientAuthType = oneOf(o, 'client_auth_type', at, CLIENT_AUTH_TYPES, hasCa ? 'RequireAndVerifyClientCert' : 'NoClientCert')
   if (!SUPPORTED_CLIENT_AUTH.has(clientAuthType)) {
-    throw at.child('client_auth_type').fail(`${clientAuthType} is not supported by this runtime (Bun's TLS either verifies a client certificate against client_ca_file or does not; accepted: ${[...SUPPORTED_CLIENT_AUTH].join(', ')})`)
+    throw at
+      .child('client_auth_type')
+      .fail(
+        `${clientAuthType} is not supported by this runtime (Bun's TLS either verifies a client certificate against client_ca_file or does not; accepted: ${[...SUPPORTED_CLIENT_AUTH].join(', ')})`,
+      )
   }
   if (clientAuthType === 'RequireAndVerifyClientCert' && !hasCa) {
     throw at.child('client_ca_file').fail('missing (RequireAndVerifyClientCert needs client_ca_file or client_ca)')

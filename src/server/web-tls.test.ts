@@ -22,7 +22,14 @@ const serverTls = `tls_server_config:\n  cert_file: ${dir}/server.pem\n  key_fil
 describe('loadWebConfig', () => {
   it('reads the certificate, key and client CA, and maps the policy to the listener options', () => {
     const loaded = load(`${serverTls}  client_ca_file: ${dir}/ca.pem\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]\n`)
-    expect(loaded.tls).toMatchObject({ cert: pem('server.pem'), key: pem('server-key.pem'), ca: pem('ca.pem'), requestCert: true, rejectUnauthorized: true, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' })
+    expect(loaded.tls).toMatchObject({
+      cert: pem('server.pem'),
+      key: pem('server-key.pem'),
+      ca: pem('ca.pem'),
+      requestCert: true,
+      rejectUnauthorized: true,
+      ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+    })
     expect(loaded.tls?.secureOptions).toBe(secureOptionsFor('TLS12', 'TLS13'))
     expect(loaded.tls?.http2).toBe(true)
     expect(load(`${serverTls}http_server_config:\n  http2: false\n`).tls?.http2).toBe(false)
@@ -48,7 +55,10 @@ describe('loadWebConfig', () => {
     [`tls_server_config:\n  cert_file: ${dir}/server.pem\n  key_file: ${dir}/server2-key.pem\n`, /tls_server_config\.key_file: does not match the certificate of cert_file$/],
     [`tls_server_config:\n  cert_file: ${dir}/server-key.pem\n  key_file: ${dir}/server-key.pem\n`, /tls_server_config\.cert_file: no PEM certificate in it$/],
     [`tls_server_config:\n  cert_file: ${dir}/server.pem\n  key_file: ${dir}/server.pem\n`, /tls_server_config\.key_file: not a PEM private key/],
-    [`tls_server_config:\n  cert: "-----BEGIN CERTIFICATE-----\\ngarbage\\n-----END CERTIFICATE-----"\n  key_file: ${dir}/server-key.pem\n`, /tls_server_config\.cert: no PEM certificate in it$/],
+    [
+      `tls_server_config:\n  cert: "-----BEGIN CERTIFICATE-----\\ngarbage\\n-----END CERTIFICATE-----"\n  key_file: ${dir}/server-key.pem\n`,
+      /tls_server_config\.cert: no PEM certificate in it$/,
+    ],
     [`${serverTls}  client_ca_file: ${dir}/server-key.pem\n`, /tls_server_config\.client_ca_file: no PEM certificate in it$/],
   ])('%#: a bad file is one line naming the key', (text, message) => {
     expect(() => load(text)).toThrowError(message)
@@ -108,7 +118,7 @@ describe('the mapped options on a real TLS listener (node:tls takes the same nam
     expect(await handshake(port)).toBe('ok TLSv1.3')
   })
 
-  it('RequireAndVerifyClientCert: no certificate and a rogue one refused, the CA\'s served', async () => {
+  it("RequireAndVerifyClientCert: no certificate and a rogue one refused, the CA's served", async () => {
     const port = await listen(load(`${serverTls}  client_ca_file: ${dir}/ca.pem\n`).tls as TlsServeOptions)
     expect(await handshake(port)).toBe('refused')
     expect(await handshake(port, { cert: pem('rogue-client.pem'), key: pem('rogue-client-key.pem') })).toBe('refused')

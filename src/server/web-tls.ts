@@ -103,7 +103,12 @@ function buildTls(tls: TlsServerConfig, http2: boolean, file: string, read: Read
   if (notAfter < now) {
     warnings.push(`the certificate of tls_server_config.${certKey} expired on ${new Date(notAfter).toISOString()}; clients will refuse it`)
   }
-  digest.update(cert).update('\0').update(key).update('\0').update(ca ?? '')
+  digest
+    .update(cert)
+    .update('\0')
+    .update(key)
+    .update('\0')
+    .update(ca ?? '')
   const verify = tls.clientAuthType !== 'NoClientCert'
   return {
     cert,

@@ -26,8 +26,10 @@ function alertsPerDay(model: ModelName, stepMs: number, days: number, value: (i:
 }
 
 const noise = (_i: number, g: () => number): number => 100 + 5 * g()
-const cycle = (stepMs: number) => (i: number, g: () => number): number =>
-  50 + 10 * Math.sin((2 * Math.PI * i * stepMs) / DAY_MS) + 2 * g()
+const cycle =
+  (stepMs: number) =>
+  (i: number, g: () => number): number =>
+    50 + 10 * Math.sin((2 * Math.PI * i * stepMs) / DAY_MS) + 2 * g()
 
 const cases: [string, number, number, (i: number, g: () => number) => number, number][] = [
   // name, step, days, series, the most alerts a day allowed (README quotes the measured mean)

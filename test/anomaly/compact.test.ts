@@ -11,7 +11,6 @@ import { encodeState } from '../../src/detectors/anomaly/state-codec.ts'
 import { DAY, dailySeries, timeOf } from './synthetic.ts'
 import { structuralBytes } from './structural-bytes.ts'
 
-
 /** The per-detector score cache: keys (2 int32 per feature), values (float64), filled flags. */
 const cacheBytes = (slots: number, dim: number): number => slots * (8 * dim + 8 + 1)
 
@@ -38,8 +37,10 @@ describe('compact model: memory per series', () => {
 
   it('holds at most 64 KiB, all state included, measured and by its bound', () => {
     const measured = structuralBytes(d.state) + cacheBytes(o.scoreCacheSlots, o.features.length)
-    const bound = maxForestBytes(o.features.length, o.trees, o.sampleSize, o.maxDepth) +
-      (structuralBytes(d.state) - forestBytes(d.state.forest!)) + cacheBytes(o.scoreCacheSlots, o.features.length)
+    const bound =
+      maxForestBytes(o.features.length, o.trees, o.sampleSize, o.maxDepth) +
+      (structuralBytes(d.state) - forestBytes(d.state.forest!)) +
+      cacheBytes(o.scoreCacheSlots, o.features.length)
     // Printed for the record (docs/anomaly.md quotes these).
     console.log(`compact state: ${measured} B measured, ${bound} B bound, forest ${forestBytes(d.state.forest!)} B`)
     expect(measured).toBeLessThanOrEqual(bound)
@@ -97,7 +98,10 @@ describe('compact model: persistence and properties', () => {
     saveDetector(path, a)
     const text = readFileSync(path)
     const nl = text.indexOf(0x0a)
-    const header = text.subarray(0, nl).toString('latin1').replace(`model ${MODEL_VERSION} `, `model ${MODEL_VERSION - 1} `)
+    const header = text
+      .subarray(0, nl)
+      .toString('latin1')
+      .replace(`model ${MODEL_VERSION} `, `model ${MODEL_VERSION - 1} `)
     writeFileSync(path, Buffer.concat([Buffer.from(header, 'latin1'), text.subarray(nl)]))
     const loaded = loadDetector(path)
     expect(loaded.restored).toBe(false)

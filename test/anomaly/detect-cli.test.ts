@@ -123,15 +123,7 @@ describe('odin-agent detect: one file', () => {
   })
 
   it('accepts CRLF, a BOM, blank lines, a missing header and ISO or epoch timestamps', async () => {
-    const lines = [
-      '\uFEFF2024-01-01T00:00:00Z,1',
-      '',
-      '2024-01-01T00:05:00+00:00,2\r',
-      '1704068700,3\r',
-      '  ',
-      '1704069000000,4',
-      '2024-01-01 00:20,5',
-    ]
+    const lines = ['\uFEFF2024-01-01T00:00:00Z,1', '', '2024-01-01T00:05:00+00:00,2\r', '1704068700,3\r', '  ', '1704069000000,4', '2024-01-01 00:20,5']
     const input = join(dir, 'odd.csv')
     writeFileSync(input, `${lines.join('\n')}\r\n\r\n`)
     const r = await detect(['--input', input, '--output', join(dir, 'out.csv')])
@@ -177,7 +169,7 @@ describe('odin-agent detect: one file', () => {
 
   it('draws a progress bar on a terminal only', async () => {
     const input = join(dir, 'in.csv')
-    writeFileSync(input, seriesCsv(100 * DAY / 4))
+    writeFileSync(input, seriesCsv((100 * DAY) / 4))
     expect((await detect(['--input', input], true)).stderr).toMatch(/detect \[#+-*\] +\d+% \d+\/7200 points/)
     expect((await detect(['--input', input], false)).stderr).toBe('')
   })
@@ -199,9 +191,7 @@ describe('odin-agent detect: a tree', () => {
     expect(readdirSync(join(outDir, 'a', 'deep'))).toEqual(['odin_two.csv'])
     expect(readdirSync(join(outDir, 'b'))).toEqual(['odin_three.CSV'])
     // Same input, same configuration: same scores wherever the file sits.
-    expect(readFileSync(join(outDir, 'a', 'odin_one.csv'), 'utf8')).toBe(
-      readFileSync(join(outDir, 'a', 'deep', 'odin_two.csv'), 'utf8'),
-    )
+    expect(readFileSync(join(outDir, 'a', 'odin_one.csv'), 'utf8')).toBe(readFileSync(join(outDir, 'a', 'deep', 'odin_two.csv'), 'utf8'))
   })
 
   it('scores the good files and exits 1 naming the bad one', async () => {

@@ -66,9 +66,10 @@ describe('silence on normal data', () => {
     sine: (i) => 50 + 10 * Math.sin((2 * Math.PI * i) / DAY),
     square: (i) => (Math.floor(i / (DAY / 2)) % 2 ? 80 : 20),
     sawtooth: (i) => (i % DAY) / 10,
-    'sine with 1% noise': ((g) => (i: number) => 50 + 10 * Math.sin((2 * Math.PI * i) / DAY) + 0.1 * g())(
-      gaussian(9),
-    ),
+    'sine with 1% noise': (
+      (g) => (i: number) =>
+        50 + 10 * Math.sin((2 * Math.PI * i) / DAY) + 0.1 * g()
+    )(gaussian(9)),
     constant: () => 42,
   }
   for (const [name, f] of Object.entries(clean)) {
@@ -161,7 +162,7 @@ describe('fallback', () => {
   })
 })
 
-describe('a retrain that fails after reusing the old forest\'s arrays', () => {
+describe("a retrain that fails after reusing the old forest's arrays", () => {
   it('drops the old forest (its arrays hold other trees now) and scores with the fallback', () => {
     let calls = 0
     const d = createDetector({}, undefined, {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  forestBytes,
-  forestIsSound,
-  forestScore,
-  maxForestBytes,
-  pathLength,
-  trainForest,
-} from '../../src/detectors/anomaly/forest.ts'
+import { forestBytes, forestIsSound, forestScore, maxForestBytes, pathLength, trainForest } from '../../src/detectors/anomaly/forest.ts'
 import { gaussian } from './synthetic.ts'
 
 function rowsOf(points: number[][]): Float64Array {

@@ -35,9 +35,7 @@ function snapshot(i: number, temps: number[], load1: number, availRatio: number)
 }
 
 function sample(fams: MetricFamily[], name: string, labels: Record<string, string>): number | undefined {
-  return fams
-    .find((f) => f.name === name)
-    ?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value
+  return fams.find((f) => f.name === name)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value
 }
 
 let dir: string

@@ -130,12 +130,15 @@ describe('the decompressed-size cap comes from the model bounds', () => {
   it('a 200 KB file inflating to 200 MB is refused without inflating it (peak RSS of a fresh process)', () => {
     const path = join(dir, 'anomaly-host.model')
     // Build the bomb in a child process so this worker's memory stays out of it.
-    const build = spawnSync(process.execPath, ['-e', `
+    const build = spawnSync(process.execPath, [
+      '-e',
+      `
       const z = require('node:zlib'), c = require('node:crypto'), fs = require('node:fs')
       const body = z.deflateSync(Buffer.alloc(200 * 1024 * 1024, 0x20), { level: 9 })
       const sum = c.createHash('sha256').update(body).digest('hex')
       fs.writeFileSync(${JSON.stringify(path)}, Buffer.concat([Buffer.from('odin-anomaly-model ${MODEL_VERSION} sha256=' + sum + ' bytes=' + body.length + '\\n'), body]))
-    `])
+    `,
+    ])
     expect(build.status).toBe(0)
     expect(readFileSync(path).length).toBeLessThan(300_000)
     // The host detector's cap (8 series) with the default options.
@@ -146,12 +149,19 @@ describe('the decompressed-size cap comes from the model bounds', () => {
     expect(Date.now() - started).toBeLessThan(5_000)
     // Peak RSS of a process doing only this load stays near the cap, not at 200 MB.
     const bun = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'bun')
-    const probe = spawnSync(bun, ['-e', `
+    const probe = spawnSync(
+      bun,
+      [
+        '-e',
+        `
       const { loadModel } = await import(${JSON.stringify(join(import.meta.dirname, '..', '..', 'src', 'detectors', 'anomaly', 'model-file.ts'))})
       const r = loadModel(${JSON.stringify(path)}, ${cap})
       const hwm = Number(/VmHWM:\\s+(\\d+)/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'))[1]) * 1024
       console.log(JSON.stringify({ ok: r.ok, hwm }))
-    `], { encoding: 'utf8' })
+    `,
+      ],
+      { encoding: 'utf8' },
+    )
     expect(probe.status, probe.stderr).toBe(0)
     const { ok, hwm } = JSON.parse(probe.stdout) as { ok: boolean; hwm: number }
     expect(ok).toBe(false)
@@ -187,7 +197,12 @@ describe('restored series that do not come back free their slots', () => {
     m.restore(JSON.parse(JSON.stringify(donor.encode())))
     m.observe('load1', T0 + 10 * STEP, 1)
     m.observe('other', T0 + 100 * STEP, 1)
-    expect(m.status().map((s) => s.series).sort()).toEqual(['load1', 'other'])
+    expect(
+      m
+        .status()
+        .map((s) => s.series)
+        .sort(),
+    ).toEqual(['load1', 'other'])
   })
 
   it('in the host detector, with GPUs that no longer exist', () => {
@@ -199,7 +214,11 @@ describe('restored series that do not come back free their slots', () => {
     const gpuSnap = (i: number): SnapshotView =>
       snapshotView(T0 + i * STEP, [{ name: 'DCGM_FI_DEV_GPU_TEMP', help: '', type: 'gauge', samples: [{ labels: { gpu: '0' }, value: 60 }] }])
     det.observe(gpuSnap(0))
-    const series = () => det.families().find((f) => f.name === 'odin_anomaly_score')?.samples.map((s) => s.labels.series) ?? []
+    const series = () =>
+      det
+        .families()
+        .find((f) => f.name === 'odin_anomaly_score')
+        ?.samples.map((s) => s.labels.series) ?? []
     expect(series()).toEqual([])
     det.observe(gpuSnap(21)) // 5 min 15 s later
     expect(series()).toEqual(['gpu0_temp'])

@@ -18,27 +18,32 @@ describe.skipIf(!available)('NAB standard profile on the public files', () => {
     ['the default model scores at least 64 (randomCutForest 52.0, ARTime 67.7)', [], 64],
     ['the compact model scores at least 55', ['--model', 'compact'], 55],
   ]
-  for (const [name, extra, floor] of cases) it(name, { timeout: 180_000 }, async () => {
-    const out = mkdtempSync(join(tmpdir(), 'odin-nab-'))
-    try {
-      const io = { stdout: () => {}, stderr: () => {}, stderrIsTTY: false }
-      const code = await runDetectCommand(['--input-dir', join(nab, 'data'), '--output-dir', out, '--prefix', 'odin_', ...extra], io)
-      expect(code).toBe(0)
-      const files = readdirSync(join(nab, 'data'), { recursive: true, encoding: 'utf8' })
-        .filter((f) => f.endsWith('.csv'))
-        .sort()
-      const json = execFileSync(python!, [
-        scorer,
-        '--windows', join(nab, 'labels/combined_windows.json'),
-        '--results', out,
-        '--prefix', 'odin_',
-        '--json',
-        '--files', ...files,
-      ]).toString()
-      const result = JSON.parse(json) as { score: number }
-      expect(result.score).toBeGreaterThanOrEqual(floor)
-    } finally {
-      rmSync(out, { recursive: true, force: true })
-    }
-  })
+  for (const [name, extra, floor] of cases)
+    it(name, { timeout: 180_000 }, async () => {
+      const out = mkdtempSync(join(tmpdir(), 'odin-nab-'))
+      try {
+        const io = { stdout: () => {}, stderr: () => {}, stderrIsTTY: false }
+        const code = await runDetectCommand(['--input-dir', join(nab, 'data'), '--output-dir', out, '--prefix', 'odin_', ...extra], io)
+        expect(code).toBe(0)
+        const files = readdirSync(join(nab, 'data'), { recursive: true, encoding: 'utf8' })
+          .filter((f) => f.endsWith('.csv'))
+          .sort()
+        const json = execFileSync(python!, [
+          scorer,
+          '--windows',
+          join(nab, 'labels/combined_windows.json'),
+          '--results',
+          out,
+          '--prefix',
+          'odin_',
+          '--json',
+          '--files',
+          ...files,
+        ]).toString()
+        const result = JSON.parse(json) as { score: number }
+        expect(result.score).toBeGreaterThanOrEqual(floor)
+      } finally {
+        rmSync(out, { recursive: true, force: true })
+      }
+    })
 })

@@ -4,14 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createDetector } from '../../src/detectors/anomaly/detector.ts'
 import { loadDetector, saveDetector } from '../../src/detectors/anomaly/detector-file.ts'
-import {
-  decodeModel,
-  encodeModel,
-  loadModel,
-  ModelWriteError,
-  MODEL_VERSION,
-  saveModel,
-} from '../../src/detectors/anomaly/model-file.ts'
+import { decodeModel, encodeModel, loadModel, ModelWriteError, MODEL_VERSION, saveModel } from '../../src/detectors/anomaly/model-file.ts'
 import { resolveOptions } from '../../src/detectors/anomaly/options.ts'
 import { decodeState, encodeState } from '../../src/detectors/anomaly/state-codec.ts'
 import { DAY, dailySeries, timeOf } from './synthetic.ts'

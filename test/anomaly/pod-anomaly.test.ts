@@ -48,7 +48,6 @@ function ctr(n: number): Ctr {
   return { ns: 'ml', pod: `trainer-${n}`, name: 'worker', id: `/kubepods/pod${n}/c${n}`, cpu: 0, ws: 0 }
 }
 
-
 function value(fams: MetricFamily[], name: string, labels: Record<string, string>): number | undefined {
   return fams.find((f) => f.name === name)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value
 }
@@ -120,11 +119,13 @@ describe('pod anomaly detector', () => {
     expect(step.filter((r) => r.includes('trainer-1/memory') || r.includes('trainer-2') || r.includes('trainer-3'))).toEqual([])
     // trainer-2's working set climbs by 8 MiB more each tick (a leak): flagged within 10 minutes.
     let climb = 0
-    const leak = onsets(run(det, tasks, ctrs, t + 40, 40, g, () => {
-      ctrs[1]!.cpu += 2.5 * (STEP / 1000)
-      climb += 8 * MIB
-      ctrs[2]!.ws += climb
-    }))
+    const leak = onsets(
+      run(det, tasks, ctrs, t + 40, 40, g, () => {
+        ctrs[1]!.cpu += 2.5 * (STEP / 1000)
+        climb += 8 * MIB
+        ctrs[2]!.ws += climb
+      }),
+    )
     expect(leak.some((r) => r.endsWith('trainer-2/memory_working_set'))).toBe(true)
     console.log('pod detector, anomalies:', step, leak)
   })
@@ -133,7 +134,10 @@ describe('pod anomaly detector', () => {
     const pick = (snap: SnapshotView) => picker.pick(snap)
     const picker = createPodPicker()
     const c = ctr(0)
-    const at = (i: number) => pick(snapshot(i, [c])).filter((s) => s.labels.series === CPU_SERIES).map((s) => s.value)
+    const at = (i: number) =>
+      pick(snapshot(i, [c]))
+        .filter((s) => s.labels.series === CPU_SERIES)
+        .map((s) => s.value)
     c.cpu = 100
     expect(at(0)).toEqual([]) // no previous counter
     c.cpu = 107.5
@@ -156,7 +160,15 @@ describe('pod anomaly detector', () => {
     const g = gaussian(3)
     const ctrs = [0, 1, 2].map(ctr)
     run(det, tasks, ctrs, 0, 3, g)
-    const pods = () => [...new Set(det.families().find((f) => f.name === 'odin_anomaly_score')!.samples.map((s) => s.labels.pod))].sort()
+    const pods = () =>
+      [
+        ...new Set(
+          det
+            .families()
+            .find((f) => f.name === 'odin_anomaly_score')!
+            .samples.map((s) => s.labels.pod),
+        ),
+      ].sort()
     expect(pods()).toEqual(['trainer-0', 'trainer-1'])
     // 3 ticks without a slot for trainer-2: 2 series (score and flag each) a tick.
     expect(value(det.families(), 'odin_series_dropped_total', { collector: 'pod_anomaly' })).toBe(12)
@@ -210,7 +222,12 @@ describe('pod anomaly detector', () => {
     const b = mk(log)
     expect(lines.filter((l) => l.startsWith('info anomaly models restored'))).toEqual(['info anomaly models restored {"detector":"pod","restored":4,"rejected":0}'])
     // Both continue on the same data: b's scores equal a's (its CPU rate needs one tick first).
-    const scores = (d: Det) => d.families().find((f) => f.name === 'odin_anomaly_score')!.samples.map((s) => `${s.labels.pod}/${s.labels.series} ${s.value}`).sort()
+    const scores = (d: Det) =>
+      d
+        .families()
+        .find((f) => f.name === 'odin_anomaly_score')!
+        .samples.map((s) => `${s.labels.pod}/${s.labels.series} ${s.value}`)
+        .sort()
     const g2 = gaussian(12)
     for (let i = 400; i < 420; i++) {
       quiet(ctrs, g2)
@@ -244,11 +261,18 @@ describe('pod anomaly detector', () => {
   })
 })
 
-
 describe('pod anomaly detector: memory at the container cap', () => {
   it('holds at most 64 KiB a series and 16 MiB for 400 series (200 containers), trained on full windows', () => {
     const o = resolveOptions(POD_MODEL)
-    const s = createSeriesAnomalyDetector({ name: 'pod', maxSeries: 400, model: POD_MODEL, pick: createPodPicker().pick, dataDir: '', log: recordingLog().log, schedule: (t) => t() })
+    const s = createSeriesAnomalyDetector({
+      name: 'pod',
+      maxSeries: 400,
+      model: POD_MODEL,
+      pick: createPodPicker().pick,
+      dataDir: '',
+      log: recordingLog().log,
+      schedule: (t) => t(),
+    })
     const ctrs = Array.from({ length: 200 }, (_, n) => ctr(n))
     const g = gaussian(5)
     // A full window and then some, so every forest is grown on a full 512-row sample.
@@ -279,7 +303,9 @@ describe('pod anomaly detector: memory at the container cap', () => {
       expect(structuralBytes(d.state) - forestBytes(d.state.forest!)).toBe(fixed)
     }
     const bound = maxForestBytes(o.features.length, o.trees, o.sampleSize, o.maxDepth) + fixed + cache + 4 * 2 * POD_MAX_KEY_CHARS
-    console.log(`pod detector state: ${total} B for 400 series (${(total / MIB).toFixed(2)} MiB), at most ${most} B a series; bound ${bound} B a series, ${400 * bound} B (${((400 * bound) / MIB).toFixed(2)} MiB) for 400`)
+    console.log(
+      `pod detector state: ${total} B for 400 series (${(total / MIB).toFixed(2)} MiB), at most ${most} B a series; bound ${bound} B a series, ${400 * bound} B (${((400 * bound) / MIB).toFixed(2)} MiB) for 400`,
+    )
     expect(most).toBeLessThanOrEqual(bound)
     expect(bound).toBeLessThanOrEqual(64 * 1024)
     expect(400 * bound).toBeLessThanOrEqual(16 * MIB)

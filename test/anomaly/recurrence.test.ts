@@ -14,13 +14,69 @@ describe('isRecurring', () => {
   const cases: [string, [number, number][], number, boolean][] = [
     ['nothing remembered', [], 0.8, false],
     ['an alert a day earlier only', [[t - D, 0.8]], 0.8, false],
-    ['alerts one and two days earlier', [[t - 2 * D, 0.8], [t - D, 0.8]], 0.8, true],
-    ['within the tolerance either side', [[t - 2 * D + HOUR, 0.8], [t - D - HOUR, 0.8]], 0.8, true],
-    ['just outside the tolerance', [[t - 2 * D, 0.8], [t - D - HOUR - 1, 0.8]], 0.8, false],
-    ['an escalation over the remembered scores', [[t - 2 * D, 0.8], [t - D, 0.8]], 0.91, false],
-    ['at the escalation margin', [[t - 2 * D, 0.8], [t - D, 0.8]], 0.9, true],
-    ['one matching day escalated over, another not', [[t - 2 * D, 0.8], [t - D, 0.5]], 0.8, false],
-    ['two days apart but not one', [[t - 2 * D, 0.8], [t - D + 3 * HOUR, 0.8]], 0.8, false],
+    [
+      'alerts one and two days earlier',
+      [
+        [t - 2 * D, 0.8],
+        [t - D, 0.8],
+      ],
+      0.8,
+      true,
+    ],
+    [
+      'within the tolerance either side',
+      [
+        [t - 2 * D + HOUR, 0.8],
+        [t - D - HOUR, 0.8],
+      ],
+      0.8,
+      true,
+    ],
+    [
+      'just outside the tolerance',
+      [
+        [t - 2 * D, 0.8],
+        [t - D - HOUR - 1, 0.8],
+      ],
+      0.8,
+      false,
+    ],
+    [
+      'an escalation over the remembered scores',
+      [
+        [t - 2 * D, 0.8],
+        [t - D, 0.8],
+      ],
+      0.91,
+      false,
+    ],
+    [
+      'at the escalation margin',
+      [
+        [t - 2 * D, 0.8],
+        [t - D, 0.8],
+      ],
+      0.9,
+      true,
+    ],
+    [
+      'one matching day escalated over, another not',
+      [
+        [t - 2 * D, 0.8],
+        [t - D, 0.5],
+      ],
+      0.8,
+      false,
+    ],
+    [
+      'two days apart but not one',
+      [
+        [t - 2 * D, 0.8],
+        [t - D + 3 * HOUR, 0.8],
+      ],
+      0.8,
+      false,
+    ],
   ]
   for (const [name, remembered, score, want] of cases) {
     it(`${want ? 'holds' : 'raises'}: ${name}`, () => {

@@ -11,14 +11,9 @@ import { createRng } from '../../src/detectors/anomaly/rng.ts'
  * has one labelled window (NAB's convention: centred on the anomaly's first point, 10% of the
  * series wide), except the normal ones, which have none and count false positives only.
  */
-export type AnomalyKind =
-  | 'spike' | 'dip' | 'level_shift' | 'drift' | 'variance' | 'seasonality' | 'stuck' | 'normal'
-  | 'daily_job' | 'daily_job_spike'
+export type AnomalyKind = 'spike' | 'dip' | 'level_shift' | 'drift' | 'variance' | 'seasonality' | 'stuck' | 'normal' | 'daily_job' | 'daily_job_spike'
 
-export const ANOMALY_KINDS: readonly AnomalyKind[] = [
-  'spike', 'dip', 'level_shift', 'drift', 'variance', 'seasonality', 'stuck', 'normal',
-  'daily_job', 'daily_job_spike',
-]
+export const ANOMALY_KINDS: readonly AnomalyKind[] = ['spike', 'dip', 'level_shift', 'drift', 'variance', 'seasonality', 'stuck', 'normal', 'daily_job', 'daily_job_spike']
 /** Noise as a fraction of the daily amplitude. */
 export const NOISE_LEVELS: readonly number[] = [0.02, 0.1, 0.3]
 /** Sampling steps in minutes. */
@@ -102,9 +97,7 @@ export function syntheticSeries(kind: AnomalyKind, noise: number, stepMin: numbe
     values[i] = base + e
   }
   const width = Math.floor(0.1 * n)
-  const windows: [number, number][] = kind === 'normal' || kind === 'daily_job'
-    ? []
-    : [[Math.max(0, onset - (width >> 1)), Math.min(n - 1, onset + (width >> 1))]]
+  const windows: [number, number][] = kind === 'normal' || kind === 'daily_job' ? [] : [[Math.max(0, onset - (width >> 1)), Math.min(n - 1, onset + (width >> 1))]]
   return { name: `${kind}_noise${noise}_step${stepMin}m_s${seed}`, kind, t, values, windows }
 }
 

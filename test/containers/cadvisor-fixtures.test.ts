@@ -65,7 +65,15 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
 
     it('gives every default family the value cAdvisor computes from the same files', async () => {
       const root = tree()
-      writeIdentity(root, { id: ID, namespace: 'kube-system', pod: 'aws-node-abcde', uid: UID, container: 'aws-node', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.7.5', restarts: 2 })
+      writeIdentity(root, {
+        id: ID,
+        namespace: 'kube-system',
+        pod: 'aws-node-abcde',
+        uid: UID,
+        container: 'aws-node',
+        image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.7.5',
+        restarts: 2,
+      })
       const families = await collectFrom(containersCollector, { sysfs, procfs, rootfs: root.root, now: NOW })
       const cg = join(sysfs, 'fs', 'cgroup')
       const hierarchies = ['blkio', 'cpu,cpuacct', 'cpuset', 'devices', 'freezer', 'hugetlb', 'memory', 'net_cls,net_prio', 'perf_event', 'pids', 'systemd'].map((h) => join(cg, h))
@@ -140,7 +148,10 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
     const sysfs = join(P, 'elastic', 'docker', 'sys')
 
     it('reads a bare Docker container named by config.v2.json', async () => {
-      const root = tree().file(`var/lib/docker/containers/${ID}/config.v2.json`, JSON.stringify({ Name: '/trainer', Config: { Image: 'pytorch/pytorch:2.5', Env: ['HF_TOKEN=s3cr3t'] } }))
+      const root = tree().file(
+        `var/lib/docker/containers/${ID}/config.v2.json`,
+        JSON.stringify({ Name: '/trainer', Config: { Image: 'pytorch/pytorch:2.5', Env: ['HF_TOKEN=s3cr3t'] } }),
+      )
       const families = await collectFrom(containersCollector, { sysfs, procfs: join(P, 'elastic', 'docker', 'proc'), rootfs: root.root, now: NOW })
       const cg = join(sysfs, 'fs', 'cgroup')
       const hierarchies = ['blkio', 'cpu', 'cpuacct', 'cpuset', 'memory', 'system.slice'].map((h) => join(cg, h))
@@ -175,7 +186,10 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
     const REL = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID.replaceAll('-', '_')}.slice/cri-containerd-${ID}.scope`
 
     it('gives every default family, CFS included (cpu.max has a quota), the value cAdvisor computes', async () => {
-      const sys = tree().file('fs/cgroup/cgroup.controllers', 'cpuset cpu io memory hugetlb pids rdma misc\n').copy(join(P, 'telegraf-v2'), `fs/cgroup${REL}`).file('block/nvme0n1/dev', '259:8\n')
+      const sys = tree()
+        .file('fs/cgroup/cgroup.controllers', 'cpuset cpu io memory hugetlb pids rdma misc\n')
+        .copy(join(P, 'telegraf-v2'), `fs/cgroup${REL}`)
+        .file('block/nvme0n1/dev', '259:8\n')
       const root = tree()
       writeIdentity(root, { id: ID, namespace: 'ml', pod: 'trainer-0', uid: UID, container: 'trainer', image: 'nvcr.io/nvidia/pytorch:24.05-py3', restarts: 1 })
       const families = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root, now: NOW })
@@ -232,7 +246,12 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
     const extended = (families: readonly MetricFamily[], id: string) => {
       const out: Record<string, number> = {}
       for (const f of families) {
-        if (!/^container_(cpu_(user|system)_seconds_total|memory_(mapped_file|failures_total|total_(in)?active_file_bytes|max_usage_bytes|failcnt|kernel_usage)|processes|threads(_max)?|spec_(cpu_shares|memory_(reservation|swap)_limit_bytes)|file_descriptors|sockets|ulimits_soft)$/.test(f.name)) continue
+        if (
+          !/^container_(cpu_(user|system)_seconds_total|memory_(mapped_file|failures_total|total_(in)?active_file_bytes|max_usage_bytes|failcnt|kernel_usage)|processes|threads(_max)?|spec_(cpu_shares|memory_(reservation|swap)_limit_bytes)|file_descriptors|sockets|ulimits_soft)$/.test(
+            f.name,
+          )
+        )
+          continue
         for (const s of f.samples) {
           if (s.labels.id !== id) continue
           out[s.labels.failure_type === undefined ? f.name : `${f.name}{${s.labels.failure_type},${s.labels.scope}}`] = s.value
@@ -247,7 +266,13 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
       const REL = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID.replaceAll('-', '_')}.slice/cri-containerd-${ID}.scope`
       const root = tree()
       writeIdentity(root, { id: ID, namespace: 'kube-system', pod: 'aws-node-abcde', uid: UID, container: 'aws-node', image: 'i', restarts: 0 })
-      const families = await collectFrom(containersCollector, { sysfs: join(P, 'elastic', 'amzn2', 'sys'), procfs: join(P, 'elastic', 'amzn2', 'proc'), rootfs: root.root, now: NOW, args: ['--collector.containers.extended'] })
+      const families = await collectFrom(containersCollector, {
+        sysfs: join(P, 'elastic', 'amzn2', 'sys'),
+        procfs: join(P, 'elastic', 'amzn2', 'proc'),
+        rootfs: root.root,
+        now: NOW,
+        args: ['--collector.containers.extended'],
+      })
       expect(extended(families, REL)).toEqual({
         // cpuacct.stat "user 10848891" / "system 1516502" in USER_HZ (100) ticks, to ns, to s
         container_cpu_user_seconds_total: (10848891 * 1e9) / 100 / 1e9,
@@ -316,7 +341,9 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
     const REL = `/system.slice/docker-${ID}.scope`
 
     it('reads memory.max "max" as 0, cpu.max "max" as no quota and memory.events oom_kill', async () => {
-      const sys = tree().file('fs/cgroup/cgroup.controllers', 'cpu io memory pids\n').copy(join(P, 'elastic', 'docker', 'sys', 'fs', 'cgroup', 'system.slice', `docker-${ID}.scope`), `fs/cgroup${REL}`)
+      const sys = tree()
+        .file('fs/cgroup/cgroup.controllers', 'cpu io memory pids\n')
+        .copy(join(P, 'elastic', 'docker', 'sys', 'fs', 'cgroup', 'system.slice', `docker-${ID}.scope`), `fs/cgroup${REL}`)
       const root = tree().file(`var/lib/docker/containers/${ID}/config.v2.json`, JSON.stringify({ Name: '/jupyter', Config: { Image: 'jupyter/scipy-notebook' } }))
       const families = await collectFrom(containersCollector, { sysfs: sys.root, rootfs: root.root, now: NOW })
       expect(byFamily(families, REL)).toEqual({
@@ -347,10 +374,18 @@ describe.skipIf(!HAVE_PEER)('containers collector over the cAdvisor peer fixture
     it('amzn2: every controller line names the EKS container', () => {
       const got = classes('amzn2/proc/493239/cgroup')
       expect(got.length).toBeGreaterThan(5)
-      for (const c of got) expect(c).toMatchObject({ kind: 'container', containerId: '1d3d308a7d48a27814a68bf33a44acf4441c9c02463ca0bc1cdfdc8c0b4a8496', podUid: '7a96c459-d529-44ae-9f99-90d3798d6426', qos: 'burstable' })
+      for (const c of got)
+        expect(c).toMatchObject({
+          kind: 'container',
+          containerId: '1d3d308a7d48a27814a68bf33a44acf4441c9c02463ca0bc1cdfdc8c0b4a8496',
+          podUid: '7a96c459-d529-44ae-9f99-90d3798d6426',
+          qos: 'burstable',
+        })
     })
     it('docker: the v2 line names the Docker scope', () => {
-      expect(classes('docker/proc/312/cgroup')).toEqual([{ kind: 'container', containerId: '1c8fa019edd4b9d4b2856f4932c55929c5c118c808ed5faee9a135ca6e84b039', runtime: 'docker', podUid: undefined, qos: undefined }])
+      expect(classes('docker/proc/312/cgroup')).toEqual([
+        { kind: 'container', containerId: '1c8fa019edd4b9d4b2856f4932c55929c5c118c808ed5faee9a135ca6e84b039', runtime: 'docker', podUid: undefined, qos: undefined },
+      ])
     })
     it('docker2: a session scope seen through a cgroup namespace ("../") is no container', () => {
       expect(classes('docker2/proc/2233801/cgroup')).toEqual([{ kind: 'other' }])

@@ -53,13 +53,35 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
       // Max usage 8, failcnt 0 (the hierarchical container data of the fake), kernel 17,
       // 5 descriptors of which 3 sockets, max_open_files soft 16384, seen at 1395066363.
       extended: {
-        userNanos: 6, systemNanos: 7, mappedFile: 16, pgfault: 10, pgmajfault: 11, activeFile: 7, inactiveFile: 6, processes: 1, threads: 5, threadsMax: 100,
-        maxUsage: 8, failcnt: 0, kernelUsage: 17, fileDescriptors: 5, sockets: 3, maxOpenFiles: 16384, lastSeenSeconds: 1395066363,
+        userNanos: 6,
+        systemNanos: 7,
+        mappedFile: 16,
+        pgfault: 10,
+        pgmajfault: 11,
+        activeFile: 7,
+        inactiveFile: 6,
+        processes: 1,
+        threads: 5,
+        threadsMax: 100,
+        maxUsage: 8,
+        failcnt: 0,
+        kernelUsage: 17,
+        fileDescriptors: 5,
+        sockets: 3,
+        maxOpenFiles: 16384,
+        lastSeenSeconds: 1395066363,
       },
     },
     // Spec: 1000 shares, reservation 1024 and swap limit 4096 (the golden file holds no samples of
     // the last two; their HELP comes from the kubelet file).
-    { cpuPeriodMicros: 100000, cpuQuotaMicros: 10000, memoryLimit: 2048, startTimeSeconds: 1257894000, useHierarchy: false, extended: { cpuShares: 1000, memoryReservation: 1024, memorySwapLimit: 4096 } },
+    {
+      cpuPeriodMicros: 100000,
+      cpuQuotaMicros: 10000,
+      memoryLimit: 2048,
+      startTimeSeconds: 1257894000,
+      useHierarchy: false,
+      extended: { cpuShares: 1000, memoryReservation: 1024, memorySwapLimit: 4096 },
+    },
     (d) => (d === '8:0' ? '/dev/sdb' : ''),
   )
   // Network of the same fake: eth0 rx 14 bytes, 15 packets, 16 errors, 17 dropped; tx 18, 19, 20, 21.
@@ -135,7 +157,12 @@ describe.skipIf(!HAVE_PEER)('cAdvisor golden exposition', () => {
 
   it('writes no timestamps', () => {
     for (const line of ours.split('\n').filter((l) => l !== '' && !l.startsWith('#'))) {
-      expect(line.slice(line.lastIndexOf('}') + 1).trim().split(' ')).toHaveLength(1)
+      expect(
+        line
+          .slice(line.lastIndexOf('}') + 1)
+          .trim()
+          .split(' '),
+      ).toHaveLength(1)
     }
   })
 })

@@ -31,11 +31,20 @@ interface ListedContainer {
 }
 
 function listed(): ListedContainer[] {
-  const doc = JSON.parse(readFileSync(PODLIST, 'utf8')) as { items: { metadata: { namespace: string; name: string; uid: string }; status?: { containerStatuses?: { name: string; containerID?: string; image: string }[] } }[] }
+  const doc = JSON.parse(readFileSync(PODLIST, 'utf8')) as {
+    items: { metadata: { namespace: string; name: string; uid: string }; status?: { containerStatuses?: { name: string; containerID?: string; image: string }[] } }[]
+  }
   return doc.items.flatMap((it) =>
     (it.status?.containerStatuses ?? [])
       .filter((c) => c.containerID !== undefined)
-      .map((c) => ({ namespace: it.metadata.namespace, pod: it.metadata.name, uid: it.metadata.uid, container: c.name, id: (c.containerID as string).replace(/^containerd:\/\//, ''), image: c.image })),
+      .map((c) => ({
+        namespace: it.metadata.namespace,
+        pod: it.metadata.name,
+        uid: it.metadata.uid,
+        container: c.name,
+        id: (c.containerID as string).replace(/^containerd:\/\//, ''),
+        image: c.image,
+      })),
   )
 }
 
@@ -45,17 +54,25 @@ const trees: TempTree[] = []
 const servers: Server[] = []
 afterEach(async () => {
   trees.splice(0).forEach((t) => t.dispose())
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => {
-    s.close(r)
-    s.closeAllConnections()
-  })))
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise((r) => {
+          s.close(r)
+          s.closeAllConnections()
+        }),
+    ),
+  )
 })
 
 function v2Tree(containers: readonly { uid: string; id: string }[]): TempTree {
   const sys = new TempTree().file('fs/cgroup/cgroup.controllers', 'cpu io memory pids\n')
   trees.push(sys)
   for (const c of containers) {
-    sys.file(`fs/cgroup${scope(c)}/cpu.stat`, 'usage_usec 1000000\n').file(`fs/cgroup${scope(c)}/memory.current`, '4096\n').file(`fs/cgroup${scope(c)}/memory.stat`, 'anon 1\nfile 1\ninactive_file 0\n')
+    sys
+      .file(`fs/cgroup${scope(c)}/cpu.stat`, 'usage_usec 1000000\n')
+      .file(`fs/cgroup${scope(c)}/memory.current`, '4096\n')
+      .file(`fs/cgroup${scope(c)}/memory.stat`, 'anon 1\nfile 1\ninactive_file 0\n')
   }
   return sys
 }
@@ -100,7 +117,10 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     const server = await serve(podList)
     const root = new TempTree().file('token', 'tok-123\n')
     trees.push(root)
-    const ctx = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, `--collector.containers.kubelet-token-file=${root.path('token')}`] })
+    const ctx = instanceContext(containersCollector, {
+      sysfs: v2Tree(cs).root,
+      args: [`--collector.containers.kubelet-url=${server.url}`, `--collector.containers.kubelet-token-file=${root.path('token')}`],
+    })
     const first = await collectWith(ctx)
     // the first tick does not wait for the kubelet
     expect(sampleValue(first, 'odin_containers', { state: 'unresolved' })).toBe(cs.length)
@@ -135,7 +155,10 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     const server = await serve(podList, true)
     const lines: string[] = []
     const log = createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l) })
-    const verified = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, `--collector.containers.kubelet-ca-file=${join(TLS, 'ca.pem')}`] })
+    const verified = instanceContext(containersCollector, {
+      sysfs: v2Tree(cs).root,
+      args: [`--collector.containers.kubelet-url=${server.url}`, `--collector.containers.kubelet-ca-file=${join(TLS, 'ca.pem')}`],
+    })
     const ok = await collectUntil(verified, (x) => sampleValue(x, 'odin_containers', { state: 'unresolved' }) === 0)
     expect(sampleValue(ok, 'odin_containers', { state: 'resolved' })).toBe(3)
 
@@ -148,7 +171,10 @@ describe.skipIf(!HAVE_PEER)('kubelet /pods tier (--collector.containers.kubelet-
     expect(sampleValue(f, 'odin_containers', { state: 'unresolved' })).toBe(3)
     expect(lines.filter((l) => l.includes('kubelet pod list not read'))).toHaveLength(1)
 
-    const insecure = instanceContext(containersCollector, { sysfs: v2Tree(cs).root, args: [`--collector.containers.kubelet-url=${server.url}`, '--collector.containers.kubelet-insecure-skip-verify'] })
+    const insecure = instanceContext(containersCollector, {
+      sysfs: v2Tree(cs).root,
+      args: [`--collector.containers.kubelet-url=${server.url}`, '--collector.containers.kubelet-insecure-skip-verify'],
+    })
     const any = await collectUntil(insecure, (x) => sampleValue(x, 'odin_containers', { state: 'unresolved' }) === 0)
     expect(sampleValue(any, 'odin_containers', { state: 'resolved' })).toBe(3)
   })

@@ -135,6 +135,8 @@ describe.skipIf(!canRun)('containers collector on real cgroup v1 (live)', () => 
     expect(existsSync(join(CG, 'memory', podRel, ID3))).toBe(false)
     const f5 = await collect()
     expect(sampleValue(f5, 'odin_pod_oom_kills_total', { uid: UID })).toBe(podOom + 1)
-    console.info(`live-cgroup: a container killed and removed between ticks: odin_pod_oom_kills_total ${podOom} -> ${sampleValue(f5, 'odin_pod_oom_kills_total', { uid: UID })} (kernel log)`)
+    console.info(
+      `live-cgroup: a container killed and removed between ticks: odin_pod_oom_kills_total ${podOom} -> ${sampleValue(f5, 'odin_pod_oom_kills_total', { uid: UID })} (kernel log)`,
+    )
   })
 })

@@ -55,7 +55,6 @@ async function run(cmd: string, args: string[]): Promise<ChildProcess> {
   return child
 }
 
-
 async function query(expr: string): Promise<PromResult> {
   return queryPrometheus(promUrl, expr)
 }
@@ -84,7 +83,12 @@ beforeAll(async () => {
   writeFileSync(join(CG, 'cpu', podRel, ID, 'cpu.cfs_quota_us'), '20000\n')
   writeIdentity(rootfs, { id: SANDBOX, namespace: NS, pod: POD, uid: UID, container: '', sandbox: true })
   writeIdentity(rootfs, { id: ID, namespace: NS, pod: POD, uid: UID, container: CTR, image: IMAGE, restarts: 0 })
-  const pause = await run('unshare', ['-n', 'sh', '-c', 'ip link add eth0 type veth peer name vethodin0 && ip link set eth0 up && ip link set vethodin0 up && ip addr add 10.9.0.1/24 dev eth0 && ping -q -i 0.5 -W 1 10.9.0.2 >/dev/null 2>&1; exec sleep 600'])
+  const pause = await run('unshare', [
+    '-n',
+    'sh',
+    '-c',
+    'ip link add eth0 type veth peer name vethodin0 && ip link set eth0 up && ip link set vethodin0 up && ip addr add 10.9.0.1/24 dev eth0 && ping -q -i 0.5 -W 1 10.9.0.2 >/dev/null 2>&1; exec sleep 600',
+  ])
   enter(`${podRel}/${SANDBOX}`, pause.pid as number)
   const burner = await run('sh', ['-c', 'while :; do :; done'])
   enter(`${podRel}/${ID}`, burner.pid as number)
@@ -149,7 +153,11 @@ describe.skipIf(!canRun)('a real Prometheus scraping the agent during the live p
       ['working set', `container_memory_working_set_bytes{job="odin-agent", container!=""}`, (m) => m.pod === POD && m.container === CTR && m.image === IMAGE],
       // Compute Resources / Pod
       ['CPU usage by container', `sum by (container) (irate(container_cpu_usage_seconds_total{${sel}, image!="", container!=""}[15s]))`, (m) => m.container === CTR],
-      ['CPU throttling', `sum by (container) (increase(container_cpu_cfs_throttled_periods_total{${sel}, container!=""}[15s])) / sum by (container) (increase(container_cpu_cfs_periods_total{${sel}, container!=""}[15s]))`, (m) => m.container === CTR],
+      [
+        'CPU throttling',
+        `sum by (container) (increase(container_cpu_cfs_throttled_periods_total{${sel}, container!=""}[15s])) / sum by (container) (increase(container_cpu_cfs_periods_total{${sel}, container!=""}[15s]))`,
+        (m) => m.container === CTR,
+      ],
       ['memory usage (WSS)', `sum by (container) (container_memory_working_set_bytes{${sel}, container!="", image!=""})`, (m) => m.container === CTR],
       ['memory RSS', `sum by (container) (container_memory_rss{${sel}, container!=""})`, (m) => m.container === CTR],
       ['memory cache', `sum by (container) (container_memory_cache{${sel}, container!=""})`, (m) => m.container === CTR],

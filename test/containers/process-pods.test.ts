@@ -28,7 +28,12 @@ function setup(cgroups: Record<string, string> = {}) {
   const root = new TempTree()
   trees.push(proc, root)
   cpSync(FIXTURE, proc.root, { recursive: true, verbatimSymlinks: true })
-  const write = { '400': `0::${podSlice}/cri-containerd-${ID_MINER}.scope\n`, '500': `11:memory:/kubepods/besteffort/pod${UID}/${ID_OTHER}\n4:cpu,cpuacct:/kubepods/besteffort/pod${UID}/${ID_OTHER}\n`, '100': `0::${podSlice}/cri-containerd-${ID_UNNAMED}.scope\n`, ...cgroups }
+  const write = {
+    '400': `0::${podSlice}/cri-containerd-${ID_MINER}.scope\n`,
+    '500': `11:memory:/kubepods/besteffort/pod${UID}/${ID_OTHER}\n4:cpu,cpuacct:/kubepods/besteffort/pod${UID}/${ID_OTHER}\n`,
+    '100': `0::${podSlice}/cri-containerd-${ID_UNNAMED}.scope\n`,
+    ...cgroups,
+  }
   for (const [pid, text] of Object.entries(write)) writeFileSync(proc.path(pid, 'cgroup'), text)
   writeIdentity(root, { id: ID_MINER, namespace: 'shop', pod: 'web-7d4b9', uid: UID, container: 'nginx', image: 'nginx:1.27' })
   writeIdentity(root, { id: ID_OTHER, namespace: 'shop', pod: 'web-7d4b9', uid: UID, container: 'sidecar', runtime: 'none', restarts: 2 })
@@ -48,7 +53,12 @@ describe('threat findings in pod containers', () => {
     await collector.collect({ ...base, publish: (v: unknown) => (published = v as readonly ActiveThreat[]) })
     const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
     // the OCI bundle names 400's container; the log tree alone names 500's
-    expect(records.find((r) => r.pid === 400 && r.rule === 'miner_pool_connection')).toMatchObject({ container: true, namespace: 'shop', pod: 'web-7d4b9', container_name: 'nginx' })
+    expect(records.find((r) => r.pid === 400 && r.rule === 'miner_pool_connection')).toMatchObject({
+      container: true,
+      namespace: 'shop',
+      pod: 'web-7d4b9',
+      container_name: 'nginx',
+    })
     expect(records.find((r) => r.pid === 500)).toMatchObject({ container: true, namespace: 'shop', pod: 'web-7d4b9', container_name: 'sidecar' })
     // a host process: no pod keys at all
     const host = records.find((r) => r.pid === 401)

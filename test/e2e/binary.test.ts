@@ -49,7 +49,8 @@ describe('odin-agent binary', () => {
       writeFileSync(join(dir, 'in', 'a.csv'), series(1500, 80))
       writeFileSync(join(dir, 'in', 'sub', 'b.csv'), series(900, -60))
       writeFileSync(join(dir, 'in', 'c.csv'), 'timestamp,value\n1700000000,oops\n')
-      const run = (jobs: string, out: string) => spawnSync(binaryPath, ['detect', '--input-dir', join(dir, 'in'), '--output-dir', join(dir, out), '--jobs', jobs], { encoding: 'utf8', timeout: 60_000 })
+      const run = (jobs: string, out: string) =>
+        spawnSync(binaryPath, ['detect', '--input-dir', join(dir, 'in'), '--output-dir', join(dir, out), '--jobs', jobs], { encoding: 'utf8', timeout: 60_000 })
       const one = run('1', 'one')
       const two = run('2', 'two')
       expect(one.status).toBe(1)
@@ -159,7 +160,9 @@ describe('a real Prometheus scraping the binary', () => {
       join(dir, 'prometheus.yml'),
       `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: odin\n    static_configs:\n      - targets: ['127.0.0.1:${agent.port}']\n`,
     )
-    prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: 'ignore' })
+    prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], {
+      stdio: 'ignore',
+    })
   }, 60_000)
 
   afterAll(async () => {
@@ -174,19 +177,31 @@ describe('a real Prometheus scraping the binary', () => {
     return json.data.result
   }
 
-  it.runIf(hasPrometheus)('reports up == 1 and rate(node_cpu_seconds_total[5s]) returns series', async () => {
-    const up = await waitFor(async () => {
-      const r = await query('up{job="odin"}')
-      return r[0]?.value[1] === '1' ? r : undefined
-    }, 30_000, 'up == 1')
-    expect(up).toHaveLength(1)
-    const rate = await waitFor(async () => {
-      const r = await query('rate(node_cpu_seconds_total[5s])')
-      return r.length > 0 ? r : undefined
-    }, 30_000, 'rate() series')
-    expect(rate.length).toBeGreaterThan(0)
-    expect(rate[0]?.metric).toHaveProperty('mode')
-  }, 90_000)
+  it.runIf(hasPrometheus)(
+    'reports up == 1 and rate(node_cpu_seconds_total[5s]) returns series',
+    async () => {
+      const up = await waitFor(
+        async () => {
+          const r = await query('up{job="odin"}')
+          return r[0]?.value[1] === '1' ? r : undefined
+        },
+        30_000,
+        'up == 1',
+      )
+      expect(up).toHaveLength(1)
+      const rate = await waitFor(
+        async () => {
+          const r = await query('rate(node_cpu_seconds_total[5s])')
+          return r.length > 0 ? r : undefined
+        },
+        30_000,
+        'rate() series',
+      )
+      expect(rate.length).toBeGreaterThan(0)
+      expect(rate[0]?.metric).toHaveProperty('mode')
+    },
+    90_000,
+  )
 
   it.runIf(!hasPrometheus)('needs Debian prometheus (apt-get install -y prometheus); .ci/run installs it', () => {
     throw new Error('prometheus is not installed: this end-to-end check cannot run')

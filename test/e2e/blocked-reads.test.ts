@@ -55,7 +55,15 @@ const successOf = (body: string, collector: string) => new RegExp(`^node_scrape_
 
 /** The agent on the worker sampler over `proc` and host-a's sys and root, ticking every second. */
 async function startOnProc(root: string, proc: string, extra: string[]): Promise<RunningAgent> {
-  const agent = await startAgent(['--sampler.worker', `--path.procfs=${proc}`, `--path.sysfs=${hostA}/sys`, `--path.rootfs=${hostA}/root`, `--data-dir=${join(root, 'data')}`, ...extra, '--sampler.interval=1s'])
+  const agent = await startAgent([
+    '--sampler.worker',
+    `--path.procfs=${proc}`,
+    `--path.sysfs=${hostA}/sys`,
+    `--path.rootfs=${hostA}/root`,
+    `--data-dir=${join(root, 'data')}`,
+    ...extra,
+    '--sampler.interval=1s',
+  ])
   agents.push(agent)
   return agent
 }
@@ -191,7 +199,14 @@ describe('a read blocked in the kernel', () => {
 // files on a native helper thread with a deadline (src/platform/safe-reads.ts). Before, the
 // FIFO as loadavg stopped /healthz, /metrics and SIGTERM (checked against b09831c's build).
 async function startDefault(root: string, proc: string, extra: string[]): Promise<RunningAgent> {
-  const agent = await startAgent([`--path.procfs=${proc}`, `--path.sysfs=${hostA}/sys`, `--path.rootfs=${hostA}/root`, `--data-dir=${join(root, 'data')}`, ...extra, '--sampler.interval=1s'])
+  const agent = await startAgent([
+    `--path.procfs=${proc}`,
+    `--path.sysfs=${hostA}/sys`,
+    `--path.rootfs=${hostA}/root`,
+    `--data-dir=${join(root, 'data')}`,
+    ...extra,
+    '--sampler.interval=1s',
+  ])
   agents.push(agent)
   return agent
 }

@@ -23,26 +23,40 @@ describe.each([
   beforeAll(async () => {
     await ensureBinary()
     const wrapper = join(dir, 'nvidia-smi')
-    writeFileSync(wrapper, `#!/bin/sh
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh
 trap "" TERM
 (trap "" TERM; exec sleep 60) &
 echo "$$ $!" >> ${log}
 wait
-`)
+`,
+    )
     chmodSync(wrapper, 0o755)
   }, 180_000)
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it('kills the run and its child before exiting', async () => {
-    const agent = await startAgent([...fixtureArgs, ...extra, '--sampler.interval=1s', `--collector.gpu.nvidia-smi-path=${join(dir, 'nvidia-smi')}`, '--collector.gpu.timeout=60s', `--data-dir=${dir}`])
-    const pids = await waitFor(async () => {
-      try {
-        const line = readFileSync(log, 'utf8').trim().split('\n')[0]
-        return line ? (line.split(' ').map(Number) as [number, number]) : undefined
-      } catch {
-        return undefined
-      }
-    }, 10_000, 'nvidia-smi started')
+    const agent = await startAgent([
+      ...fixtureArgs,
+      ...extra,
+      '--sampler.interval=1s',
+      `--collector.gpu.nvidia-smi-path=${join(dir, 'nvidia-smi')}`,
+      '--collector.gpu.timeout=60s',
+      `--data-dir=${dir}`,
+    ])
+    const pids = await waitFor(
+      async () => {
+        try {
+          const line = readFileSync(log, 'utf8').trim().split('\n')[0]
+          return line ? (line.split(' ').map(Number) as [number, number]) : undefined
+        } catch {
+          return undefined
+        }
+      },
+      10_000,
+      'nvidia-smi started',
+    )
     expect(pids.every(alive)).toBe(true)
     const { code, ms } = await agent.stop('SIGTERM')
     expect(code).toBe(0)

@@ -31,7 +31,13 @@ afterAll(() => {
 
 describe('odin-agent binary: --collector.containers', () => {
   it('serves cAdvisor families and the identity series from a cgroup v2 tree', async () => {
-    const agent = await startAgent(['--collector.disable-defaults', '--collector.containers', `--path.sysfs=${sys.root}`, `--path.rootfs=${root.root}`, `--path.procfs=${proc.root}`])
+    const agent = await startAgent([
+      '--collector.disable-defaults',
+      '--collector.containers',
+      `--path.sysfs=${sys.root}`,
+      `--path.rootfs=${root.root}`,
+      `--path.procfs=${proc.root}`,
+    ])
     try {
       const text = await (await fetch(`${agent.url}/metrics`)).text()
       const labels = `container="trainer",id="${REL}",image="example/trainer:1",name="${ID}",namespace="ml",pod="trainer-0"`
@@ -50,13 +56,24 @@ describe('odin-agent binary: --collector.containers', () => {
   })
 
   it('--collector.containers.extended adds the extended families (cpu.stat user/system, memory.stat keys)', async () => {
-    const agent = await startAgent(['--collector.disable-defaults', '--collector.containers', '--collector.containers.extended', `--path.sysfs=${sys.root}`, `--path.rootfs=${root.root}`, `--path.procfs=${proc.root}`])
+    const agent = await startAgent([
+      '--collector.disable-defaults',
+      '--collector.containers',
+      '--collector.containers.extended',
+      `--path.sysfs=${sys.root}`,
+      `--path.rootfs=${root.root}`,
+      `--path.procfs=${proc.root}`,
+    ])
     try {
       // the first sample may still be running when the agent starts listening
-      const text = await waitFor(async () => {
-        const t = await (await fetch(`${agent.url}/metrics`)).text()
-        return t.includes('container_memory_usage_bytes{') ? t : undefined
-      }, 10_000, 'the first container sample')
+      const text = await waitFor(
+        async () => {
+          const t = await (await fetch(`${agent.url}/metrics`)).text()
+          return t.includes('container_memory_usage_bytes{') ? t : undefined
+        },
+        10_000,
+        'the first container sample',
+      )
       const labels = `container="trainer",id="${REL}",image="example/trainer:1",name="${ID}",namespace="ml",pod="trainer-0"`
       expect(text).toContain('# HELP container_memory_total_inactive_file_bytes Current total inactive file in bytes.\n# TYPE container_memory_total_inactive_file_bytes gauge\n')
       expect(text).toContain(`container_memory_total_inactive_file_bytes{${labels}} 96\n`)

@@ -24,7 +24,13 @@ describe('the binary on a host with thousands of mounts', () => {
       lines.push(`${i + 2} 1 0:${i + 100} / ${mp} rw,relatime - tmpfs tmpfs rw,size=1024k`)
     }
     writeFileSync(join(dir, 'host', 'proc', '1', 'mountinfo'), `${lines.join('\n')}\n`)
-    agent = await startAgent([`--path.procfs=${dir}/host/proc`, `--path.sysfs=${dir}/host/sys`, `--path.rootfs=${root}`, '--sampler.interval=1s', `--data-dir=${join(dir, 'data')}`])
+    agent = await startAgent([
+      `--path.procfs=${dir}/host/proc`,
+      `--path.sysfs=${dir}/host/sys`,
+      `--path.rootfs=${root}`,
+      '--sampler.interval=1s',
+      `--data-dir=${join(dir, 'data')}`,
+    ])
   }, 180_000)
   afterAll(async () => {
     await agent?.stop()
@@ -32,10 +38,14 @@ describe('the binary on a host with thousands of mounts', () => {
   })
 
   it('exports at most 1,000 mounts (8,000 series) and counts the rest as dropped', async () => {
-    const text = await waitFor(async () => {
-      const t = await (await fetch(`${agent.url}/metrics`)).text()
-      return /^odin_series_dropped_total\{collector="filesystem"\}/m.test(t) || /^node_filesystem_size_bytes\{/m.test(t) ? t : undefined
-    }, 15_000, 'filesystem samples')
+    const text = await waitFor(
+      async () => {
+        const t = await (await fetch(`${agent.url}/metrics`)).text()
+        return /^odin_series_dropped_total\{collector="filesystem"\}/m.test(t) || /^node_filesystem_size_bytes\{/m.test(t) ? t : undefined
+      },
+      15_000,
+      'filesystem samples',
+    )
     const series = text.split('\n').filter((l) => l.startsWith('node_filesystem_')).length
     expect(series).toBeLessThanOrEqual(8 * 1000)
     expect(text.split('\n').filter((l) => l.startsWith('node_filesystem_size_bytes{')).length).toBe(1000)

@@ -106,11 +106,15 @@ describe('what the agent cannot see is logged once and exported', () => {
     expect(sample(run.metrics, 'odin_agent_process_visibility_limit{reason="unprivileged"}')).toBe(0)
   }, 60_000)
 
-  it.runIf(process.getuid?.() === 0)('running as nobody (its real /proc/self/status): unprivileged, no root warning', async () => {
-    const run = await runOnce(hostWith({}), { uid: 65534 })
-    expect(run.logs).not.toContain('running as root')
-    expect(run.logs).toMatch(/limited view of other processes.*reasons=unprivileged,no_cap_sys_ptrace,no_cap_dac_read_search/)
-    expect(sample(run.metrics, 'odin_agent_process_visibility_limit{reason="unprivileged"}')).toBe(1)
-    expect(sample(run.metrics, 'odin_agent_process_visibility')).toBe(0)
-  }, 60_000)
+  it.runIf(process.getuid?.() === 0)(
+    'running as nobody (its real /proc/self/status): unprivileged, no root warning',
+    async () => {
+      const run = await runOnce(hostWith({}), { uid: 65534 })
+      expect(run.logs).not.toContain('running as root')
+      expect(run.logs).toMatch(/limited view of other processes.*reasons=unprivileged,no_cap_sys_ptrace,no_cap_dac_read_search/)
+      expect(sample(run.metrics, 'odin_agent_process_visibility_limit{reason="unprivileged"}')).toBe(1)
+      expect(sample(run.metrics, 'odin_agent_process_visibility')).toBe(0)
+    },
+    60_000,
+  )
 })

@@ -43,7 +43,7 @@ describe('the HTTP surface of the compiled agent', () => {
     await agent?.stop()
   })
 
-  it.each(['/metrics', '/healthz'])('HTTP/1.0 without a Host header (HAProxy\'s health check) gets 200 on %s', async (path) => {
+  it.each(['/metrics', '/healthz'])("HTTP/1.0 without a Host header (HAProxy's health check) gets 200 on %s", async (path) => {
     const { head, body } = await rawRequest(agent.port, `GET ${path} HTTP/1.0\r\n\r\n`)
     expect(head).toMatch(/^HTTP\/1\.[01] 200/)
     expect(body.toString()).toMatch(path === '/metrics' ? /^# HELP /m : /^ok$/m)
@@ -91,7 +91,10 @@ describe('process behaviour of the compiled agent', () => {
     ['a bracketed IPv4', () => '[127.0.0.1]:9405', /^odin-agent: --web.listen-address: invalid value/],
     ['a host with a space', () => 'a b:9405', /^odin-agent: --web.listen-address: invalid value/],
   ])('%s exits 2 with one line, no stack trace', (_what, address, message) => {
-    const r = spawnSync(binaryPath, [...fixtureArgs, `--web.listen-address=${address()}`, `--data-dir=${mkdtempSync(join(tmpdir(), 'odin-bad-'))}`], { encoding: 'utf8', timeout: 15_000 })
+    const r = spawnSync(binaryPath, [...fixtureArgs, `--web.listen-address=${address()}`, `--data-dir=${mkdtempSync(join(tmpdir(), 'odin-bad-'))}`], {
+      encoding: 'utf8',
+      timeout: 15_000,
+    })
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(message)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)

@@ -22,7 +22,13 @@ describe.runIf(canReadSyslog)('the binary in a pod without /dev/kmsg', () => {
     const smi = join(dir, 'nvidia-smi')
     writeFileSync(control, JSON.stringify({ mode: 'replay', capture: join(repoRoot, 'test', 'fixtures', 'nvidia-smi', 'h100-sxm-2gpu.xml') }))
     writeFileSync(smi, `#!/bin/sh\nexec '${process.execPath}' '${join(repoRoot, 'test', 'bin', 'fake-nvidia-smi')}' --control '${control}' "$@"\n`, { mode: 0o755 })
-    agent = await startAgent([...fixtureArgs, '--sampler.interval=1s', `--collector.gpu.nvidia-smi-path=${smi}`, `--collector.gpu_xid.kmsg-path=${join(dir, 'no-kmsg')}`, `--data-dir=${join(dir, 'data')}`])
+    agent = await startAgent([
+      ...fixtureArgs,
+      '--sampler.interval=1s',
+      `--collector.gpu.nvidia-smi-path=${smi}`,
+      `--collector.gpu_xid.kmsg-path=${join(dir, 'no-kmsg')}`,
+      `--data-dir=${join(dir, 'data')}`,
+    ])
   }, 180_000)
   afterAll(async () => {
     await agent?.stop()
@@ -30,10 +36,14 @@ describe.runIf(canReadSyslog)('the binary in a pod without /dev/kmsg', () => {
   })
 
   it('reads the ring buffer through syslog(2) instead: gpu_xid succeeds', async () => {
-    const body = await waitFor(async () => {
-      const text = await (await fetch(`${agent.url}/metrics`)).text()
-      return /^DCGM_FI_DEV_XID_ERRORS\{/m.test(text) ? text : undefined
-    }, 15_000, 'the Xid collector to report')
+    const body = await waitFor(
+      async () => {
+        const text = await (await fetch(`${agent.url}/metrics`)).text()
+        return /^DCGM_FI_DEV_XID_ERRORS\{/m.test(text) ? text : undefined
+      },
+      15_000,
+      'the Xid collector to report',
+    )
     expect(body).toMatch(/^node_scrape_collector_success\{collector="gpu_xid"\} 1$/m)
     expect(agent.logs()).toMatch(/kernel log read through syslog\(2\).*ENOENT/)
   }, 20_000)

@@ -16,12 +16,15 @@ beforeAll(async () => {
 
 /** A model file with a valid header and checksum whose payload inflates to `mb` MB of spaces. */
 function writeBomb(path: string, mb: number): void {
-  const r = spawnSync(process.execPath, ['-e', `
+  const r = spawnSync(process.execPath, [
+    '-e',
+    `
     const z = require('node:zlib'), c = require('node:crypto'), fs = require('node:fs')
     const body = z.deflateSync(Buffer.alloc(${mb} * 1024 * 1024, 0x20), { level: 9 })
     const sum = c.createHash('sha256').update(body).digest('hex')
     fs.writeFileSync(${JSON.stringify(path)}, Buffer.concat([Buffer.from('odin-anomaly-model ${MODEL_VERSION} sha256=' + sum + ' bytes=' + body.length + '\\n'), body]))
-  `])
+  `,
+  ])
   expect(r.status).toBe(0)
 }
 

@@ -18,14 +18,17 @@ describe('the binary with a wrapper nvidia-smi that forks and hangs', () => {
     // Like a site wrapper around the real nvidia-smi: it forks two children that ignore
     // SIGTERM, logs "<wrapper pid> <child pid>", and waits.
     const wrapper = join(dir, 'nvidia-smi')
-    writeFileSync(wrapper, `#!/bin/sh
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh
 trap "" TERM
 (trap "" TERM; exec sleep 60) &
 echo "$$ $!" >> ${log}
 (trap "" TERM; exec sleep 60) &
 echo "$$ $!" >> ${log}
 wait
-`)
+`,
+    )
     chmodSync(wrapper, 0o755)
     agent = await startAgent([...fixtureArgs, '--sampler.interval=1s', `--collector.gpu.nvidia-smi-path=${wrapper}`, '--collector.gpu.timeout=300ms', `--data-dir=${dir}`])
   }, 180_000)
@@ -50,10 +53,14 @@ wait
       return m
     }
     // Runs whose wrapper is gone (killed at the deadline plus the grace period).
-    const finished = await waitFor(async () => {
-      const done = [...runs()].filter(([wrapper]) => !alive(wrapper))
-      return done.length >= 3 ? done : undefined
-    }, 15_000, 'three nvidia-smi runs killed')
+    const finished = await waitFor(
+      async () => {
+        const done = [...runs()].filter(([wrapper]) => !alive(wrapper))
+        return done.length >= 3 ? done : undefined
+      },
+      15_000,
+      'three nvidia-smi runs killed',
+    )
     await new Promise((r) => setTimeout(r, 200))
     const orphans = finished.flatMap(([, children]) => children).filter(alive)
     expect(orphans).toEqual([])

@@ -43,7 +43,15 @@ describe.runIf(process.platform === 'linux')('the binary sees a shell fed by a p
   })
 
   it('logs network_pipe_to_interpreter for the sh, naming the writer and its peer', async () => {
-    const line = await waitFor(async () => agent.logs().split('\n').find((l) => l.includes('rule=network_pipe_to_interpreter') && l.includes(`127.0.0.1:${port}`)), 20_000, 'the finding')
+    const line = await waitFor(
+      async () =>
+        agent
+          .logs()
+          .split('\n')
+          .find((l) => l.includes('rule=network_pipe_to_interpreter') && l.includes(`127.0.0.1:${port}`)),
+      20_000,
+      'the finding',
+    )
     expect(line).toMatch(/detail="stdin from node connected to 127\.0\.0\.1:\d+"/)
     expect(line).toMatch(/ comm=sh /)
   }, 30_000)

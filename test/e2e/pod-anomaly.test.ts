@@ -45,10 +45,14 @@ describe('odin-agent binary: --detector.pod_anomaly', () => {
     ])
     try {
       // The CPU rate needs two ticks of the counter.
-      const text = await waitFor(async () => {
-        const t = await (await fetch(`${agent.url}/metrics`)).text()
-        return t.includes('series="cpu_usage_rate"') ? t : undefined
-      }, 10_000, 'a scored CPU rate')
+      const text = await waitFor(
+        async () => {
+          const t = await (await fetch(`${agent.url}/metrics`)).text()
+          return t.includes('series="cpu_usage_rate"') ? t : undefined
+        },
+        10_000,
+        'a scored CPU rate',
+      )
       expect(text).toContain('# HELP odin_anomaly_score Anomaly score in [0, 1] of the series, from its isolation-forest model.\n# TYPE odin_anomaly_score gauge\n')
       expect(text).toMatch(/odin_anomaly_score\{detector="pod",namespace="ml",pod="scorer-0",container="scorer",series="cpu_usage_rate"\} [0-9.e-]+\n/)
       expect(text).toMatch(/odin_anomaly_score\{detector="pod",namespace="ml",pod="scorer-0",container="scorer",series="memory_working_set"\} [0-9.e-]+\n/)

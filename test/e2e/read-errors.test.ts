@@ -30,10 +30,14 @@ describe.runIf(process.platform === 'linux')('the binary on the live /proc', () 
   })
 
   it('does not count the same permission denial on every tick', async () => {
-    const first = await waitFor(async () => {
-      const n = await permission(agent.url)
-      return Number.isFinite(n) ? n : undefined
-    }, 10_000, 'the read-error counter')
+    const first = await waitFor(
+      async () => {
+        const n = await permission(agent.url)
+        return Number.isFinite(n) ? n : undefined
+      },
+      10_000,
+      'the read-error counter',
+    )
     await new Promise((r) => setTimeout(r, 5_000)) // ten more ticks
     expect((await permission(agent.url)) - first).toBeLessThan(3)
   }, 20_000)

@@ -28,16 +28,29 @@ for (let p = 0; p < PODS; p++) {
 // Without the pod detector: its CPU-rate scores appear from the second tick, so the open agent's
 // first snapshot and the capped agent's later one would differ by them. A pod's scores are cut
 // with the pod (src/metrics/series-cap.test.ts).
-const args = ['--collector.disable-defaults', '--collector.containers', '--collector.meminfo', '--collector.loadavg', '--no-detector.pod_anomaly', `--path.sysfs=${sys.root}`, `--path.rootfs=${root.root}`, '--path.procfs=/proc']
+const args = [
+  '--collector.disable-defaults',
+  '--collector.containers',
+  '--collector.meminfo',
+  '--collector.loadavg',
+  '--no-detector.pod_anomaly',
+  `--path.sysfs=${sys.root}`,
+  `--path.rootfs=${root.root}`,
+  '--path.procfs=/proc',
+]
 
 const samples = (text: string) => text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))
 const podsIn = (text: string) => [...new Set(samples(text).flatMap((l) => (l.startsWith('container_') ? [/pod="([^"]+)"/.exec(l)?.[1]] : [])))]
 
 async function metricsWithContainers(agent: RunningAgent): Promise<string> {
-  return waitFor(async () => {
-    const text = await (await fetch(`${agent.url}/metrics`)).text()
-    return /^odin_containers\{state="resolved"\} 60$/m.test(text) ? text : undefined
-  }, 20_000, 'a snapshot with the 60 containers')
+  return waitFor(
+    async () => {
+      const text = await (await fetch(`${agent.url}/metrics`)).text()
+      return /^odin_containers\{state="resolved"\} 60$/m.test(text) ? text : undefined
+    },
+    20_000,
+    'a snapshot with the 60 containers',
+  )
 }
 
 beforeAll(async () => {
@@ -80,10 +93,14 @@ describe('odin-agent binary: --web.max-series', () => {
       const dropped = Number(/^odin_series_dropped_total\{collector="containers"\} (\d+)$/m.exec(text)?.[1])
       expect(dropped).toBeGreaterThanOrEqual(150)
       // Counted per snapshot: it grows with the ticks, and the exposition stays under the cap.
-      const later = await waitFor(async () => {
-        const t = await (await fetch(`${capped.url}/metrics`)).text()
-        return Number(/^odin_series_dropped_total\{collector="containers"\} (\d+)$/m.exec(t)?.[1]) > dropped ? t : undefined
-      }, 10_000, 'a second snapshot cut')
+      const later = await waitFor(
+        async () => {
+          const t = await (await fetch(`${capped.url}/metrics`)).text()
+          return Number(/^odin_series_dropped_total\{collector="containers"\} (\d+)$/m.exec(t)?.[1]) > dropped ? t : undefined
+        },
+        10_000,
+        'a second snapshot cut',
+      )
       expect(samples(later).length).toBeLessThanOrEqual(max)
       expect(podsIn(later)).toEqual(pods)
       expect(capped.logs().match(/web\.max-series/g)).toHaveLength(1)
@@ -93,40 +110,55 @@ describe('odin-agent binary: --web.max-series', () => {
   })
 
   const prometheus = spawnSync('prometheus', ['--version']).status === 0
-  it.skipIf(!prometheus)('a real Prometheus with sample_limit at the cap keeps scraping the capped agent; the same node uncapped fails its scrape', async () => {
-    const open = await startAgent([...args, '--web.max-series=0'])
-    const tmp = mkdtempSync(join(tmpdir(), 'odin-series-cap-'))
-    let capped: RunningAgent | undefined
-    try {
-      const max = samples(await metricsWithContainers(open)).length - 150
-      capped = await startAgent([...args, `--web.max-series=${max}`])
-      await metricsWithContainers(capped)
-      const job = (name: string, agent: RunningAgent) => ({ job_name: name, scrape_interval: '1s', sample_limit: max, static_configs: [{ targets: [`127.0.0.1:${agent.port}`] }] })
-      writeFileSync(join(tmp, 'prometheus.yml'), JSON.stringify({ scrape_configs: [job('capped', capped), job('open', open)] }))
-      const port = await freePort()
-      const prom = spawn('prometheus', [`--config.file=${join(tmp, 'prometheus.yml')}`, `--storage.tsdb.path=${join(tmp, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=error'], { stdio: 'ignore' })
+  it.skipIf(!prometheus)(
+    'a real Prometheus with sample_limit at the cap keeps scraping the capped agent; the same node uncapped fails its scrape',
+    async () => {
+      const open = await startAgent([...args, '--web.max-series=0'])
+      const tmp = mkdtempSync(join(tmpdir(), 'odin-series-cap-'))
+      let capped: RunningAgent | undefined
       try {
-        const query = async (expr: string) => {
-          const body = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as { data: { result: { value: [number, string] }[] } }
-          return body.data.result[0] === undefined ? undefined : Number(body.data.result[0].value[1])
+        const max = samples(await metricsWithContainers(open)).length - 150
+        capped = await startAgent([...args, `--web.max-series=${max}`])
+        await metricsWithContainers(capped)
+        const job = (name: string, agent: RunningAgent) => ({
+          job_name: name,
+          scrape_interval: '1s',
+          sample_limit: max,
+          static_configs: [{ targets: [`127.0.0.1:${agent.port}`] }],
+        })
+        writeFileSync(join(tmp, 'prometheus.yml'), JSON.stringify({ scrape_configs: [job('capped', capped), job('open', open)] }))
+        const port = await freePort()
+        const prom = spawn(
+          'prometheus',
+          [`--config.file=${join(tmp, 'prometheus.yml')}`, `--storage.tsdb.path=${join(tmp, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=error'],
+          { stdio: 'ignore' },
+        )
+        try {
+          const query = async (expr: string) => {
+            const body = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as {
+              data: { result: { value: [number, string] }[] }
+            }
+            return body.data.result[0] === undefined ? undefined : Number(body.data.result[0].value[1])
+          }
+          await waitFor(async () => (await query('up{job="capped"}')) !== undefined && (await query('up{job="open"}')) !== undefined, 25_000, 'both targets scraped')
+          await new Promise((r) => setTimeout(r, 2500))
+          expect(await query('up{job="capped"}')).toBe(1)
+          expect(await query('scrape_samples_scraped{job="capped"}')).toBeLessThanOrEqual(max)
+          expect(await query('count({job="capped",__name__=~"node_.*"})')).toBeGreaterThan(0)
+          expect(await query('up{job="open"}')).toBe(0)
+          expect(await query('count({job="open",__name__=~"node_.*"})')).toBeUndefined()
+        } finally {
+          prom.kill('SIGTERM')
+          await new Promise((r) => prom.once('exit', r))
         }
-        await waitFor(async () => (await query('up{job="capped"}')) !== undefined && (await query('up{job="open"}')) !== undefined, 25_000, 'both targets scraped')
-        await new Promise((r) => setTimeout(r, 2500))
-        expect(await query('up{job="capped"}')).toBe(1)
-        expect(await query('scrape_samples_scraped{job="capped"}')).toBeLessThanOrEqual(max)
-        expect(await query('count({job="capped",__name__=~"node_.*"})')).toBeGreaterThan(0)
-        expect(await query('up{job="open"}')).toBe(0)
-        expect(await query('count({job="open",__name__=~"node_.*"})')).toBeUndefined()
       } finally {
-        prom.kill('SIGTERM')
-        await new Promise((r) => prom.once('exit', r))
+        await capped?.stop()
+        await open.stop()
+        rmSync(tmp, { recursive: true, force: true })
       }
-    } finally {
-      await capped?.stop()
-      await open.stop()
-      rmSync(tmp, { recursive: true, force: true })
-    }
-  }, 60_000)
+    },
+    60_000,
+  )
 
   it('a cap below 100 exits 2 with one line', () => {
     const r = spawnSync(binaryPath, ['--web.max-series=50'], { encoding: 'utf8' })

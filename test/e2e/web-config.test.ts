@@ -26,12 +26,15 @@ interface Answer {
 /** One HTTPS request on a fresh connection, trusting the test CA. */
 function httpsGet(port: number, path: string, auth?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, ca, servername: 'localhost', agent: false, headers: auth ? { Authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {} }, (res) => {
-      const serial = (res.socket as TLSSocket).getPeerCertificate().serialNumber
-      let body = ''
-      res.on('data', (d: Buffer) => (body += d.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, serial }))
-    })
+    const req = request(
+      { host: '127.0.0.1', port, path, ca, servername: 'localhost', agent: false, headers: auth ? { Authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {} },
+      (res) => {
+        const serial = (res.socket as TLSSocket).getPeerCertificate().serialNumber
+        let body = ''
+        res.on('data', (d: Buffer) => (body += d.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, serial }))
+      },
+    )
     req.on('error', reject)
     req.end()
   })
@@ -39,7 +42,10 @@ function httpsGet(port: number, path: string, auth?: string): Promise<Answer> {
 
 function webConfig(dir: string, extra = ''): string {
   const file = join(dir, 'web.yml')
-  writeFileSync(file, `tls_server_config:\n  cert_file: server.pem\n  key_file: server-key.pem\nhttp_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\nbasic_auth_users:\n  prometheus: ${HASH}\n${extra}`)
+  writeFileSync(
+    file,
+    `tls_server_config:\n  cert_file: server.pem\n  key_file: server-key.pem\nhttp_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\nbasic_auth_users:\n  prometheus: ${HASH}\n${extra}`,
+  )
   return file
 }
 
@@ -50,7 +56,10 @@ function certDir(name = 'server'): string {
   return dir
 }
 
-const serialOf = (name: string) => spawnSync('openssl', ['x509', '-in', join(certs, `${name}.pem`), '-noout', '-serial'], { encoding: 'utf8' }).stdout.trim().replace(/^serial=/, '')
+const serialOf = (name: string) =>
+  spawnSync('openssl', ['x509', '-in', join(certs, `${name}.pem`), '-noout', '-serial'], { encoding: 'utf8' })
+    .stdout.trim()
+    .replace(/^serial=/, '')
 
 beforeAll(async () => {
   await ensureBinary()
@@ -94,10 +103,14 @@ describe('--web.config.file on the compiled agent', () => {
     const pid = agent.child.pid
     copyFileSync(join(certs, 'server2.pem'), join(dir, 'server.pem'))
     copyFileSync(join(certs, 'server2-key.pem'), join(dir, 'server-key.pem'))
-    const after = await waitFor(async () => {
-      const a = await httpsGet(agent.port, '/metrics', `prometheus:${PASSWORD}`)
-      return a.serial === serialOf('server2') ? a : undefined
-    }, 10_000, 'the rotated certificate')
+    const after = await waitFor(
+      async () => {
+        const a = await httpsGet(agent.port, '/metrics', `prometheus:${PASSWORD}`)
+        return a.serial === serialOf('server2') ? a : undefined
+      },
+      10_000,
+      'the rotated certificate',
+    )
     expect(after.status).toBe(200)
     expect(agent.child.pid).toBe(pid)
     expect(agent.child.exitCode).toBeNull()
@@ -124,15 +137,24 @@ describe('--web.config.file on the compiled agent', () => {
 
 describe('a bad --web.config.file at start', () => {
   it.each([
-    ['tls_server_config:\n  cert_file: server.pem\n  key_file: server-key.pem\n  min_version: TLS9\n', /^odin-agent: --web\.config\.file: \S+web\.yml: tls_server_config\.min_version: invalid value "TLS9"/],
+    [
+      'tls_server_config:\n  cert_file: server.pem\n  key_file: server-key.pem\n  min_version: TLS9\n',
+      /^odin-agent: --web\.config\.file: \S+web\.yml: tls_server_config\.min_version: invalid value "TLS9"/,
+    ],
     ['basic_auth_users:\n  prometheus: plaintext-password\n', /^odin-agent: --web\.config\.file: \S+: basic_auth_users\.prometheus: not a bcrypt hash/],
-    ['tls_server_config:\n  cert_file: missing.pem\n  key_file: server-key.pem\n', /^odin-agent: --web\.config\.file: \S+: tls_server_config\.cert_file: cannot read \S+missing\.pem \(ENOENT\)/],
+    [
+      'tls_server_config:\n  cert_file: missing.pem\n  key_file: server-key.pem\n',
+      /^odin-agent: --web\.config\.file: \S+: tls_server_config\.cert_file: cannot read \S+missing\.pem \(ENOENT\)/,
+    ],
     ['tls_config:\n  cert_file: server.pem\n', /^odin-agent: --web\.config\.file: \S+: tls_config: unknown key/],
   ])('%j exits 2 with one line naming the key', (text, message) => {
     const dir = certDir()
     try {
       writeFileSync(join(dir, 'web.yml'), text)
-      const r = spawnSync(binaryPath, [...fixtureArgs, '--web.listen-address=127.0.0.1:0', `--web.config.file=${join(dir, 'web.yml')}`, `--data-dir=${join(dir, 'data')}`], { encoding: 'utf8', timeout: 15_000 })
+      const r = spawnSync(binaryPath, [...fixtureArgs, '--web.listen-address=127.0.0.1:0', `--web.config.file=${join(dir, 'web.yml')}`, `--data-dir=${join(dir, 'data')}`], {
+        encoding: 'utf8',
+        timeout: 15_000,
+      })
       expect(r.status).toBe(2)
       expect(r.stderr).toMatch(message)
       expect(r.stderr.trim().split('\n')).toHaveLength(1)
@@ -175,9 +197,20 @@ describe('a real Prometheus scraping the agent over TLS with basic auth', () => 
       ].join('\n')
     writeFileSync(
       join(dir, 'prometheus.yml'),
-      ['global:', '  scrape_interval: 1s', '  scrape_timeout: 1s', 'scrape_configs:', job('odin-tls', good.port, PASSWORD), job('odin-wrong-password', good.port, 'wrong'), job('odin-expired', expired.port, PASSWORD), ''].join('\n'),
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        '  scrape_timeout: 1s',
+        'scrape_configs:',
+        job('odin-tls', good.port, PASSWORD),
+        job('odin-wrong-password', good.port, 'wrong'),
+        job('odin-expired', expired.port, PASSWORD),
+        '',
+      ].join('\n'),
     )
-    prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: 'ignore' })
+    prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], {
+      stdio: 'ignore',
+    })
   }, 60_000)
 
   afterAll(async () => {
@@ -197,20 +230,28 @@ describe('a real Prometheus scraping the agent over TLS with basic auth', () => 
     return ((await res.json()) as { data: { activeTargets: Target[] } }).data.activeTargets
   }
 
-  it.runIf(hasPrometheus)('the right password scrapes (up 1); a wrong password and an expired certificate are down with the reason', async () => {
-    const all = await waitFor(async () => {
-      const t = await targets()
-      return t.length === 3 && t.every((x) => x.health !== 'unknown') ? t : undefined
-    }, 30_000, 'three scraped targets')
-    const byJob = Object.fromEntries(all.map((t) => [t.labels.job, t]))
-    expect(byJob['odin-tls']).toMatchObject({ health: 'up', lastError: '' })
-    expect(byJob['odin-wrong-password']?.health).toBe('down')
-    expect(byJob['odin-wrong-password']?.lastError).toMatch(/401 Unauthorized/)
-    expect(byJob['odin-expired']?.health).toBe('down')
-    expect(byJob['odin-expired']?.lastError).toMatch(/certificate has expired/)
-    const up = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent('node_load1{job="odin-tls"}')}`)
-    expect(((await up.json()) as { data: { result: unknown[] } }).data.result).toHaveLength(1)
-  }, 60_000)
+  it.runIf(hasPrometheus)(
+    'the right password scrapes (up 1); a wrong password and an expired certificate are down with the reason',
+    async () => {
+      const all = await waitFor(
+        async () => {
+          const t = await targets()
+          return t.length === 3 && t.every((x) => x.health !== 'unknown') ? t : undefined
+        },
+        30_000,
+        'three scraped targets',
+      )
+      const byJob = Object.fromEntries(all.map((t) => [t.labels.job, t]))
+      expect(byJob['odin-tls']).toMatchObject({ health: 'up', lastError: '' })
+      expect(byJob['odin-wrong-password']?.health).toBe('down')
+      expect(byJob['odin-wrong-password']?.lastError).toMatch(/401 Unauthorized/)
+      expect(byJob['odin-expired']?.health).toBe('down')
+      expect(byJob['odin-expired']?.lastError).toMatch(/certificate has expired/)
+      const up = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent('node_load1{job="odin-tls"}')}`)
+      expect(((await up.json()) as { data: { result: unknown[] } }).data.result).toHaveLength(1)
+    },
+    60_000,
+  )
 
   it.runIf(!hasPrometheus)('needs Debian prometheus (apt-get install -y prometheus)', () => {
     throw new Error('prometheus is not installed: this end-to-end check cannot run')
@@ -237,7 +278,7 @@ describe('the TLS policy as Bun serves it (the mapping is unit-tested under node
     })
   }
 
-  it('RequireAndVerifyClientCert (a client CA, no policy): no certificate and a rogue one refused, the CA\'s served', async () => {
+  it("RequireAndVerifyClientCert (a client CA, no policy): no certificate and a rogue one refused, the CA's served", async () => {
     const { agent, dir } = await serving(`  client_ca_file: ${join(certs, 'ca.pem')}\n`)
     try {
       expect(await probe(agent.port)).toBe('refused')

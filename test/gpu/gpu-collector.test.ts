@@ -55,7 +55,7 @@ describe('DCGM pod labels from the kubelet pod-resources socket (gRPC over a Uni
   })
   const labelsOf = (fams: MetricFamily[], name: string) => samplesOf(fams, name).map((x) => x.labels)
 
-  it("puts pod, namespace and container on the DCGM_FI_* series of a GPU allocated to one container, as dcgm-exporter does", async () => {
+  it('puts pod, namespace and container on the DCGM_FI_* series of a GPU allocated to one container, as dcgm-exporter does', async () => {
     const root = new TempTree()
     // GPU 0 to one container; GPU 1 time-sliced between two pods: no owner
     const answer = listResponse([
@@ -152,7 +152,12 @@ describe('gpu collector against the fake nvidia-smi', () => {
     const fams = await s.collect()
     const gpu1 = { gpu: '1', UUID: 'GPU-11111111-2222-3333-4444-000000000001', device: 'nvidia2', modelName: 'NVIDIA H100 80GB HBM3' }
     expect(sampleValue(fams, 'DCGM_FI_DEV_GPU_TEMP', gpu1)).toBe(31)
-    expect(samplesOf(fams, 'DCGM_FI_DEV_GPU_TEMP')[0]?.labels).toEqual({ gpu: '0', UUID: 'GPU-11111111-2222-3333-4444-000000000000', device: 'nvidia0', modelName: 'NVIDIA H100 80GB HBM3' })
+    expect(samplesOf(fams, 'DCGM_FI_DEV_GPU_TEMP')[0]?.labels).toEqual({
+      gpu: '0',
+      UUID: 'GPU-11111111-2222-3333-4444-000000000000',
+      device: 'nvidia0',
+      modelName: 'NVIDIA H100 80GB HBM3',
+    })
     expect(fams.find((f) => f.name === 'DCGM_FI_DEV_ECC_DBE_AGG_TOTAL')?.type).toBe('counter')
     expect(sampleValue(fams, 'odin_gpu_throttle_reason', { gpu: '0', reason: 'sw_power_cap' })).toBe(1)
     expect(sampleValue(fams, 'odin_gpu_info', { gpu: '0' })).toBe(1)
@@ -173,14 +178,26 @@ describe('gpu collector against the fake nvidia-smi', () => {
     const fams = await s.collect()
     expect(sampleValue(fams, 'DCGM_FI_DEV_FB_USED', { GPU_I_ID: '5', GPU_I_PROFILE: '2g.10gb' })).toBe(7580)
     // The parent GPU keeps its own series without instance labels.
-    expect(samplesOf(fams, 'DCGM_FI_DEV_FB_USED').filter((x) => x.labels.GPU_I_ID === undefined).map((x) => x.value)).toEqual([24014])
+    expect(
+      samplesOf(fams, 'DCGM_FI_DEV_FB_USED')
+        .filter((x) => x.labels.GPU_I_ID === undefined)
+        .map((x) => x.value),
+    ).toEqual([24014])
     expect(samplesOf(fams, 'DCGM_FI_DEV_GPU_UTIL')).toEqual([])
   })
 
   it('[N/A] and friends are absent series, never zeros', async () => {
     const s = setup({ capture: fixture('na-fields.xml') })
     const fams = await s.collect()
-    for (const name of ['DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_POWER_USAGE', 'DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FAN_SPEED', 'DCGM_FI_DEV_ECC_SBE_VOL_TOTAL', 'DCGM_FI_DEV_SM_CLOCK']) {
+    for (const name of [
+      'DCGM_FI_DEV_GPU_TEMP',
+      'DCGM_FI_DEV_POWER_USAGE',
+      'DCGM_FI_DEV_GPU_UTIL',
+      'DCGM_FI_DEV_FB_USED',
+      'DCGM_FI_DEV_FAN_SPEED',
+      'DCGM_FI_DEV_ECC_SBE_VOL_TOTAL',
+      'DCGM_FI_DEV_SM_CLOCK',
+    ]) {
       expect(samplesOf(fams, name), name).toEqual([])
     }
     expect(sampleValue(fams, 'odin_gpu_up')).toBe(1)

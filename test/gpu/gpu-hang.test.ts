@@ -71,7 +71,10 @@ it('a wedged nvidia-smi never slows /metrics and leaks no process or descriptor'
   latencies.sort((a, b) => a - b)
   const p99 = latencies[Math.floor(latencies.length * 0.99)] as number
   const p50 = latencies[Math.floor(latencies.length * 0.5)] as number
-  const started = readFileSync(runLog, 'utf8').split('\n').filter((l) => l.startsWith('start ')).map((l) => Number(l.split(' ')[1]))
+  const started = readFileSync(runLog, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('start '))
+    .map((l) => Number(l.split(' ')[1]))
   // Measurements for the README (docs/gpu.md): printed, and asserted below.
   console.log(
     `hang test: ${INTERVALS} intervals, ${latencies.length} scrapes, p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, ` +

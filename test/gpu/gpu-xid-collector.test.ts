@@ -136,7 +136,7 @@ describe('gpu_xid collector', () => {
     let text = [
       '<6>[86400.123456] NVRM: GPU at PCI:0000:18:00: GPU-11111111-2222-3333-4444-000000000000',
       '<4>[86460.000001] NVRM: Xid (PCI:0000:18:00): 13, pid=4242, name=python3, Graphics Exception',
-      '<4>[93600.500000] NVRM: Xid (PCI:0000:2a:00): 79, pid=\'<unknown>\', GPU has fallen off the bus.',
+      "<4>[93600.500000] NVRM: Xid (PCI:0000:2a:00): 79, pid='<unknown>', GPU has fallen off the bus.",
       '',
     ].join('\n')
     const s = setup({ kmsg: '/nonexistent/kmsg', klog: async () => () => text })
@@ -160,7 +160,12 @@ describe('gpu_xid collector', () => {
     const ok = setup({ kmsg: 'syslog', klog: async () => () => '<4>[5.000000] NVRM: Xid (PCI:0000:18:00): 48, pid=1, An uncorrectable double bit error\n' })
     expect(sampleValue(await ok.collect(), 'odin_gpu_xid_errors_total', { ...gpu0, xid: '48' })).toBe(1)
     const eperm = Object.assign(new Error('syslog(2) failed with errno 1'), { code: 'EPERM' })
-    const denied = setup({ kmsg: '/nonexistent/kmsg', klog: async () => () => { throw eperm } })
+    const denied = setup({
+      kmsg: '/nonexistent/kmsg',
+      klog: async () => () => {
+        throw eperm
+      },
+    })
     const outcome = await denied.isolated()
     expect(outcome).toMatchObject({ success: false, noData: true })
     expect(outcome.error).toMatch(/couldn't open \/nonexistent\/kmsg: ENOENT; syslog\(2\): EPERM/)

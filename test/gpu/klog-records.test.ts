@@ -4,9 +4,20 @@ import { parseKmsgRecord } from '../../src/gpu/xid.ts'
 
 describe('KlogRecords: syslog(2) text as /dev/kmsg records', () => {
   it.each([
-    ['a record', '<4>[   12.345678] NVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus.', [{ seq: 12_345_678 * 16, timestampUs: 12_345_678, message: 'NVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus.' }]],
+    [
+      'a record',
+      '<4>[   12.345678] NVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus.',
+      [{ seq: 12_345_678 * 16, timestampUs: 12_345_678, message: 'NVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus.' }],
+    ],
     ['no space after the timestamp', '<6>[0.000001]x', [{ seq: 16, timestampUs: 1, message: 'x' }]],
-    ['two records of one microsecond stay apart', '<6>[1.000000] a\n<6>[1.000000] b', [{ seq: 16_000_000, timestampUs: 1_000_000, message: 'a' }, { seq: 16_000_001, timestampUs: 1_000_000, message: 'b' }]],
+    [
+      'two records of one microsecond stay apart',
+      '<6>[1.000000] a\n<6>[1.000000] b',
+      [
+        { seq: 16_000_000, timestampUs: 1_000_000, message: 'a' },
+        { seq: 16_000_001, timestampUs: 1_000_000, message: 'b' },
+      ],
+    ],
     ['a CRLF line', '<6>[1.000000] a\r', [{ seq: 16_000_000, timestampUs: 1_000_000, message: 'a' }]],
     // hostile or foreign lines are skipped
     ['printk.time off (no timestamp)', '<6>NVRM: Xid (PCI:0000:3b:00): 79, x', []],

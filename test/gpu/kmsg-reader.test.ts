@@ -40,7 +40,10 @@ describe('KmsgReader', () => {
     const r = new KmsgReader('/dev/kmsg')
     const first = r.readLines()
     expect(first.length).toBeGreaterThan(0)
-    const seqs = first.map(parseKmsgRecord).filter((x) => x !== undefined).map((x) => x.seq)
+    const seqs = first
+      .map(parseKmsgRecord)
+      .filter((x) => x !== undefined)
+      .map((x) => x.seq)
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
     const t0 = performance.now()
     const again = r.readLines()

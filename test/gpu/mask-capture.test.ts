@@ -5,7 +5,10 @@ import { parseNvidiaSmiXml } from '../../src/gpu/nvidia-smi-xml.ts'
 import { fixture } from './fake-smi.ts'
 
 it('masks identities and command lines, keeps every measurement', () => {
-  const xml = readFileSync(fixture('h100-sxm-2gpu.xml'), 'utf8').replace('<pci_bus_id>00000000:18:00.0</pci_bus_id>', '<pci_bus_id>00000000:18:00.0</pci_bus_id><!-- GPU-11111111-2222-3333-4444-000000000001 -->')
+  const xml = readFileSync(fixture('h100-sxm-2gpu.xml'), 'utf8').replace(
+    '<pci_bus_id>00000000:18:00.0</pci_bus_id>',
+    '<pci_bus_id>00000000:18:00.0</pci_bus_id><!-- GPU-11111111-2222-3333-4444-000000000001 -->',
+  )
   const masked = maskNvidiaSmiCapture(xml)
   expect(masked).not.toMatch(/GPU-11111111|1650000000001|wandb-key|412233/)
   expect(masked).toContain('<serial>REDACTED</serial>')

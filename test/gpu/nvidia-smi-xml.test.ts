@@ -108,7 +108,13 @@ describe('parseNvidiaSmiXml on our captures', () => {
       odin_gpu_fbc_average_latency_seconds: 0,
       odin_gpu_mig_mode_enabled: 0,
     })
-    expect([...(g?.throttleReasons.keys() ?? [])].sort()).toEqual(['applications_clocks_setting', 'display_clocks_setting', 'hw_power_brake_slowdown', 'hw_thermal_slowdown', 'sw_power_cap'])
+    expect([...(g?.throttleReasons.keys() ?? [])].sort()).toEqual([
+      'applications_clocks_setting',
+      'display_clocks_setting',
+      'hw_power_brake_slowdown',
+      'hw_thermal_slowdown',
+      'sw_power_cap',
+    ])
     // A process with unreadable memory is skipped; an unreadable name is "unknown".
     expect(g?.processes).toEqual([{ name: 'unknown', usedBytes: 0 }])
   })
@@ -158,7 +164,9 @@ describe('parseNvidiaSmiXml on hostile input', () => {
   })
 
   it('no <gpu> element is zero GPUs, not an error', () => {
-    expect(parseNvidiaSmiXml('<?xml version="1.0" ?>\n<nvidia_smi_log><driver_version>550.90.07</driver_version><attached_gpus>0</attached_gpus></nvidia_smi_log>').gpus).toEqual([])
+    expect(parseNvidiaSmiXml('<?xml version="1.0" ?>\n<nvidia_smi_log><driver_version>550.90.07</driver_version><attached_gpus>0</attached_gpus></nvidia_smi_log>').gpus).toEqual(
+      [],
+    )
   })
 
   it('CRLF output parses like LF output', () => {

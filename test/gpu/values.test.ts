@@ -16,12 +16,25 @@ describe('parseSmiNumber', () => {
     expect(parseSmiNumber(text)).toBe(want)
   })
 
-  it.each(['N/A', '[N/A]', '[Not Supported]', 'Not Supported', '[Insufficient Permissions]', 'Requested functionality has been deprecated', 'ERR!', '[Unknown Error]', '', '   ', 'x', '0x10', 'Infinity', 'NaN', 'None'])(
-    '%j is absent, not 0',
-    (text) => {
-      expect(parseSmiNumber(text)).toBeUndefined()
-    },
-  )
+  it.each([
+    'N/A',
+    '[N/A]',
+    '[Not Supported]',
+    'Not Supported',
+    '[Insufficient Permissions]',
+    'Requested functionality has been deprecated',
+    'ERR!',
+    '[Unknown Error]',
+    '',
+    '   ',
+    'x',
+    '0x10',
+    'Infinity',
+    'NaN',
+    'None',
+  ])('%j is absent, not 0', (text) => {
+    expect(parseSmiNumber(text)).toBeUndefined()
+  })
 
   it('undefined stays undefined', () => {
     expect(parseSmiNumber(undefined)).toBeUndefined()

@@ -17,9 +17,12 @@ describe('parseKmsgRecord', () => {
     expect(parseKmsgRecord('6,5,10,c,caller=T1;a;b\r')).toEqual({ seq: 5, timestampUs: 10, message: 'a;b' })
   })
 
-  it.each([' SUBSYSTEM=pci', ' DEVICE=+pci:0000:18:00.0', '', 'no header', ';msg', '6,x,10,-;m', '6,1;m', '[  12.3] NVRM: Xid (PCI:0000:18:00): 13'])('%j is not a record', (line) => {
-    expect(parseKmsgRecord(line)).toBeUndefined()
-  })
+  it.each([' SUBSYSTEM=pci', ' DEVICE=+pci:0000:18:00.0', '', 'no header', ';msg', '6,x,10,-;m', '6,1;m', '[  12.3] NVRM: Xid (PCI:0000:18:00): 13'])(
+    '%j is not a record',
+    (line) => {
+      expect(parseKmsgRecord(line)).toBeUndefined()
+    },
+  )
 })
 
 describe('parseXidMessage', () => {
@@ -48,7 +51,10 @@ describe('parseXidMessage', () => {
 
 describe('parseGpuAtMessage, pciKey, /proc/driver/nvidia information', () => {
   it('learns a UUID from the driver naming a GPU', () => {
-    expect(parseGpuAtMessage('NVRM: GPU at PCI:0000:18:00: GPU-11111111-2222-3333-4444-000000000000')).toEqual({ pci: '0000:18:00', uuid: 'GPU-11111111-2222-3333-4444-000000000000' })
+    expect(parseGpuAtMessage('NVRM: GPU at PCI:0000:18:00: GPU-11111111-2222-3333-4444-000000000000')).toEqual({
+      pci: '0000:18:00',
+      uuid: 'GPU-11111111-2222-3333-4444-000000000000',
+    })
     expect(parseGpuAtMessage('NVRM: GPU Board Serial Number: 1650000000001')).toBeUndefined()
   })
 
@@ -100,7 +106,18 @@ describe('Xid state file', () => {
   })
 
   it('skips malformed count entries and keeps the good ones', () => {
-    const s = parseXidState(JSON.stringify({ version: 1, bootId: boot, lastSeq: 7, counts: [{ pci: 'a', xid: 'x' }, { pci: '0000:18:00', xid: 79, count: 1, lastTimestamp: 1 }] }), boot)
+    const s = parseXidState(
+      JSON.stringify({
+        version: 1,
+        bootId: boot,
+        lastSeq: 7,
+        counts: [
+          { pci: 'a', xid: 'x' },
+          { pci: '0000:18:00', xid: 79, count: 1, lastTimestamp: 1 },
+        ],
+      }),
+      boot,
+    )
     expect(s.counts.size).toBe(1)
   })
 })

@@ -11,7 +11,8 @@ export function canBuildV1(controllers: readonly string[]): boolean {
   return process.getuid?.() === 0 && isV1 && controllers.every((c) => existsSync(join(CG, c)))
 }
 
-export const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())))
+export const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())))
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**

@@ -19,5 +19,9 @@ export function listeners(n: number): Promise<Server[]> {
 
 /** Ports listening on 127.0.0.1 in the text of a /proc/net/tcp table. */
 export function listeningPorts(table: string): Set<number> {
-  return new Set(parseNetTcp(table).filter((s) => s.state === 'LISTEN' && s.localAddress === '127.0.0.1').map((s) => s.localPort))
+  return new Set(
+    parseNetTcp(table)
+      .filter((s) => s.state === 'LISTEN' && s.localAddress === '127.0.0.1')
+      .map((s) => s.localPort),
+  )
 }

@@ -28,7 +28,11 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 export interface PodAlloc {
   readonly namespace: string
   readonly pod: string
-  readonly containers: readonly { readonly name: string; readonly devices: readonly { readonly resource: string; readonly ids: readonly string[] }[]; readonly cpuIds?: readonly number[] }[]
+  readonly containers: readonly {
+    readonly name: string
+    readonly devices: readonly { readonly resource: string; readonly ids: readonly string[] }[]
+    readonly cpuIds?: readonly number[]
+  }[]
 }
 
 /** A ListPodResourcesResponse as the kubelet encodes it (with cpu_ids and topology for good measure). */
@@ -57,7 +61,10 @@ export function listResponse(pods: readonly PodAlloc[]): Uint8Array {
 }
 
 /** A gRPC server on a Unix socket answering /v1.PodResourcesLister/List with `answer()`. */
-export async function podResourcesServer(socketPath: string, answer: () => Uint8Array | { status: number; message: string }): Promise<{ server: Http2Server; calls: () => number }> {
+export async function podResourcesServer(
+  socketPath: string,
+  answer: () => Uint8Array | { status: number; message: string },
+): Promise<{ server: Http2Server; calls: () => number }> {
   mkdirSync(dirname(socketPath), { recursive: true })
   let calls = 0
   const server = createServer()

@@ -33,7 +33,10 @@ describe.each(dashboards.map((d) => [d.file, d] as const))('%s', (file, d) => {
     const dsVars = vars.filter((v) => v.type === 'datasource').map((v) => v.name)
     expect(dsVars.length).toBeGreaterThan(0)
     for (const p of panels.filter((p) => p.type !== 'row')) {
-      expect(dsVars.map((n) => `\${${n}}`), p.title).toContain(p.datasource?.uid)
+      expect(
+        dsVars.map((n) => `\${${n}}`),
+        p.title,
+      ).toContain(p.datasource?.uid)
     }
     const text = JSON.stringify(j)
     for (const m of text.matchAll(/"uid":\s*"([^"]*)"/g)) {
@@ -57,11 +60,20 @@ describe.each(dashboards.map((d) => [d.file, d] as const))('%s', (file, d) => {
 
   test('Prometheus queries use catalogue metrics and recording rules only', () => {
     const known = new Set([...CATALOGUE, ...PROMETHEUS_SERIES, ...records])
-    const unknown = queries.filter((q) => q.kind === 'prometheus').flatMap((q) => metricNames(q.expr).filter((m) => !known.has(m)).map((m) => `${m} (${q.panel})`))
+    const unknown = queries
+      .filter((q) => q.kind === 'prometheus')
+      .flatMap((q) =>
+        metricNames(q.expr)
+          .filter((m) => !known.has(m))
+          .map((m) => `${m} (${q.panel})`),
+      )
     expect(unknown).toEqual([])
     for (const v of vars.filter((v) => v.type === 'query' && v.datasource?.type === 'prometheus')) {
       const inner = /^label_values\((.*),\s*\w+\)$/.exec(v.definition ?? '')?.[1] ?? ''
-      expect(metricNames(inner).filter((m) => !known.has(m)), v.name).toEqual([])
+      expect(
+        metricNames(inner).filter((m) => !known.has(m)),
+        v.name,
+      ).toEqual([])
     }
   })
 

@@ -26,7 +26,9 @@ const args = (o: { spec?: unknown }) => (o.spec as { template: { spec: { contain
 
 describe('JSON 6902 patches with a target', () => {
   test('add appends with - and inserts at an index; replace replaces; only the targets change', () => {
-    const [a, b] = build('- {op: add, path: /spec/template/spec/containers/0/args/-, value: --two}\n- {op: add, path: /spec/template/spec/containers/0/args/0, value: --zero}\n- {op: replace, path: /metadata/name, value: a2}\n')
+    const [a, b] = build(
+      '- {op: add, path: /spec/template/spec/containers/0/args/-, value: --two}\n- {op: add, path: /spec/template/spec/containers/0/args/0, value: --zero}\n- {op: replace, path: /metadata/name, value: a2}\n',
+    )
     expect(args(a as { spec?: unknown })).toEqual(['--zero', '--one', '--two'])
     expect(a?.metadata.name).toBe('a2')
     expect(args(b as { spec?: unknown })).toEqual(['--one'])

@@ -80,7 +80,9 @@ describe('--ha --namespace obs', () => {
     expect(q.args).toContain(`--endpoint=dnssrv+_${grpcPort?.name}._tcp.prometheus-headless.obs.svc.cluster.local`)
     const svc = find(objs, 'Service', 'thanos-query')
     const port = (svc.spec as { ports: { port: number }[] }).ports[0]?.port
-    const ds = parse((find(objs, 'ConfigMap', 'grafana-provisioning').data as Record<string, string>)['datasources.yaml'] as string) as { datasources: { uid: string; type: string; url: string }[] }
+    const ds = parse((find(objs, 'ConfigMap', 'grafana-provisioning').data as Record<string, string>)['datasources.yaml'] as string) as {
+      datasources: { uid: string; type: string; url: string }[]
+    }
     expect(ds.datasources.find((d) => d.type === 'prometheus')).toMatchObject({ uid: 'prometheus', url: `http://thanos-query:${port}` })
   })
 
@@ -95,7 +97,12 @@ describe('--ha --namespace obs', () => {
     expect(am.serviceName).toBe('alertmanager-headless')
     const headless = find(objs, 'Service', 'alertmanager-headless').spec as { clusterIP: string; ports: { port: number; protocol?: string }[] }
     expect(headless.clusterIP).toBe('None')
-    expect(headless.ports.filter((p) => p.port === 9094).map((p) => p.protocol).sort()).toEqual(['TCP', 'UDP'])
+    expect(
+      headless.ports
+        .filter((p) => p.port === 9094)
+        .map((p) => p.protocol)
+        .sort(),
+    ).toEqual(['TCP', 'UDP'])
     const cfg = parse(promConfig(objs)) as PromConfig
     expect(cfg.alerting?.alertmanagers[0]?.static_configs[0]?.targets).toEqual(['alertmanager-0.alertmanager-headless:9093', 'alertmanager-1.alertmanager-headless:9093'])
   })
@@ -144,7 +151,10 @@ describe.skipIf(!promtool)('promtool check config on every generated prometheus.
     ['--ha --components agent,prometheus,grafana', { ...DEFAULT_OPTIONS, ha: true, components: ['agent', 'prometheus', 'grafana'] }],
     ['--remote-write URL', { ...DEFAULT_OPTIONS, remoteWrite: { url: 'http://receiver.example:9090/api/v1/write' } }],
     ['--remote-write URL --remote-write-auth bearer', { ...DEFAULT_OPTIONS, remoteWrite: { url: 'https://r.example/api/v1/receive', auth: { kind: 'bearer' } } }],
-    ['--ha --remote-write URL --remote-write-auth basic:odin', { ...DEFAULT_OPTIONS, ha: true, remoteWrite: { url: 'https://m.example/api/v1/push', auth: { kind: 'basic', username: 'odin' } } }],
+    [
+      '--ha --remote-write URL --remote-write-auth basic:odin',
+      { ...DEFAULT_OPTIONS, ha: true, remoteWrite: { url: 'https://m.example/api/v1/push', auth: { kind: 'basic', username: 'odin' } } },
+    ],
   ]
   test.each(variants)('%s', (name, options) => {
     const r = checkPrometheusConfig(promConfig(docs(options)), join(tmp, name.replace(/[^a-z0-9]+/gi, '-')))

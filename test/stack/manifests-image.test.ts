@@ -87,7 +87,7 @@ describe('the Dockerfile against the manifests', () => {
     expect(ins.some((i) => i.op === 'COPY' && i.args.split(/\s+/).at(-1) === entrypoint[0])).toBe(true)
   })
 
-  test('EXPOSE is the DaemonSet\'s port, ENV the runtime settings the binary would otherwise re-exec for', () => {
+  test("EXPOSE is the DaemonSet's port, ENV the runtime settings the binary would otherwise re-exec for", () => {
     expect(ins.filter((i) => i.op === 'EXPOSE').map((i) => Number(i.args))).toEqual(container.ports.map((p) => p.containerPort))
     expect(envOf(ins)).toEqual(RUNTIME_ENV)
   })
@@ -99,65 +99,74 @@ const hostIsBase = /^debian:12(-slim)?$/.test(base) && /^ID=debian$/m.test(osRel
 const tools = ['unshare', 'chroot', 'mount', 'ldd'].map(findTool)
 const canRun = hostIsBase && tools.every((t) => t !== undefined) && process.getuid?.() === 0
 
-test.skipIf(!canRun)('the binary starts from a root filesystem built as the Dockerfile builds it, with the DaemonSet\'s args and mounts', async () => {
-  const root = join(tmp, 'rootfs')
-  await ensureBinary()
-  // FROM debian:12-slim: the libraries the binary links (glibc only), from this bookworm host.
-  const ldd = execFileSync(findTool('ldd') as string, [join(repoRoot, 'dist', 'odin-agent')], { encoding: 'utf8' })
-  const libs = [...ldd.matchAll(/(\/[^\s]+\.so[^\s]*)/g)].map((m) => m[1] as string)
-  expect(libs.some((l) => l.includes('libc.so.6'))).toBe(true)
-  for (const lib of libs) {
-    mkdirSync(join(root, dirname(lib)), { recursive: true })
-    copyFileSync(lib, join(root, lib))
-  }
-  // COPY <src> <dst>, from the repository as the build context.
-  for (const i of ins.filter((x) => x.op === 'COPY')) {
-    const [src, dst] = i.args.split(/\s+/) as [string, string]
-    mkdirSync(join(root, dirname(dst)), { recursive: true })
-    copyFileSync(join(repoRoot, src), join(root, dst))
-    execFileSync('chmod', ['0755', join(root, dst)])
-  }
-  accessSync(join(root, entrypoint[0] as string), constants.X_OK)
-  // The DaemonSet's volumes: hostPath read-only binds; the writable state dir and emptyDirs as temp dirs.
-  const binds: string[] = []
-  mkdirSync(join(root, 'proc'), { recursive: true })
-  for (const m of container.volumeMounts) {
-    const vol = pod.volumes.find((v) => v.name === m.name)
-    mkdirSync(join(root, m.mountPath), { recursive: true })
-    if (vol?.hostPath && m.readOnly) {
-      binds.push(`mount --bind -o ro '${vol.hostPath.path}' '${join(root, m.mountPath)}'`)
-    } else {
-      const scratch = mkdtempSync(join(tmp, `${m.name}-`))
-      binds.push(`mount --bind '${scratch}' '${join(root, m.mountPath)}'`)
+test.skipIf(!canRun)(
+  "the binary starts from a root filesystem built as the Dockerfile builds it, with the DaemonSet's args and mounts",
+  async () => {
+    const root = join(tmp, 'rootfs')
+    await ensureBinary()
+    // FROM debian:12-slim: the libraries the binary links (glibc only), from this bookworm host.
+    const ldd = execFileSync(findTool('ldd') as string, [join(repoRoot, 'dist', 'odin-agent')], { encoding: 'utf8' })
+    const libs = [...ldd.matchAll(/(\/[^\s]+\.so[^\s]*)/g)].map((m) => m[1] as string)
+    expect(libs.some((l) => l.includes('libc.so.6'))).toBe(true)
+    for (const lib of libs) {
+      mkdirSync(join(root, dirname(lib)), { recursive: true })
+      copyFileSync(lib, join(root, lib))
     }
-  }
-  const script = join(tmp, 'container.sh')
-  writeFileSync(script, ['set -e', `mount -t proc proc '${join(root, 'proc')}'`, ...binds, `exec chroot '${root}' "$@"`, ''].join('\n'))
-  const port = await freePort()
-  const args = container.args.map((a) => (a.startsWith('--web.listen-address=') ? `--web.listen-address=127.0.0.1:${port}` : a))
-  const out: Buffer[] = []
-  // Private mount and PID namespaces: nothing is mounted on the host, and the agent dies with unshare.
-  child = spawn(findTool('unshare') as string, ['--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', 'sh', script, ...entrypoint, ...args], {
-    env: { ...envOf(ins), PATH: '/usr/sbin:/usr/bin:/sbin:/bin', NODE_NAME: 'image-test' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout?.on('data', (b: Buffer) => out.push(b))
-  child.stderr?.on('data', (b: Buffer) => out.push(b))
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30_000
-  let ready = false
-  while (Date.now() < deadline && !ready && child.exitCode === null) {
-    ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)
-    if (!ready) {
-      await new Promise((r) => setTimeout(r, 250))
+    // COPY <src> <dst>, from the repository as the build context.
+    for (const i of ins.filter((x) => x.op === 'COPY')) {
+      const [src, dst] = i.args.split(/\s+/) as [string, string]
+      mkdirSync(join(root, dirname(dst)), { recursive: true })
+      copyFileSync(join(repoRoot, src), join(root, dst))
+      execFileSync('chmod', ['0755', join(root, dst)])
     }
-  }
-  expect(ready, Buffer.concat(out).toString('utf8').slice(-2000)).toBe(true)
-  const metrics = await (await fetch(`${url}/metrics`)).text()
-  expect(metrics).toMatch(/^node_load1 /m)
-  expect(metrics).toMatch(/^odin_agent_build_info\{/m)
-}, 120_000)
+    accessSync(join(root, entrypoint[0] as string), constants.X_OK)
+    // The DaemonSet's volumes: hostPath read-only binds; the writable state dir and emptyDirs as temp dirs.
+    const binds: string[] = []
+    mkdirSync(join(root, 'proc'), { recursive: true })
+    for (const m of container.volumeMounts) {
+      const vol = pod.volumes.find((v) => v.name === m.name)
+      mkdirSync(join(root, m.mountPath), { recursive: true })
+      if (vol?.hostPath && m.readOnly) {
+        binds.push(`mount --bind -o ro '${vol.hostPath.path}' '${join(root, m.mountPath)}'`)
+      } else {
+        const scratch = mkdtempSync(join(tmp, `${m.name}-`))
+        binds.push(`mount --bind '${scratch}' '${join(root, m.mountPath)}'`)
+      }
+    }
+    const script = join(tmp, 'container.sh')
+    writeFileSync(script, ['set -e', `mount -t proc proc '${join(root, 'proc')}'`, ...binds, `exec chroot '${root}' "$@"`, ''].join('\n'))
+    const port = await freePort()
+    const args = container.args.map((a) => (a.startsWith('--web.listen-address=') ? `--web.listen-address=127.0.0.1:${port}` : a))
+    const out: Buffer[] = []
+    // Private mount and PID namespaces: nothing is mounted on the host, and the agent dies with unshare.
+    child = spawn(findTool('unshare') as string, ['--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', 'sh', script, ...entrypoint, ...args], {
+      env: { ...envOf(ins), PATH: '/usr/sbin:/usr/bin:/sbin:/bin', NODE_NAME: 'image-test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    child.stdout?.on('data', (b: Buffer) => out.push(b))
+    child.stderr?.on('data', (b: Buffer) => out.push(b))
+    const url = `http://127.0.0.1:${port}`
+    const deadline = Date.now() + 30_000
+    let ready = false
+    while (Date.now() < deadline && !ready && child.exitCode === null) {
+      ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      )
+      if (!ready) {
+        await new Promise((r) => setTimeout(r, 250))
+      }
+    }
+    expect(ready, Buffer.concat(out).toString('utf8').slice(-2000)).toBe(true)
+    const metrics = await (await fetch(`${url}/metrics`)).text()
+    expect(metrics).toMatch(/^node_load1 /m)
+    expect(metrics).toMatch(/^odin_agent_build_info\{/m)
+  },
+  120_000,
+)
 
 test.skipIf(canRun)('the image filesystem check can run here', () => {
-  console.warn(`SKIPPED: replaying the Dockerfile needs root, unshare, chroot and a host matching ${base} (this host: ${/^PRETTY_NAME="(.*)"$/m.exec(osRelease)?.[1] ?? 'unknown'})`)
+  console.warn(
+    `SKIPPED: replaying the Dockerfile needs root, unshare, chroot and a host matching ${base} (this host: ${/^PRETTY_NAME="(.*)"$/m.exec(osRelease)?.[1] ?? 'unknown'})`,
+  )
 })

@@ -60,14 +60,16 @@ describe.each([
     }
   })
 
-  test('only the agent namespace is printed: the stack namespace is the user\'s', () => {
+  test("only the agent namespace is printed: the stack namespace is the user's", () => {
     expect(objs.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual([`${ns}-agent`])
     expect(find(objs, 'Namespace', `${ns}-agent`).metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('privileged')
     for (const o of objs.filter((o) => o.kind !== 'Namespace')) {
       expect([ns, `${ns}-agent`], `${o.kind} ${o.metadata.name}`).toContain(o.metadata.namespace)
     }
     // Nothing of our own Prometheus, Alertmanager, Grafana or Loki.
-    expect(objs.filter((o) => ['Deployment', 'StatefulSet', 'Service', 'PersistentVolumeClaim', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind))).toEqual([])
+    expect(
+      objs.filter((o) => ['Deployment', 'StatefulSet', 'Service', 'PersistentVolumeClaim', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind)),
+    ).toEqual([])
     const agents = objs.filter((o) => o.kind === 'DaemonSet').map((o) => o.metadata.name)
     expect(agents).toEqual(options.gpu ? ['odin-agent', 'odin-agent-gpu'] : ['odin-agent'])
     expect(objs.some((o) => o.kind === 'NetworkPolicy')).toBe(!options.hostNetwork)
@@ -77,7 +79,13 @@ describe.each([
     const pm = find(objs, 'PodMonitor', 'odin-agent')
     expect(pm.metadata.namespace).toBe(`${ns}-agent`)
     expect(pm.metadata.labels).toMatchObject(labels)
-    const spec = pm.spec as { sampleLimit?: number; jobLabel: string; selector: { matchLabels: Record<string, string> }; namespaceSelector: { matchNames: string[] }; podMetricsEndpoints: { port: string; interval: string; relabelings: Relabel[] }[] }
+    const spec = pm.spec as {
+      sampleLimit?: number
+      jobLabel: string
+      selector: { matchLabels: Record<string, string> }
+      namespaceSelector: { matchNames: string[] }
+      podMetricsEndpoints: { port: string; interval: string; relabelings: Relabel[] }[]
+    }
     const ds = find(objs, 'DaemonSet', 'odin-agent')
     const podLabels = (ds.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels
     // job = the pod's app.kubernetes.io/name, which is what the rules select on.
@@ -86,7 +94,16 @@ describe.each([
     expect(spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'odin-agent' })
     expect(spec.namespaceSelector.matchNames).toEqual([`${ns}-agent`])
     const job = (parse(readFileSync(join(repoRoot, 'k8s', 'base', 'prometheus', 'configmap.yaml'), 'utf8')) as { data: Record<string, string> }).data['prometheus.yml'] as string
-    const embedded = (parse(job) as { scrape_configs: { job_name: string; scrape_interval: string; sample_limit?: number; relabel_configs: { source_labels?: string[]; target_label?: string; action?: string; regex?: string }[] }[] }).scrape_configs.find((j) => j.job_name === 'odin-agent')
+    const embedded = (
+      parse(job) as {
+        scrape_configs: {
+          job_name: string
+          scrape_interval: string
+          sample_limit?: number
+          relabel_configs: { source_labels?: string[]; target_label?: string; action?: string; regex?: string }[]
+        }[]
+      }
+    ).scrape_configs.find((j) => j.job_name === 'odin-agent')
     const ep = spec.podMetricsEndpoints[0]
     // The per-node series budget, enforced the same way.
     expect(embedded?.sample_limit).toBeGreaterThan(0)
@@ -116,10 +133,14 @@ describe.each([
     expect((pr.spec as { groups: unknown[] }).groups).toEqual(groups)
   })
 
-  test('each dashboard is a ConfigMap for Grafana\'s sidecar, in the odin folder, byte for byte', () => {
+  test("each dashboard is a ConfigMap for Grafana's sidecar, in the odin folder, byte for byte", () => {
     const cms = objs.filter((o) => o.kind === 'ConfigMap')
     const files = cms.flatMap((c) => Object.keys(c.data as Record<string, string>))
-    expect(files.sort()).toEqual(readFileSync(join(repoRoot, 'dashboards', 'kustomization.yaml'), 'utf8').match(/\w+\.json/g)?.sort())
+    expect(files.sort()).toEqual(
+      readFileSync(join(repoRoot, 'dashboards', 'kustomization.yaml'), 'utf8')
+        .match(/\w+\.json/g)
+        ?.sort(),
+    )
     for (const cm of cms) {
       expect(cm.metadata.namespace).toBe(ns)
       expect(cm.metadata.labels?.grafana_dashboard).toBe('1')
@@ -143,7 +164,7 @@ describe('the schemas bite', () => {
   })
 })
 
-test.skipIf(!findTool('promtool'))('promtool check rules passes on the PrometheusRule\'s groups', () => {
+test.skipIf(!findTool('promtool'))("promtool check rules passes on the PrometheusRule's groups", () => {
   const pr = find(docs(KPS), 'PrometheusRule', 'odin-rules')
   const file = join(tmp, 'prometheusrule.yml')
   writeFileSync(file, stringify(pr.spec))
@@ -167,8 +188,14 @@ test('the command prints the operator objects and exits 0', async () => {
 
 describe('toOperatorRelabel', () => {
   test.each([
-    [{ source_labels: ['a', 'b'], separator: ';', target_label: 'x', regex: '(.*)', replacement: '$1', action: 'replace' }, { sourceLabels: ['a', 'b'], separator: ';', targetLabel: 'x', regex: '(.*)', replacement: '$1', action: 'replace' }],
-    [{ action: 'hashmod', source_labels: ['__address__'], modulus: 4, target_label: '__tmp' }, { action: 'hashmod', sourceLabels: ['__address__'], modulus: 4, targetLabel: '__tmp' }],
+    [
+      { source_labels: ['a', 'b'], separator: ';', target_label: 'x', regex: '(.*)', replacement: '$1', action: 'replace' },
+      { sourceLabels: ['a', 'b'], separator: ';', targetLabel: 'x', regex: '(.*)', replacement: '$1', action: 'replace' },
+    ],
+    [
+      { action: 'hashmod', source_labels: ['__address__'], modulus: 4, target_label: '__tmp' },
+      { action: 'hashmod', sourceLabels: ['__address__'], modulus: 4, targetLabel: '__tmp' },
+    ],
     [{}, {}],
   ])('%j', (input, expected) => {
     expect(toOperatorRelabel(input)).toEqual(expected)

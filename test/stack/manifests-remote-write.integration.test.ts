@@ -94,7 +94,14 @@ beforeAll(async () => {
   receiver = await startPrometheus({ bin: prometheusBin, dir: tmp, name: 'receiver', config: 'global: {}\n', args: ['--web.enable-remote-write-receiver'] })
   children.push(receiver.child)
   // Prometheus 3 (the manifests' image) always expands ${POD_NAME}; Debian's 2.x needs the flag.
-  sender = await startPrometheus({ bin: prometheusBin, dir: tmp, name: 'sender', config: senderConfig(agent, `${receiver.url}/api/v1/write`), args: ['--enable-feature=expand-external-labels'], env: { POD_NAME: 'prometheus-0' } })
+  sender = await startPrometheus({
+    bin: prometheusBin,
+    dir: tmp,
+    name: 'sender',
+    config: senderConfig(agent, `${receiver.url}/api/v1/write`),
+    args: ['--enable-feature=expand-external-labels'],
+    env: { POD_NAME: 'prometheus-0' },
+  })
   children.push(sender.child)
   await waitFor(async () => (await fetch(`http://${agent}/ready`, { signal: AbortSignal.timeout(2000) })).ok, 30_000, 'the agent')
 }, 180_000)
@@ -104,33 +111,37 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true })
 })
 
-test.skipIf(!prometheusBin)('the receiver holds the agent\'s series and a recording-rule result, labelled as the stack labels them', async () => {
-  const labels = `job="odin-agent",instance="${NODE}",node="${NODE}",replica="prometheus-0"`
-  const load = await waitFor(
-    async () => {
-      const r = await query(`node_load1{${labels}}`)
-      return r.length === 1 ? r : undefined
-    },
-    60_000,
-    'node_load1 at the receiver',
-    tails,
-  )
-  expect(load[0]?.metric).toEqual({ __name__: 'node_load1', job: 'odin-agent', instance: NODE, node: NODE, replica: 'prometheus-0' })
-  // A recording rule from rules/node.yml, evaluated by the sender and written on.
-  const rule = await waitFor(
-    async () => {
-      const r = await query(`instance:node_cpu_utilisation:rate5m{${labels}}`)
-      return r.length === 1 ? r : undefined
-    },
-    60_000,
-    'instance:node_cpu_utilisation:rate5m at the receiver',
-    tails,
-  )
-  expect(Number(rule[0]?.value[1])).toBeGreaterThanOrEqual(0)
-  // More than a handful of series made the trip: the whole scrape, not one metric.
-  const count = await query(`count({job="odin-agent",replica="prometheus-0"})`)
-  expect(Number(count[0]?.value[1])).toBeGreaterThan(100)
-}, 150_000)
+test.skipIf(!prometheusBin)(
+  "the receiver holds the agent's series and a recording-rule result, labelled as the stack labels them",
+  async () => {
+    const labels = `job="odin-agent",instance="${NODE}",node="${NODE}",replica="prometheus-0"`
+    const load = await waitFor(
+      async () => {
+        const r = await query(`node_load1{${labels}}`)
+        return r.length === 1 ? r : undefined
+      },
+      60_000,
+      'node_load1 at the receiver',
+      tails,
+    )
+    expect(load[0]?.metric).toEqual({ __name__: 'node_load1', job: 'odin-agent', instance: NODE, node: NODE, replica: 'prometheus-0' })
+    // A recording rule from rules/node.yml, evaluated by the sender and written on.
+    const rule = await waitFor(
+      async () => {
+        const r = await query(`instance:node_cpu_utilisation:rate5m{${labels}}`)
+        return r.length === 1 ? r : undefined
+      },
+      60_000,
+      'instance:node_cpu_utilisation:rate5m at the receiver',
+      tails,
+    )
+    expect(Number(rule[0]?.value[1])).toBeGreaterThanOrEqual(0)
+    // More than a handful of series made the trip: the whole scrape, not one metric.
+    const count = await query(`count({job="odin-agent",replica="prometheus-0"})`)
+    expect(Number(count[0]?.value[1])).toBeGreaterThan(100)
+  },
+  150_000,
+)
 
 test.skipIf(prometheusBin)('prometheus is installed', () => {
   console.warn('SKIPPED: prometheus not found on PATH; the remote-write path was not tested end to end')

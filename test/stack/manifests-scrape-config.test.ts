@@ -52,7 +52,9 @@ test('--scrape-config prints the embedded odin-agent job, namespace and all', as
   // Same source as the whole stack's Prometheus: equal to its job, object for object.
   const stack = buildManifests(assets, { ...DEFAULT_OPTIONS, namespace: 'monitoring' })
   const cm = stack.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-config')
-  const embedded = (parse(((cm?.data ?? {}) as Record<string, string>)['prometheus.yml'] as string) as { scrape_configs: Job[] }).scrape_configs.find((j) => j.job_name === 'odin-agent')
+  const embedded = (parse(((cm?.data ?? {}) as Record<string, string>)['prometheus.yml'] as string) as { scrape_configs: Job[] }).scrape_configs.find(
+    (j) => j.job_name === 'odin-agent',
+  )
   expect(job).toEqual(embedded)
 })
 

@@ -54,10 +54,19 @@ const VARIANTS: [string, ManifestOptions][] = [
   ['--namespace monitoring --components agent,prometheus', { ...DEFAULT_OPTIONS, namespace: 'monitoring', components: ['agent', 'prometheus'] }],
   ['--components agent --image registry.local/odin:1.2.3', { ...DEFAULT_OPTIONS, components: ['agent'], image: 'registry.local/odin:1.2.3' }],
   ['--storage-class fast-ssd --components prometheus,grafana,loki', { ...DEFAULT_OPTIONS, storageClass: 'fast-ssd', components: ['prometheus', 'grafana', 'loki'] }],
-  ['--components agent,grafana --prometheus-url http://prometheus-operated.monitoring:9090', { ...DEFAULT_OPTIONS, components: ['agent', 'grafana'], prometheusUrl: 'http://prometheus-operated.monitoring:9090' }],
+  [
+    '--components agent,grafana --prometheus-url http://prometheus-operated.monitoring:9090',
+    { ...DEFAULT_OPTIONS, components: ['agent', 'grafana'], prometheusUrl: 'http://prometheus-operated.monitoring:9090' },
+  ],
   ['--ha', { ...DEFAULT_OPTIONS, ha: true }],
-  ['--ha --storage-class fast-ssd --remote-write https://mimir.example/api/v1/push --remote-write-auth basic:odin', { ...DEFAULT_OPTIONS, ha: true, storageClass: 'fast-ssd', remoteWrite: { url: 'https://mimir.example/api/v1/push', auth: { kind: 'basic', username: 'odin' } } }],
-  ['--remote-write https://receive.example/api/v1/receive --remote-write-auth bearer', { ...DEFAULT_OPTIONS, remoteWrite: { url: 'https://receive.example/api/v1/receive', auth: { kind: 'bearer' } } }],
+  [
+    '--ha --storage-class fast-ssd --remote-write https://mimir.example/api/v1/push --remote-write-auth basic:odin',
+    { ...DEFAULT_OPTIONS, ha: true, storageClass: 'fast-ssd', remoteWrite: { url: 'https://mimir.example/api/v1/push', auth: { kind: 'basic', username: 'odin' } } },
+  ],
+  [
+    '--remote-write https://receive.example/api/v1/receive --remote-write-auth bearer',
+    { ...DEFAULT_OPTIONS, remoteWrite: { url: 'https://receive.example/api/v1/receive', auth: { kind: 'bearer' } } },
+  ],
 ]
 
 interface Container {
@@ -114,7 +123,10 @@ describe.each(VARIANTS)('odin-agent manifests %s', (_, options) => {
     expect(nsNames).toEqual(agentOnly ? [`${options.namespace}-agent`] : [`${options.namespace}-agent`, options.namespace])
     expect(objs.slice(0, nsNames.length).map((o) => o.kind)).toEqual(nsNames.map(() => 'Namespace'))
     for (const ns of nsNames) {
-      expect(objs.some((o) => o.metadata.namespace === ns), `namespace ${ns} holds something`).toBe(true)
+      expect(
+        objs.some((o) => o.metadata.namespace === ns),
+        `namespace ${ns} holds something`,
+      ).toBe(true)
     }
     for (const o of objs.filter((o) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind))) {
       expect(nsNames, `${o.kind} ${o.metadata.name}`).toContain(o.metadata.namespace)
@@ -128,7 +140,10 @@ describe.each(VARIANTS)('odin-agent manifests %s', (_, options) => {
       expect(options.components, `${o.kind} ${o.metadata.name}`).toContain(o.metadata.labels?.['app.kubernetes.io/component'])
     }
     for (const c of options.components) {
-      expect(objs.some((o) => o.metadata.labels?.['app.kubernetes.io/component'] === c), c).toBe(true)
+      expect(
+        objs.some((o) => o.metadata.labels?.['app.kubernetes.io/component'] === c),
+        c,
+      ).toBe(true)
     }
   })
 
@@ -175,7 +190,11 @@ describe('the agent DaemonSet', () => {
     expect(p.hostIPC ?? false).toBe(false)
     const hostPaths = new Map((p.volumes ?? []).filter((v) => v.hostPath).map((v) => [v.name, (v.hostPath as { path: string }).path]))
     const mount = (hostPath: string) => c.volumeMounts?.find((m) => hostPaths.get(m.name) === hostPath)
-    for (const [flag, hostPath] of [['procfs', '/proc'], ['sysfs', '/sys'], ['rootfs', '/']] as const) {
+    for (const [flag, hostPath] of [
+      ['procfs', '/proc'],
+      ['sysfs', '/sys'],
+      ['rootfs', '/'],
+    ] as const) {
       const m = mount(hostPath)
       expect(m?.readOnly, `${hostPath} read-only`).toBe(true)
       expect(c.args).toContain(`--path.${flag}=${m?.mountPath}`)
@@ -282,7 +301,9 @@ describe('--kubelet-pods (k8s/components/kubelet-pods)', () => {
     const binding = find(objs, 'ClusterRoleBinding', 'odin-agent-kubelet-pods')
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'odin-agent', namespace: 'odin-agent' }])
     const renamed = docs({ ...DEFAULT_OPTIONS, kubeletPods: true, namespace: 'obs' })
-    expect(((renamed.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name.includes('kubelet'))?.subjects ?? []) as { namespace: string }[])[0]?.namespace).toBe('obs-agent')
+    expect(((renamed.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name.includes('kubelet'))?.subjects ?? []) as { namespace: string }[])[0]?.namespace).toBe(
+      'obs-agent',
+    )
   })
 
   test.each(['odin-agent', 'odin-agent-gpu'])('%s: kubelet URL at the host IP, projected token and CA, flags the agent accepts', (name) => {
@@ -314,28 +335,32 @@ describe('namespaces, RBAC and network policy', () => {
     expect(objs.filter((o) => (o.kind === 'DaemonSet' || o.kind === 'Deployment') && o.metadata.namespace === 'odin-agent').map((o) => o.metadata.name)).toEqual(['odin-agent'])
   })
 
-  test.each([...objs, ...docs({ ...DEFAULT_OPTIONS, ha: true })].filter((o) => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind) && o.metadata.namespace === 'odin').map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))(
-    '%s meets the restricted Pod Security Standard',
-    (_, o) => {
-      const p = pod(o)
-      expect(p.hostPID ?? false).toBe(false)
-      expect(p.hostNetwork ?? false).toBe(false)
-      expect(p.hostIPC ?? false).toBe(false)
-      expect(p.securityContext?.runAsNonRoot).toBe(true)
-      expect(p.securityContext?.runAsUser).toBeGreaterThan(0)
-      expect(p.securityContext?.seccompProfile?.type).toBe('RuntimeDefault')
-      for (const v of p.volumes ?? []) {
-        expect(Object.keys(v).filter((k) => k !== 'name'), v.name).toEqual([expect.stringMatching(/^(configMap|secret|emptyDir|projected|persistentVolumeClaim)$/)])
-      }
-      for (const c of p.containers) {
-        expect(c.securityContext?.allowPrivilegeEscalation).toBe(false)
-        expect(c.securityContext?.capabilities?.drop).toEqual(['ALL'])
-        expect(c.securityContext?.capabilities?.add).toBeUndefined()
-        expect(c.securityContext?.readOnlyRootFilesystem).toBe(true)
-        expect(c.resources?.limits?.memory).toBeDefined()
-      }
-    },
-  )
+  test.each(
+    [...objs, ...docs({ ...DEFAULT_OPTIONS, ha: true })]
+      .filter((o) => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind) && o.metadata.namespace === 'odin')
+      .map((o) => [`${o.kind} ${o.metadata.name}`, o] as const),
+  )('%s meets the restricted Pod Security Standard', (_, o) => {
+    const p = pod(o)
+    expect(p.hostPID ?? false).toBe(false)
+    expect(p.hostNetwork ?? false).toBe(false)
+    expect(p.hostIPC ?? false).toBe(false)
+    expect(p.securityContext?.runAsNonRoot).toBe(true)
+    expect(p.securityContext?.runAsUser).toBeGreaterThan(0)
+    expect(p.securityContext?.seccompProfile?.type).toBe('RuntimeDefault')
+    for (const v of p.volumes ?? []) {
+      expect(
+        Object.keys(v).filter((k) => k !== 'name'),
+        v.name,
+      ).toEqual([expect.stringMatching(/^(configMap|secret|emptyDir|projected|persistentVolumeClaim)$/)])
+    }
+    for (const c of p.containers) {
+      expect(c.securityContext?.allowPrivilegeEscalation).toBe(false)
+      expect(c.securityContext?.capabilities?.drop).toEqual(['ALL'])
+      expect(c.securityContext?.capabilities?.add).toBeUndefined()
+      expect(c.securityContext?.readOnlyRootFilesystem).toBe(true)
+      expect(c.resources?.limits?.memory).toBeDefined()
+    }
+  })
 
   test('only Prometheus may reach the agent port', () => {
     const nps = objs.filter((o) => o.kind === 'NetworkPolicy')
@@ -353,7 +378,9 @@ describe('namespaces, RBAC and network policy', () => {
     const prom = pod(find(objs, 'Deployment', 'prometheus'))
     expect(find(objs, 'Deployment', 'prometheus').metadata.namespace).toBe('odin')
     expect(prom.containers[0]?.name).toBe('prometheus')
-    expect((find(objs, 'Deployment', 'prometheus').spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels['app.kubernetes.io/name']).toBe('prometheus')
+    expect((find(objs, 'Deployment', 'prometheus').spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels['app.kubernetes.io/name']).toBe(
+      'prometheus',
+    )
   })
 
   test('RBAC is least privilege', () => {
@@ -366,7 +393,10 @@ describe('namespaces, RBAC and network policy', () => {
     expect(find(objs, 'Role', 'prometheus-discovery').metadata.namespace).toBe('odin-agent')
     expect(objs.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name)).toEqual(['odin-log-shipper'])
     expect(find(objs, 'ServiceAccount', 'odin-agent').automountServiceAccountToken).toBe(false)
-    const bound = objs.filter((o) => o.kind.endsWith('RoleBinding')).flatMap((o) => o.subjects as { name: string }[]).map((s) => s.name)
+    const bound = objs
+      .filter((o) => o.kind.endsWith('RoleBinding'))
+      .flatMap((o) => o.subjects as { name: string }[])
+      .map((s) => s.name)
     expect(bound).not.toContain('odin-agent')
   })
 })
@@ -377,7 +407,14 @@ describe('Prometheus', () => {
   const rules = find(objs, 'ConfigMap', 'odin-rules').data as Record<string, string>
 
   test('scrapes the agent pods through Kubernetes discovery with node relabelling', () => {
-    const c = parse(config) as { rule_files: string[]; scrape_configs: { job_name: string; kubernetes_sd_configs?: { role: string; namespaces: { names: string[] } }[]; relabel_configs?: { source_labels?: string[]; target_label?: string }[] }[] }
+    const c = parse(config) as {
+      rule_files: string[]
+      scrape_configs: {
+        job_name: string
+        kubernetes_sd_configs?: { role: string; namespaces: { names: string[] } }[]
+        relabel_configs?: { source_labels?: string[]; target_label?: string }[]
+      }[]
+    }
     const job = c.scrape_configs.find((j) => j.job_name === 'odin-agent')
     expect(job?.kubernetes_sd_configs?.[0]?.role).toBe('pod')
     expect(job?.kubernetes_sd_configs?.[0]?.namespaces.names).toEqual(['odin-agent'])
@@ -439,7 +476,10 @@ describe('Prometheus', () => {
 
   test('scrape jobs and datasources follow --components', () => {
     const only = docs({ ...DEFAULT_OPTIONS, components: ['agent', 'prometheus', 'grafana'] })
-    const c = parse((find(only, 'ConfigMap', 'prometheus-config').data as Record<string, string>)['prometheus.yml'] as string) as { alerting?: unknown; scrape_configs: { job_name: string }[] }
+    const c = parse((find(only, 'ConfigMap', 'prometheus-config').data as Record<string, string>)['prometheus.yml'] as string) as {
+      alerting?: unknown
+      scrape_configs: { job_name: string }[]
+    }
     expect(c.scrape_configs.map((j) => j.job_name)).toEqual(['odin-agent', 'prometheus', 'grafana'])
     expect(c.alerting).toBeUndefined()
     const ds = parse((find(only, 'ConfigMap', 'grafana-provisioning').data as Record<string, string>)['datasources.yaml'] as string) as { datasources: { type: string }[] }
@@ -455,7 +495,9 @@ describe('Prometheus', () => {
   test('--prometheus-url keeps the Prometheus datasource and points it at the existing service', () => {
     const url = 'http://kube-prometheus-stack-prometheus.monitoring:9090'
     const objs2 = docs({ ...DEFAULT_OPTIONS, components: ['grafana'], prometheusUrl: url })
-    const ds = parse((find(objs2, 'ConfigMap', 'grafana-provisioning').data as Record<string, string>)['datasources.yaml'] as string) as { datasources: { uid: string; type: string; url: string }[] }
+    const ds = parse((find(objs2, 'ConfigMap', 'grafana-provisioning').data as Record<string, string>)['datasources.yaml'] as string) as {
+      datasources: { uid: string; type: string; url: string }[]
+    }
     expect(ds.datasources).toEqual([expect.objectContaining({ uid: 'prometheus', type: 'prometheus', url })])
     expect(objs2.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(['odin'])
   })
@@ -464,10 +506,16 @@ describe('Prometheus', () => {
     const objs2 = docs({ ...DEFAULT_OPTIONS, namespace: 'monitoring' })
     const text = JSON.stringify(objs2)
     expect(text).not.toMatch(/"(namespace|kubernetes\.io\/metadata\.name)":"odin(-agent)?"/)
-    const c = parse((find(objs2, 'ConfigMap', 'prometheus-config').data as Record<string, string>)['prometheus.yml'] as string) as { scrape_configs: { kubernetes_sd_configs?: { namespaces: { names: string[] } }[] }[] }
+    const c = parse((find(objs2, 'ConfigMap', 'prometheus-config').data as Record<string, string>)['prometheus.yml'] as string) as {
+      scrape_configs: { kubernetes_sd_configs?: { namespaces: { names: string[] } }[] }[]
+    }
     expect(c.scrape_configs[0]?.kubernetes_sd_configs?.[0]?.namespaces.names).toEqual(['monitoring-agent'])
     expect(find(objs2, 'RoleBinding', 'prometheus-discovery').subjects).toEqual([{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' }])
-    expect(find(objs2, 'ClusterRoleBinding', 'monitoring-log-shipper').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'monitoring-log-shipper' })
+    expect(find(objs2, 'ClusterRoleBinding', 'monitoring-log-shipper').roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'monitoring-log-shipper',
+    })
   })
 })
 
@@ -497,7 +545,11 @@ describe('Alertmanager, Grafana, Loki', () => {
   test('Grafana: three datasources with the uids the dashboards use, admin password from a Secret, every dashboard', () => {
     const g = find(objs, 'ConfigMap', 'grafana-provisioning').data as Record<string, string>
     const ds = parse(g['datasources.yaml'] as string) as { datasources: { uid: string; type: string; url: string }[] }
-    expect(ds.datasources.map((d) => [d.type, d.uid])).toEqual([['prometheus', 'prometheus'], ['loki', 'loki'], ['alertmanager', 'alertmanager']])
+    expect(ds.datasources.map((d) => [d.type, d.uid])).toEqual([
+      ['prometheus', 'prometheus'],
+      ['loki', 'loki'],
+      ['alertmanager', 'alertmanager'],
+    ])
     const c = pod(find(objs, 'Deployment', 'grafana')).containers[0] as Container
     expect(c.env?.find((e) => e.name === 'GF_SECURITY_ADMIN_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'grafana-admin', key: 'admin-password' })
     const dashboards = objs.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('odin-dashboard-'))
@@ -530,8 +582,16 @@ describe('the command', () => {
   }
 
   test('--namespace, --image and --storage-class set their options, in both spellings', () => {
-    expect(parseManifestsArgs(['--namespace', 'obs', '--image=registry.local/odin:1.2.3', '--storage-class', ' fast-ssd '])).toMatchObject({ namespace: 'obs', image: 'registry.local/odin:1.2.3', storageClass: 'fast-ssd' })
-    expect(parseManifestsArgs(['--namespace=obs', '--image', 'registry.local/odin:1.2.3', '--storage-class=fast-ssd'])).toMatchObject({ namespace: 'obs', image: 'registry.local/odin:1.2.3', storageClass: 'fast-ssd' })
+    expect(parseManifestsArgs(['--namespace', 'obs', '--image=registry.local/odin:1.2.3', '--storage-class', ' fast-ssd '])).toMatchObject({
+      namespace: 'obs',
+      image: 'registry.local/odin:1.2.3',
+      storageClass: 'fast-ssd',
+    })
+    expect(parseManifestsArgs(['--namespace=obs', '--image', 'registry.local/odin:1.2.3', '--storage-class=fast-ssd'])).toMatchObject({
+      namespace: 'obs',
+      image: 'registry.local/odin:1.2.3',
+      storageClass: 'fast-ssd',
+    })
   })
 
   test('prints multi-document YAML and exits 0', async () => {
@@ -549,14 +609,20 @@ describe('the command', () => {
     [['--image='], /^odin-agent manifests: --image: invalid value "" \(accepted: .*\)\n$/],
     [['--namespace'], /^odin-agent manifests: --namespace: missing value\n$/],
     [['--gpu=yes'], /^odin-agent manifests: --gpu: takes no value \(accepted: --gpu\)\n$/],
-    [['--frobnicate'], /^odin-agent manifests: unknown flag --frobnicate \(accepted: --namespace, --image, --components, --storage-class, --gpu, --kubelet-pods, --host-network, --prometheus-url, --ha, --remote-write, --remote-write-auth, --prometheus-operator, --prometheus-operator-labels, --scrape-config, --web-config\)\n$/],
+    [
+      ['--frobnicate'],
+      /^odin-agent manifests: unknown flag --frobnicate \(accepted: --namespace, --image, --components, --storage-class, --gpu, --kubelet-pods, --host-network, --prometheus-url, --ha, --remote-write, --remote-write-auth, --prometheus-operator, --prometheus-operator-labels, --scrape-config, --web-config\)\n$/,
+    ],
     [['--components=grafana'], /^odin-agent manifests: --components: grafana without prometheus has no datasource \(add --prometheus-url=<url of your Prometheus>\)\n$/],
     [['--prometheus-url=http://p:9090'], /^odin-agent manifests: --prometheus-url: names a Prometheus of your own, so leave prometheus out of --components\n$/],
     [['--components=agent', '--prometheus-url=http://p:9090'], /^odin-agent manifests: --prometheus-url: sets Grafana's datasource, so needs grafana in --components\n$/],
     [['--components=grafana', '--prometheus-url=ftp://p'], /^odin-agent manifests: --prometheus-url: invalid value "ftp:\/\/p" \(accepted: an http:\/\/ or https:\/\/ URL\)\n$/],
     [['--remote-write=https://u:pw@m.example/push'], /^odin-agent manifests: --remote-write: the URL carries credentials/],
     [['--remote-write-auth=bearer'], /^odin-agent manifests: --remote-write-auth: needs --remote-write=<url>\n$/],
-    [['--remote-write=https://m.example/push', '--remote-write-auth=basic:'], /^odin-agent manifests: --remote-write-auth: invalid value "basic:" \(accepted: bearer or basic:<username>\)\n$/],
+    [
+      ['--remote-write=https://m.example/push', '--remote-write-auth=basic:'],
+      /^odin-agent manifests: --remote-write-auth: invalid value "basic:" \(accepted: bearer or basic:<username>\)\n$/,
+    ],
     [['--components=agent', '--ha'], /^odin-agent manifests: --ha: needs the prometheus component in --components\n$/],
     [['--ha=yes'], /^odin-agent manifests: --ha: takes no value \(accepted: --ha\)\n$/],
     [['--prometheus-operator', '--ha'], /^odin-agent manifests: --prometheus-operator: cannot be combined with --ha \(.*\)\n$/],
@@ -574,7 +640,23 @@ describe('the command', () => {
   test('--help lists every flag and component', async () => {
     const { out, io: sink } = io()
     expect(await runManifestsCommand(['--help'], sink, assets)).toBe(0)
-    for (const word of ['--namespace', '--image', '--components', '--storage-class', '--gpu', '--kubelet-pods', '--host-network', '--prometheus-url', '--ha', '--remote-write', '--remote-write-auth', '--prometheus-operator', '--prometheus-operator-labels', '--scrape-config', ...COMPONENTS]) {
+    for (const word of [
+      '--namespace',
+      '--image',
+      '--components',
+      '--storage-class',
+      '--gpu',
+      '--kubelet-pods',
+      '--host-network',
+      '--prometheus-url',
+      '--ha',
+      '--remote-write',
+      '--remote-write-auth',
+      '--prometheus-operator',
+      '--prometheus-operator-labels',
+      '--scrape-config',
+      ...COMPONENTS,
+    ]) {
       expect(out.stdout).toContain(word)
     }
   })
@@ -582,8 +664,7 @@ describe('the command', () => {
 
 const kubectl = findTool('kubectl')
 describe.skipIf(!kubectl)('kubectl kustomize', () => {
-  const normalise = (objs: K8sObject[]) =>
-    new Map(objs.map((o) => [`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]))
+  const normalise = (objs: K8sObject[]) => new Map(objs.map((o) => [`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]))
 
   test.each([
     ['k8s', DEFAULT_OPTIONS],

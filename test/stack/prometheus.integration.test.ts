@@ -83,7 +83,14 @@ beforeAll(async () => {
   start(agentBin, args, 'agent.log')
   await waitFor(async () => (await fetch(`http://${instance}/ready`, { signal: AbortSignal.timeout(2000) })).status === 200, 30_000, 'the agent to be ready')
 
-  const prom = await startPrometheus({ bin: prometheusBin, dir: tmp, config: scrapeConfig(instance, ruleFiles().map((f) => join(repoRoot, 'rules', f))) })
+  const prom = await startPrometheus({
+    bin: prometheusBin,
+    dir: tmp,
+    config: scrapeConfig(
+      instance,
+      ruleFiles().map((f) => join(repoRoot, 'rules', f)),
+    ),
+  })
   children.push(prom.child)
   promUrl = prom.url
   // Rates need two scrapes and recording rules one evaluation after that.
@@ -119,7 +126,12 @@ const promQueries: Query[] = dashboards.flatMap(queriesOf).filter((q) => q.kind 
  * anomaly scores filtered by pod labels (only the pod detector sets them).
  */
 function mayBeEmpty(q: Query): boolean {
-  return /(?<!bool\s*)(==|>|<)\s*[\d.]/.test(q.expr) || /\bALERTS\b/.test(q.expr) || /^topk\(10, odin_gpu_process_memory_bytes/.test(q.expr) || /odin_anomaly\w*\{[^}]*pod=~/.test(q.expr)
+  return (
+    /(?<!bool\s*)(==|>|<)\s*[\d.]/.test(q.expr) ||
+    /\bALERTS\b/.test(q.expr) ||
+    /^topk\(10, odin_gpu_process_memory_bytes/.test(q.expr) ||
+    /odin_anomaly\w*\{[^}]*pod=~/.test(q.expr)
+  )
 }
 
 describe('agent and Prometheus with rules/', () => {
@@ -153,9 +165,20 @@ describe('agent and Prometheus with rules/', () => {
     if (!ready()) {
       ctx.skip()
     }
-    for (const rec of ['instance:node_num_cpu:sum', 'instance:node_cpu_utilisation:rate5m', 'instance:node_load1_per_cpu:ratio', 'instance:node_memory_utilisation:ratio', 'instance:node_filesystem_usage:max', 'instance:node_network_receive_bytes_excluding_lo:rate5m', 'instance:odin_scrape_collector_failed:sum']) {
+    for (const rec of [
+      'instance:node_num_cpu:sum',
+      'instance:node_cpu_utilisation:rate5m',
+      'instance:node_load1_per_cpu:ratio',
+      'instance:node_memory_utilisation:ratio',
+      'instance:node_filesystem_usage:max',
+      'instance:node_network_receive_bytes_excluding_lo:rate5m',
+      'instance:odin_scrape_collector_failed:sum',
+    ]) {
       const r = await query(rec)
-      expect(r.data.result.map((s) => s.metric.instance), rec).toEqual([instance])
+      expect(
+        r.data.result.map((s) => s.metric.instance),
+        rec,
+      ).toEqual([instance])
     }
   })
 
@@ -179,7 +202,10 @@ describe('agent and Prometheus with rules/', () => {
         const r = await query(`count by (${m?.[2]}) (${substitute(m?.[1] ?? '')})`)
         expect(r.status, `${d.file} $${v.name}`).toBe('success')
         if (v.name === 'job' || v.name === 'instance') {
-          expect(r.data.result.map((s) => s.metric[m?.[2] ?? '']), `${d.file} $${v.name}`).toEqual([v.name === 'job' ? 'odin-agent' : instance])
+          expect(
+            r.data.result.map((s) => s.metric[m?.[2] ?? '']),
+            `${d.file} $${v.name}`,
+          ).toEqual([v.name === 'job' ? 'odin-agent' : instance])
         }
       }
     }
@@ -209,7 +235,29 @@ describe('agent and Prometheus with rules/', () => {
     console.info(`${withData.length} of ${promQueries.length} dashboard queries returned data; metrics this host does not export: ${[...absent].sort().join(' ')}`)
     expect(empty, 'queries whose metrics exist but which return nothing (a label mismatch?)').toEqual([])
     // The host panels every Linux machine can fill.
-    const mustHaveData = ['Uptime', 'CPU cores', 'Memory', 'CPU busy', 'Memory used', 'Fullest filesystem', 'Load per CPU', 'CPU usage by mode', 'Load average', 'Swap', 'Disk IOPS', 'Disk throughput', 'Disk busy and queue', 'Space used', 'Inodes used', 'Filesystems', 'Network traffic', 'Packets', 'Context switches and interrupts', 'Processes', 'File descriptors']
+    const mustHaveData = [
+      'Uptime',
+      'CPU cores',
+      'Memory',
+      'CPU busy',
+      'Memory used',
+      'Fullest filesystem',
+      'Load per CPU',
+      'CPU usage by mode',
+      'Load average',
+      'Swap',
+      'Disk IOPS',
+      'Disk throughput',
+      'Disk busy and queue',
+      'Space used',
+      'Inodes used',
+      'Filesystems',
+      'Network traffic',
+      'Packets',
+      'Context switches and interrupts',
+      'Processes',
+      'File descriptors',
+    ]
     const filled = new Set(withData.filter((q) => q.dashboard === 'node.json').map((q) => q.panel))
     expect(mustHaveData.filter((p) => !filled.has(p))).toEqual([])
     const overview = new Set(withData.filter((q) => q.dashboard === 'overview.json').map((q) => `${q.panel}/${q.refId}`))
@@ -219,7 +267,21 @@ describe('agent and Prometheus with rules/', () => {
     expect(overview).toContain('Collector health/A')
     if (fakeGpu) {
       const gpu = new Set(withData.filter((q) => q.dashboard === 'gpu.json').map((q) => q.panel))
-      const gpuPanels = ['GPU inventory', 'GPU collector', 'Last successful read', 'GPU temperature', 'Memory (HBM) temperature', 'Power draw', 'Throttle reasons', 'GPU utilisation', 'Framebuffer memory used', 'Framebuffer memory', 'Clocks', 'GPU memory by process', 'Memory health']
+      const gpuPanels = [
+        'GPU inventory',
+        'GPU collector',
+        'Last successful read',
+        'GPU temperature',
+        'Memory (HBM) temperature',
+        'Power draw',
+        'Throttle reasons',
+        'GPU utilisation',
+        'Framebuffer memory used',
+        'Framebuffer memory',
+        'Clocks',
+        'GPU memory by process',
+        'Memory health',
+      ]
       expect(gpuPanels.filter((p) => !gpu.has(p))).toEqual([])
       expect(overview).toContain('GPU health/A')
       expect(overview).toContain('Node health/F')

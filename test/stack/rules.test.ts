@@ -28,7 +28,9 @@ describe.skipIf(!promtool)('promtool', () => {
   })
 
   test('unit tests pass', () => {
-    const tests = readdirSync(join(repoRoot, 'rules', 'tests')).filter((f) => f.endsWith('.yml')).map((f) => join('rules', 'tests', f))
+    const tests = readdirSync(join(repoRoot, 'rules', 'tests'))
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => join('rules', 'tests', f))
     expect(tests.length).toBeGreaterThan(0)
     const r = run(promtool as string, ['test', 'rules', ...tests])
     expect(r.code, r.out).toBe(0)
@@ -82,12 +84,25 @@ describe('alert shape', () => {
 
   test('every expression uses catalogue metrics or recording rules defined here', () => {
     const known = new Set([...CATALOGUE, ...PROMETHEUS_SERIES, ...records.map((r) => r.record)])
-    const unknown = [...alerts, ...records].flatMap((r) => metricNames(r.expr).filter((m) => !known.has(m)).map((m) => `${m} in ${r.file}`))
+    const unknown = [...alerts, ...records].flatMap((r) =>
+      metricNames(r.expr)
+        .filter((m) => !known.has(m))
+        .map((m) => `${m} in ${r.file}`),
+    )
     expect(unknown).toEqual([])
   })
 
   test('the security alerts cover every threat category of the detector', () => {
-    const categories = ['crypto_miners', 'reverse_shells', 'privilege_escalation', 'suspicious_network', 'data_exfiltration', 'system_modification', 'persistence_mechanisms', 'defense_evasion']
+    const categories = [
+      'crypto_miners',
+      'reverse_shells',
+      'privilege_escalation',
+      'suspicious_network',
+      'data_exfiltration',
+      'system_modification',
+      'persistence_mechanisms',
+      'defense_evasion',
+    ]
     const covered = alerts.filter((a) => a.file === 'security.yml').map((a) => /category="(\w+)"/.exec(a.expr)?.[1])
     expect(covered.sort()).toEqual([...categories].sort())
   })

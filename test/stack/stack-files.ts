@@ -134,9 +134,31 @@ export function variablesOf(d: Dashboard): Variable[] {
 }
 
 const PROMQL_WORDS = new Set([
-  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'offset', 'bool',
-  'sum', 'avg', 'min', 'max', 'count', 'topk', 'bottomk', 'quantile', 'stddev', 'stdvar', 'count_values', 'group',
-  'inf', 'nan',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'bool',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'count',
+  'topk',
+  'bottomk',
+  'quantile',
+  'stddev',
+  'stdvar',
+  'count_values',
+  'group',
+  'inf',
+  'nan',
 ])
 
 /**
@@ -166,13 +188,31 @@ export function metricNames(expr: string): string[] {
  * (test/collectors.contract.test.ts checks it).
  */
 export const UNDER_PATTERNS = [
-  'node_hwmon_temp_celsius', 'node_hwmon_temp_crit_celsius', 'node_memory_Buffers_bytes', 'node_memory_Cached_bytes',
-  'node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes', 'node_memory_SwapFree_bytes', 'node_memory_SwapTotal_bytes',
-  'node_netstat_TcpExt_ListenDrops', 'node_netstat_Tcp_OutRsts', 'node_netstat_Tcp_RetransSegs',
-  'node_network_receive_bytes_total', 'node_network_receive_drop_total', 'node_network_receive_errs_total',
-  'node_network_receive_packets_total', 'node_network_transmit_bytes_total', 'node_network_transmit_drop_total',
-  'node_network_transmit_errs_total', 'node_network_transmit_packets_total', 'node_sockstat_TCP_inuse', 'node_sockstat_TCP_tw',
-  'node_sockstat_UDP_inuse', 'node_vmstat_oom_kill', 'node_vmstat_pgmajfault', 'node_rapl_package_joules_total',
+  'node_hwmon_temp_celsius',
+  'node_hwmon_temp_crit_celsius',
+  'node_memory_Buffers_bytes',
+  'node_memory_Cached_bytes',
+  'node_memory_MemAvailable_bytes',
+  'node_memory_MemTotal_bytes',
+  'node_memory_SwapFree_bytes',
+  'node_memory_SwapTotal_bytes',
+  'node_netstat_TcpExt_ListenDrops',
+  'node_netstat_Tcp_OutRsts',
+  'node_netstat_Tcp_RetransSegs',
+  'node_network_receive_bytes_total',
+  'node_network_receive_drop_total',
+  'node_network_receive_errs_total',
+  'node_network_receive_packets_total',
+  'node_network_transmit_bytes_total',
+  'node_network_transmit_drop_total',
+  'node_network_transmit_errs_total',
+  'node_network_transmit_packets_total',
+  'node_sockstat_TCP_inuse',
+  'node_sockstat_TCP_tw',
+  'node_sockstat_UDP_inuse',
+  'node_vmstat_oom_kill',
+  'node_vmstat_pgmajfault',
+  'node_rapl_package_joules_total',
 ]
 
 /**

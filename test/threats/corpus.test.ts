@@ -33,7 +33,9 @@ describe('threat corpus', () => {
         const inCat = mal.filter((r) => r.s.expect === c)
         return `  ${c.padEnd(24)} ${inCat.filter((r) => detected.includes(r)).length}/${inCat.length}`
       }),
-      ...mal.filter((r) => !detected.includes(r)).map((r) => `  missed [${r.s.expect}] ${r.s.name}: got ${r.findings.map((f) => `${f.rule}/${f.category}`).join(', ') || 'nothing'}`),
+      ...mal
+        .filter((r) => !detected.includes(r))
+        .map((r) => `  missed [${r.s.expect}] ${r.s.name}: got ${r.findings.map((f) => `${f.rule}/${f.category}`).join(', ') || 'nothing'}`),
       ...benignHits.map((r) => `  benign hit ${r.s.name}: ${r.findings.map((f) => f.rule).join(', ')} <- ${redactCommandLine(r.s.process.argv, 160)}`),
     ]
     console.log(lines.join('\n'))

@@ -158,7 +158,9 @@ describe.runIf(linux)('threat detection on the live host', () => {
     for (const rule of rules) {
       seen[rule] = await firstSnapshot(rule, start, (s) => active(s, rule) > (base[rule] as number))
     }
-    console.log(`live: findings seen ${JSON.stringify(Object.fromEntries(rules.map((r) => [r, (seen[r] as number) - start])))} ticks after the processes were ready (interval ${INTERVAL_MS} ms)`)
+    console.log(
+      `live: findings seen ${JSON.stringify(Object.fromEntries(rules.map((r) => [r, (seen[r] as number) - start])))} ticks after the processes were ready (interval ${INTERVAL_MS} ms)`,
+    )
     for (const rule of rules) {
       expect((seen[rule] as number) - start, rule).toBeLessThanOrEqual(2)
     }
@@ -173,7 +175,11 @@ describe.runIf(linux)('threat detection on the live host', () => {
     const pool1 = findings.find((r) => r.rule === 'miner_pool_connection' && r.pid === minerChild.pid)
     expect(pool1).toMatchObject({ category: 'crypto_miners', severity: 'high', comm: 'xmrig', detail: `remote 127.0.0.1:${pool.port}` })
     expect(String(pool1?.cmdline)).toContain('--password=***')
-    for (const [where, text] of [['/metrics', metrics], ['/health', health], ['logs', logLines.join('\n')]]) {
+    for (const [where, text] of [
+      ['/metrics', metrics],
+      ['/health', health],
+      ['logs', logLines.join('\n')],
+    ]) {
       expect(text, where).not.toContain('hunter2')
     }
 

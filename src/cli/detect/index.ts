@@ -167,7 +167,14 @@ async function runTree(inDir: string, outDir: string, prefix: string, jobs: numb
   if (lanes > 1 && io.createPool) {
     // Each file gets its own detector, so scoring files side by side gives the same scores.
     // Largest first keeps the lanes even; errors are still reported in the files' order.
-    const sizes = await Promise.all(files.map((rel) => stat(join(inDir, rel)).then((st) => st.size, () => 0)))
+    const sizes = await Promise.all(
+      files.map((rel) =>
+        stat(join(inDir, rel)).then(
+          (st) => st.size,
+          () => 0,
+        ),
+      ),
+    )
     const queue = files.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b)
     const results: (FileJobResult | undefined)[] = new Array(files.length)
     let reported = 0

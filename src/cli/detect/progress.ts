@@ -10,12 +10,7 @@ export interface Progress {
 
 const WIDTH = 30
 
-export function createProgress(
-  write: (s: string) => void,
-  enabled: boolean,
-  totalPoints: number,
-  every = 20_000,
-): Progress {
+export function createProgress(write: (s: string) => void, enabled: boolean, totalPoints: number, every = 20_000): Progress {
   if (!enabled || totalPoints <= 0) return { advance: () => {}, done: () => {} }
   let done = 0
   let sinceDraw = Infinity

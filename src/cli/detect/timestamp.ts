@@ -4,8 +4,7 @@
  *   fraction, optional `Z` or `+HH:MM` / `+HHMM`; no zone means UTC. A date alone is midnight.
  * - A plain number: epoch seconds, or milliseconds when its magnitude is above 1e11.
  */
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
 
 function digits(s: string, at: number, n: number): number {

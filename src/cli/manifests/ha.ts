@@ -167,13 +167,7 @@ function prometheusHa(objects: K8sObject[], namespace: string): K8sObject[] {
       }
     }
   })
-  return [
-    ...objects.filter((o) => o !== dep && o !== claim),
-    sts,
-    headlessService('prometheus-headless', namespace, labels, selector, [web, grpc]),
-    query,
-    queryService,
-  ]
+  return [...objects.filter((o) => o !== dep && o !== claim), sts, headlessService('prometheus-headless', namespace, labels, selector, [web, grpc]), query, queryService]
 }
 
 /** Alertmanager: 2 peers gossiping silences and notification state on 9094. */
@@ -186,7 +180,11 @@ function alertmanagerHa(objects: K8sObject[], namespace: string): K8sObject[] {
   const am = pod.containers.find((c) => c.name === 'alertmanager') as Container
   const peers = Array.from({ length: ALERTMANAGER_REPLICAS }, (_, i) => `--cluster.peer=alertmanager-${i}.alertmanager-headless.${namespace}.svc:${CLUSTER_PORT}`)
   am.args = [...(am.args ?? []).filter((a) => !a.startsWith('--cluster.')), `--cluster.listen-address=0.0.0.0:${CLUSTER_PORT}`, ...peers]
-  am.ports = [...((am.ports as unknown[] | undefined) ?? []), { name: 'cluster-tcp', containerPort: CLUSTER_PORT, protocol: 'TCP' }, { name: 'cluster-udp', containerPort: CLUSTER_PORT, protocol: 'UDP' }]
+  am.ports = [
+    ...((am.ports as unknown[] | undefined) ?? []),
+    { name: 'cluster-tcp', containerPort: CLUSTER_PORT, protocol: 'TCP' },
+    { name: 'cluster-udp', containerPort: CLUSTER_PORT, protocol: 'UDP' },
+  ]
   const sts = toStatefulSet(dep, ALERTMANAGER_REPLICAS, 'alertmanager-headless', [])
   const svc = headlessService('alertmanager-headless', namespace, labelsOf(dep), { 'app.kubernetes.io/name': 'alertmanager' }, [
     { name: 'web', port: 9093, targetPort: 'web' },

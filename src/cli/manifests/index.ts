@@ -10,9 +10,7 @@ export interface ManifestsIO {
 
 /** A released binary tags the agent image with its own version; a source run keeps the kustomization's. */
 function imageVersion(): string | undefined {
-  return /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(buildVersion.version) && !buildVersion.version.endsWith('-dev')
-    ? buildVersion.version
-    : undefined
+  return /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(buildVersion.version) && !buildVersion.version.endsWith('-dev') ? buildVersion.version : undefined
 }
 
 /** `odin-agent manifests [flags]`: 0 after printing, 2 on a bad flag (one line on stderr). */

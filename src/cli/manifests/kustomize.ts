@@ -31,17 +31,7 @@ interface PatchTarget {
 }
 
 /** The kustomization fields this reader understands; anything else is refused, not ignored. */
-const KNOWN_FIELDS = new Set([
-  'apiVersion',
-  'kind',
-  'namespace',
-  'resources',
-  'components',
-  'patches',
-  'images',
-  'generatorOptions',
-  'configMapGenerator',
-])
+const KNOWN_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'components', 'patches', 'images', 'generatorOptions', 'configMapGenerator'])
 
 export class KustomizationError extends Error {
   override readonly name = 'KustomizationError'
@@ -163,7 +153,10 @@ function applyJson6902(obj: K8sObject, op: unknown, path: string): void {
   if ((o.op !== 'add' && o.op !== 'replace') || typeof o.path !== 'string' || !o.path.startsWith('/') || !('value' in o)) {
     throw new KustomizationError(`${path}: only add and replace operations with a path and a value are supported`)
   }
-  const keys = o.path.slice(1).split('/').map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'))
+  const keys = o.path
+    .slice(1)
+    .split('/')
+    .map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'))
   const last = keys.pop() as string
   let parent: unknown = obj
   for (const key of keys) {

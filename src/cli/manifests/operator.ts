@@ -118,10 +118,5 @@ export function operatorObjects(stack: readonly K8sObject[], namespace: string, 
       o.metadata.labels?.['app.kubernetes.io/component'] === 'agent' ||
       (o.kind === 'NetworkPolicy' && o.metadata.name === 'odin-agent-from-prometheus'),
   )
-  return [
-    ...agent,
-    podMonitor(agentScrapeJob(stack), agentNamespace, { ...labels }),
-    prometheusRule(stack, namespace, { ...labels }),
-    ...sidecarDashboards(stack, namespace),
-  ]
+  return [...agent, podMonitor(agentScrapeJob(stack), agentNamespace, { ...labels }), prometheusRule(stack, namespace, { ...labels }), ...sidecarDashboards(stack, namespace)]
 }

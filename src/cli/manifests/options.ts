@@ -14,8 +14,21 @@ const USERNAME = /^[A-Za-z0-9._@+-]{1,256}$/
 
 /** Every flag, in the order errors list them. */
 const FLAGS = [
-  'namespace', 'image', 'components', 'storage-class', 'gpu', 'kubelet-pods', 'host-network', 'prometheus-url', 'ha',
-  'remote-write', 'remote-write-auth', 'prometheus-operator', 'prometheus-operator-labels', 'scrape-config', 'web-config',
+  'namespace',
+  'image',
+  'components',
+  'storage-class',
+  'gpu',
+  'kubelet-pods',
+  'host-network',
+  'prometheus-url',
+  'ha',
+  'remote-write',
+  'remote-write-auth',
+  'prometheus-operator',
+  'prometheus-operator-labels',
+  'scrape-config',
+  'web-config',
 ]
 /** Flags without a value, and the option each one switches on. */
 const SWITCHES: Record<string, 'gpu' | 'kubeletPods' | 'hostNetwork' | 'ha' | 'prometheusOperator' | 'scrapeConfig' | 'webConfig'> = {
@@ -123,7 +136,10 @@ function remoteWriteAuth(raw: string): RemoteWriteAuth {
 
 function labels(raw: string): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const pair of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const pair of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const eq = pair.indexOf('=')
     const k = eq === -1 ? pair : pair.slice(0, eq)
     const v = eq === -1 ? undefined : pair.slice(eq + 1)
@@ -139,7 +155,10 @@ function labels(raw: string): Record<string, string> {
 }
 
 function components(raw: string): Component[] {
-  const list = raw.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
   if (list.length === 0) {
     fail('components', `empty list (accepted: ${COMPONENTS.join(', ')})`)
   }
@@ -183,7 +202,7 @@ function checkCombinations(out: Parsed, seen: ReadonlySet<string>): void {
     fail('prometheus-url', 'names a Prometheus of your own, so leave prometheus out of --components')
   }
   if (out.prometheusUrl !== undefined && !has('grafana')) {
-    fail('prometheus-url', 'sets Grafana\'s datasource, so needs grafana in --components')
+    fail('prometheus-url', "sets Grafana's datasource, so needs grafana in --components")
   }
   if (has('grafana') && !has('prometheus') && out.prometheusUrl === undefined) {
     fail('components', 'grafana without prometheus has no datasource (add --prometheus-url=<url of your Prometheus>)')

@@ -127,8 +127,7 @@ function renameNamespaces(objects: K8sObject[], namespace: string): void {
     [BASE_NAMESPACE + AGENT_NAMESPACE_SUFFIX, namespace + AGENT_NAMESPACE_SUFFIX],
   ])
   const to = (ns: string): string => map.get(ns) ?? ns
-  const clusterName = (name: string): string =>
-    name.startsWith(`${BASE_NAMESPACE}-`) ? namespace + name.slice(BASE_NAMESPACE.length) : name
+  const clusterName = (name: string): string => (name.startsWith(`${BASE_NAMESPACE}-`) ? namespace + name.slice(BASE_NAMESPACE.length) : name)
   for (const obj of objects) {
     if (obj.kind === 'Namespace') {
       obj.metadata.name = to(obj.metadata.name)
@@ -233,7 +232,7 @@ function setStorageClass(objects: readonly K8sObject[], storageClass: string): v
       obj.kind === 'PersistentVolumeClaim'
         ? [obj.spec as Record<string, unknown>]
         : obj.kind === 'StatefulSet'
-          ? (((obj.spec as { volumeClaimTemplates?: { spec: Record<string, unknown> }[] }).volumeClaimTemplates ?? []).map((t) => t.spec))
+          ? ((obj.spec as { volumeClaimTemplates?: { spec: Record<string, unknown> }[] }).volumeClaimTemplates ?? []).map((t) => t.spec)
           : []
     for (const spec of claims) {
       spec.storageClassName = storageClass
@@ -280,5 +279,11 @@ export function renderManifests(assets: AssetSource, options: ManifestOptions): 
     : `components ${options.components.join(',')}${options.ha ? '; HA (Thanos)' : ''}${options.remoteWrite ? '; remote write' : ''}`
   const header = `# odin-agent manifests${options.version ? ` ${options.version}` : ''}: namespaces ${options.namespace} and ${options.namespace}${AGENT_NAMESPACE_SUFFIX}; ${what}${options.gpu ? '; GPU variant' : ''}${options.webConfig ? '; TLS and basic auth' : ''}\n`
   const secrets = options.webConfig ? WEB_CONFIG_SECRETS_HELP(options.namespace + AGENT_NAMESPACE_SUFFIX, options.namespace) : ''
-  return header + secrets + buildManifests(assets, options).map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('')
+  return (
+    header +
+    secrets +
+    buildManifests(assets, options)
+      .map((o) => `---\n${stringify(o, { lineWidth: 0 })}`)
+      .join('')
+  )
 }

@@ -21,5 +21,5 @@ export function fitCalibration(trainingScores: readonly number[]): Calibration {
 
 export function calibrate(raw: number, c: Calibration): number {
   const s = (raw - c.base) / (1 - c.base)
-  return s <= 0 ? 0 : Math.min(s , 1)
+  return s <= 0 ? 0 : Math.min(s, 1)
 }

@@ -92,12 +92,7 @@ export interface DetectorDeps {
  * Trains a forest on the state's window and fits its calibration. Pure apart from `s` (and
  * `cache`, which then holds the calibration rows' scores under the new forest).
  */
-export function trainState(
-  s: DetectorState,
-  o: DetectorOptions,
-  deps: DetectorDeps = {},
-  cache: ScoreCache = createScoreCache(s.dim, o.scoreCacheSlots),
-): boolean {
+export function trainState(s: DetectorState, o: DetectorOptions, deps: DetectorDeps = {}, cache: ScoreCache = createScoreCache(s.dim, o.scoreCacheSlots)): boolean {
   const count = Math.min(s.rowCount, o.window)
   s.trainPending = false
   s.rowsSinceTrain = 0
@@ -136,14 +131,10 @@ export function trainState(
  * points observed before it and on itself. Training happens after the point that made it due
  * is scored, so the new forest first scores the next point.
  */
-export function createDetector(
-  partial: Partial<DetectorOptions> = {},
-  restored?: DetectorState,
-  deps: DetectorDeps = {},
-): SeriesDetector {
+export function createDetector(partial: Partial<DetectorOptions> = {}, restored?: DetectorState, deps: DetectorDeps = {}): SeriesDetector {
   const o = resolveOptions(partial)
   const s = restored ?? createDetectorState(o)
-  const precisionFits = (s.rows instanceof Float32Array) === (o.rowPrecision === 32)
+  const precisionFits = s.rows instanceof Float32Array === (o.rowPrecision === 32)
   if (s.dim !== o.features.length || s.rows.length !== o.window * s.dim || !precisionFits) {
     throw new RangeError('anomaly detector: restored state does not match the options')
   }
@@ -187,9 +178,7 @@ export function createDetector(
     s.rowsSinceTrain++
     s.lastT = t
     // Before the first forest: due at minTrain rows; after a failed attempt, retry on schedule.
-    const due = s.forest || s.trainRound > 0
-      ? s.rowsSinceTrain >= o.retrainEvery
-      : s.rowCount >= o.minTrain
+    const due = s.forest || s.trainRound > 0 ? s.rowsSinceTrain >= o.retrainEvery : s.rowCount >= o.minTrain
     if (due) {
       if (o.autoTrain) trainState(s, o, deps, cache)
       else s.trainPending = true

@@ -1,11 +1,4 @@
-import {
-  createEnvelopeState,
-  envelopeAdd,
-  envelopeDistance,
-  envelopeResidual,
-  type SeasonalEnvelopeOptions,
-  type SeasonalEnvelopeState,
-} from './seasonal-envelope.ts'
+import { createEnvelopeState, envelopeAdd, envelopeDistance, envelopeResidual, type SeasonalEnvelopeOptions, type SeasonalEnvelopeState } from './seasonal-envelope.ts'
 
 /**
  * Causal per-point features. Each sees the point and what came before it, never after.
@@ -23,14 +16,7 @@ import {
  */
 export type FeatureName = 'value' | 'seasonal' | 'seasonalweek' | 'diff' | 'residual' | 'volatility'
 
-export const FEATURE_NAMES: readonly FeatureName[] = [
-  'value',
-  'seasonal',
-  'seasonalweek',
-  'diff',
-  'residual',
-  'volatility',
-]
+export const FEATURE_NAMES: readonly FeatureName[] = ['value', 'seasonal', 'seasonalweek', 'diff', 'residual', 'volatility']
 
 export interface FeatureOptions {
   readonly features: readonly FeatureName[]
@@ -61,13 +47,7 @@ export function createFeatureState(o: FeatureOptions): FeatureState {
 }
 
 /** Writes the features of (t, x) into `out` and then records the point. */
-export function extractFeatures(
-  s: FeatureState,
-  o: FeatureOptions,
-  t: number,
-  x: number,
-  out: Float64Array,
-): void {
+export function extractFeatures(s: FeatureState, o: FeatureOptions, t: number, x: number, out: Float64Array): void {
   const w = s.recent.length
   const have = Math.min(s.seen, w)
   const last = s.seen > 0 ? s.recent[(s.seen - 1) % w]! : x

@@ -6,7 +6,7 @@ function step(r: number, up: boolean): number {
   if (r === 0) return up ? 1.401298464324817e-45 : -1.401298464324817e-45
   f32[0] = r
   // For positive floats the bit pattern grows with the value, for negative it shrinks.
-  i32[0]! += (r > 0) === up ? 1 : -1
+  i32[0]! += r > 0 === up ? 1 : -1
   return f32[0]!
 }
 

@@ -81,13 +81,7 @@ const scratch = { nodes: new Float32Array(0), links: new Int32Array(0) }
  * memory when they have room: a retrain then writes over the old nodes instead of allocating
  * fresh pages (and faulting them in) every time.
  */
-export function trainForest(
-  rows: Float64Array,
-  count: number,
-  dim: number,
-  options: ForestOptions,
-  replaced?: Forest,
-): Forest {
+export function trainForest(rows: Float64Array, count: number, dim: number, options: ForestOptions, replaced?: Forest): Forest {
   if (count < 2) throw new RangeError(`isolation forest needs at least 2 rows, got ${count}`)
   if (dim < 1 || dim > 64) throw new RangeError(`isolation forest dim must be 1..64, got ${dim}`)
   if (!(options.trees >= 1 && options.sampleSize >= 2)) {
@@ -273,17 +267,10 @@ export function trainForest(
  * else into a new one with an eighth of headroom (so a slightly larger next forest fits too),
  * never above `capacity` entries.
  */
-function keep<T extends Float32Array | Int32Array>(
-  grown: T,
-  length: number,
-  capacity: number,
-  previous: T | undefined,
-  view: (buffer: ArrayBuffer, length: number) => T,
-): T {
+function keep<T extends Float32Array | Int32Array>(grown: T, length: number, capacity: number, previous: T | undefined, view: (buffer: ArrayBuffer, length: number) => T): T {
   const bytes = length * grown.BYTES_PER_ELEMENT
-  const buffer = previous && previous.buffer.byteLength >= bytes
-    ? (previous.buffer as ArrayBuffer)
-    : new ArrayBuffer(Math.min(capacity, length + (length >> 3)) * grown.BYTES_PER_ELEMENT)
+  const buffer =
+    previous && previous.buffer.byteLength >= bytes ? (previous.buffer as ArrayBuffer) : new ArrayBuffer(Math.min(capacity, length + (length >> 3)) * grown.BYTES_PER_ELEMENT)
   const out = view(buffer, length)
   out.set(grown.subarray(0, length))
   return out
@@ -347,12 +334,7 @@ function leafAdjust(psi: number): Float64Array {
  * box-aware expectation described in the module comment. `scratch` (length dim) avoids an
  * allocation per call.
  */
-export function pathLength(
-  forest: Forest,
-  x: ArrayLike<number>,
-  boxAware = true,
-  scratch: Float64Array = new Float64Array(forest.dim),
-): number {
+export function pathLength(forest: Forest, x: ArrayLike<number>, boxAware = true, scratch: Float64Array = new Float64Array(forest.dim)): number {
   const { nodes, links, roots, dim, offset, weight } = forest
   const stride = recordSize(dim)
   const c = leafAdjust(forest.sampleSize)
@@ -402,10 +384,6 @@ export function isolationScore(forest: Forest, meanPath: number): number {
 }
 
 /** Box-aware isolation score of x in (0, 1]. */
-export function forestScore(
-  forest: Forest,
-  x: ArrayLike<number>,
-  scratch?: Float64Array,
-): number {
+export function forestScore(forest: Forest, x: ArrayLike<number>, scratch?: Float64Array): number {
   return isolationScore(forest, pathLength(forest, x, true, scratch))
 }

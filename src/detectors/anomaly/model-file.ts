@@ -28,9 +28,7 @@ export const MODEL_VERSION = 4
  */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 
-export type LoadResult =
-  | { readonly ok: true; readonly payload: unknown }
-  | { readonly ok: false; readonly reason: string }
+export type LoadResult = { readonly ok: true; readonly payload: unknown } | { readonly ok: false; readonly reason: string }
 
 export class ModelWriteError extends Error {
   override readonly name = 'ModelWriteError'

@@ -39,34 +39,18 @@ export function createEnvelopeState(o: SeasonalEnvelopeOptions): SeasonalEnvelop
  * its first-day breakouts teaching the forest that large residuals are ordinary.) A forest
  * trained while the feature was still all 0 gives it no weight (forest.ts).
  */
-export function envelopeResidual(
-  s: SeasonalEnvelopeState,
-  o: SeasonalEnvelopeOptions,
-  t: number,
-  x: number,
-): number {
+export function envelopeResidual(s: SeasonalEnvelopeState, o: SeasonalEnvelopeOptions, t: number, x: number): number {
   const d = nearest(s, o, t - o.periodMs - o.toleranceMs, t - o.periodMs + o.toleranceMs, x)
   return Number.isNaN(d) ? 0 : d
 }
 
 /** envelopeResidual, but NaN when nothing was seen one period ago. */
-export function envelopeDistance(
-  s: SeasonalEnvelopeState,
-  o: SeasonalEnvelopeOptions,
-  t: number,
-  x: number,
-): number {
+export function envelopeDistance(s: SeasonalEnvelopeState, o: SeasonalEnvelopeOptions, t: number, x: number): number {
   return nearest(s, o, t - o.periodMs - o.toleranceMs, t - o.periodMs + o.toleranceMs, x)
 }
 
 /** Signed distance from x to the buckets covering [from, to], NaN when none holds data. */
-function nearest(
-  s: SeasonalEnvelopeState,
-  o: SeasonalEnvelopeOptions,
-  fromMs: number,
-  toMs: number,
-  x: number,
-): number {
+function nearest(s: SeasonalEnvelopeState, o: SeasonalEnvelopeOptions, fromMs: number, toMs: number, x: number): number {
   const slots = s.id.length
   const from = Math.floor(fromMs / o.bucketMs)
   const to = Math.floor(toMs / o.bucketMs)
@@ -91,12 +75,7 @@ function nearest(
   return best === Infinity ? NaN : signed
 }
 
-export function envelopeAdd(
-  s: SeasonalEnvelopeState,
-  o: SeasonalEnvelopeOptions,
-  t: number,
-  x: number,
-): void {
+export function envelopeAdd(s: SeasonalEnvelopeState, o: SeasonalEnvelopeOptions, t: number, x: number): void {
   const slots = s.id.length
   const b = Math.floor(t / o.bucketMs)
   const k = ((b % slots) + slots) % slots

@@ -45,8 +45,7 @@ function shapeOf(o: DetectorOptions): Shape {
   }
 }
 
-const b64 = (a: ArrayBufferView): string =>
-  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')
+const b64 = (a: ArrayBufferView): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')
 
 function f64(v: unknown, length: number): Float64Array | null {
   if (typeof v !== 'string') return null
@@ -75,8 +74,7 @@ function count4(v: unknown): number {
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
-const obj = (v: unknown): Record<string, unknown> | null =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null
+const obj = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null)
 
 export function encodeState(s: DetectorState, o: DetectorOptions): EncodedState {
   const f = s.forest
@@ -183,8 +181,7 @@ export function maxEncodedStateBytes(o: DetectorOptions): number {
 const allFinite = (a: Float64Array | Float32Array): boolean => a.every(Number.isFinite)
 
 /** A whole number in [min, max]: counts and ring positions, checked before any is used. */
-const int = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | null =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : null
+const int = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | null => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : null)
 
 /** The state stored by encodeState, or null when it does not fit these options. */
 export function decodeState(v: unknown, o: DetectorOptions): DetectorState | null {

@@ -32,7 +32,10 @@ const KEYS = new Set(['exe', 'comm', 'cmdline', 'user', 'parent', 'rules', 'comm
 
 /** Shell-style glob (`*`, `?`) over a whole path. */
 function glob(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${body}$`)
 }
 

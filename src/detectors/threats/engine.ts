@@ -36,10 +36,12 @@ export interface PatternSpec {
  * Package managers and configuration management: their scripts set modes, write units,
  * cron files, sudoers drop-ins and keys as a matter of course.
  */
-export const PACKAGE_MANAGERS = /^(?:dpkg|apt|apt-get|aptitude|unattended-upgr|rpm|yum|dnf|zypper|apk|pacman|snapd|packagekitd|dkms|yast2|microdnf|tdnf|cloud-init|puppet|chef-client|salt-minion|salt-call|cfn-init|google_guest_ag|waagent)$/
+export const PACKAGE_MANAGERS =
+  /^(?:dpkg|apt|apt-get|aptitude|unattended-upgr|rpm|yum|dnf|zypper|apk|pacman|snapd|packagekitd|dkms|yast2|microdnf|tdnf|cloud-init|puppet|chef-client|salt-minion|salt-call|cfn-init|google_guest_ag|waagent)$/
 
 /** Kubernetes and container network agents that own iptables chains. */
-export const NETWORK_AGENTS = /^(?:kube-proxy|calico-node|calico|cilium-agent|flanneld|kube-router|weaver|weave-npc|antrea-agent|dockerd|containerd|kubelet|k3s|k3s-server|k3s-agent|rke2|firewalld|ufw|kube-vip|ovs-vswitchd)$/
+export const NETWORK_AGENTS =
+  /^(?:kube-proxy|calico-node|calico|cilium-agent|flanneld|kube-router|weaver|weave-npc|antrea-agent|dockerd|containerd|kubelet|k3s|k3s-server|k3s-agent|rke2|firewalld|ufw|kube-vip|ovs-vswitchd)$/
 
 /** A command-line rule from a table row: static, evaluated once per exec. */
 export function pattern(spec: PatternSpec): Rule {
@@ -51,8 +53,7 @@ export function pattern(spec: PatternSpec): Rule {
     description: spec.description,
     scope: 'static',
     exemptUnder: spec.exemptUnder,
-    test: (p, c) =>
-      (!programs || programs.has(c.prog) || programs.has(c.comm)) && (!spec.containerOnly || p.container) && holds(spec.when, c.line),
+    test: (p, c) => (!programs || programs.has(c.prog) || programs.has(c.comm)) && (!spec.containerOnly || p.container) && holds(spec.when, c.line),
   }
 }
 
@@ -60,7 +61,9 @@ export function commandView(p: ProcessFacts): CommandView {
   const argv0 = p.argv[0] ?? ''
   return {
     line: p.argv.join(' '),
-    prog: basename(argv0.split(' ')[0] ?? '').replace(/^-/, '').toLowerCase(),
+    prog: basename(argv0.split(' ')[0] ?? '')
+      .replace(/^-/, '')
+      .toLowerCase(),
     comm: p.comm.toLowerCase(),
     exeBase: basename(p.exe ?? '').toLowerCase(),
   }

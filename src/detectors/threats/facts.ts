@@ -57,9 +57,7 @@ export function factsFor(
     cpuCores: p.cpuCores,
     cpuSeconds: p.cpuUserSeconds + p.cpuSystemSeconds,
     ancestors,
-    stdio: sockets?.stdio
-      ? { stdin: stdioFd(sockets.stdio.stdin), stdout: stdioFd(sockets.stdio.stdout), stderr: stdioFd(sockets.stdio.stderr) }
-      : undefined,
+    stdio: sockets?.stdio ? { stdin: stdioFd(sockets.stdio.stdin), stdout: stdioFd(sockets.stdio.stdout), stderr: stdioFd(sockets.stdio.stderr) } : undefined,
     connections: sockets?.tcp?.map(connection),
     stdinFrom: stdinFrom(table, sockets),
   }
@@ -92,16 +90,15 @@ export interface Profile {
 
 export function profileOf(p: ProcessRecord, staticFindings: number): Profile {
   const argv0 = (p.identity.argv[0] ?? '').split(' ')[0] ?? ''
-  const prog = argv0.slice(argv0.lastIndexOf('/') + 1).replace(/^-/, '').toLowerCase()
+  const prog = argv0
+    .slice(argv0.lastIndexOf('/') + 1)
+    .replace(/^-/, '')
+    .toLowerCase()
   const comm = p.comm.toLowerCase()
   const exe = p.identity.exe
   return {
     shellLike: SHELLS.has(prog) || SHELLS.has(comm) || INTERPRETERS.test(prog) || INTERPRETERS.test(comm),
-    suspect:
-      staticFindings > 0 ||
-      MINER_NAMES.has(comm) ||
-      (exe !== undefined && untrustedExecutable({ exe, exeDeleted: p.identity.exeDeleted })),
+    suspect: staticFindings > 0 || MINER_NAMES.has(comm) || (exe !== undefined && untrustedExecutable({ exe, exeDeleted: p.identity.exeDeleted })),
     service: SERVICES.has(comm) || /^(?:php-fpm|httpd)/.test(comm),
   }
 }
-

@@ -5,7 +5,10 @@ import type { Finding } from './types.ts'
 const f = (rule: string): Finding => ({ rule, category: 'crypto_miners', severity: 'critical', description: rule })
 const alive = (keys: string[]) => (p: string) => keys.includes(p)
 const value = (t: ThreatTracker, name: string, rule: string) =>
-  t.families().find((x) => x.name === name)?.samples.find((s) => s.labels.rule === rule)?.value
+  t
+    .families()
+    .find((x) => x.name === name)
+    ?.samples.find((s) => s.labels.rule === rule)?.value
 
 describe('ThreatTracker', () => {
   it('counts and reports a (process, rule) once, keeps it active while it fires, clears on exit', () => {

@@ -1,7 +1,13 @@
 /** Finding categories, as label values (the seven of the ODIN design plus defense_evasion). */
 export const CATEGORIES = [
-  'crypto_miners', 'reverse_shells', 'privilege_escalation', 'suspicious_network', 'data_exfiltration',
-  'system_modification', 'persistence_mechanisms', 'defense_evasion',
+  'crypto_miners',
+  'reverse_shells',
+  'privilege_escalation',
+  'suspicious_network',
+  'data_exfiltration',
+  'system_modification',
+  'persistence_mechanisms',
+  'defense_evasion',
 ] as const
 export type Category = (typeof CATEGORIES)[number]
 

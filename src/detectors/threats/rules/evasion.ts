@@ -8,7 +8,10 @@ const SHELL_RUNS_SHM = new RegExp(String.raw`(?:^|[\s;|&])${SH}\s+(?:-\w+\s+)*(?
 
 export const evasionRules: readonly Rule[] = [
   {
-    id: 'kernel_thread_masquerade', category: 'defense_evasion', severity: 'high', scope: 'static',
+    id: 'kernel_thread_masquerade',
+    category: 'defense_evasion',
+    severity: 'high',
+    scope: 'static',
     description: 'A user process named like a kernel thread ([kworker/0:1] and the like)',
     test: (p) => {
       if (p.kernelThread) {
@@ -20,17 +23,26 @@ export const evasionRules: readonly Rule[] = [
     },
   },
   {
-    id: 'memfd_executable', category: 'defense_evasion', severity: 'critical', scope: 'static',
+    id: 'memfd_executable',
+    category: 'defense_evasion',
+    severity: 'critical',
+    scope: 'static',
     description: 'Executable running from memory (memfd_create), leaving no file on disk',
     test: (p) => isMemfd(p.exe) && !isRuncMemfd(p.exe),
   },
   {
-    id: 'deleted_executable', category: 'defense_evasion', severity: 'high', scope: 'static',
+    id: 'deleted_executable',
+    category: 'defense_evasion',
+    severity: 'high',
+    scope: 'static',
     description: 'Executable deleted from a temp or hidden directory after it started',
-    test: (p) => p.exeDeleted && p.exe !== undefined && !isMemfd(p.exe) && (TEMP_DIR.test(p.exe) || HIDDEN_COMPONENT.test(p.exe)) ? p.exe : false,
+    test: (p) => (p.exeDeleted && p.exe !== undefined && !isMemfd(p.exe) && (TEMP_DIR.test(p.exe) || HIDDEN_COMPONENT.test(p.exe)) ? p.exe : false),
   },
   {
-    id: 'exec_from_dev_shm', category: 'defense_evasion', severity: 'high', scope: 'static',
+    id: 'exec_from_dev_shm',
+    category: 'defense_evasion',
+    severity: 'high',
+    scope: 'static',
     description: 'Program or script executed from /dev/shm (or anywhere under /dev)',
     test: (p) =>
       (p.exe !== undefined && (SHM_DIR.test(p.exe) || /^\/dev\/(?!null$)/.test(p.exe))) ||
@@ -39,12 +51,18 @@ export const evasionRules: readonly Rule[] = [
       /^(?:\/dev\/shm|\/run\/shm)\//.test(p.argv[1] ?? ''),
   },
   {
-    id: 'hidden_temp_executable', category: 'defense_evasion', severity: 'high', scope: 'static',
+    id: 'hidden_temp_executable',
+    category: 'defense_evasion',
+    severity: 'high',
+    scope: 'static',
     description: 'Executable inside a hidden directory under a temp dir (/tmp/.x/...)',
-    test: (p) => p.exe !== undefined && TEMP_DIR.test(p.exe) && HIDDEN_COMPONENT.test(p.exe) ? p.exe : false,
+    test: (p) => (p.exe !== undefined && TEMP_DIR.test(p.exe) && HIDDEN_COMPONENT.test(p.exe) ? p.exe : false),
   },
   {
-    id: 'system_name_untrusted_path', category: 'defense_evasion', severity: 'high', scope: 'static',
+    id: 'system_name_untrusted_path',
+    category: 'defense_evasion',
+    severity: 'high',
+    scope: 'static',
     description: 'A system program name (sshd, kubelet, bash...) running from a temp or hidden path',
     test: (p, c) => {
       if (p.exe === undefined || !(TEMP_DIR.test(p.exe) || (HIDDEN_COMPONENT.test(p.exe) && !/^\/(?:home|root)\//.test(p.exe)))) {
@@ -54,17 +72,23 @@ export const evasionRules: readonly Rule[] = [
     },
   },
   pattern({
-    id: 'argv0_spoofing', category: 'defense_evasion', severity: 'high',
+    id: 'argv0_spoofing',
+    category: 'defense_evasion',
+    severity: 'high',
     description: 'Program started under a fake name (exec -a) mimicking a kernel thread or daemon',
     when: /\bexec\s+-a\s+['"]?\[?(?:kworker|ksoftirqd|kthreadd|migration|rcu_\w+|watchdog|kswapd\d?|systemd\S*|sshd|crond?|init|dbus-daemon|rsyslogd|kdevtmpfs)\b/,
   }),
   pattern({
-    id: 'ld_preload_untrusted', category: 'defense_evasion', severity: 'high',
+    id: 'ld_preload_untrusted',
+    category: 'defense_evasion',
+    severity: 'high',
     description: 'LD_PRELOAD of a library from a temp or hidden path',
     when: /\bLD_PRELOAD=['"]?\S*(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/\.[^/\s]+\/)/,
   }),
   pattern({
-    id: 'obfuscated_execution', category: 'defense_evasion', severity: 'high',
+    id: 'obfuscated_execution',
+    category: 'defense_evasion',
+    severity: 'high',
     description: 'Encoded payload decoded straight into a shell or interpreter',
     when: {
       any: [
@@ -79,12 +103,16 @@ export const evasionRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'history_tampering', category: 'defense_evasion', severity: 'medium',
+    id: 'history_tampering',
+    category: 'defense_evasion',
+    severity: 'medium',
     description: 'Shell history cleared or switched off',
     when: /\bhistory\s+-c\b|\bunset\s+HISTFILE\b|HISTFILE=\/dev\/null|\bexport\s+HISTSIZE=0\b|HISTFILESIZE=0\b|\bset\s+\+o\s+history\b|(?:\brm\b|\bshred\b|\btruncate\b|\bln\s+-sf?\s+\/dev\/null|>\s*|cat\s+\/dev\/null\s*>\s*)[^;|&]*\.(?:bash|zsh|sh|mysql|psql|python|node_repl)_history\b/,
   }),
   pattern({
-    id: 'log_tampering', category: 'defense_evasion', severity: 'high',
+    id: 'log_tampering',
+    category: 'defense_evasion',
+    severity: 'high',
     description: 'Login, audit or system logs erased',
     when: {
       any: [
@@ -96,12 +124,16 @@ export const evasionRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'timestomp', category: 'defense_evasion', severity: 'medium',
+    id: 'timestomp',
+    category: 'defense_evasion',
+    severity: 'medium',
     description: 'File times forged on system files or hidden payloads',
     when: /\btouch\s+(?:-\w+\s+)*(?:-r\s*\S+|--reference[=\s]\S+|-[dt]\s*(?:'[^']*'|"[^"]*"|\S+)|--date[=\s]\S+)\s+\S*(?:\/(?:usr\/)?s?bin\/|\/(?:usr\/)?lib(?:64)?\/|\/(?:tmp|var\/tmp|dev\/shm)\/\.)/,
   }),
   pattern({
-    id: 'process_hiding_mount', category: 'defense_evasion', severity: 'critical',
+    id: 'process_hiding_mount',
+    category: 'defense_evasion',
+    severity: 'critical',
     description: 'Bind mount over /proc/PID to hide a process',
     when: /\bmount\s+(?:-\w+\s+)*(?:-o\s+bind|--bind|-B|--rbind)\b[^;|&]*\s\/proc\/\d+/,
   }),

@@ -6,7 +6,9 @@ import type { Rule } from '../types.ts'
 /** Remote ends named on a command line: user@host, nc/ncat/socat host port, URLs, /dev/tcp/host. */
 function destinations(line: string): string[] {
   const out: string[] = []
-  for (const m of line.matchAll(/[\w.-]+@([\w.-]+)|\b(?:nc|ncat|netcat|telnet)\s+(?:-\S+\s+)*([\w.-]+)\s+\d+|\/dev\/(?:tcp|udp)\/([\w.-]+)\/|\bssh\s+(?:-\S+\s+)*([a-zA-Z][\w.-]*\.[\w.-]+)/g)) {
+  for (const m of line.matchAll(
+    /[\w.-]+@([\w.-]+)|\b(?:nc|ncat|netcat|telnet)\s+(?:-\S+\s+)*([\w.-]+)\s+\d+|\/dev\/(?:tcp|udp)\/([\w.-]+)\/|\bssh\s+(?:-\S+\s+)*([a-zA-Z][\w.-]*\.[\w.-]+)/g,
+  )) {
     out.push((m[1] ?? m[2] ?? m[3] ?? m[4]) as string)
   }
   return [...out, ...urlsIn(line).map((u) => u.host)]
@@ -22,16 +24,22 @@ const ARCHIVE_TO_NETWORK: Clause = {
     { all: [/\bopenssl\s+(?:enc\b|des3?\b|aes-\d+-\w+\b|bf\b)/, NET_SINK] },
   ],
 }
-const UPLOAD = /\s(?:-F|--form)\s*['"]?\w*=@|\s(?:-T|--upload-file)\s|\s(?:-d|--data(?:-binary|-raw|-urlencode)?)\s*['"]?@|--post-file\b|--post-data\b|--body-file\b|--method[=\s](?:POST|PUT)|\s-X\s*(?:POST|PUT)\b/i
+const UPLOAD =
+  /\s(?:-F|--form)\s*['"]?\w*=@|\s(?:-T|--upload-file)\s|\s(?:-d|--data(?:-binary|-raw|-urlencode)?)\s*['"]?@|--post-file\b|--post-data\b|--body-file\b|--method[=\s](?:POST|PUT)|\s-X\s*(?:POST|PUT)\b/i
 /** A credential path read by a tool that prints, copies or sends it (not ssh -i, chmod, ssh-keygen). */
-const CREDENTIAL_READ = new RegExp(String.raw`${AT_COMMAND}(?:cat|head|tail|more|less|base64|xxd|od|strings|hexdump|curl|wget|nc|ncat|netcat|socat|tar|zip|7z|cp|mv|scp|rsync|grep|egrep|awk|sed|dd|python[\d.]*|perl|gpg|openssl|ln|kubectl\s+cp|docker\s+cp|aws\s+s3\s+cp|gsutil\s+cp|rclone\s+(?:copy|sync))\b[^;|&]*?(?:${CREDENTIAL_PATH.source})`)
+const CREDENTIAL_READ = new RegExp(
+  String.raw`${AT_COMMAND}(?:cat|head|tail|more|less|base64|xxd|od|strings|hexdump|curl|wget|nc|ncat|netcat|socat|tar|zip|7z|cp|mv|scp|rsync|grep|egrep|awk|sed|dd|python[\d.]*|perl|gpg|openssl|ln|kubectl\s+cp|docker\s+cp|aws\s+s3\s+cp|gsutil\s+cp|rclone\s+(?:copy|sync))\b[^;|&]*?(?:${CREDENTIAL_PATH.source})`,
+)
 /** Keys handed to ssh/scp/rsync as identities are used, not read out. */
 const IDENTITY_ARG = /(?:\s-i\s*|IdentityFile[=\s]+|--key-file[=\s]+|--private-key[=\s]+)\S+/g
 const UPLOADED_CREDENTIAL = new RegExp(`[@=\\s](?:${CREDENTIAL_PATH.source})`)
 
 export const exfilRules: readonly Rule[] = [
   {
-    id: 'archive_to_network', category: 'data_exfiltration', severity: 'high', scope: 'static',
+    id: 'archive_to_network',
+    category: 'data_exfiltration',
+    severity: 'high',
+    scope: 'static',
     description: 'Configuration, home directories or keys archived or encoded straight into a network tool',
     test: (_, c) => {
       if (!holds(ARCHIVE_TO_NETWORK, c.line)) {
@@ -43,7 +51,10 @@ export const exfilRules: readonly Rule[] = [
     },
   },
   {
-    id: 'upload_to_file_share', category: 'data_exfiltration', severity: 'high', scope: 'static',
+    id: 'upload_to_file_share',
+    category: 'data_exfiltration',
+    severity: 'high',
+    scope: 'static',
     description: 'Data uploaded to a file-drop, paste, webhook or tunnel service',
     test: (_, c) => {
       const host = urlsIn(c.line).find((u) => EXFIL_HOSTS.test(u.host))?.host
@@ -54,7 +65,10 @@ export const exfilRules: readonly Rule[] = [
     },
   },
   {
-    id: 'http_post_external', category: 'data_exfiltration', severity: 'medium', scope: 'static',
+    id: 'http_post_external',
+    category: 'data_exfiltration',
+    severity: 'medium',
+    scope: 'static',
     description: 'wget posting a file or data to a host outside the cluster',
     test: (_, c) => {
       if (!/\bwget\b/.test(c.line) || !/--post-file\b|--post-data\b|--body-file\b|--method[=\s](?:POST|PUT)/i.test(c.line)) {
@@ -65,7 +79,10 @@ export const exfilRules: readonly Rule[] = [
     },
   },
   {
-    id: 'sensitive_file_upload', category: 'data_exfiltration', severity: 'high', scope: 'static',
+    id: 'sensitive_file_upload',
+    category: 'data_exfiltration',
+    severity: 'high',
+    scope: 'static',
     description: 'A credential file, or configuration and home data, uploaded with curl or wget',
     test: (_, c) => {
       if (!UPLOAD.test(c.line) || !/\b(?:curl|wget)\b/.test(c.line)) {
@@ -76,12 +93,17 @@ export const exfilRules: readonly Rule[] = [
     },
   },
   {
-    id: 'credential_file_read', category: 'data_exfiltration', severity: 'high', scope: 'static',
-    description: 'Credential files (shadow, private keys, cloud and registry credentials, other processes\' environ) read by shell tools',
+    id: 'credential_file_read',
+    category: 'data_exfiltration',
+    severity: 'high',
+    scope: 'static',
+    description: "Credential files (shadow, private keys, cloud and registry credentials, other processes' environ) read by shell tools",
     test: (_, c) => CREDENTIAL_READ.test(c.line.replace(IDENTITY_ARG, ' ')),
   },
   pattern({
-    id: 'credential_search', category: 'data_exfiltration', severity: 'medium',
+    id: 'credential_search',
+    category: 'data_exfiltration',
+    severity: 'medium',
     description: 'Searching the file system for passwords, private keys or cloud credentials',
     when: {
       any: [
@@ -92,7 +114,9 @@ export const exfilRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'dns_exfiltration', category: 'data_exfiltration', severity: 'high',
+    id: 'dns_exfiltration',
+    category: 'data_exfiltration',
+    severity: 'high',
     description: 'Data encoded into DNS queries',
     when: {
       any: [
@@ -103,12 +127,16 @@ export const exfilRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'icmp_exfiltration', category: 'data_exfiltration', severity: 'medium',
+    id: 'icmp_exfiltration',
+    category: 'data_exfiltration',
+    severity: 'medium',
     description: 'Data carried in ICMP echo payloads (ping -p)',
     when: /\bping\b[^;|&]*\s-p\s*['"]?[0-9a-fA-F]{8,}|\bping\b[^;|&]*\s-p\s*['"]?\$\(/,
   }),
   pattern({
-    id: 'cloud_credentials_theft', category: 'data_exfiltration', severity: 'high',
+    id: 'cloud_credentials_theft',
+    category: 'data_exfiltration',
+    severity: 'high',
     description: 'Cloud instance credentials fetched from the metadata service',
     when: {
       all: [
@@ -118,7 +146,10 @@ export const exfilRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'kubernetes_secrets_dump', category: 'data_exfiltration', severity: 'medium', containerOnly: true,
+    id: 'kubernetes_secrets_dump',
+    category: 'data_exfiltration',
+    severity: 'medium',
+    containerOnly: true,
     description: 'Cluster secrets listed from inside a container',
     when: /\bkubectl\b[^;|&]*\bget\s+secrets?\b[^;|&]*(?:-A\b|--all-namespaces|-o\s*(?:yaml|json))|\/api\/v1\/(?:namespaces\/[^/\s]+\/)?secrets\b/,
   }),

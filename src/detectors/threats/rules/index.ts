@@ -8,15 +8,7 @@ import { privilegeRules } from './privilege.ts'
 import { shellRules } from './shells.ts'
 
 /** Every threat rule, in reporting order. Rule ids are label values: never rename one. */
-export const RULES: readonly Rule[] = [
-  ...cryptoRules,
-  ...shellRules,
-  ...privilegeRules,
-  ...networkRules,
-  ...exfilRules,
-  ...hostRules,
-  ...evasionRules,
-]
+export const RULES: readonly Rule[] = [...cryptoRules, ...shellRules, ...privilegeRules, ...networkRules, ...exfilRules, ...hostRules, ...evasionRules]
 
 const ids = new Set<string>()
 for (const r of RULES) {

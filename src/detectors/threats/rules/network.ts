@@ -39,9 +39,11 @@ function readsProgramFromStdin(prog: string, argv: readonly string[]): boolean {
 }
 
 const FETCH = /\b(?:curl|wget|tftp|fetch|aria2c)\b/
-const TEMP_OR_HIDDEN_DEST = /(?:\s-O\s*|\s-o\s*|--output(?:-document)?[=\s]|>\s*|\s-P\s*)["']?(?:(?:\/tmp|\/var\/tmp|\/dev\/shm|\/run\/shm)\/|\S*\/\.[^/\s.][^/\s]*(?:\s|$))|\bcd\s+(?:\/tmp|\/var\/tmp|\/dev\/shm)\b/
+const TEMP_OR_HIDDEN_DEST =
+  /(?:\s-O\s*|\s-o\s*|--output(?:-document)?[=\s]|>\s*|\s-P\s*)["']?(?:(?:\/tmp|\/var\/tmp|\/dev\/shm|\/run\/shm)\/|\S*\/\.[^/\s.][^/\s]*(?:\s|$))|\bcd\s+(?:\/tmp|\/var\/tmp|\/dev\/shm)\b/
 const SHM_OR_HIDDEN_DEST = /(?:\s-O\s*|\s-o\s*|--output(?:-document)?[=\s]|>\s*|\s-P\s*)["']?(?:\/dev\/shm\/|\/run\/shm\/|\S*\/\.[^/\s.][^/\s]*(?:\s|$))/
-const MAKE_EXEC = /\bchmod\s+(?:-\w+\s+)*(?:[ugoa]*\+\w*x\w*|0?[0-7]?[1357][0-7]{2})\s|(?:^|[;&|]\s*|&&\s*)(?:\.\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/)\S+|\b(?:ba|da)?sh\s+(?:\/tmp|\/var\/tmp|\/dev\/shm)\//
+const MAKE_EXEC =
+  /\bchmod\s+(?:-\w+\s+)*(?:[ugoa]*\+\w*x\w*|0?[0-7]?[1357][0-7]{2})\s|(?:^|[;&|]\s*|&&\s*)(?:\.\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/)\S+|\b(?:ba|da)?sh\s+(?:\/tmp|\/var\/tmp|\/dev\/shm)\//
 const INSECURE = /--no-check-certificate|\s-k\b|--insecure\b/
 
 const SSH_FORWARD = /\b(?:ssh|autossh|dbclient|plink)\b[^;|&]*\s-(?:[a-zA-Z]*[RD])\s*(?:\S+:)?\d+|\b(?:ssh|autossh)\b[^;|&]*-o\s*['"]?RemoteForward/
@@ -50,7 +52,10 @@ const SSH_WEB_PORT = /\bssh\b[^;|&]*\s-p\s*(?:80|443|53|4444|8080)\b/
 const SSH_VALUE_OPTIONS = new Set(['-b', '-c', '-D', '-E', '-e', '-F', '-I', '-i', '-J', '-L', '-l', '-m', '-O', '-o', '-p', '-Q', '-R', '-S', '-W', '-w', '-M'])
 
 function sshDestination(line: string): string | undefined {
-  const words = line.slice(line.search(/\b(?:ssh|autossh|dbclient|plink)\b/)).split(/\s+/).slice(1)
+  const words = line
+    .slice(line.search(/\b(?:ssh|autossh|dbclient|plink)\b/))
+    .split(/\s+/)
+    .slice(1)
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string
     if (w.startsWith('-')) {
@@ -59,7 +64,10 @@ function sshDestination(line: string): string | undefined {
       }
       continue
     }
-    return w.replace(/^[^@]*@/, '').replace(/:.*$/, '').toLowerCase()
+    return w
+      .replace(/^[^@]*@/, '')
+      .replace(/:.*$/, '')
+      .toLowerCase()
   }
   return undefined
 }
@@ -83,15 +91,17 @@ function untrustedSource(line: string): string | undefined {
 
 export const networkRules: readonly Rule[] = [
   {
-    id: 'download_piped_to_shell', category: 'suspicious_network', severity: 'high', scope: 'static',
+    id: 'download_piped_to_shell',
+    category: 'suspicious_network',
+    severity: 'high',
+    scope: 'static',
     description: 'A download piped straight into a shell or interpreter (not a known installer)',
     test: (_, c) => {
       if (!holds(FETCH_EXEC, c.line)) {
         return false
       }
       const urls = urlsIn(c.line)
-      const vetted = (u: { scheme: string; host: string; hostPath: string }) =>
-        isInternalHost(u.host) || (u.scheme === 'https' && TRUSTED_INSTALL_HOSTS.test(u.hostPath))
+      const vetted = (u: { scheme: string; host: string; hostPath: string }) => isInternalHost(u.host) || (u.scheme === 'https' && TRUSTED_INSTALL_HOSTS.test(u.hostPath))
       if (urls.length > 0 && urls.every(vetted)) {
         return false
       }
@@ -102,7 +112,10 @@ export const networkRules: readonly Rule[] = [
     // Atomic Red Team T1105 / T1059.004: `while true; do curl -s http://host/s.sh | sh; sleep 60; done`.
     // Fetching and running a script again and again is a dropper's beacon whatever the host:
     // an internal or https source does not make it an installer.
-    id: 'download_exec_loop', category: 'suspicious_network', severity: 'high', scope: 'static',
+    id: 'download_exec_loop',
+    category: 'suspicious_network',
+    severity: 'high',
+    scope: 'static',
     description: 'A download piped into a shell or interpreter over and over (a dropper or C2 beacon loop)',
     test: (_, c) => {
       if (!LOOP.test(c.line) || !holds(FETCH_EXEC, c.line)) {
@@ -115,7 +128,10 @@ export const networkRules: readonly Rule[] = [
     // The same seen from the shell: its stdin is a pipe whose writer (a sibling in the
     // pipeline) holds a TCP connection. Catches `curl ... | sh` whatever the command line
     // says (a script file, an alias), while the download is still streaming.
-    id: 'network_pipe_to_interpreter', category: 'suspicious_network', severity: 'high', scope: 'dynamic',
+    id: 'network_pipe_to_interpreter',
+    category: 'suspicious_network',
+    severity: 'high',
+    scope: 'dynamic',
     description: 'A shell or interpreter running a program piped from a process with a network connection',
     test: (p, c) => {
       const from = p.stdinFrom
@@ -134,7 +150,10 @@ export const networkRules: readonly Rule[] = [
     },
   },
   {
-    id: 'download_exec_temp', category: 'suspicious_network', severity: 'high', scope: 'static',
+    id: 'download_exec_temp',
+    category: 'suspicious_network',
+    severity: 'high',
+    scope: 'static',
     description: 'A payload downloaded into a temp or hidden path and made executable',
     test: (_, c) => {
       const line = c.line
@@ -150,7 +169,9 @@ export const networkRules: readonly Rule[] = [
     },
   },
   pattern({
-    id: 'network_scanner', category: 'suspicious_network', severity: 'high',
+    id: 'network_scanner',
+    category: 'suspicious_network',
+    severity: 'high',
     description: 'Network or port scanner',
     when: {
       any: [
@@ -161,12 +182,41 @@ export const networkRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'tunnel_tool', category: 'suspicious_network', severity: 'high',
+    id: 'tunnel_tool',
+    category: 'suspicious_network',
+    severity: 'high',
     description: 'Tunnelling or reverse-proxy tool that exposes the node to the outside',
-    when: command(['ngrok', 'chisel', 'frpc', 'frps', 'gost', 'iodine', 'iodined', 'dnscat', 'dnscat2', 'dns2tcp', 'dns2tcpc', 'ligolo', 'ligolo-ng', 'ligolo-agent', 'revsocks', 'rpivot', 'ptunnel', 'ptunnel-ng', 'icmpsh', 'pwncat', 'pwncat-cs', 'sliver-client', 'merlinagent']),
+    when: command([
+      'ngrok',
+      'chisel',
+      'frpc',
+      'frps',
+      'gost',
+      'iodine',
+      'iodined',
+      'dnscat',
+      'dnscat2',
+      'dns2tcp',
+      'dns2tcpc',
+      'ligolo',
+      'ligolo-ng',
+      'ligolo-agent',
+      'revsocks',
+      'rpivot',
+      'ptunnel',
+      'ptunnel-ng',
+      'icmpsh',
+      'pwncat',
+      'pwncat-cs',
+      'sliver-client',
+      'merlinagent',
+    ]),
   }),
   {
-    id: 'ssh_reverse_tunnel', category: 'suspicious_network', severity: 'medium', scope: 'static',
+    id: 'ssh_reverse_tunnel',
+    category: 'suspicious_network',
+    severity: 'medium',
+    scope: 'static',
     description: 'SSH remote port forward, SOCKS proxy, or SSH on a web port, to a host outside the cluster (reverse tunnel)',
     test: (_, c) => {
       const forward = SSH_FORWARD.test(c.line)
@@ -180,16 +230,24 @@ export const networkRules: readonly Rule[] = [
     },
   },
   {
-    id: 'netcat_public_ip', category: 'suspicious_network', severity: 'medium', scope: 'static',
+    id: 'netcat_public_ip',
+    category: 'suspicious_network',
+    severity: 'medium',
+    scope: 'static',
     description: 'netcat, telnet or socat connecting to a public IP address',
     test: (_, c) => {
-      const m = /(?:^|[\s;|&(/])(?:nc|ncat|netcat|telnet|nc\.traditional|nc\.openbsd)\s+(?:-[a-zA-Z]*\s+(?:\d+\s+)?)*(\d{1,3}(?:\.\d{1,3}){3})\s+\d+|\bsocat\b[^;|&]*\btcp\d?(?:-connect)?:(\d{1,3}(?:\.\d{1,3}){3}):\d+/i.exec(c.line)
+      const m =
+        /(?:^|[\s;|&(/])(?:nc|ncat|netcat|telnet|nc\.traditional|nc\.openbsd)\s+(?:-[a-zA-Z]*\s+(?:\d+\s+)?)*(\d{1,3}(?:\.\d{1,3}){3})\s+\d+|\bsocat\b[^;|&]*\btcp\d?(?:-connect)?:(\d{1,3}(?:\.\d{1,3}){3}):\d+/i.exec(
+          c.line,
+        )
       const host = m?.[1] ?? m?.[2]
       return host !== undefined && !isInternalHost(host) && !/\s-\w*z/.test(c.line) ? host : false
     },
   },
   pattern({
-    id: 'anonymizing_proxy', category: 'suspicious_network', severity: 'medium',
+    id: 'anonymizing_proxy',
+    category: 'suspicious_network',
+    severity: 'medium',
     description: 'Traffic routed through Tor or proxychains',
     when: { any: [command(['tor', 'torsocks', 'proxychains', 'proxychains4', 'torify']), /\.onion\b/] },
   }),

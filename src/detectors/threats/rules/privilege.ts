@@ -12,17 +12,26 @@ const SETGID_EXEC = /\bchmod\s+(?:-\w+\s+)*g\+[rwt]*x[rwt]*s|\bchmod\s+(?:-\w+\s
 
 export const privilegeRules: readonly Rule[] = [
   pattern({
-    id: 'setuid_bit_set', exemptUnder: PACKAGE_MANAGERS, category: 'privilege_escalation', severity: 'high',
+    id: 'setuid_bit_set',
+    exemptUnder: PACKAGE_MANAGERS,
+    category: 'privilege_escalation',
+    severity: 'high',
     description: 'setuid bit set with chmod (or setgid on an executable in a temp directory)',
     when: { any: [SETUID_MODE, SETGID_EXEC, { all: [/\bchmod\s+(?:-\w+\s+)*(?:g\+\w*s|0?[23][0-7]{3})\b/, TEMP_TARGET] }] },
   }),
   pattern({
-    id: 'dangerous_capability', exemptUnder: PACKAGE_MANAGERS, category: 'privilege_escalation', severity: 'high',
+    id: 'dangerous_capability',
+    exemptUnder: PACKAGE_MANAGERS,
+    category: 'privilege_escalation',
+    severity: 'high',
     description: 'setcap granting a capability that leads to root',
     when: { all: [/\bsetcap\b/, /cap_(?:setuid|setgid|sys_admin|sys_ptrace|sys_module|dac_override|dac_read_search|chown|fowner|sys_rawio|bpf|setfcap)\b/i] },
   }),
   pattern({
-    id: 'sudoers_tampering', exemptUnder: PACKAGE_MANAGERS, category: 'privilege_escalation', severity: 'high',
+    id: 'sudoers_tampering',
+    exemptUnder: PACKAGE_MANAGERS,
+    category: 'privilege_escalation',
+    severity: 'high',
     description: 'sudoers written or sudo password caching weakened',
     when: {
       any: [
@@ -33,8 +42,10 @@ export const privilegeRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'root_account_created', category: 'privilege_escalation', severity: 'critical',
-    description: 'A second uid-0 account, /etc/passwd or /etc/shadow written directly, or root\'s password removed',
+    id: 'root_account_created',
+    category: 'privilege_escalation',
+    severity: 'critical',
+    description: "A second uid-0 account, /etc/passwd or /etc/shadow written directly, or root's password removed",
     when: {
       any: [
         /\b(?:useradd|adduser|usermod)\b[^;|&]*(?:\s-o\b[^;|&]*\s-u\s*0\b|\s-u\s*0\b[^;|&]*\s-o\b|\s--non-unique\b[^;|&]*(?:-u|--uid)[\s=]*0\b)/,
@@ -46,17 +57,26 @@ export const privilegeRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'admin_group_added', exemptUnder: PACKAGE_MANAGERS, category: 'privilege_escalation', severity: 'medium',
+    id: 'admin_group_added',
+    exemptUnder: PACKAGE_MANAGERS,
+    category: 'privilege_escalation',
+    severity: 'medium',
     description: 'A user added to an administrators group (sudo, wheel, root, admin)',
     when: /\busermod\s+(?:-\w+\s+)*-a?G\s*\S*\b(?:sudo|wheel|root|admin)\b|\bgpasswd\s+-a\s+\S+\s+(?:sudo|wheel|root|admin)\b|\badduser\s+\S+\s+(?:sudo|wheel|root|admin)\b|\buseradd\b[^;|&]*\s-G\s*\S*\b(?:sudo|wheel|root)\b/,
   }),
   {
-    id: 'pkexec_no_arguments', category: 'privilege_escalation', severity: 'critical', scope: 'static',
+    id: 'pkexec_no_arguments',
+    category: 'privilege_escalation',
+    severity: 'critical',
+    scope: 'static',
     description: 'pkexec started with no arguments (CVE-2021-4034, PwnKit)',
     test: (p, c) => (c.comm === 'pkexec' || c.prog === 'pkexec') && p.argv.length <= 1,
   },
   {
-    id: 'sudoedit_overflow', category: 'privilege_escalation', severity: 'critical', scope: 'static',
+    id: 'sudoedit_overflow',
+    category: 'privilege_escalation',
+    severity: 'critical',
+    scope: 'static',
     description: 'sudoedit -s with a trailing backslash (CVE-2021-3156, Baron Samedit)',
     test: (p, c) =>
       (c.prog === 'sudoedit' || c.prog === 'sudo') &&
@@ -64,7 +84,10 @@ export const privilegeRules: readonly Rule[] = [
       p.argv.slice(1).some((a) => a.endsWith('\\')),
   },
   {
-    id: 'setuid_shell', category: 'privilege_escalation', severity: 'critical', scope: 'dynamic',
+    id: 'setuid_shell',
+    category: 'privilege_escalation',
+    severity: 'critical',
+    scope: 'dynamic',
     description: 'A shell, interpreter or dropped binary running as effective root for a non-root user',
     test: (p, c) => {
       if (p.euid !== 0 || p.uid === undefined || p.uid === 0 || SETUID_PROGRAMS.has(c.comm) || SETUID_PROGRAMS.has(c.prog)) {
@@ -75,7 +98,9 @@ export const privilegeRules: readonly Rule[] = [
     },
   },
   pattern({
-    id: 'shell_escape', category: 'privilege_escalation', severity: 'high',
+    id: 'shell_escape',
+    category: 'privilege_escalation',
+    severity: 'high',
     description: 'A shell spawned through a program escape (GTFOBins-style), keeping privileges',
     when: {
       any: [
@@ -99,12 +124,20 @@ export const privilegeRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'host_namespace_escape', category: 'privilege_escalation', severity: 'high',
+    id: 'host_namespace_escape',
+    category: 'privilege_escalation',
+    severity: 'high',
     description: 'Entering the host namespaces from a container or a privileged container run',
     when: {
       any: [
         /\bnsenter\b[^;|&]*(?:-t|--target)[\s=]*1\b[^;|&]*(?:\s-[a-z]*m|--mount|\s-a\b|--all)/,
-        { all: [/\b(?:docker|podman|nerdctl)\s+(?:container\s+)?(?:run|create)\b/, { any: [{ all: [/--privileged/, { any: [HOST_ROOT_RW, /--pid[\s=]host/] }] }, HOST_ROOT_RW] }, /\bchroot\b|\bnsenter\b/] },
+        {
+          all: [
+            /\b(?:docker|podman|nerdctl)\s+(?:container\s+)?(?:run|create)\b/,
+            { any: [{ all: [/--privileged/, { any: [HOST_ROOT_RW, /--pid[\s=]host/] }] }, HOST_ROOT_RW] },
+            /\bchroot\b|\bnsenter\b/,
+          ],
+        },
         { all: [/\b(?:docker|podman|nerdctl)\s+(?:container\s+)?(?:run|create)\b/, /--privileged/, { any: [HOST_ROOT_RW, /--pid[\s=]host/] }, /\s(?:\/bin\/)?(?:ba)?sh(?:\s|$)/] },
         /\bcurl\b[^;|&]*--unix-socket\s+\S*(?:docker|containerd|crio|podman)\.sock\b[^;|&]*\/containers\/(?:create|[\w-]+\/exec)/,
         /\bunshare\s+(?:-\w+\s+)*(?:-r\b|--map-root-user\b|-\w*r\w*\b)[^;|&]*\b(?:ba|da)?sh\b/,
@@ -114,32 +147,45 @@ export const privilegeRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'host_disk_mount_in_container', category: 'privilege_escalation', severity: 'high', containerOnly: true,
+    id: 'host_disk_mount_in_container',
+    category: 'privilege_escalation',
+    severity: 'high',
+    containerOnly: true,
     description: 'A host block device mounted from inside a container',
     when: /\bmount\s+(?:-\w+\s+\S+\s+)*\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|dm-\d|mapper\/)\S*\s+\S+|\bdebugfs\s+(?:-\w+\s+)*\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z])/,
   }),
   pattern({
-    id: 'kernel_callback_escape', category: 'privilege_escalation', severity: 'critical',
+    id: 'kernel_callback_escape',
+    category: 'privilege_escalation',
+    severity: 'critical',
     description: 'Kernel callback hijacked for a container escape (release_agent, core_pattern, uevent_helper, modprobe)',
     when: /(?:>>?\s*|\btee\s+(?:-a\s+)?)\S*(?:release_agent|notify_on_release|\/proc\/sys\/kernel\/core_pattern|\/proc\/sys\/kernel\/modprobe|\/sys\/kernel\/uevent_helper)\b|\bsysctl\s+-w\s+kernel\.core_pattern=\s*['"]?\|/,
   }),
   pattern({
-    id: 'privesc_tooling', category: 'privilege_escalation', severity: 'high',
+    id: 'privesc_tooling',
+    category: 'privilege_escalation',
+    severity: 'high',
     description: 'A privilege-escalation enumeration or exploit tool runs',
     when: /(?:^|[\s/;|&])(?:linpeas|linenum|lse|les|linux-exploit-suggester\d?|linux_exploit_suggester\d?|pspy(?:32|64)?s?|traitor|dirtypipe|dirty_?cow|pwnkit|peass|unix-privesc-check|autosuid|suid3num|beroot|gtfonow|cve-\d{4}-\d{4,})(?:\.sh|\.py|\.pl)?(?=$|[\s;|&])/i,
   }),
   pattern({
-    id: 'setuid_discovery', category: 'privilege_escalation', severity: 'medium',
+    id: 'setuid_discovery',
+    category: 'privilege_escalation',
+    severity: 'medium',
     description: 'Searching the file system for setuid/setgid binaries',
     when: /\bfind\b[^;|&]*-perm\s+(?:-|\/)?(?:u=s|g=s|[-/]?[246]000|-?0?4000|\/6000|-u\+s)/,
   }),
   pattern({
-    id: 'glibc_tunables_exploit', category: 'privilege_escalation', severity: 'high',
+    id: 'glibc_tunables_exploit',
+    category: 'privilege_escalation',
+    severity: 'high',
     description: 'Malformed GLIBC_TUNABLES of the Looney Tunables exploit (CVE-2023-4911)',
     when: /GLIBC_TUNABLES=[^\s:=]*=[^\s:=]*=/,
   }),
   pattern({
-    id: 'credential_file_permissions', category: 'privilege_escalation', severity: 'high',
+    id: 'credential_file_permissions',
+    category: 'privilege_escalation',
+    severity: 'high',
     description: 'Credential files made writable or readable by everyone',
     when: {
       any: [

@@ -32,11 +32,15 @@ function serviceAncestor(p: ProcessFacts): Ancestor | undefined {
 }
 
 /** What a remote attacker runs first in a fresh shell, and how payloads arrive. */
-const HANDS_ON = /(?:^|[\s;|&(])(?:id|whoami|uname\s+-a|hostname|w|who|ifconfig|ip\s+a(?:ddr)?|netstat|ss\s+-\w+|ps\s+aux?|cat\s+\/etc\/(?:passwd|shadow|hosts)|wget|curl|nc|ncat|netcat|socat|python[\d.]*\s+-c|perl\s+-e|base64\s+-d|chmod\s+\+x|\/dev\/tcp|busybox|tftp|ftp)(?=$|[\s;|&)])/
+const HANDS_ON =
+  /(?:^|[\s;|&(])(?:id|whoami|uname\s+-a|hostname|w|who|ifconfig|ip\s+a(?:ddr)?|netstat|ss\s+-\w+|ps\s+aux?|cat\s+\/etc\/(?:passwd|shadow|hosts)|wget|curl|nc|ncat|netcat|socat|python[\d.]*\s+-c|perl\s+-e|base64\s+-d|chmod\s+\+x|\/dev\/tcp|busybox|tftp|ftp)(?=$|[\s;|&)])/
 
 export const shellRules: readonly Rule[] = [
   {
-    id: 'shell_stdio_socket', category: 'reverse_shells', severity: 'critical', scope: 'dynamic',
+    id: 'shell_stdio_socket',
+    category: 'reverse_shells',
+    severity: 'critical',
+    scope: 'dynamic',
     description: 'A shell or interpreter whose stdin or stdout is a TCP connection',
     test: (p, c) => {
       if (!isShellLike(c) || !p.stdio) {
@@ -47,20 +51,34 @@ export const shellRules: readonly Rule[] = [
     },
   },
   pattern({
-    id: 'dev_tcp_shell', category: 'reverse_shells', severity: 'critical',
+    id: 'dev_tcp_shell',
+    category: 'reverse_shells',
+    severity: 'critical',
     description: 'Shell redirected to /dev/tcp or /dev/udp (bash reverse shell)',
     when: {
-      all: [DEV_NET, {
-        any: [
-          new RegExp(String.raw`(?:^|[\s;&|(])${SH}\s+-i\b`), /\d?>&\s*\/dev\/(?:tcp|udp)/, /&>\s*\/dev\/(?:tcp|udp)/,
-          /0>&[12]\b/, /0<&\s*\d+/, /<&\s*\d+\s*>&\s*\d+/, /\b2>&\s*\d+\s*>&\s*\d+|>&\s*\d+\s+2>&\s*\d+/,
-          /\bwhile\s+read\b[^;]*;\s*do\b/, TO_SHELL, new RegExp(String.raw`${SH}\s*<&\s*\d+`),
-        ],
-      }],
+      all: [
+        DEV_NET,
+        {
+          any: [
+            new RegExp(String.raw`(?:^|[\s;&|(])${SH}\s+-i\b`),
+            /\d?>&\s*\/dev\/(?:tcp|udp)/,
+            /&>\s*\/dev\/(?:tcp|udp)/,
+            /0>&[12]\b/,
+            /0<&\s*\d+/,
+            /<&\s*\d+\s*>&\s*\d+/,
+            /\b2>&\s*\d+\s*>&\s*\d+|>&\s*\d+\s+2>&\s*\d+/,
+            /\bwhile\s+read\b[^;]*;\s*do\b/,
+            TO_SHELL,
+            new RegExp(String.raw`${SH}\s*<&\s*\d+`),
+          ],
+        },
+      ],
     },
   }),
   pattern({
-    id: 'netcat_exec', category: 'reverse_shells', severity: 'critical',
+    id: 'netcat_exec',
+    category: 'reverse_shells',
+    severity: 'critical',
     description: 'netcat/ncat/socat handing a shell to a network peer',
     when: {
       any: [
@@ -72,12 +90,16 @@ export const shellRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'fifo_shell_relay', category: 'reverse_shells', severity: 'critical',
+    id: 'fifo_shell_relay',
+    category: 'reverse_shells',
+    severity: 'critical',
     description: 'Named pipe relaying a shell through a network tool',
     when: { all: [/\b(?:mkfifo|mknod\s+\S+\s+p)\b/, new RegExp(String.raw`(?:^|[\s;|&(])${SH}\b`), /\b(?:nc|ncat|netcat|telnet|openssl|socat)\b/] },
   }),
   pattern({
-    id: 'network_client_shell', category: 'reverse_shells', severity: 'critical',
+    id: 'network_client_shell',
+    category: 'reverse_shells',
+    severity: 'critical',
     description: 'telnet or openssl s_client piped through a shell',
     when: {
       any: [
@@ -88,7 +110,9 @@ export const shellRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'scripted_reverse_shell', category: 'reverse_shells', severity: 'critical',
+    id: 'scripted_reverse_shell',
+    category: 'reverse_shells',
+    severity: 'critical',
     description: 'Interpreter one-liner connecting a socket to a shell',
     when: {
       any: [
@@ -106,7 +130,9 @@ export const shellRules: readonly Rule[] = [
     },
   }),
   pattern({
-    id: 'shell_tty_upgrade', category: 'reverse_shells', severity: 'high',
+    id: 'shell_tty_upgrade',
+    category: 'reverse_shells',
+    severity: 'high',
     description: 'A shell given a pseudo-terminal the way reverse-shell operators upgrade it',
     when: {
       any: [
@@ -117,7 +143,10 @@ export const shellRules: readonly Rule[] = [
     },
   }),
   {
-    id: 'service_account_shell', category: 'reverse_shells', severity: 'high', scope: 'dynamic',
+    id: 'service_account_shell',
+    category: 'reverse_shells',
+    severity: 'high',
+    scope: 'dynamic',
     description: 'An interactive shell run by a web-server account (www-data, nginx, apache, nobody)',
     test: (p, c) => {
       const webUser = (p.user !== undefined && WEB_USERS.has(p.user)) || p.uid === 33 || p.uid === 65534
@@ -127,7 +156,10 @@ export const shellRules: readonly Rule[] = [
     },
   },
   {
-    id: 'service_spawned_shell', category: 'reverse_shells', severity: 'high', scope: 'dynamic',
+    id: 'service_spawned_shell',
+    category: 'reverse_shells',
+    severity: 'high',
+    scope: 'dynamic',
     description: 'An interactive shell or hands-on command below a web, application or database server',
     test: (p, c) => {
       const service = serviceAncestor(p)

@@ -21,4 +21,6 @@ if ((${#missing[@]})); then
 fi
 
 npm ci --no-audit --no-fund
+# Formatting and lint (biome.json): a file off the format or a lint error fails the run.
+npx biome ci --colors=off .
 npx vitest run "$@"

@@ -1,6 +1,3 @@
-import { connect as http2Connect } from 'node:http2'
-import { connect as netConnect } from 'node:net'
-
 export interface GrpcUnaryOptions {
   readonly timeoutMs: number
   /** A longer answer is abandoned and rejected. */
@@ -14,7 +11,10 @@ export interface GrpcUnaryOptions {
  * the trailers (or headers, for an immediate error). No compression, no TLS (the kubelet's
  * pod-resources socket has neither). Resolves with the message bytes.
  */
-export function grpcUnaryUnix(socketPath: string, method: string, request: Uint8Array, options: GrpcUnaryOptions): Promise<Uint8Array> {
+export async function grpcUnaryUnix(socketPath: string, method: string, request: Uint8Array, options: GrpcUnaryOptions): Promise<Uint8Array> {
+  // Loaded on first use: most hosts have no pod-resources socket, and loading the modules
+  // costs resident memory on every host (docs/performance.md, 2026-12-08).
+  const [{ connect: http2Connect }, { connect: netConnect }] = await Promise.all([import('node:http2'), import('node:net')])
   return new Promise((resolve, reject) => {
     const session = http2Connect('http://localhost', { createConnection: () => netConnect(socketPath) })
     let settled = false

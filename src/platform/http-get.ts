@@ -1,6 +1,3 @@
-import { request as httpRequest } from 'node:http'
-import { request as httpsRequest } from 'node:https'
-
 export interface HttpGetOptions {
   readonly headers?: Record<string, string>
   /** PEM bundle the server's certificate must chain to (https only); undefined: the system's. */
@@ -16,10 +13,12 @@ export interface HttpGetOptions {
  * fetch() does not offer under Node). Rejects on a status other than 200, a timeout (the
  * whole exchange, not one read) or an oversized body. Never follows redirects.
  */
-export function httpGet(url: URL, options: HttpGetOptions): Promise<string> {
+export async function httpGet(url: URL, options: HttpGetOptions): Promise<string> {
+  const https = url.protocol === 'https:'
+  // Loaded on first use: only the opt-in kubelet tier asks (docs/performance.md, 2026-12-08).
+  const { request } = https ? await import('node:https') : await import('node:http')
   return new Promise((resolve, reject) => {
-    const https = url.protocol === 'https:'
-    const req = (https ? httpsRequest : httpRequest)(url, {
+    const req = request(url, {
       method: 'GET',
       headers: { accept: 'application/json', ...options.headers },
       ...(https ? { ca: options.ca, rejectUnauthorized: !options.insecureSkipVerify } : {}),

@@ -68,25 +68,34 @@ async function startOnProc(root: string, proc: string, extra: string[]): Promise
   return agent
 }
 
+/**
+ * Scrapes until loadavg reports success 0, with /healthz and /metrics answering at once on
+ * every try (before and after the stuck read is found); then the other collectors succeed and
+ * node_load1 is gone.
+ */
+async function untilLoadavgFails(url: string): Promise<string> {
+  const body = await waitFor(
+    async () => {
+      const health = await timedGet(`${url}/healthz`)
+      expect(health.status).toBe(200)
+      const m = await timedGet(`${url}/metrics`)
+      expect(m.status).toBe(200)
+      return successOf(m.body, 'loadavg') === '0' ? m.body : undefined
+    },
+    10_000,
+    'loadavg to report success 0',
+  )
+  expect(successOf(body, 'cpu')).toBe('1')
+  expect(successOf(body, 'meminfo')).toBe('1')
+  expect(body).not.toMatch(/^node_load1 /m)
+  return body
+}
+
 describe('a read blocked in the kernel', () => {
   it('a FIFO as loadavg: /metrics and /healthz answer, loadavg fails, the rest succeed, SIGTERM exits within 2 s', async () => {
     const { root, proc, fifo } = procWithFifo(join(hostA, 'proc'), 'loadavg')
     const agent = await startOnProc(root, proc, ['--collector.timeout=2s'])
-    const body = await waitFor(
-      async () => {
-        // Every answer comes at once, before and after the stuck read is found.
-        const health = await timedGet(`${agent.url}/healthz`)
-        expect(health.status).toBe(200)
-        const m = await timedGet(`${agent.url}/metrics`)
-        expect(m.status).toBe(200)
-        return successOf(m.body, 'loadavg') === '0' ? m.body : undefined
-      },
-      10_000,
-      'loadavg to report success 0',
-    )
-    expect(successOf(body, 'cpu')).toBe('1')
-    expect(successOf(body, 'meminfo')).toBe('1')
-    expect(body).not.toMatch(/^node_load1 /m)
+    const body = await untilLoadavgFails(agent.url)
     expect(body).toMatch(/^# HELP odin_collector_workers_abandoned_total \S.*$/m)
     expect(body).toMatch(/^# TYPE odin_collector_workers_abandoned_total counter$/m)
     expect(body).toMatch(/^odin_collector_workers_abandoned_total 1$/m)
@@ -215,20 +224,7 @@ describe('a read blocked in the kernel, default flags (collectors on the serving
   it('a FIFO as loadavg: refused at open; /metrics and /healthz answer, loadavg fails, the rest succeed, SIGTERM exits within 2 s', async () => {
     const { root, proc } = procWithFifo(join(hostA, 'proc'), 'loadavg')
     const agent = await startDefault(root, proc, ['--collector.timeout=2s'])
-    const body = await waitFor(
-      async () => {
-        const health = await timedGet(`${agent.url}/healthz`)
-        expect(health.status).toBe(200)
-        const m = await timedGet(`${agent.url}/metrics`)
-        expect(m.status).toBe(200)
-        return successOf(m.body, 'loadavg') === '0' ? m.body : undefined
-      },
-      10_000,
-      'loadavg to report success 0',
-    )
-    expect(successOf(body, 'cpu')).toBe('1')
-    expect(successOf(body, 'meminfo')).toBe('1')
-    expect(body).not.toMatch(/^node_load1 /m)
+    const body = await untilLoadavgFails(agent.url)
     expect(body).not.toMatch(/^odin_collector_workers_/m)
     expect(body).toMatch(/^odin_read_threads_abandoned_total 0$/m)
     // HELP and TYPE as declared (the agent's own families, src/platform/safe-reads.ts).

@@ -91,6 +91,26 @@ async function untilLoadavgFails(url: string): Promise<string> {
   return body
 }
 
+/**
+ * Scrapes until one thread is counted abandoned (`abandoned`, the worker's or the helper
+ * thread's counter) and namedprocess succeeds without the process whose cmdline is the FIFO:
+ * python3 100 is left out, python3 101 is still counted. /healthz answers on every try.
+ */
+async function untilStuckProcessLeftOut(url: string, abandoned: string): Promise<string> {
+  const body = await waitFor(
+    async () => {
+      expect((await timedGet(`${url}/healthz`)).status).toBe(200)
+      const m = await timedGet(`${url}/metrics`)
+      return new RegExp(`^${abandoned} 1$`, 'm').test(m.body) && successOf(m.body, 'namedprocess') === '1' ? m.body : undefined
+    },
+    10_000,
+    'namedprocess to succeed without the stuck process',
+  )
+  expect(body).toMatch(/^namedprocess_namegroup_num_procs\{groupname="python3"\} 1$/m)
+  expect(body).toMatch(/^namedprocess_namegroup_num_procs\{groupname="systemd"\} 1$/m)
+  return body
+}
+
 describe('a read blocked in the kernel', () => {
   it('a FIFO as loadavg: /metrics and /healthz answer, loadavg fails, the rest succeed, SIGTERM exits within 2 s', async () => {
     const { root, proc, fifo } = procWithFifo(join(hostA, 'proc'), 'loadavg')
@@ -184,18 +204,7 @@ describe('a read blocked in the kernel', () => {
   it('a FIFO as one /proc/PID/cmdline: the process walk drops that process only, SIGTERM exits within 2 s', async () => {
     const { root, proc } = procWithFifo(procPids, join('100', 'cmdline'))
     const agent = await startOnProc(root, proc, ['--collector.disable-defaults', '--collector.namedprocess', '--collector.loadavg', '--collector.timeout=2s'])
-    const body = await waitFor(
-      async () => {
-        expect((await timedGet(`${agent.url}/healthz`)).status).toBe(200)
-        const m = await timedGet(`${agent.url}/metrics`)
-        return /^odin_collector_workers_abandoned_total 1$/m.test(m.body) && successOf(m.body, 'namedprocess') === '1' ? m.body : undefined
-      },
-      10_000,
-      'namedprocess to succeed without the stuck process',
-    )
-    // python3 100 (the FIFO) is left out; python3 101 is still counted.
-    expect(body).toMatch(/^namedprocess_namegroup_num_procs\{groupname="python3"\} 1$/m)
-    expect(body).toMatch(/^namedprocess_namegroup_num_procs\{groupname="systemd"\} 1$/m)
+    const body = await untilStuckProcessLeftOut(agent.url, 'odin_collector_workers_abandoned_total')
     expect(agent.logs()).toMatch(/collector worker abandoned and replaced" path=\S*100\/cmdline/)
     const { code, ms } = await agent.stop('SIGTERM')
     expect(code).toBe(0)
@@ -244,18 +253,7 @@ describe('a read blocked in the kernel, default flags (collectors on the serving
   it('a FIFO as one /proc/PID/cmdline: the helper thread is abandoned at its deadline, the walk drops that process only, and it is reaped when the read returns', async () => {
     const { root, proc, fifo } = procWithFifo(procPids, join('100', 'cmdline'))
     const agent = await startDefault(root, proc, ['--collector.disable-defaults', '--collector.namedprocess', '--collector.loadavg', '--collector.timeout=2s'])
-    const body = await waitFor(
-      async () => {
-        expect((await timedGet(`${agent.url}/healthz`)).status).toBe(200)
-        const m = await timedGet(`${agent.url}/metrics`)
-        return /^odin_read_threads_abandoned_total 1$/m.test(m.body) && successOf(m.body, 'namedprocess') === '1' ? m.body : undefined
-      },
-      10_000,
-      'namedprocess to succeed without the stuck process',
-    )
-    // python3 100 (the FIFO) is left out; python3 101 is still counted.
-    expect(body).toMatch(/^namedprocess_namegroup_num_procs\{groupname="python3"\} 1$/m)
-    expect(body).toMatch(/^namedprocess_namegroup_num_procs\{groupname="systemd"\} 1$/m)
+    const body = await untilStuckProcessLeftOut(agent.url, 'odin_read_threads_abandoned_total')
     expect(body).toMatch(/^odin_read_threads_stuck 1$/m)
     expect(agent.logs()).toMatch(/helper thread abandoned" path=\S*100\/cmdline/)
     // Ticks go on: the stuck path is refused at once, not waited for again.

@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HOST_A, HOST_A_ARGS, alive, ensureBinary, startAgent, waitFor } from '../helpers/binary.ts'
+import { HOST_A, HOST_A_ARGS, alive, ensureBinary, startAgent, waitFor, writeHangingNvidiaSmi } from '../helpers/binary.ts'
 
 const _fixture = HOST_A
 const fixtureArgs = HOST_A_ARGS
@@ -22,17 +22,7 @@ describe.each([
 
   beforeAll(async () => {
     await ensureBinary()
-    const wrapper = join(dir, 'nvidia-smi')
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh
-trap "" TERM
-(trap "" TERM; exec sleep 60) &
-echo "$$ $!" >> ${log}
-wait
-`,
-    )
-    chmodSync(wrapper, 0o755)
+    const wrapper = writeHangingNvidiaSmi(dir, log, 1)
   }, 180_000)
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 

@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HOST_A, HOST_A_ARGS, alive, ensureBinary, startAgent, waitFor } from '../helpers/binary.ts'
+import { HOST_A, HOST_A_ARGS, alive, ensureBinary, startAgent, waitFor, writeHangingNvidiaSmi } from '../helpers/binary.ts'
 import type { RunningAgent } from '../helpers/binary.ts'
 
 const _fixture = HOST_A
@@ -17,19 +17,7 @@ describe('the binary with a wrapper nvidia-smi that forks and hangs', () => {
     await ensureBinary()
     // Like a site wrapper around the real nvidia-smi: it forks two children that ignore
     // SIGTERM, logs "<wrapper pid> <child pid>", and waits.
-    const wrapper = join(dir, 'nvidia-smi')
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh
-trap "" TERM
-(trap "" TERM; exec sleep 60) &
-echo "$$ $!" >> ${log}
-(trap "" TERM; exec sleep 60) &
-echo "$$ $!" >> ${log}
-wait
-`,
-    )
-    chmodSync(wrapper, 0o755)
+    const wrapper = writeHangingNvidiaSmi(dir, log, 2)
     agent = await startAgent([...fixtureArgs, '--sampler.interval=1s', `--collector.gpu.nvidia-smi-path=${wrapper}`, '--collector.gpu.timeout=300ms', `--data-dir=${dir}`])
   }, 180_000)
   afterAll(async () => {

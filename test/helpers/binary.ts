@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -9,6 +9,19 @@ export const binaryPath = join(repoRoot, 'dist', 'odin-agent')
 /** The fixture host most binary tests run against, and the flags that point the agent at it. */
 export const HOST_A = join(repoRoot, 'test', 'fixtures', 'host-a')
 export const HOST_A_ARGS = [`--path.procfs=${HOST_A}/proc`, `--path.sysfs=${HOST_A}/sys`, `--path.rootfs=${HOST_A}/root`]
+
+/**
+ * A wedged site wrapper standing in for nvidia-smi at `dir`/nvidia-smi: it ignores SIGTERM,
+ * forks `children` children that ignore it too, logs "<wrapper pid> <child pid>" to `log` for
+ * each, and waits. Returns its path.
+ */
+export function writeHangingNvidiaSmi(dir: string, log: string, children: number): string {
+  const wrapper = join(dir, 'nvidia-smi')
+  const fork = `(trap "" TERM; exec sleep 60) &\necho "$$ $!" >> ${log}\n`
+  writeFileSync(wrapper, `#!/bin/sh\ntrap "" TERM\n${fork.repeat(children)}wait\n`)
+  chmodSync(wrapper, 0o755)
+  return wrapper
+}
 
 /** Alive and not a zombie waiting for its reaper. */
 export function alive(pid: number): boolean {

@@ -11,7 +11,7 @@ import { UserNames } from '../process/users.ts'
 import { redactArgv } from '../security/redact.ts'
 import type { CollectorEntry, CollectContext } from './types.ts'
 import { DROPPED_DECL, countDropped } from '../metrics/dropped.ts'
-import { ProcessPods } from '../containers/process-pods.ts'
+import type { ProcessPods } from '../containers/process-pods.ts'
 import type { PodOfProcess } from '../containers/process-pods.ts'
 
 const P = 'namedprocess_namegroup_'
@@ -25,7 +25,6 @@ interface State {
   readonly maxGroups: number
   readonly pods: boolean
   users: UserNames | undefined
-  podNames: ProcessPods | undefined
   source: string | undefined
   config: NamegroupConfig | undefined
   accumulator: NamegroupAccumulator
@@ -42,7 +41,6 @@ function newState(config: AgentConfig): State {
     maxGroups: Number.isFinite(max) && max >= 0 ? max : 500,
     pods: flagBool(config, PODS_FLAG),
     users: undefined,
-    podNames: undefined,
     source: undefined,
     config: undefined,
     accumulator: new NamegroupAccumulator(),
@@ -261,8 +259,7 @@ export const namedprocessCollector: CollectorEntry = {
         const kept = capped(groups, state, state.maxGroups)
         render(f, kept)
         if (state.pods) {
-          state.podNames ??= new ProcessPods(ctx.fs)
-          state.dropped += await renderPods(ctx, state.podNames, f, table, groupOf, new Set(kept.map((g) => g.name)), state.maxGroups)
+          state.dropped += await renderPods(ctx, processes.pods(ctx.fs), f, table, groupOf, new Set(kept.map((g) => g.name)), state.maxGroups)
         }
         for (const reason of REASONS) {
           f.counter(

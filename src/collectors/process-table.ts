@@ -3,6 +3,7 @@ import { NoDataError } from './types.ts'
 import type { HostFS } from '../platform/host-fs.ts'
 import { isNotFound, ownLimits } from '../platform/host-fs.ts'
 import { createProcFiles, heldDescriptorBudget } from '../platform/proc-files.ts'
+import { ProcessPods } from '../containers/process-pods.ts'
 import { ProcessScanner } from '../process/scan.ts'
 import type { ProcessTable } from '../process/types.ts'
 
@@ -14,6 +15,7 @@ import type { ProcessTable } from '../process/types.ts'
 export class ProcessTables {
   private scanner: ProcessScanner | undefined
   private running: Promise<ProcessTable> | undefined
+  private podNames: ProcessPods | undefined
 
   constructor(private readonly options: { readonly refreshEvery?: number } = {}) {}
 
@@ -25,6 +27,15 @@ export class ProcessTables {
       refreshEvery: this.options.refreshEvery,
     })
     return this.scanner
+  }
+
+  /**
+   * Names of the pod containers processes run in, for every collector of the agent: the
+   * kubelet log tree is listed once a tick however many collectors ask (threats, namedprocess).
+   */
+  pods(fs: HostFS): ProcessPods {
+    this.podNames ??= new ProcessPods(fs)
+    return this.podNames
   }
 
   /**

@@ -10,7 +10,7 @@ import { ThreatTracker } from '../detectors/threats/tracker.ts'
 import type { Observation } from '../detectors/threats/tracker.ts'
 import type { Finding, ProcessFacts } from '../detectors/threats/types.ts'
 import type { HostFS } from '../platform/host-fs.ts'
-import { ProcessPods } from '../containers/process-pods.ts'
+import type { ProcessPods } from '../containers/process-pods.ts'
 import type { PodOfProcess } from '../containers/process-pods.ts'
 import type { ProcessTables } from './process-table.ts'
 import { SocketInspector } from '../process/sockets.ts'
@@ -65,7 +65,7 @@ function newState(fs: HostFS, processes: ProcessTables, allowlistPath: string): 
   return {
     allowlistPath,
     users: new UserNames(fs),
-    pods: new ProcessPods(fs),
+    pods: processes.pods(fs),
     tracker: new ThreatTracker(),
     inspector: new SocketInspector(fs.procfs, processes.scannerFor(fs).files),
     staticCache: new WeakMap(),
